@@ -1,0 +1,69 @@
+# Two commands on a fresh machine (README "Quick start"):
+#   make run   - set everything up and serve the site on http://127.0.0.1:8000 (daphne: HTTP + WebSocket)
+#   make test  - set everything up and run the whole test suite (what .ci/run calls)
+# Prerequisites: Python 3.11+ and Node.js/npm; Chromium (Debian's package) for the browser tests.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+FRONTEND_STAMP := frontend/dist/.built
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test bootstrap prerequisites lint format lock migrate-check clean
+
+run: bootstrap
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py migrate --noinput -v 0
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py collectstatic --noinput -v 0
+	@echo "Scrutiny Hub is running on http://$(HOST):$(PORT)/ (Ctrl+C to stop). Demo accounts: see README.md."
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+test: bootstrap
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bootstrap: prerequisites $(PY_STAMP) $(NODE_STAMP) $(FRONTEND_STAMP)
+	@mkdir -p var
+
+prerequisites:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "Scrutiny Hub needs Python 3.11 or newer as '$(PYTHON)': install it, or run make with PYTHON=/path/to/python3.11."; exit 1; }
+	@command -v npm >/dev/null 2>&1 || \
+		{ echo "Scrutiny Hub needs Node.js with npm to build its pages' styles: install Node.js 20 or newer."; exit 1; }
+
+$(PY_STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt ".[test]"
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(FRONTEND_STAMP): $(NODE_STAMP) frontend/build.mjs $(wildcard frontend/scss/*.scss) $(wildcard frontend/js/*.js)
+	npm run --silent build
+	@touch $@
+
+lint: bootstrap
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: bootstrap
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Re-pin every Python dependency to the newest versions pyproject.toml allows.
+lock:
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/python -m pip install --quiet --upgrade pip
+	var/lock-venv/bin/python -m pip install --quiet ".[test]"
+	var/lock-venv/bin/python -m pip freeze --exclude scrutiny-hub > constraints.txt
+	rm -rf var/lock-venv
+
+clean:
+	rm -rf $(VENV) node_modules frontend/dist var/static

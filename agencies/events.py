@@ -1,0 +1,104 @@
+"""Realtime events: group names, typed payloads and the one `publish` every service calls.
+
+Events carry ids, kinds and sequence numbers, never content: the channel layer (Redis) is shared
+infrastructure, and each consumer re-reads what its own user may see when an event arrives.
+Group names are built only by the functions in the apps' events modules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, ClassVar
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+
+from agencies.models import EventSequence
+
+logger = logging.getLogger(__name__)
+
+# channels accepts ASCII letters, digits, hyphens, underscores and periods, under 100 characters.
+_GROUP_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,99}$")
+MESSAGE_TYPE = "realtime.event"
+
+
+def user_group(user_id: int) -> str:
+    """Everything addressed to one person (notifications, their bookings)."""
+    return _checked(f"user.{int(user_id)}")
+
+
+def _checked(name: str) -> str:
+    if not _GROUP_NAME.match(name):
+        raise ValueError(f"Invalid realtime group name: {name!r}")
+    return name
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base class for typed events. Subclasses are frozen dataclasses of ids and counts only, so an
+    unknown key fails at construction and no text can ride along by accident."""
+
+    kind: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if not isinstance(value, int | None):
+                raise TypeError(f"{type(self).__name__}.{field.name} must be an id or a count, not {value!r}")
+
+    def data(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotificationCreated(Event):
+    kind: ClassVar[str] = "notification.created"
+    notification_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotificationsRead(Event):
+    kind: ClassVar[str] = "notifications.read"
+    count: int
+
+
+def next_sequence(group: str) -> int:
+    """Issue the next sequence number for a group inside the current transaction."""
+    _checked(group)
+    sequence, _ = EventSequence.objects.get_or_create(group=group)
+    EventSequence.objects.filter(pk=sequence.pk).update(value=F("value") + 1)
+    return EventSequence.objects.values_list("value", flat=True).get(pk=sequence.pk)
+
+
+def current_sequence(group: str) -> int:
+    return EventSequence.objects.filter(group=group).values_list("value", flat=True).first() or 0
+
+
+def publish(group: str, event: Event) -> int:
+    """Number the event now and send it once the surrounding transaction commits.
+
+    Never raises because the channel layer is down: the write has happened, the page that made
+    it must still answer, and clients resynchronise from their sequence numbers when they return.
+    """
+    _checked(group)
+    with transaction.atomic():
+        seq = next_sequence(group)
+    message = {"type": MESSAGE_TYPE, "group": group, "kind": event.kind, "seq": seq, "data": event.data()}
+    transaction.on_commit(partial(_send, group, message))
+    return seq
+
+
+def _send(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception as exc:  # noqa: BLE001 - a realtime outage must not break the request
+        logger.warning("Realtime publish to %s failed: %s", group, exc.__class__.__name__)

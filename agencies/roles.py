@@ -1,0 +1,86 @@
+"""Platform roles: the declarative role -> permission table.
+
+Roles are Django groups. `manage.py sync_roles` makes the groups in the database match this table
+exactly (adding and removing permissions), so the table is the only place a role's rights change.
+Per-object rights (this panel, this schedule) are not here: they are django-guardian grants made
+through each app's permissions.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ISVA = "ISVA"
+    DROPIN_HOST = "Drop-in host"
+    CASE_COORDINATOR = "Case coordinator"
+    PANEL_MEMBER = "Panel member"
+    GOVERNANCE_MEMBER = "Governance member"
+    CONTENT_EDITOR = "Content editor"
+    PLATFORM_ADMIN = "Platform admin"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    description: str
+    permissions: frozenset[str]
+    # Wagtail page permissions on the site root ("add", "change", "publish", ...). Wagtail keeps
+    # its own page permission model; we only declare which role gets which.
+    page_permissions: frozenset[str] = frozenset()
+    # Whether the role can see case content or administer, so must use MFA (issue: access).
+    needs_mfa: bool = False
+
+
+ROLE_TABLE: dict[Role, RoleSpec] = {
+    Role.ISVA: RoleSpec(
+        description="Independent Sexual Violence Advisor: books drop-in sessions.",
+        permissions=frozenset({"agencies.book_dropins"}),
+    ),
+    Role.DROPIN_HOST: RoleSpec(
+        description="CPS host of drop-in sessions: runs schedules and records attendance.",
+        permissions=frozenset({"agencies.host_dropins"}),
+    ),
+    Role.CASE_COORDINATOR: RoleSpec(
+        description="Prepares anonymised cases and runs scrutiny panel meetings.",
+        permissions=frozenset({"agencies.coordinate_cases", "agencies.sit_on_panels"}),
+        needs_mfa=True,
+    ),
+    Role.PANEL_MEMBER: RoleSpec(
+        description="Reviews anonymised cases on the panels they are a member of.",
+        permissions=frozenset({"agencies.sit_on_panels"}),
+        needs_mfa=True,
+    ),
+    Role.GOVERNANCE_MEMBER: RoleSpec(
+        description="Joint CPS-NPCC governance: dashboards, approves guidance.",
+        permissions=frozenset({"agencies.view_governance", "wagtailadmin.access_admin"}),
+        page_permissions=frozenset({"add", "change", "publish"}),
+        needs_mfa=True,
+    ),
+    Role.CONTENT_EDITOR: RoleSpec(
+        description="Drafts good-practice guidance in the CMS; publishing needs board approval.",
+        permissions=frozenset(
+            {"wagtailadmin.access_admin", "wagtailimages.add_image", "wagtaildocs.add_document"}
+        ),
+        page_permissions=frozenset({"add", "change"}),
+    ),
+    Role.PLATFORM_ADMIN: RoleSpec(
+        description="Manages agencies and accounts. Does not read case content.",
+        permissions=frozenset(
+            {
+                "agencies.manage_accounts",
+                "agencies.view_agency",
+                "agencies.add_agency",
+                "agencies.change_agency",
+                "agencies.view_user",
+                "agencies.add_user",
+                "agencies.change_user",
+                "wagtailadmin.access_admin",
+                "wagtailusers.add_userprofile",
+                "auth.view_group",
+            }
+        ),
+        needs_mfa=True,
+    ),
+}

@@ -1,0 +1,47 @@
+"""Role-aware service navigation: one declarative list, filtered by what the viewer may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from agencies.permissions import Perm, has
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: Perm | None = None  # None: every signed-in person
+    public: bool = False  # shown to signed-out visitors too
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "wagtail_serve", public=True),
+    NavItem("Notifications", "agencies:notifications"),
+    NavItem("Content admin", "wagtailadmin_home", permission=Perm.ACCESS_CMS),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
+    items = []
+    for item in NAV_ITEMS:
+        if not item.public and not signed_in:
+            continue
+        if item.permission is not None and not has(user, item.permission):
+            continue
+        try:
+            url = (
+                reverse(item.url_name, args=[""])
+                if item.url_name == "wagtail_serve"
+                else reverse(item.url_name)
+            )
+        except NoReverseMatch:
+            continue
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": item.label, "url": url, "current": current})
+    return {"service_navigation": items}

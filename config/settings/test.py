@@ -1,0 +1,35 @@
+"""Test settings: fast hashing, isolated media, the same database switch as every environment."""
+
+import tempfile
+
+from config.env import env
+from config.settings.base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", str(VAR_DIR / "test-mail"))
+# The live daphne process gets the test process's MEDIA_ROOT through the environment.
+MEDIA_ROOT = env.str("MEDIA_ROOT", "") or tempfile.mkdtemp(prefix="scrutiny-hub-media-")
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "[::1]"]
+
+# The browser and WebSocket tests run a real daphne process against the test database, so on
+# SQLite that database must be a file both processes can open (not pytest's in-memory default).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-scrutiny-hub.sqlite3")}
+
+# One cache every process of the run shares, so the live daphne process sees invalidations made by
+# the test process (Wagtail caches site root paths). Redis when the run has it.
+if not REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "test-cache"),
+        }
+    }
+
+# whitenoise expects STATIC_ROOT to exist even when it serves through the finders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,36 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from config import views
+
+
+def _public(patterns: list) -> list:
+    """Mark a third-party app's views as reachable without signing in. Wagtail's own checks (page
+    view restrictions, collection privacy) still decide who may see each object."""
+    wrapped = []
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            wrapped.append(
+                URLPattern(
+                    pattern.pattern, login_not_required(pattern.callback), pattern.default_args, pattern.name
+                )
+            )
+        else:
+            wrapped.append(pattern)
+    return wrapped
+
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility_statement, name="accessibility-statement"),
+    path("account/", include("agencies.urls")),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(_public(wagtaildocs_urls.urlpatterns))),
+    # Public pages: Wagtail serves them and enforces each page's own view restrictions.
+    re_path(r"^((?:[\w\-]+/)*)$", login_not_required(wagtail_views.serve), name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

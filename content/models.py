@@ -1,0 +1,30 @@
+"""Wagtail pages. The site root is a HomePage (content.services.site_root_ensure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from content.presenters import home_entry_points
+
+
+class HomePage(Page):
+    """The site root: what Scrutiny Hub is, and role-aware ways in for signed-in people."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["entry_points"] = home_entry_points(viewer=request.user)
+        return context

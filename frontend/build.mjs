@@ -1,0 +1,27 @@
+// Builds the front-end assets into frontend/dist (served by Django's staticfiles and whitenoise).
+// Run by `make run` and `make test` through `npm run build`.
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as sass from 'sass'
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)))
+const dist = join(root, 'frontend', 'dist')
+const govuk = join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk')
+
+mkdirSync(join(dist, 'css'), { recursive: true })
+mkdirSync(join(dist, 'js'), { recursive: true })
+
+const css = sass.compile(join(root, 'frontend', 'scss', 'app.scss'), {
+  loadPaths: [join(root, 'node_modules')],
+  style: 'compressed',
+  quietDeps: true,
+  silenceDeprecations: ['import']
+})
+writeFileSync(join(dist, 'css', 'app.css'), css.css)
+
+copyFileSync(join(govuk, 'all.bundle.js'), join(dist, 'js', 'govuk-frontend.js'))
+for (const name of readdirSync(join(root, 'frontend', 'js'))) {
+  copyFileSync(join(root, 'frontend', 'js', name), join(dist, 'js', name))
+}
+console.log('frontend: built', join(dist, 'css', 'app.css'))

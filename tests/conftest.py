@@ -1,0 +1,183 @@
+"""Shared fixtures: role-named users, service markers, and the live-stack harness (real daphne,
+Chromium through Playwright, axe-core, a websockets client) used by every app's tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+
+from agencies.models import Agency, AgencyKind, User
+from agencies.roles import Role
+from agencies.services import roles_sync
+from content.services import site_root_ensure
+from tests.factories import AgencyFactory, AreaFactory, UserFactory
+
+# Service markers ----------------------------------------------------------------------------------
+# postgres/redis tests need the service to be the one this run is configured with (DATABASE_URL /
+# REDIS_URL). Without it they skip with a reason; with CI_REQUIRE_SERVICES=1 that skip is a failure.
+# browser tests likewise with CI_REQUIRE_BROWSER=1.
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+def _missing_or_fail(reason: str, flag: str) -> None:
+    if _flag(flag):
+        pytest.fail(f"{reason} ({flag}=1 makes this a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_reachable() -> bool:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        _missing_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...", "CI_REQUIRE_SERVICES")
+    if item.get_closest_marker("redis") and not redis_reachable():
+        _missing_or_fail("needs a reachable Redis: set REDIS_URL=redis://...", "CI_REQUIRE_SERVICES")
+    if item.get_closest_marker("browser") and chromium_path() is None:
+        _missing_or_fail("needs Chromium (apt-get install chromium)", "CI_REQUIRE_BROWSER")
+
+
+# Data fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def roles(db: None) -> None:
+    site_root_ensure()
+    roles_sync()
+
+
+@pytest.fixture
+def home_page(db: None):  # type: ignore[no-untyped-def]
+    return site_root_ensure()
+
+
+@pytest.fixture
+def area(db: None):  # type: ignore[no-untyped-def]
+    return AreaFactory(name="CPS Test North", code="test-north")
+
+
+@pytest.fixture
+def other_area(db: None):  # type: ignore[no-untyped-def]
+    return AreaFactory(name="CPS Test South", code="test-south")
+
+
+@pytest.fixture
+def cps_agency(area) -> Agency:  # type: ignore[no-untyped-def]
+    return AgencyFactory(name="Test RASSO Unit", kind=AgencyKind.CPS_AREA, area=area)
+
+
+@pytest.fixture
+def isva_agency(area) -> Agency:  # type: ignore[no-untyped-def]
+    return AgencyFactory(name="Test ISVA Service", kind=AgencyKind.ISVA_SERVICE, area=area)
+
+
+@pytest.fixture
+def other_isva_agency(other_area) -> Agency:  # type: ignore[no-untyped-def]
+    return AgencyFactory(name="Other ISVA Service", kind=AgencyKind.ISVA_SERVICE, area=other_area)
+
+
+@pytest.fixture
+def national_agency(db: None) -> Agency:
+    return AgencyFactory(name="Test Governance Board", kind=AgencyKind.NATIONAL, area=None)
+
+
+def _user(role: Role, agency: Agency, email: str) -> User:
+    return UserFactory(email=email, agency=agency, roles=[role])
+
+
+@pytest.fixture
+def isva(roles, isva_agency) -> User:  # type: ignore[no-untyped-def]
+    return _user(Role.ISVA, isva_agency, "isva@test-isva.example.org")
+
+
+@pytest.fixture
+def other_agency_isva(roles, other_isva_agency) -> User:  # type: ignore[no-untyped-def]
+    return _user(Role.ISVA, other_isva_agency, "isva@other-isva.example.org")
+
+
+@pytest.fixture
+def host(roles, cps_agency) -> User:  # type: ignore[no-untyped-def]
+    return _user(Role.DROPIN_HOST, cps_agency, "host@test-cps.example.org")
+
+
+@pytest.fixture
+def coordinator(roles, cps_agency) -> User:  # type: ignore[no-untyped-def]
+    return _user(Role.CASE_COORDINATOR, cps_agency, "coordinator@test-cps.example.org")
+
+
+@pytest.fixture
+def panel_member(roles, cps_agency) -> User:  # type: ignore[no-untyped-def]
+    return _user(Role.PANEL_MEMBER, cps_agency, "panel@test-cps.example.org")
+
+
+@pytest.fixture
+def governance_member(roles, national_agency) -> User:  # type: ignore[no-untyped-def]
+    return _user(Role.GOVERNANCE_MEMBER, national_agency, "governance@test-gov.example.org")
+
+
+@pytest.fixture
+def editor(roles, national_agency) -> User:  # type: ignore[no-untyped-def]
+    return _user(Role.CONTENT_EDITOR, national_agency, "editor@test-gov.example.org")
+
+
+@pytest.fixture
+def platform_admin(roles, national_agency) -> User:  # type: ignore[no-untyped-def]
+    return _user(Role.PLATFORM_ADMIN, national_agency, "admin@test-gov.example.org")
+
+
+@pytest.fixture
+def isva_client(isva: User) -> Client:
+    client = Client()
+    client.force_login(isva)
+    return client
+
+
+def database_url_for_subprocess() -> str:
+    """A DATABASE_URL that points another process at this run's test database."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or ""
+    password = settings_dict.get("PASSWORD") or ""
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+
+
+pytest_plugins = ["tests.live"]

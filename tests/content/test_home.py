@@ -1,0 +1,80 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from wagtail.models import Page, Site
+
+from content.models import HomePage
+from content.services import site_root_ensure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_site_root_is_a_home_page_and_replaces_the_welcome_page() -> None:
+    assert Page.objects.filter(title__startswith="Welcome to your new Wagtail site").exists()
+    home = site_root_ensure()
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific == home
+    assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail site").exists()
+    assert site_root_ensure().pk == home.pk
+    assert HomePage.objects.count() == 1
+
+
+def test_site_root_is_rebuilt_from_an_empty_tree() -> None:
+    Site.objects.all().delete()
+    Page.objects.all().delete()
+    home = site_root_ensure()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+
+
+def test_home_page_is_public_with_a_sign_in_entry(client: Client, home_page) -> None:  # type: ignore[no-untyped-def]
+    body = client.get("/").content.decode()
+    assert '<h1 class="govuk-heading-xl">Scrutiny Hub</h1>' in body
+    assert 'href="/account/sign-in/"' in body
+    assert "Your work" not in body
+
+
+def test_home_page_shows_entry_points_by_role(client: Client, isva, editor) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(isva)
+    body = client.get("/").content.decode()
+    assert "Your work" in body and "/account/notifications/" in body
+    assert "Content admin" not in body
+    client.force_login(editor)
+    assert "Content admin" in client.get("/").content.decode()
+
+
+def test_role_aware_navigation(client: Client, isva, editor) -> None:  # type: ignore[no-untyped-def]
+    anonymous = client.get("/").content.decode()
+    assert "govuk-service-navigation__link" in anonymous and "Notifications</a>" not in anonymous
+    client.force_login(isva)
+    body = client.get("/account/notifications/").content.decode()
+    assert 'aria-current="page"' in body
+    assert 'href="/cms/"' not in body
+    client.force_login(editor)
+    assert 'href="/cms/"' in client.get("/").content.decode()
+
+
+def test_home_page_query_count(client: Client, isva, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(isva)
+    with django_assert_max_num_queries(12):
+        assert client.get("/").status_code == 200
+
+
+def test_seed_demo_is_idempotent_and_refused_without_debug(settings, capsys) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management.base import CommandError
+
+    from agencies.demo import DEMO_PASSWORD, USERS
+    from agencies.models import User
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    call_command("seed_demo", "--force")
+    call_command("seed_demo", "--force")
+    assert User.objects.count() == len(USERS)
+    for spec in USERS:
+        user = User.objects.get(email=spec.email)
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.groups.filter(name=spec.role.value).exists()
+    assert HomePage.objects.count() == 1
+    out = capsys.readouterr().out
+    assert out.count("Demo accounts created") == 1

@@ -1,0 +1,104 @@
+"""The layout rules DESIGN.md §3 depends on."""
+
+import ast
+import platform
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("agencies", "scrutiny", "content")
+# Imports only flow this way: config -> every app; scrutiny -> agencies, content; content -> agencies.
+ALLOWED_IMPORTS = {
+    "agencies": set(),
+    "content": {"agencies"},
+    "scrutiny": {"agencies", "content"},
+}
+
+
+def test_platform_folder_is_not_a_python_package() -> None:
+    assert (ROOT / "platform").is_dir()
+    assert not (ROOT / "platform" / "__init__.py").exists()
+
+
+def test_stdlib_platform_and_uuid_work_under_pytest() -> None:
+    assert platform.__file__ is not None and "site-packages" not in platform.__file__
+    assert not platform.__file__.startswith(str(ROOT / "platform"))
+    assert isinstance(platform.system(), str) and platform.system()
+    assert uuid.uuid4().version == 4
+
+
+def test_stdlib_platform_and_uuid_work_under_manage_py() -> None:
+    code = "import platform, uuid; print(platform.system(), uuid.uuid4().version, platform.__file__)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    system, version, path = result.stdout.strip().splitlines()[-1].split(" ", 2)
+    assert system and version == "4"
+    assert not path.startswith(str(ROOT / "platform"))
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_stdlib_platform_works_inside_the_daphne_process(daphne_server) -> None:  # type: ignore[no-untyped-def]
+    # daphne imports uuid (via twisted) and platform before serving; a shadowing package would
+    # crash it at start-up. It answering its health check with the stdlib modules loaded proves it.
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{daphne_server.url}/healthz", timeout=5) as response:  # noqa: S310
+        assert json.load(response)["status"] == "ok"
+    code = (
+        "import sys, platform; sys.argv=['daphne']; import daphne.server, uuid;"
+        "print(platform.system(), uuid.uuid4().version)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[1] == "4"
+
+
+def _imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+    return names & set(APPS) | ({"config"} & names)
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_dependency_direction_between_apps(app: str) -> None:
+    offenders = []
+    for path in (ROOT / app).rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        imported = _imported_apps(path) - {app}
+        forbidden = imported - ALLOWED_IMPORTS[app]
+        if forbidden:
+            offenders.append(f"{path.relative_to(ROOT)} imports {sorted(forbidden)}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_no_code_edits_sys_path() -> None:
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        if (
+            any(part in {".venv", "node_modules", "var"} for part in path.parts)
+            or path.name == Path(__file__).name
+        ):
+            continue
+        if "sys.path" in path.read_text():
+            offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders
