@@ -1,9 +1,8 @@
-"""WebSocket URL routes. Every path lives under /ws/ so nginx can send it to the daphne workers."""
+"""WebSocket URL routes, gathered from each app's routing module. Every path lives under /ws/ so
+nginx can send it to the daphne workers."""
 
-from django.urls import path
+from agencies.dropins.routing import websocket_urlpatterns as dropins_ws
+from agencies.routing import websocket_urlpatterns as agencies_ws
+from scrutiny.routing import websocket_urlpatterns as scrutiny_ws
 
-from agencies.consumers import NotificationConsumer
-
-websocket_urlpatterns = [
-    path("ws/notifications/", NotificationConsumer.as_asgi()),
-]
+websocket_urlpatterns = [*agencies_ws, *dropins_ws, *scrutiny_ws]

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import views
+from config.api import urlpatterns as api_urls
 
 
 def _public(patterns: list) -> list:
@@ -28,6 +29,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility_statement, name="accessibility-statement"),
     path("account/", include("agencies.urls")),
+    path("api/v1/", include(api_urls)),
+    path("dropins/", include("agencies.dropins.urls")),
+    path("scrutiny/", include("scrutiny.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(_public(wagtaildocs_urls.urlpatterns))),
     # Public pages: Wagtail serves them and enforces each page's own view restrictions.

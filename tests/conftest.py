@@ -160,11 +160,22 @@ def platform_admin(roles, national_agency) -> User:  # type: ignore[no-untyped-d
     return _user(Role.PLATFORM_ADMIN, national_agency, "admin@test-gov.example.org")
 
 
+def signed_in_client(user: User) -> Client:
+    """A Django test client signed in as `user`. Every test signs people in through this (or
+    tests.live.sign_in / session_cookie_for), so stronger sign-in rules (MFA) apply in one place."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_for(db: None):  # type: ignore[no-untyped-def]
+    return signed_in_client
+
+
 @pytest.fixture
 def isva_client(isva: User) -> Client:
-    client = Client()
-    client.force_login(isva)
-    return client
+    return signed_in_client(isva)
 
 
 def database_url_for_subprocess() -> str:

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from websockets.sync.client import ClientConnection, connect
 
 from agencies.models import User
@@ -129,8 +128,9 @@ def daphne_pair(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple
 def session_cookie_for(user: User) -> str:
     """Sign the user in through Django's test client and return the session cookie value
     (the session row is committed, so a daphne process reads it)."""
-    client = Client()
-    client.force_login(user)
+    from tests.conftest import signed_in_client
+
+    client = signed_in_client(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "daphne",
     # Ours first so our templates (sign-in, error pages) win.
     "agencies",
+    "agencies.dropins",
     "scrutiny",
     "content",
     # Wagtail

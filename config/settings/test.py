@@ -18,8 +18,10 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "[::1]"]
 
 # The browser and WebSocket tests run a real daphne process against the test database, so on
 # SQLite that database must be a file both processes can open (not pytest's in-memory default).
+# SCRUTINY_TEST_RUN_ID keeps concurrent test runs on one machine apart (database file, cache).
+RUN_ID = env.str("SCRUTINY_TEST_RUN_ID", "default")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-scrutiny-hub.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-scrutiny-hub-{RUN_ID}.sqlite3")}
 
 # One cache every process of the run shares, so the live daphne process sees invalidations made by
 # the test process (Wagtail caches site root paths). Redis when the run has it.
@@ -27,7 +29,7 @@ if not REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "test-cache"),
+            "LOCATION": str(VAR_DIR / f"test-cache-{RUN_ID}"),
         }
     }
 

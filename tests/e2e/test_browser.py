@@ -78,7 +78,9 @@ def test_unread_count_updates_live_in_another_tab(new_page, demo_data) -> None: 
     other_tab.get_by_role("button", name="Mark all as read").click()
     other_tab.wait_for_load_state()
     # The first tab hears it over its WebSocket, without a reload.
-    watcher.wait_for_function("document.querySelector('[data-unread-count]').textContent === '0'", timeout=10_000)
+    watcher.wait_for_function(
+        "document.querySelector('[data-unread-count]').textContent === '0'", timeout=10_000
+    )
     assert watcher.locator("[data-notification-list] .govuk-tag").count() == 2  # list not reloaded
 
 

@@ -22,7 +22,9 @@ def _post_as(server: LiveServer, user, path: str) -> int:  # type: ignore[no-unt
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     session = session_cookie_for(user)
     headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
-    with opener.open(urllib.request.Request(f"{server.url}/account/notifications/", headers=headers)) as response:
+    with opener.open(
+        urllib.request.Request(f"{server.url}/account/notifications/", headers=headers)
+    ) as response:
         assert response.status == 200
     csrf = next(cookie.value for cookie in jar if cookie.name == settings.CSRF_COOKIE_NAME)
     data = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf}).encode()
@@ -71,7 +73,11 @@ def test_event_published_by_this_process_reaches_a_daphne_client_through_redis(d
         notification = notification_send(recipient=isva, title="Waitlist place confirmed")
         event = json.loads(socket.recv(timeout=5))
         assert event["kind"] == "notification.created"
-        assert event["notification"] == {"id": notification.pk, "title": "Waitlist place confirmed", "url": ""}
+        assert event["notification"] == {
+            "id": notification.pk,
+            "title": "Waitlist place confirmed",
+            "url": "",
+        }
 
 
 @pytest.mark.redis

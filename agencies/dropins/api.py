@@ -1,0 +1,5 @@
+"""Drop-in endpoints under /api/v1/dropins/."""
+
+from ninja import Router
+
+router = Router(tags=["drop-ins"])

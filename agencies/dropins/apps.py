@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class DropinsConfig(AppConfig):
+    """ISVA drop-ins (DESIGN.md §5): part of agencies (agencies serving each other), kept as its own
+    Django app so its models and migrations stand apart from identity's."""
+
+    name = "agencies.dropins"
+    label = "dropins"
+    verbose_name = "ISVA drop-ins"
+    default_auto_field = "django.db.models.BigAutoField"

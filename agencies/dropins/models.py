@@ -1,0 +1,1 @@
+"""Drop-in schedules, sessions and bookings (DESIGN.md §5)."""

@@ -1,0 +1,44 @@
+"""The versioned JSON API (/api/v1/), one django-ninja router per app. Every endpoint needs a
+signed-in session (CSRF-checked for writes); OpenAPI at /api/v1/openapi.json."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from agencies.api import router as account_router
+from agencies.dropins.api import router as dropins_router
+from scrutiny.api import router as scrutiny_router
+
+api = NinjaAPI(
+    title="Scrutiny Hub API",
+    version="1",
+    description="Drop-ins, scrutiny panels and account endpoints. Session authentication; every response "
+    "is filtered and redacted for the signed-in user.",
+    auth=django_auth,
+    urls_namespace="api-v1",
+    docs_url=None,  # the docs page loads assets from a CDN; the schema is at openapi.json
+)
+api.add_router("/account/", account_router)
+api.add_router("/dropins/", dropins_router)
+api.add_router("/scrutiny/", scrutiny_router)
+
+
+def _api_urlpatterns() -> list[URLPattern | URLResolver]:
+    """Ninja answers unauthenticated calls with a JSON 401 itself, so the views are exempt from
+    the sign-in redirect of LoginRequiredMiddleware (which would send APIs an HTML page)."""
+    patterns, _app_name, _namespace = api.urls
+    wrapped: list[URLPattern | URLResolver] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            wrapped.append(
+                URLPattern(
+                    pattern.pattern, login_not_required(pattern.callback), pattern.default_args, pattern.name
+                )
+            )
+        else:
+            wrapped.append(pattern)
+    return wrapped
+
+
+urlpatterns = (_api_urlpatterns(), "api-v1")

@@ -1,0 +1,5 @@
+"""Scrutiny endpoints under /api/v1/scrutiny/."""
+
+from ninja import Router
+
+router = Router(tags=["scrutiny"])
