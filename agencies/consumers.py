@@ -4,11 +4,18 @@ user when an event arrives: the channel layer never carries what the user will s
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
+import time
+from importlib import import_module
+from types import SimpleNamespace
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib import auth
 
 from agencies import events, permissions, selectors
 
@@ -17,13 +24,30 @@ CLOSE_FORBIDDEN = 4403
 MAX_CLIENT_MESSAGE = 4096
 
 
+def recheck_seconds() -> float:
+    """How often an open socket re-checks its session and authorisation without being asked
+    (sign-out and access changes are pushed at once; this bounds how long an expired session
+    can keep a socket open)."""
+    return float(getattr(settings, "REALTIME_RECHECK_SECONDS", 60))
+
+
 class RealtimeConsumer(AsyncWebsocketConsumer):
-    """Base: authentication, subscription, sequence numbers and hostile-input handling."""
+    """Base: authentication, subscription, sequence numbers and hostile-input handling.
+
+    Every socket also listens on its user's group for `access.changed` (sign-out, role removed,
+    account deactivated, membership ended): it then re-reads the session and the user and re-runs
+    `authorised_groups`, closing with 4401 (session gone) or 4403 (access gone). The same check
+    runs periodically and lazily before an event is rendered once `recheck_seconds()` has passed.
+    """
 
     groups_joined: list[str]
+    control_group: str | None = None
 
     async def connect(self) -> None:
         self.groups_joined = []
+        self.control_group = None
+        self._watchdog: asyncio.Task[None] | None = None
+        self._closed = False
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -36,12 +60,75 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
+        control = events.user_group(user.pk)
+        if control not in self.groups_joined:
+            await self.channel_layer.group_add(control, self.channel_name)
+            self.control_group = control
+        self._checked_at = time.monotonic()
         await self.accept()
         await self.send_json(await database_sync_to_async(self.hello)())
+        self._watchdog = asyncio.create_task(self._watch())
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", []):
+        self._closed = True
+        watchdog = getattr(self, "_watchdog", None)
+        if watchdog is not None and watchdog is not asyncio.current_task():
+            watchdog.cancel()
+        for group in [*getattr(self, "groups_joined", []), *filter(None, [self.control_group])]:
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _watch(self) -> None:
+        interval = recheck_seconds()
+        while not self._closed:
+            # Jitter so thousands of sockets opened together do not re-check together.
+            await asyncio.sleep(interval * (0.75 + random.random() / 2))  # noqa: S311 - jitter, not a secret
+            if self._closed:
+                return
+            if time.monotonic() - self._checked_at >= interval * 0.75:
+                await self.recheck()
+
+    async def recheck(self) -> bool:
+        """Re-validate session, user and subscription; close the socket if any is gone."""
+        self._checked_at = time.monotonic()
+        verdict = await database_sync_to_async(self._verdict)()
+        if verdict is None:
+            return True
+        self._closed = True
+        await self.close(code=verdict)
+        return False
+
+    def _verdict(self) -> int | None:
+        user = self._current_user()
+        if user is None:
+            return CLOSE_UNAUTHENTICATED
+        if not user.is_active:
+            return CLOSE_FORBIDDEN
+        self.user = user
+        if not set(self.groups_joined) <= set(self.authorised_groups()):
+            return CLOSE_FORBIDDEN
+        return None
+
+    def _current_user(self) -> Any:
+        """The socket's user as the database and session store see them now, or None."""
+        user_model = auth.get_user_model()
+        session = self.scope.get("session")
+        session_key = getattr(session, "session_key", None) if session is not None else None
+        if session is None:
+            # No session middleware (consumer tests build the scope by hand): the user must still
+            # exist and be active.
+            return user_model._default_manager.filter(pk=self.user.pk).first()
+        if not session_key:
+            return None
+        # A fresh store: the scope's copy was loaded when the socket opened.
+        store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+        if str(store.get(auth.SESSION_KEY)) != str(self.user.pk):
+            return None  # signed out, expired or replaced
+        current = auth.get_user(SimpleNamespace(session=store))
+        if not current.is_authenticated:
+            # The session is valid but the user can no longer authenticate: deactivated (the
+            # backend refuses inactive users) or their password changed.
+            return user_model._default_manager.filter(pk=self.user.pk, is_active=False).first()
+        return current
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if text_data is None or len(text_data) > MAX_CLIENT_MESSAGE:
@@ -58,6 +145,21 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         await self.send_json({"kind": "pong"})
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
+        if self._closed:
+            return
+        if message.get("kind") == events.AccessChanged.kind:
+            if not await self.recheck():
+                return
+            if message.get("group") in self.groups_joined:
+                # Keep the client's sequence for this group continuous.
+                await self.send_json(
+                    {"kind": message["kind"], "group": message["group"], "seq": message["seq"]}
+                )
+            return
+        if message.get("group") not in self.groups_joined:
+            return  # the control group carries other events this consumer did not subscribe to
+        if time.monotonic() - self._checked_at >= recheck_seconds() and not await self.recheck():
+            return
         payload = await database_sync_to_async(self.render_event)(message)
         if payload is not None:
             await self.send_json(payload)

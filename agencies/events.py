@@ -33,6 +33,16 @@ def user_group(user_id: int) -> str:
     return _checked(f"user.{int(user_id)}")
 
 
+def governance_area_group(area_id: int) -> str:
+    """Governance figures for one CPS area changed (bookings, attendance, findings, actions)."""
+    return _checked(f"governance.area.{int(area_id)}")
+
+
+def governance_national_group() -> str:
+    """Governance figures changed somewhere (the national dashboard)."""
+    return _checked("governance.national")
+
+
 def _checked(name: str) -> str:
     if not _GROUP_NAME.match(name):
         raise ValueError(f"Invalid realtime group name: {name!r}")
@@ -66,6 +76,32 @@ class NotificationCreated(Event):
 class NotificationsRead(Event):
     kind: ClassVar[str] = "notifications.read"
     count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccessChanged(Event):
+    """A person's access changed (role removed, account deactivated, membership ended, signed
+    out): each of their open sockets re-checks its authorisation and closes if it is gone."""
+
+    kind: ClassVar[str] = "access.changed"
+    user_id: int
+
+
+def access_changed(user_id: int) -> None:
+    """Tell every open socket of this person to re-check its authorisation (on commit)."""
+    publish(user_group(user_id), AccessChanged(user_id=int(user_id)))
+
+
+def on_user_logged_out(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
+    """user_logged_out receiver (connected in AgenciesConfig.ready): end the session in the store
+    first (logout() flushes it right after this signal; doing it here means no socket can re-check
+    in between and find it still valid), then tell that person's sockets to re-check."""
+    if user is None or user.pk is None:
+        return
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key:
+        session.delete()
+    access_changed(user.pk)
 
 
 def next_sequence(group: str) -> int:
