@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.db import models
 from django.http import HttpRequest
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
+from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from content.blocks import GuidanceBodyBlock
+from content.forms import IdentifierCheckedPageForm
 from content.presenters import home_entry_points
 
 
@@ -21,7 +26,10 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["content.GuidanceIndexPage", "content.GovernanceBoardPage"]
     max_count = 1
+    base_form_class = IdentifierCheckedPageForm
+    identifier_checked_fields = ("title", "intro")
 
     class Meta:
         verbose_name = "home page"
@@ -29,6 +37,9 @@ class HomePage(Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["entry_points"] = home_entry_points(viewer=request.user)
+        from content.selectors import latest_guidance
+
+        context["latest_guidance"] = latest_guidance(viewer=request.user, limit=5)
         return context
 
 
@@ -51,3 +62,263 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Audience(models.TextChoices):
+    ALL_PARTNERS = "all", "All partners"
+    POLICE = "police", "Police officers and staff"
+    PROSECUTORS = "prosecutors", "Prosecutors and CPS staff"
+    ISVAS = "isvas", "Independent Sexual Violence Advisors"
+    PANEL_MEMBERS = "panel", "Scrutiny panel members"
+    VICTIMS = "victims", "Victims and survivors"
+
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "document-link"]
+
+
+class GuidanceIndexPage(Page):
+    """The guidance section: every guidance page the viewer may see, filterable by theme, audience
+    and area."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.GuidancePage"]
+    base_form_class = IdentifierCheckedPageForm
+    identifier_checked_fields = ("title", "intro")
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = "guidance index page"
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from content.selectors import guidance_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = guidance_listing(viewer=request.user, index=self, params=request.GET)
+        return context
+
+
+class GovernanceBoardPage(Page):
+    """A joint CPS-police governance board: who sits on it, what it is for, when it meets. Its
+    minutes and reports are PublicationPages beneath it."""
+
+    area = models.ForeignKey(
+        "agencies.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Leave empty for the national board.",
+    )
+    intro = models.TextField(blank=True)
+    terms_of_reference = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("area"),
+        FieldPanel("intro"),
+        FieldPanel("terms_of_reference"),
+        InlinePanel("members", label="Members"),
+        InlinePanel("meetings", label="Meetings"),
+    ]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.PublicationPage"]
+    base_form_class = IdentifierCheckedPageForm
+    # Members' names are published on purpose; the free-text fields are checked.
+    identifier_checked_fields = ("title", "intro", "terms_of_reference", "meetings.summary")
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("terms_of_reference")]
+
+    class Meta:
+        verbose_name = "governance board page"
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from content.selectors import board_publications
+
+        context = super().get_context(request, *args, **kwargs)
+        context["publications"] = board_publications(viewer=request.user, board=self)
+        return context
+
+
+class BoardMember(Orderable):
+    board = ParentalKey(GovernanceBoardPage, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=150, help_text="For example: Chair, CPS Area lead.")
+    organisation = models.CharField(max_length=150, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("role"), FieldPanel("organisation")]
+
+
+class BoardMeeting(Orderable):
+    board = ParentalKey(GovernanceBoardPage, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField()
+    summary = models.CharField(max_length=255, blank=True, help_text="What the meeting will cover.")
+
+    panels = [FieldPanel("date"), FieldPanel("summary")]
+
+    class Meta(Orderable.Meta):
+        ordering = ["date"]
+
+
+class PublicationKind(models.TextChoices):
+    MINUTES = "minutes", "Minutes"
+    REPORT = "report", "Report"
+
+
+class PublicationPage(Page):
+    """Minutes or a report of a governance board, with its documents."""
+
+    kind = models.CharField(max_length=20, choices=PublicationKind.choices, default=PublicationKind.MINUTES)
+    publication_date = models.DateField()
+    summary = models.TextField(blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("publication_date"),
+        FieldPanel("summary"),
+        InlinePanel("documents", label="Documents"),
+    ]
+    parent_page_types = ["content.GovernanceBoardPage"]
+    subpage_types: list[str] = []
+    base_form_class = IdentifierCheckedPageForm
+    identifier_checked_fields = ("title", "summary", "documents.title")
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    class Meta:
+        verbose_name = "publication page"
+
+
+class PublicationDocument(Orderable):
+    publication = ParentalKey(PublicationPage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=255, blank=True, help_text="Defaults to the document's own title.")
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.document.title
+
+
+class GuidancePage(Page):
+    """One piece of good-practice guidance. Published only through the governance board's approval
+    workflow (content.services.guidance_workflow_ensure)."""
+
+    summary = models.TextField(help_text="One or two sentences shown in listings and search results.")
+    body = StreamField(GuidanceBodyBlock(), blank=True)
+    themes = ParentalManyToManyField(Theme, blank=True, related_name="guidance_pages")
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.ALL_PARTNERS)
+    area = models.ForeignKey(
+        "agencies.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Leave empty for national guidance.",
+    )
+    owner_board = models.ForeignKey(
+        GovernanceBoardPage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_guidance",
+        help_text="The governance board that owns and reviews this guidance.",
+    )
+    next_review_date = models.DateField(null=True, blank=True)
+    victim_facing = models.BooleanField(
+        default=False,
+        help_text='Written for victims and survivors: the page shows the "Exit this page" button.',
+    )
+    provenance = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Where the learning came from (panel, area, meeting month). Never case details.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("audience"),
+                FieldPanel("area"),
+                FieldPanel("victim_facing"),
+            ],
+            heading="Taxonomy",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("owner_board"),
+                FieldPanel("next_review_date"),
+                FieldPanel("provenance", read_only=True),
+            ],
+            heading="Ownership and review",
+        ),
+        InlinePanel("change_notes", label="Change notes"),
+    ]
+    parent_page_types = ["content.GuidanceIndexPage"]
+    subpage_types: list[str] = []
+    base_form_class = IdentifierCheckedPageForm
+    identifier_checked_fields = ("title", "summary", "body", "change_notes.note")
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("audience"),
+        index.FilterField("area_id"),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        verbose_name = "guidance page"
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from content.selectors import guidance_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(guidance_page_context(viewer=request.user, page=self))
+        return context
+
+
+class GuidanceChangeNote(Orderable):
+    page = ParentalKey(GuidancePage, on_delete=models.CASCADE, related_name="change_notes")
+    date = models.DateField()
+    note = models.CharField(max_length=255)
+
+    panels = [FieldPanel("date"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        ordering = ["-date", "sort_order"]
+
+
+class BoardApprovalTask(AbstractGroupApprovalTask):
+    """Governance board approval: a group approval that cannot approve a revision whose text
+    contains personal identifiers (agencies.identifiers)."""
+
+    def get_actions(self, obj: Any, user: Any) -> list[tuple[str, str, bool]]:
+        actions = super().get_actions(obj, user)
+        if not actions:
+            return actions
+        from content.identifier_check import page_identifier_hits
+
+        revision = (
+            obj.get_latest_revision_as_object() if hasattr(obj, "get_latest_revision_as_object") else obj
+        )
+        if page_identifier_hits(revision):
+            return [action for action in actions if action[0] != "approve"]
+        return actions
+
+    @classmethod
+    def get_description(cls) -> str:
+        return (
+            "Members of the chosen groups approve; revisions containing personal identifiers "
+            "cannot be approved."
+        )
+
+    class Meta:
+        verbose_name = "board approval task"
+        verbose_name_plural = "board approval tasks"

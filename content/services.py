@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.html import escape
+from django.utils.text import slugify
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, CollectionViewRestriction, Locale, Page, Site, Workflow, WorkflowPage
 
-from content.models import HomePage
+from agencies.models import Area, User
+from agencies.permissions import Perm, has
+from agencies.roles import Role
+from content.identifier_check import blocking_message, hits_in
+from content.models import BoardApprovalTask, GuidanceIndexPage, GuidancePage, HomePage, Theme
+
+WORKFLOW_NAME = "Governance board approval"
+GUIDANCE_INDEX_TITLE = "Guidance"
+PARTNER_COLLECTION_NAME = "Partners only"
 
 HOME_TITLE = "Scrutiny Hub"
 HOME_INTRO = (
@@ -41,3 +53,112 @@ def site_root_ensure(*, hostname: str = "localhost", port: int = 80) -> HomePage
         if type(page) is Page and not page.get_children().exists():
             page.delete()
     return home
+
+
+@transaction.atomic
+def guidance_index_ensure() -> GuidanceIndexPage:
+    """The guidance section under the site root. Idempotent."""
+    existing = GuidanceIndexPage.objects.order_by("path").first()
+    if existing is not None:
+        return existing
+    home = site_root_ensure()
+    index = home.add_child(
+        instance=GuidanceIndexPage(
+            title=GUIDANCE_INDEX_TITLE,
+            slug="guidance",
+            intro="<p>Good practice agreed by the governance boards, from what scrutiny panels learn.</p>",
+        )
+    )
+    index.save_revision().publish()
+    return index
+
+
+@transaction.atomic
+def guidance_workflow_ensure() -> Workflow:
+    """The default publishing workflow for the whole site: an author submits, a member of the
+    "Governance member" group approves (and so publishes). Idempotent. Content editors hold no
+    publish permission (agencies.roles), so this workflow is their only way to publication."""
+    group, _ = Group.objects.get_or_create(name=Role.GOVERNANCE_MEMBER.value)
+    task = BoardApprovalTask.objects.filter(name=WORKFLOW_NAME).first()
+    if task is None:
+        task = BoardApprovalTask.objects.create(name=WORKFLOW_NAME)
+    if not task.active:
+        task.active = True
+        task.save(update_fields=["active"])
+    task.groups.set([group])
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    if not workflow.active:
+        workflow.active = True
+        workflow.save(update_fields=["active"])
+    if list(workflow.workflow_tasks.values_list("task_id", flat=True)) != [task.pk]:
+        workflow.workflow_tasks.all().delete()
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    home = site_root_ensure()
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow
+
+
+@transaction.atomic
+def partner_collection_ensure() -> Collection:
+    """A collection for documents and images of partner-only guidance: signed-in partners only."""
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=PARTNER_COLLECTION_NAME).first()
+    if collection is None:
+        collection = root.add_child(name=PARTNER_COLLECTION_NAME)
+    if not CollectionViewRestriction.objects.filter(collection=collection).exists():
+        CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=CollectionViewRestriction.LOGIN
+        )
+    return collection
+
+
+def _unique_child_slug(parent: Page, title: str) -> str:
+    base = (slugify(title) or "guidance")[:200]
+    taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, counter = base, 2
+    while slug in taken:
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+@transaction.atomic
+def guidance_draft_from_finding(
+    *, actor: User, theme: Theme, area: Area | None, title: str, summary: str, provenance: str
+) -> GuidancePage:
+    """Turn an agreed good-practice finding into an unpublished draft guidance page. Carries the
+    theme, area and provenance (panel, area, meeting month) only - never case data. It still
+    goes through the governance board approval workflow to be published."""
+    if not has(actor, Perm.VIEW_GOVERNANCE):
+        raise PermissionDenied("Only governance members can turn a finding into guidance.")
+    title, summary, provenance = title.strip(), summary.strip(), provenance.strip()
+    errors = {}
+    if not title:
+        errors["title"] = "Enter a title for the guidance."
+    elif len(title) > 255:
+        errors["title"] = "The title must be 255 characters or fewer."
+    if not summary:
+        errors["summary"] = "Enter a summary of the good practice."
+    if len(provenance) > 255:
+        errors["provenance"] = "The provenance must be 255 characters or fewer."
+    for field, text in (("title", title), ("summary", summary), ("provenance", provenance)):
+        hits = hits_in([text])
+        if hits and field not in errors:
+            errors[field] = blocking_message(hits)
+    if errors:
+        raise ValidationError(errors)
+    index = guidance_index_ensure()
+    page = GuidancePage(
+        title=title,
+        slug=_unique_child_slug(index, title),
+        summary=summary,
+        body=[("rich_text", f"<p>{escape(summary)}</p>")],
+        area=area,
+        provenance=provenance,
+        live=False,
+        owner=actor,
+    )
+    page.themes = [theme]
+    index.add_child(instance=page)
+    page.save_revision(user=actor, log_action=True)
+    return page

@@ -1,0 +1,241 @@
+"""Every read of content, taking the viewer: what pages, documents and images they may see.
+
+Wagtail serves a restricted page's own URL through its view restrictions; everything else that
+lists or links pages (guidance index, home page, related guidance, search, board publications,
+documents and images used on pages) goes through `visible_pages` here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from wagtail.models import BaseViewRestriction, Page, PageViewRestriction, ReferenceIndex
+
+from agencies.models import Area, User
+from agencies.permissions import Perm, has
+from content.models import (
+    Audience,
+    GovernanceBoardPage,
+    GuidanceIndexPage,
+    GuidancePage,
+    PublicationPage,
+    Theme,
+)
+
+Viewer = User | AnonymousUser
+LISTING_PAGE_SIZE = 20
+
+
+def _restriction_blocks(restriction: PageViewRestriction, viewer: Viewer, group_ids: set[int]) -> bool:
+    if restriction.restriction_type == BaseViewRestriction.LOGIN:
+        return not viewer.is_authenticated
+    if restriction.restriction_type == BaseViewRestriction.GROUPS:
+        if viewer.is_authenticated and viewer.is_superuser:
+            return False
+        return not ({group.pk for group in restriction.groups.all()} & group_ids)
+    # Shared passwords are switched off (WAGTAIL_ALLOW_SHARED_PASSWORD_PAGE); treat as closed.
+    return True
+
+
+def hidden_paths(*, viewer: Viewer) -> list[str]:
+    """Tree paths of restricted pages the viewer does not pass (their descendants are hidden too)."""
+    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+    group_ids = set(viewer.groups.values_list("pk", flat=True)) if viewer.is_authenticated else set()
+    return [r.page.path for r in restrictions if _restriction_blocks(r, viewer, group_ids)]
+
+
+def _without_hidden(queryset: QuerySet[Any], paths: list[str]) -> QuerySet[Any]:
+    if not paths:
+        return queryset
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return queryset.exclude(condition)
+
+
+def visible_pages(*, viewer: Viewer, model: type[Page] = Page) -> QuerySet[Any]:
+    """Live pages of `model` the viewer may see."""
+    return _without_hidden(model.objects.live(), hidden_paths(viewer=viewer))
+
+
+def can_view_page(*, viewer: Viewer, page: Page) -> bool:
+    return visible_pages(viewer=viewer).filter(pk=page.pk).exists()
+
+
+# Guidance listing ---------------------------------------------------------------------------------
+
+
+class GuidanceFilterForm(forms.Form):
+    theme = forms.ChoiceField(required=False, label="Theme")
+    audience = forms.ChoiceField(
+        required=False, label="Audience", choices=[("", "Any audience"), *Audience.choices]
+    )
+    area = forms.ChoiceField(required=False, label="CPS area")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "Any theme")] + [
+            (slug, name) for slug, name in Theme.objects.filter(is_active=True).values_list("slug", "name")
+        ]
+        self.fields["area"].choices = [("", "Any area"), ("national", "National guidance")] + [
+            (code, name) for code, name in Area.objects.values_list("code", "name")
+        ]
+
+
+@dataclass(frozen=True)
+class GuidanceListing:
+    form: GuidanceFilterForm
+    page_obj: PaginatorPage
+    total: int
+    filtered: bool
+
+
+def _listing_queryset(queryset: QuerySet[GuidancePage]) -> QuerySet[GuidancePage]:
+    return queryset.select_related("area").prefetch_related("themes").order_by("-last_published_at", "pk")
+
+
+def guidance_listing(*, viewer: Viewer, index: GuidanceIndexPage, params: Any) -> GuidanceListing:
+    form = GuidanceFilterForm(params or None)
+    queryset = visible_pages(viewer=viewer, model=GuidancePage).descendant_of(index)
+    filtered = False
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["theme"]:
+            queryset = queryset.filter(themes__slug=data["theme"])
+        if data["audience"]:
+            queryset = queryset.filter(audience=data["audience"])
+        if data["area"] == "national":
+            queryset = queryset.filter(area__isnull=True)
+        elif data["area"]:
+            queryset = queryset.filter(area__code=data["area"])
+        filtered = any(data.values())
+    paginator = Paginator(_listing_queryset(queryset), LISTING_PAGE_SIZE)
+    page_obj = paginator.get_page(params.get("page") if params else None)
+    return GuidanceListing(form=form, page_obj=page_obj, total=paginator.count, filtered=filtered)
+
+
+def latest_guidance(*, viewer: Viewer, limit: int = 5) -> list[GuidancePage]:
+    return list(_listing_queryset(visible_pages(viewer=viewer, model=GuidancePage))[:limit])
+
+
+def board_publications(*, viewer: Viewer, board: GovernanceBoardPage) -> list[PublicationPage]:
+    return list(
+        visible_pages(viewer=viewer, model=PublicationPage)
+        .child_of(board)
+        .order_by("-publication_date", "pk")
+        .prefetch_related("documents__document")
+    )
+
+
+def guidance_page_context(*, viewer: Viewer, page: GuidancePage) -> dict[str, Any]:
+    """What a guidance page shows beyond its own fields: related guidance the viewer may see."""
+    related_ids = {
+        related.pk
+        for block in page.body
+        if block.block_type == "related_guidance"
+        for related in block.value["pages"]
+        if related is not None
+    }
+    visible_related = (
+        set(
+            visible_pages(viewer=viewer, model=GuidancePage)
+            .filter(pk__in=related_ids)
+            .values_list("pk", flat=True)
+        )
+        if related_ids
+        else set()
+    )
+    owner_board = None
+    if page.owner_board_id is not None:
+        owner_board = (
+            visible_pages(viewer=viewer, model=GovernanceBoardPage).filter(pk=page.owner_board_id).first()
+        )
+    return {
+        "themes": list(page.themes.all()),
+        "change_notes": list(page.change_notes.all()),
+        "visible_related_ids": visible_related,
+        "owner_board_visible": owner_board,
+    }
+
+
+# Documents and images -----------------------------------------------------------------------------
+
+
+def can_view_file(*, viewer: Viewer, obj: Any) -> bool:
+    """A document or image is served only if a live page the viewer may see uses it, or the
+    viewer works in the CMS (editors preview drafts). Collection privacy is checked separately
+    (Wagtail's own before_serve_document hook; content.views.image for images)."""
+    if has(viewer, Perm.ACCESS_CMS):
+        return True
+    page_ids = (
+        ReferenceIndex.get_references_to(obj)
+        .filter(base_content_type__app_label="wagtailcore", base_content_type__model="page")
+        .values_list("object_id", flat=True)
+    )
+    ids = [int(pk) for pk in page_ids if str(pk).isdigit()]
+    if not ids:
+        return False
+    return visible_pages(viewer=viewer).filter(pk__in=ids).exists()
+
+
+# Search -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    theme: Theme | None
+    page_obj: PaginatorPage | None
+    facets: list[tuple[Theme, int]]
+
+
+def site_search(
+    *, viewer: Viewer, query: str, theme_slug: str = "", page_number: Any = None
+) -> SearchResults:
+    """Wagtail search over what the viewer may see, with a count per theme (facets) among the
+    matching guidance."""
+    query = query.strip()[:200]
+    theme = Theme.objects.filter(slug=theme_slug).first() if theme_slug else None
+    if not query:
+        return SearchResults(query="", theme=theme, page_obj=None, facets=[])
+    hidden = hidden_paths(viewer=viewer)
+    base = _without_hidden(Page.objects.live(), hidden)
+    matching_ids = [page.pk for page in base.search(query, operator="and")]
+    guidance = GuidancePage.objects.filter(pk__in=matching_ids)
+    facets_qs = (
+        Theme.objects.filter(guidance_pages__in=guidance)
+        .annotate(matches=Count("guidance_pages", distinct=True))
+        .order_by("name")
+    )
+    facets = [(t, t.matches) for t in facets_qs]
+    if theme is not None:
+        themed = set(guidance.filter(themes=theme).values_list("pk", flat=True))
+        matching_ids = [pk for pk in matching_ids if pk in themed]
+    paginator = Paginator(matching_ids, LISTING_PAGE_SIZE)
+    page_obj = paginator.get_page(page_number)
+    by_id = {page.pk: page for page in Page.objects.filter(pk__in=list(page_obj.object_list)).specific()}
+    page_obj.object_list = [by_id[pk] for pk in page_obj.object_list if pk in by_id]
+    return SearchResults(query=query, theme=theme, page_obj=page_obj, facets=facets)
+
+
+# Review -------------------------------------------------------------------------------------------
+
+
+def guidance_past_review(*, viewer: Viewer, today: datetime.date | None = None) -> QuerySet[GuidancePage]:
+    """Guidance past its review date that the viewer owns: pages they own (Wagtail owner) and,
+    for governance members, every page (boards own guidance collectively)."""
+    if not viewer.is_authenticated:
+        return GuidancePage.objects.none()
+    today = today or timezone.localdate()
+    queryset = GuidancePage.objects.filter(next_review_date__lt=today).select_related("owner_board", "owner")
+    if not has(viewer, Perm.VIEW_GOVERNANCE):
+        queryset = queryset.filter(owner=viewer)
+    return queryset.order_by("next_review_date", "pk")
