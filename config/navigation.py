@@ -21,6 +21,8 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "wagtail_serve", public=True),
     NavItem("Notifications", "agencies:notifications"),
+    NavItem("Drop-ins", "dropins:session-list", permission=Perm.BOOK_DROPINS),
+    NavItem("Drop-in hosting", "dropins:schedule-list", permission=Perm.HOST_DROPINS),
     NavItem("Content admin", "wagtailadmin_home", permission=Perm.ACCESS_CMS),
 )
 

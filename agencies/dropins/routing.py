@@ -1,1 +1,7 @@
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from agencies.dropins.consumers import SeatCountConsumer
+
+websocket_urlpatterns = [
+    path("ws/dropins/", SeatCountConsumer.as_asgi()),
+]

@@ -24,9 +24,9 @@ class Command(BaseCommand):
             (
                 config
                 for config in apps.get_app_configs()
-                if config.name in {"agencies", "content", "scrutiny"}
+                if config.name in {"agencies", "agencies.dropins", "content", "scrutiny"}
             ),
-            key=lambda config: {"content": 0, "agencies": 1, "scrutiny": 2}[config.name],
+            key=lambda config: ("content", "agencies", "agencies.dropins", "scrutiny").index(config.name),
         )
         for config in ordered:
             try:

@@ -1,0 +1,59 @@
+"""Factories for drop-ins. Sessions are normally made by schedule_create; these build rows directly
+for tests that need exact times and counts."""
+
+from datetime import time, timedelta
+
+import factory
+from django.utils import timezone
+
+from agencies.dropins.models import Booking, BookingStatus, DropInSchedule, DropInSession, Mode, Topic
+from tests.factories.agencies import AgencyFactory
+
+
+class DropInScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DropInSchedule
+        skip_postgeneration_save = True
+
+    host_agency = factory.SubFactory(AgencyFactory)
+    title = factory.Sequence(lambda n: f"Test drop-in {n}")
+    mode = Mode.HYBRID
+    address = "Test CPS office, room 1"
+    meeting_link = "https://meet.example.org/test"
+    weekdays = factory.LazyFunction(lambda: [1])
+    start_time = time(10, 0)
+    end_time = time(11, 0)
+    starts_on = factory.LazyFunction(timezone.localdate)
+    occurrences = 4
+    seats = 10
+    booking_window_days = 28
+    min_notice_hours = 2
+    cancellation_cutoff_hours = 2
+
+    @factory.post_generation
+    def allowed_areas(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.allowed_areas.set(extracted)
+
+
+class DropInSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DropInSession
+
+    schedule = factory.SubFactory(DropInScheduleFactory)
+    occurrence_key = factory.Sequence(lambda n: f"test-{n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+    capacity = 10
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking row with matching counters: use services.booking_create where the rules matter."""
+
+    class Meta:
+        model = Booking
+
+    session = factory.SubFactory(DropInSessionFactory)
+    isva = factory.SubFactory("tests.factories.agencies.UserFactory")
+    status = BookingStatus.CONFIRMED
+    topic = Topic.PROCESS
