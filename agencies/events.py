@@ -7,6 +7,7 @@ Group names are built only by the functions in the apps' events modules.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -16,6 +17,7 @@ from typing import Any, ClassVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -130,11 +132,20 @@ def publish(group: str, event: Event) -> int:
     return seq
 
 
+def publish_timeout() -> float:
+    """The longest a request waits for the channel layer to accept an event (seconds)."""
+    return float(getattr(settings, "REALTIME_PUBLISH_TIMEOUT", 1.0))
+
+
+async def _bounded_group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
+    await asyncio.wait_for(layer.group_send(group, message), timeout=publish_timeout())
+
+
 def _send(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, message)
+        async_to_sync(_bounded_group_send)(layer, group, message)
     except Exception as exc:  # noqa: BLE001 - a realtime outage must not break the request
         logger.warning("Realtime publish to %s failed: %s", group, exc.__class__.__name__)

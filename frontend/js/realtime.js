@@ -41,7 +41,8 @@
         // 4401/4403: not signed in or not allowed. Do not hammer the server.
         if (stopped || e.code === 4401 || e.code === 4403) { return }
         attempt += 1
-        var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2)
+        // Capped at 6 s so live updates resume within 10 s of a worker or Redis returning.
+        var delay = Math.min(6000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2)
         window.setTimeout(open, delay)
       })
     }

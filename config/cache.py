@@ -1,0 +1,52 @@
+"""A Redis cache that degrades to a miss when Redis is unreachable.
+
+The cache is an optimisation: when Redis is down (restart, failover) pages must keep serving from
+the database, not answer 500. Reads return the default, writes are dropped, and each failure is
+logged once per call at warning level. Connect and socket timeouts are bounded in settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+_OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _tolerant(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
+    method = getattr(RedisCache, name)
+
+    @functools.wraps(method)
+    def wrapper(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except _OUTAGE as exc:
+            logger.warning("Cache %s skipped, Redis unavailable: %s", name, exc.__class__.__name__)
+            return fallback(*args, **kwargs)
+
+    return wrapper
+
+
+def _default(key: Any, default: Any = None, *args: Any, **kwargs: Any) -> Any:
+    return default
+
+
+class TolerantRedisCache(RedisCache):
+    get = _tolerant("get", _default)
+    set = _tolerant("set", lambda *a, **k: None)
+    add = _tolerant("add", lambda *a, **k: False)
+    touch = _tolerant("touch", lambda *a, **k: False)
+    delete = _tolerant("delete", lambda *a, **k: False)
+    get_many = _tolerant("get_many", lambda *a, **k: {})
+    set_many = _tolerant("set_many", lambda *a, **k: [])
+    delete_many = _tolerant("delete_many", lambda *a, **k: None)
+    has_key = _tolerant("has_key", lambda *a, **k: False)
+    clear = _tolerant("clear", lambda *a, **k: False)
