@@ -34,6 +34,7 @@ urlpatterns = [
     path("scrutiny/", include("scrutiny.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(_public(wagtaildocs_urls.urlpatterns))),
+    path("", include("content.urls")),  # site search, image files (each view checks the viewer)
     # Public pages: Wagtail serves them and enforces each page's own view restrictions.
     re_path(r"^((?:[\w\-]+/)*)$", login_not_required(wagtail_views.serve), name="wagtail_serve"),
     path("", include(wagtail_urls)),

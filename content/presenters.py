@@ -19,7 +19,32 @@ class EntryPoint:
 
 
 _ENTRY_POINTS: tuple[tuple[str, str, str, Perm | None], ...] = (
+    (
+        "My bookings",
+        "Your ISVA drop-in bookings, and sessions to book.",
+        "dropins:my-bookings",
+        Perm.BOOK_DROPINS,
+    ),
+    (
+        "Drop-in schedules",
+        "Run your drop-in sessions and record attendance.",
+        "dropins:schedule-list",
+        Perm.HOST_DROPINS,
+    ),
+    (
+        "My panels",
+        "Scrutiny panels you sit on, their meetings and cases.",
+        "scrutiny:panel-list",
+        Perm.SIT_ON_PANELS,
+    ),
+    (
+        "Dashboards",
+        "Live governance figures for your area and nationally.",
+        "governance:dashboard",
+        Perm.VIEW_GOVERNANCE,
+    ),
     ("Notifications", "Updates about your bookings, panels and approvals.", "agencies:notifications", None),
+    ("Search guidance", "Find good-practice guidance, boards and publications.", "content:search", None),
     ("Content admin", "Draft and approve good-practice guidance.", "wagtailadmin_home", Perm.ACCESS_CMS),
 )
 

@@ -17,6 +17,7 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.http import urlencode
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction, ReferenceIndex
 
 from agencies.models import Area, User
@@ -96,6 +97,7 @@ class GuidanceListing:
     page_obj: PaginatorPage
     total: int
     filtered: bool
+    query_string: str
 
 
 def _listing_queryset(queryset: QuerySet[GuidancePage]) -> QuerySet[GuidancePage]:
@@ -106,6 +108,7 @@ def guidance_listing(*, viewer: Viewer, index: GuidanceIndexPage, params: Any) -
     form = GuidanceFilterForm(params or None)
     queryset = visible_pages(viewer=viewer, model=GuidancePage).descendant_of(index)
     filtered = False
+    kept: dict[str, str] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["theme"]:
@@ -116,10 +119,13 @@ def guidance_listing(*, viewer: Viewer, index: GuidanceIndexPage, params: Any) -
             queryset = queryset.filter(area__isnull=True)
         elif data["area"]:
             queryset = queryset.filter(area__code=data["area"])
-        filtered = any(data.values())
+        kept = {name: value for name, value in data.items() if value}
+        filtered = bool(kept)
     paginator = Paginator(_listing_queryset(queryset), LISTING_PAGE_SIZE)
     page_obj = paginator.get_page(params.get("page") if params else None)
-    return GuidanceListing(form=form, page_obj=page_obj, total=paginator.count, filtered=filtered)
+    return GuidanceListing(
+        form=form, page_obj=page_obj, total=paginator.count, filtered=filtered, query_string=urlencode(kept)
+    )
 
 
 def latest_guidance(*, viewer: Viewer, limit: int = 5) -> list[GuidancePage]:

@@ -201,7 +201,10 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
 WAGTAIL_ALLOW_SHARED_PASSWORD_PAGE = False
 WAGTAILDOCS_PRIVATE_DOCUMENT_SERVE = True
 WAGTAIL_I18N_ENABLED = False
+# Wagtail's database search backend picks PostgreSQL full-text search when the database is PostgreSQL.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "english"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]

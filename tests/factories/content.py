@@ -29,6 +29,7 @@ class ThemeFactory(factory.django.DjangoModelFactory):
 
 
 def _add(parent: Page, page: Page, *, publish: bool) -> Any:
+    page.live = publish
     parent.add_child(instance=page)
     revision = page.save_revision()
     if publish:
