@@ -531,6 +531,7 @@ class AccessEvent(models.Model):
     object_id = models.PositiveBigIntegerField(null=True)
     audience = models.CharField(max_length=30)
     channel = models.CharField(max_length=20, choices=AccessChannel.choices)
+    panel_id = models.PositiveBigIntegerField(null=True, db_index=True)
     meeting_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     objects = AccessEventQuerySet.as_manager()

@@ -52,6 +52,7 @@ class Migration(migrations.Migration):
                 ('object_id', models.PositiveBigIntegerField(null=True)),
                 ('audience', models.CharField(max_length=30)),
                 ('channel', models.CharField(choices=[('page', 'Web page'), ('api', 'API'), ('export', 'Export file'), ('websocket', 'Live update'), ('email', 'Email'), ('command', 'Management command')], max_length=20)),
+                ('panel_id', models.PositiveBigIntegerField(db_index=True, null=True)),
                 ('meeting_id', models.PositiveBigIntegerField(blank=True, null=True)),
                 ('actor', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

@@ -1,0 +1,225 @@
+"""Forms validate shape only; the services validate the domain (permissions, identifiers, k)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from agencies.models import Agency
+from content.models import Theme
+from scrutiny.models import (
+    ActionStatus,
+    AgeBand,
+    Assessment,
+    DecisionStage,
+    ExtractKind,
+    FindingKind,
+    OffenceCategory,
+    Outcome,
+    PanelRole,
+    RedactionReason,
+    Relationship,
+    Score,
+    SelectionReason,
+    Vulnerability,
+)
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class MonthField(forms.CharField):
+    """A month as YYYY-MM (the browser's month picker where it has one); stored as its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "class": "govuk-input govuk-input--width-10"})
+    default_error_messages = {"invalid": "Enter a month as year and month, for example 2025-03."}
+
+    def to_python(self, value: Any) -> dt.date | None:
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            year, month = (int(part) for part in str(value).strip().split("-"))
+            return dt.date(year, month, 1)
+        except (ValueError, TypeError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.strftime("%Y-%m")
+        return value
+
+
+class CaseForm(forms.Form):
+    presenting_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), label="Presenting agency", empty_label="Choose an agency"
+    )
+    offence_category = forms.ChoiceField(choices=OffenceCategory.choices, label="Offence category")
+    outcome = forms.ChoiceField(choices=Outcome.choices, label="Outcome")
+    selection_reason = forms.ChoiceField(choices=SelectionReason.choices, label="Why the case was selected")
+    offence_month = MonthField(
+        label="Month the offence was reported", help_text="Year and month, e.g. 2024-03"
+    )
+    finalised_month = MonthField(
+        label="Month the case was finalised", help_text="Year and month, e.g. 2025-01"
+    )
+    months_to_charge_decision = forms.IntegerField(
+        label="Months from report to charging decision (optional)", required=False, min_value=0, max_value=240
+    )
+    victim_age_band = forms.ChoiceField(choices=AgeBand.choices, label="Victim age band")
+    suspect_age_band = forms.ChoiceField(choices=AgeBand.choices, label="Suspect age band")
+    relationship = forms.ChoiceField(choices=Relationship.choices, label="Victim–suspect relationship")
+    vulnerability_flags = forms.MultipleChoiceField(
+        choices=Vulnerability.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Vulnerabilities",
+    )
+    isva_involved = forms.TypedChoiceField(
+        choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect, label="Was an ISVA involved?"
+    )
+
+    def __init__(self, *args: Any, area_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["presenting_agency"].queryset = Agency.objects.filter(area_id=area_id, is_active=True)
+
+
+class CaseKeyForm(forms.Form):
+    cps_urn = forms.CharField(label="CPS URN", max_length=30, required=False)
+    crime_number = forms.CharField(label="Crime reference number", max_length=40, required=False)
+
+
+class NewCaseForm(CaseForm, CaseKeyForm):
+    pass
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(
+        label="Text",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text="Do not include names, addresses, dates of birth or contact details. Text is checked "
+        "for identifiers; a possible identifier needs a second person's check before release.",
+    )
+
+
+class ExtractForm(TextForm):
+    kind = forms.ChoiceField(choices=ExtractKind.choices, label="Kind of extract")
+
+
+class DecisionPointForm(TextForm):
+    stage = forms.ChoiceField(choices=DecisionStage.choices, label="Stage")
+
+
+class CheckForm(forms.Form):
+    """One choice per possible identifier: keep it (not identifying) or redact it with a reason."""
+
+    def __init__(self, *args: Any, hits: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hits = hits
+        for index, hit in enumerate(hits):
+            self.fields[f"hit_{index}"] = forms.ChoiceField(
+                label=f"Possible identifier {index + 1}: {hit.label}",
+                choices=[
+                    ("keep", "Not identifying: keep it"),
+                    *[(c, f"Redact: {lbl}") for c, lbl in RedactionReason.choices],
+                ],
+            )
+
+    def decisions(self) -> dict[int, str | None]:
+        return {
+            index: (
+                None if self.cleaned_data[f"hit_{index}"] == "keep" else self.cleaned_data[f"hit_{index}"]
+            )
+            for index in range(len(self.hits))
+        }
+
+
+class DeclarationForm(forms.Form):
+    involved = forms.TypedChoiceField(
+        choices=[("no", "I had no prior involvement in this case"), ("yes", "I was involved in this case")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        label="Were you involved in this case in any way?",
+    )
+
+
+class ReviewForm(forms.Form):
+    score = forms.TypedChoiceField(
+        choices=Score.choices, coerce=int, widget=forms.RadioSelect, label="Your score"
+    )
+
+    def __init__(self, *args: Any, points: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.points = points
+        for number, point in enumerate(points, start=1):
+            self.fields[f"assessment_{point.pk}"] = forms.ChoiceField(
+                choices=Assessment.choices,
+                widget=forms.RadioSelect,
+                label=f"Decision point {number}: assessment",
+            )
+            self.fields[f"notes_{point.pk}"] = forms.CharField(
+                label=f"Decision point {number}: notes (optional)",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def assessments(self) -> dict[int, tuple[str, str]]:
+        return {
+            point.pk: (self.cleaned_data[f"assessment_{point.pk}"], self.cleaned_data[f"notes_{point.pk}"])
+            for point in self.points
+        }
+
+
+class MembershipForm(forms.Form):
+    email = forms.EmailField(label="Email address of the member")
+    role = forms.ChoiceField(choices=PanelRole.choices, label="Panel role")
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(
+        label="Meeting date",
+        help_text="For example 2026-03-14",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class AgendaForm(forms.Form):
+    case = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AgreedScoreForm(forms.Form):
+    score = forms.TypedChoiceField(choices=Score.choices, coerce=int, label="Agreed score")
+
+
+class FindingForm(forms.Form):
+    case = forms.TypedChoiceField(coerce=int, label="Case")
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.filter(is_active=True), label="Theme", empty_label="Choose a theme"
+    )
+    kind = forms.ChoiceField(choices=FindingKind.choices, widget=forms.RadioSelect, label="Type of finding")
+    text = forms.CharField(label="Finding", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+
+    def __init__(self, *args: Any, case_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].choices = case_choices
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    owner_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(is_active=True), label="Owner agency", empty_label="Choose an agency"
+    )
+    owner_role = forms.CharField(
+        label="Owner role", max_length=100, help_text="A role, not a name: e.g. RASSO unit head"
+    )
+    due_on = forms.DateField(
+        label="Due date", help_text="For example 2026-06-30", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices, label="Status")
+    text = forms.CharField(label="Update", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)

@@ -1,0 +1,153 @@
+"""Display-ready values for scrutiny pages, built only from `redact` output: a template can print
+what a presenter gives it and nothing else. Choice codes become labels; confirmed redactions
+become visible blocks with their reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from scrutiny.models import (
+    REDACTION_TOKEN,
+    AccessEvent,
+    Action,
+    ActionUpdate,
+    AgendaItem,
+    Case,
+    CaseKey,
+    DecisionAssessment,
+    DecisionPoint,
+    Extract,
+    Finding,
+    Meeting,
+    MeetingAttendance,
+    Panel,
+    PanelMembership,
+    RedactionReason,
+    Review,
+    Vulnerability,
+)
+from scrutiny.redaction import Audience, label, redact
+
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str = ""
+    redacted: str = ""  # the reason label when this segment is a redaction block
+
+
+def segments(text: str | None) -> list[Segment]:
+    """Split text into plain runs and visible redaction blocks."""
+    if not text:
+        return []
+    out: list[Segment] = []
+    position = 0
+    for match in REDACTION_TOKEN.finditer(text):
+        if match.start() > position:
+            out.append(Segment(text=text[position : match.start()]))
+        out.append(Segment(redacted=label_reason(match.group(1))))
+        position = match.end()
+    if position < len(text):
+        out.append(Segment(text=text[position:]))
+    return out
+
+
+def label_reason(code: str) -> str:
+    return str(dict(RedactionReason.choices).get(code, "Redacted"))
+
+
+def labelled(model: type, data: dict[str, Any], *names: str) -> dict[str, Any]:
+    for name in names:
+        if name in data:
+            data[f"{name}_label"] = label(model, name, data[name])
+    return data
+
+
+def panel_view(panel: Panel, audience: Audience | None) -> dict[str, Any]:
+    return redact(panel, audience)
+
+
+def membership_rows(memberships: list[PanelMembership], audience: Audience | None) -> list[dict[str, Any]]:
+    return [labelled(PanelMembership, redact(m, audience), "role") for m in memberships]
+
+
+def meeting_row(meeting: Meeting, audience: Audience | None) -> dict[str, Any]:
+    data = labelled(Meeting, redact(meeting, audience), "status")
+    data["case_count"] = getattr(meeting, "case_count", None)
+    return data
+
+
+def case_row(case: Case, audience: Audience | None) -> dict[str, Any]:
+    data = labelled(
+        Case,
+        redact(case, audience),
+        "offence_category",
+        "outcome",
+        "selection_reason",
+        "victim_age_band",
+        "suspect_age_band",
+        "relationship",
+        "status",
+    )
+    if "vulnerability_flags" in data:
+        labels = dict(Vulnerability.choices)
+        data["vulnerability_labels"] = [str(labels.get(v, v)) for v in data["vulnerability_flags"]]
+    return data
+
+
+def key_view(key: CaseKey | None, audience: Audience | None) -> dict[str, Any]:
+    return redact(key, audience) if key is not None else {}
+
+
+def text_view(obj: DecisionPoint | Extract, audience: Audience | None) -> dict[str, Any]:
+    data = redact(obj, audience)
+    if isinstance(obj, DecisionPoint):
+        labelled(DecisionPoint, data, "stage", "check_status")
+    else:
+        labelled(Extract, data, "kind", "check_status")
+    if "text" in data:
+        data["withheld"] = data["text"] is None
+        data["segments"] = segments(data["text"])
+    return data
+
+
+def review_view(review: Review, audience: Audience | None) -> dict[str, Any]:
+    data = labelled(Review, redact(review, audience), "panel_role", "score")
+    data["assessments"] = [
+        labelled(DecisionAssessment, redact(a, audience), "assessment") for a in review.assessments.all()
+    ]
+    return data
+
+
+def agenda_row(item: AgendaItem, audience: Audience | None, case_audience: Audience | None) -> dict[str, Any]:
+    data = labelled(AgendaItem, redact(item, audience), "agreed_score")
+    data["case"] = case_row(item.case, case_audience)
+    data["review_count"] = getattr(item, "review_count", None)
+    return data
+
+
+def attendance_rows(rows: list[MeetingAttendance], audience: Audience | None) -> list[dict[str, Any]]:
+    return [redact(row, audience) for row in rows]
+
+
+def action_view(action: Action, audience: Audience | None) -> dict[str, Any]:
+    data = labelled(Action, redact(action, audience), "status")
+    data["overdue"] = "status" in data and "due_on" in data and action.is_overdue(timezone.localdate())
+    data["updates"] = [
+        labelled(ActionUpdate, redact(update, audience), "status") for update in action.updates.all()
+    ]
+    return data
+
+
+def finding_view(finding: Finding, audience: Audience | None) -> dict[str, Any]:
+    data = labelled(Finding, redact(finding, audience), "kind")
+    data["actions"] = [action_view(action, audience) for action in finding.actions.all()]
+    return data
+
+
+def access_rows(rows: list[AccessEvent], audience: Audience | None) -> list[dict[str, Any]]:
+    return [labelled(AccessEvent, redact(row, audience), "verb", "channel") for row in rows]

@@ -1,0 +1,52 @@
+"""Error reports and logs never carry case content.
+
+Every scrutiny view runs with `ScrutinyExceptionReporterFilter` as the request's reporter filter:
+Django's technical 500 report and the admin error emails then show no POST values, no local
+variables of any frame and no request body. `CaseContentLogFilter` is for log handlers: it drops
+the arguments of any record logged from scrutiny code, keeping the message template only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.debug import SafeExceptionReporterFilter
+
+
+class ScrutinyExceptionReporterFilter(SafeExceptionReporterFilter):
+    def is_active(self, request: HttpRequest | None) -> bool:
+        return True
+
+    def get_post_parameters(self, request: HttpRequest | None) -> dict[str, str]:
+        if request is None:
+            return {}
+        return dict.fromkeys(request.POST, self.cleansed_substitute)
+
+    def get_traceback_frame_variables(
+        self, request: HttpRequest | None, tb_frame: Any
+    ) -> list[tuple[str, str]]:
+        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+
+
+class CaseContentLogFilter(logging.Filter):
+    """Strip interpolation arguments (which could be case text) from scrutiny log records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("scrutiny"):
+            record.args = ()
+        return True
+
+
+def scrutiny_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a view as handling case content: its error reports are cleansed completely."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.exception_reporter_filter = ScrutinyExceptionReporterFilter()
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,330 @@
+"""Every read of scrutiny data. Each selector takes the viewer and returns only what that person
+may reach; what they may *see* of each record is then decided by scrutiny.redaction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from agencies.models import Area, User
+from agencies.permissions import Perm, has
+from scrutiny import permissions
+from scrutiny.models import (
+    AccessEvent,
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    AgendaItem,
+    Case,
+    CaseStatus,
+    DecisionAssessment,
+    DecisionPoint,
+    Extract,
+    Finding,
+    Meeting,
+    MeetingAttendance,
+    Panel,
+    PanelMembership,
+    Review,
+)
+from scrutiny.redaction import SITTING, Audience, may_aggregate
+
+SUPPRESS_BELOW = 5
+
+
+def panel_list(*, viewer: User | AnonymousUser) -> list[tuple[Panel, Audience]]:
+    panels = Panel.objects.select_related("area").order_by("name")
+    out = []
+    for panel in panels:
+        audience = permissions.panel_audience(viewer, panel)
+        if audience in SITTING | {Audience.GOVERNANCE}:
+            out.append((panel, audience))
+    return out
+
+
+def panel_get(*, viewer: User | AnonymousUser, panel_id: int) -> Panel | None:
+    panel = Panel.objects.select_related("area").prefetch_related("police_forces").filter(pk=panel_id).first()
+    if panel is None or not permissions.can_view_panel(viewer, panel):
+        return None
+    return panel
+
+
+def membership_list(*, viewer: User | AnonymousUser, panel: Panel) -> QuerySet[PanelMembership]:
+    if not permissions.can_view_panel(viewer, panel):
+        return PanelMembership.objects.none()
+    return PanelMembership.objects.filter(panel=panel, ended_at__isnull=True).select_related("user")
+
+
+def membership_get(*, viewer: User | AnonymousUser, membership_id: int) -> PanelMembership | None:
+    membership = PanelMembership.objects.select_related("panel", "user").filter(pk=membership_id).first()
+    if membership is None or not permissions.can_coordinate(viewer, membership.panel):
+        return None
+    return membership
+
+
+def meeting_list(*, viewer: User | AnonymousUser, panel: Panel) -> QuerySet[Meeting]:
+    if not permissions.can_view_panel(viewer, panel):
+        return Meeting.objects.none()
+    return (
+        Meeting.objects.filter(panel=panel).annotate(case_count=Count("agenda")).order_by("-held_on", "-pk")
+    )
+
+
+def meeting_get(*, viewer: User | AnonymousUser, meeting_id: int) -> Meeting | None:
+    meeting = Meeting.objects.select_related("panel", "panel__area").filter(pk=meeting_id).first()
+    if meeting is None or not permissions.can_view_meeting(viewer, meeting):
+        return None
+    return meeting
+
+
+def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case", "case__panel", "case__presenting_agency", "case__area")
+        .annotate(review_count=Count("case__reviews", filter=Q(case__reviews__meeting=meeting)))
+        .order_by("order", "pk")
+    )
+
+
+def meeting_attendance(*, meeting: Meeting) -> list[MeetingAttendance]:
+    return list(
+        MeetingAttendance.objects.filter(meeting=meeting)
+        .select_related("membership", "membership__user")
+        .order_by("arrived_at", "pk")
+    )
+
+
+def meeting_findings(*, meeting: Meeting) -> list[Finding]:
+    return list(
+        Finding.objects.filter(meeting=meeting)
+        .select_related("theme", "recorded_by", "case")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("owner_agency", "created_by").prefetch_related(
+                    Prefetch("updates", queryset=ActionUpdate.objects.select_related("author"))
+                ),
+            )
+        )
+        .order_by("recorded_at", "pk")
+    )
+
+
+def next_meetings(*, panel: Panel) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(panel=panel).exclude(status="closed").order_by("held_on", "pk")
+
+
+def case_list(*, viewer: User | AnonymousUser, panel: Panel) -> list[Case]:
+    """Cases of a panel the viewer may list: the coordinator sees drafts too; members see
+    released cases (each still needs the agreement and a declaration to open)."""
+    audience = permissions.panel_audience(viewer, panel)
+    if audience not in SITTING:
+        return []
+    cases = Case.objects.filter(panel=panel).select_related(
+        "panel", "presenting_agency", "area", "created_by"
+    )
+    if audience != Audience.COORDINATOR:
+        cases = cases.filter(status=CaseStatus.RELEASED)
+    return list(cases.order_by("pseudonym"))
+
+
+def case_get(*, viewer: User | AnonymousUser, case_id: int) -> Case | None:
+    """The case if the viewer may reach it at all (opening it may still need a declaration)."""
+    case = (
+        Case.objects.select_related("panel", "panel__area", "presenting_agency", "area", "created_by")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        return None
+    audience = permissions.audience_for(viewer, case)
+    if audience == Audience.COORDINATOR:
+        return case
+    if audience in SITTING and case.status == CaseStatus.RELEASED:
+        return case
+    return None
+
+
+def case_decision_points(*, case: Case) -> list[DecisionPoint]:
+    return list(
+        DecisionPoint.objects.filter(case=case).select_related("author", "checked_by").order_by("order", "pk")
+    )
+
+
+def case_extracts(*, case: Case) -> list[Extract]:
+    return list(
+        Extract.objects.filter(case=case).select_related("author", "checked_by").order_by("kind", "pk")
+    )
+
+
+def case_reviews(*, case: Case) -> list[Review]:
+    return list(
+        Review.objects.filter(case=case)
+        .select_related("reviewer")
+        .prefetch_related(Prefetch("assessments", queryset=DecisionAssessment.objects.order_by("pk")))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def own_review(*, viewer: User, case: Case, meeting: Meeting) -> Review | None:
+    return (
+        Review.objects.filter(case=case, meeting=meeting, reviewer=viewer)
+        .prefetch_related("assessments")
+        .first()
+    )
+
+
+def case_meetings(*, case: Case) -> list[Meeting]:
+    """Meetings with this case on the agenda that are not closed (where it can be reviewed)."""
+    return list(
+        Meeting.objects.filter(agenda__case=case)
+        .exclude(status="closed")
+        .order_by("held_on", "pk")
+        .distinct()
+    )
+
+
+def text_get(*, viewer: User | AnonymousUser, kind: str, text_id: int) -> DecisionPoint | Extract | None:
+    model = {"decision-point": DecisionPoint, "extract": Extract}.get(kind)
+    if model is None:
+        return None
+    obj = model.objects.select_related("case", "case__panel").filter(pk=text_id).first()
+    if obj is None or not permissions.can_coordinate(viewer, obj.case.panel):
+        return None
+    return obj
+
+
+def finding_get(*, viewer: User | AnonymousUser, finding_id: int) -> Finding | None:
+    finding = (
+        Finding.objects.select_related("meeting", "meeting__panel", "meeting__panel__area", "theme", "case")
+        .filter(pk=finding_id)
+        .first()
+    )
+    if finding is None or not permissions.can_view_meeting(viewer, finding.meeting):
+        return None
+    return finding
+
+
+def action_get(*, viewer: User | AnonymousUser, action_id: int) -> Action | None:
+    action = (
+        Action.objects.select_related(
+            "finding", "finding__meeting", "finding__meeting__panel", "owner_agency"
+        )
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None or not permissions.can_view_meeting(viewer, action.finding.meeting):
+        return None
+    return action
+
+
+def panel_findings(*, viewer: User | AnonymousUser, panel: Panel) -> list[Finding]:
+    if not permissions.can_export_findings(viewer, panel):
+        return []
+    return list(
+        Finding.objects.filter(meeting__panel=panel)
+        .select_related("theme", "recorded_by", "case", "meeting")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def panel_actions(*, viewer: User | AnonymousUser, panel: Panel) -> list[Action]:
+    if not permissions.can_export_findings(viewer, panel):
+        return []
+    return list(
+        Action.objects.filter(finding__meeting__panel=panel)
+        .select_related("owner_agency", "created_by", "finding")
+        .order_by("due_on", "pk")
+    )
+
+
+def access_events(*, viewer: User | AnonymousUser, panel: Panel, limit: int = 500) -> list[AccessEvent]:
+    if not permissions.can_view_access_log(viewer, panel):
+        return []
+    return list(
+        AccessEvent.objects.filter(panel_id=panel.pk).select_related("actor").order_by("-at", "-pk")[:limit]
+    )
+
+
+def open_actions_for(*, viewer: User | AnonymousUser) -> list[Action]:
+    """Actions owned by the viewer's agency on panels they sit on (for the panel index)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    panel_ids = PanelMembership.objects.filter(user=viewer, ended_at__isnull=True).values("panel_id")
+    return list(
+        Action.objects.filter(owner_agency_id=viewer.agency_id, finding__meeting__panel_id__in=panel_ids)
+        .exclude(status=ActionStatus.DONE)
+        .select_related("owner_agency", "finding")
+        .order_by("due_on", "pk")
+    )
+
+
+# Aggregates -------------------------------------------------------------------------------------------
+
+
+def _aggregate_audience(viewer: User | AnonymousUser) -> Audience | None:
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return None
+    if has(viewer, Perm.VIEW_GOVERNANCE):
+        return Audience.GOVERNANCE
+    if viewer.has_perm(permissions.EVALUATE):
+        return Audience.EVALUATOR
+    if has(viewer, Perm.COORDINATE_CASES):
+        return Audience.GOVERNANCE  # a coordinator sees their panels' figures like governance does
+    return None
+
+
+def _suppress(counts: dict[str, int], audience: Audience) -> dict[str, int | str]:
+    if audience != Audience.EVALUATOR:
+        return dict(counts)
+    return {key: (value if value == 0 or value >= SUPPRESS_BELOW else "<5") for key, value in counts.items()}
+
+
+def governance_stats(*, viewer: User | AnonymousUser, area: Area | None = None) -> dict[str, Any]:
+    """Scrutiny figures for the governance dashboard and evaluators: cases reviewed, the agreed
+    score distribution, findings by theme and kind, actions open/overdue/closed by owner agency.
+    Counts only, each gated by the redaction policy's aggregate level; for evaluators every count
+    from 1 to 4 is suppressed (shown as "<5"). Empty dict for anyone without aggregate access."""
+    audience = _aggregate_audience(viewer)
+    if audience is None:
+        return {}
+    items = AgendaItem.objects.filter(agreed_score__isnull=False)
+    findings = Finding.objects.all()
+    actions = Action.objects.all()
+    if area is not None:
+        items = items.filter(case__area=area)
+        findings = findings.filter(case__area=area)
+        actions = actions.filter(finding__case__area=area)
+    stats: dict[str, Any] = {"area": area.name if area is not None else None, "suppressed_below": None}
+    if audience == Audience.EVALUATOR:
+        stats["suppressed_below"] = SUPPRESS_BELOW
+    if may_aggregate(AgendaItem, "agreed_score", audience):
+        scores = Counter(items.values_list("agreed_score", flat=True))
+        stats["cases_reviewed"] = _suppress({"total": items.values("case_id").distinct().count()}, audience)[
+            "total"
+        ]
+        stats["score_distribution"] = _suppress({str(s): scores.get(s, 0) for s in (1, 2, 3, 4)}, audience)
+    if may_aggregate(Finding, "theme", audience) and may_aggregate(Finding, "kind", audience):
+        by_theme = Counter(findings.values_list("theme__name", flat=True))
+        by_kind = Counter(findings.values_list("kind", flat=True))
+        stats["findings_by_theme"] = _suppress(dict(sorted(by_theme.items())), audience)
+        stats["findings_by_kind"] = _suppress(dict(sorted(by_kind.items())), audience)
+    if may_aggregate(Action, "owner_agency", audience) and may_aggregate(Action, "status", audience):
+        today = timezone.localdate()
+        by_owner: dict[str, dict[str, int]] = {}
+        for name, status, due_on in actions.values_list("owner_agency__name", "status", "due_on"):
+            row = by_owner.setdefault(name, {"open": 0, "overdue": 0, "closed": 0})
+            if status == ActionStatus.DONE:
+                row["closed"] += 1
+            else:
+                row["open"] += 1
+                if due_on < today:
+                    row["overdue"] += 1
+        stats["actions_by_owner_agency"] = {
+            name: _suppress(row, audience) for name, row in sorted(by_owner.items())
+        }
+    return stats

@@ -1,0 +1,1040 @@
+"""Scrutiny pages. Each view parses input, calls one selector or service, and renders presenter
+output (already redacted for the viewer's audience). Objects the viewer cannot reach are 404s;
+actions they may not take are 403s. Every page view of panel data writes an AccessEvent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agencies.identifiers import ALL_KINDS, find_identifiers
+from agencies.models import User
+from scrutiny import exports, permissions, presenters, selectors, services
+from scrutiny.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AgreedScoreForm,
+    CaseForm,
+    CheckForm,
+    DecisionPointForm,
+    DeclarationForm,
+    ExtractForm,
+    FindingForm,
+    MeetingForm,
+    MembershipForm,
+    NewCaseForm,
+    ReviewForm,
+)
+from scrutiny.models import (
+    AccessChannel,
+    AccessVerb,
+    AgendaItem,
+    Case,
+    CaseKey,
+    CaseStatus,
+    DecisionPoint,
+    Extract,
+    Meeting,
+    MeetingStatus,
+)
+from scrutiny.permissions import CaseAccess
+from scrutiny.redaction import SITTING, Audience, redact
+from scrutiny.reporting import scrutiny_view
+
+GET_POST = ["GET", "POST"]
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form (field errors where they name a field)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _log_view(
+    request: HttpRequest, obj: Any, audience: Any, panel_id: int, meeting_id: int | None = None
+) -> None:
+    services.access_record(
+        actor=request.user,
+        verb=AccessVerb.VIEW,
+        obj=obj,
+        audience=audience,
+        channel=AccessChannel.PAGE,
+        panel_id=panel_id,
+        meeting_id=meeting_id,
+    )
+
+
+def _panel_or_404(request: HttpRequest, panel_id: int) -> Any:
+    panel = selectors.panel_get(viewer=request.user, panel_id=panel_id)
+    if panel is None:
+        raise Http404
+    return panel
+
+
+def _meeting_or_404(request: HttpRequest, meeting_id: int) -> Meeting:
+    meeting = selectors.meeting_get(viewer=request.user, meeting_id=meeting_id)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _case_or_404(request: HttpRequest, case_id: int) -> Case:
+    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _coordinated_case(request: HttpRequest, case_id: int) -> Case:
+    case = _case_or_404(request, case_id)
+    if not permissions.can_coordinate(request.user, case.panel):
+        raise PermissionDenied
+    return case
+
+
+# Index, agreement ----------------------------------------------------------------------------------
+
+
+@require_GET
+@scrutiny_view
+def panel_list(request: HttpRequest) -> HttpResponse:
+    panels = [
+        {**presenters.panel_view(panel, audience), "audience": audience.value}
+        for panel, audience in selectors.panel_list(viewer=request.user)
+    ]
+    agreement = permissions.current_agreement()
+    actions = [
+        presenters.action_view(a, Audience.CPS_MEMBER)
+        for a in selectors.open_actions_for(viewer=request.user)
+    ]
+    return render(
+        request,
+        "scrutiny/panel_list.html",
+        {
+            "panels": panels,
+            "agreement": agreement,
+            "accepted": permissions.has_accepted_current_agreement(request.user),
+            "open_actions": actions,
+            "can_aggregate": permissions.can_export_aggregate(request.user),
+        },
+    )
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def agreement(request: HttpRequest) -> HttpResponse:
+    current = permissions.current_agreement()
+    if current is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("accept") == "yes":
+            services.agreement_accept(actor=request.user, agreement=current)
+            messages.success(
+                request, f"You accepted version {current.version} of the confidentiality agreement."
+            )
+            next_case = request.POST.get("next_case")
+            return redirect(_safe_case_url(next_case) if next_case else "scrutiny:panel-list")
+        error = "Select that you accept the agreement to continue."
+    return render(
+        request,
+        "scrutiny/agreement.html",
+        {
+            "agreement": current,
+            "accepted": permissions.has_accepted_current_agreement(request.user),
+            "error": error,
+            "next_case": request.GET.get("case", request.POST.get("next_case", "")),
+        },
+    )
+
+
+def _safe_case_url(value: str) -> str:
+    try:
+        return reverse("scrutiny:case-detail", args=[int(value)])
+    except (TypeError, ValueError):
+        return reverse("scrutiny:panel-list")
+
+
+# Panels -------------------------------------------------------------------------------------------
+
+
+@require_GET
+@scrutiny_view
+def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel_or_404(request, panel_id)
+    audience = permissions.panel_audience(request.user, panel)
+    _log_view(request, panel, audience, panel.pk)
+    return render(
+        request,
+        "scrutiny/panel_detail.html",
+        {
+            "panel": presenters.panel_view(panel, audience),
+            "panel_id": panel.pk,
+            "audience": audience,
+            "is_coordinator": audience == Audience.COORDINATOR,
+            "members": presenters.membership_rows(
+                list(selectors.membership_list(viewer=request.user, panel=panel)), audience
+            ),
+            "meetings": [
+                presenters.meeting_row(m, audience)
+                for m in selectors.meeting_list(viewer=request.user, panel=panel)
+            ],
+            "can_list_cases": audience in SITTING,
+            "membership_form": MembershipForm(),
+            "meeting_form": MeetingForm(),
+        },
+    )
+
+
+@require_POST
+@scrutiny_view
+def membership_add(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel_or_404(request, panel_id)
+    if not permissions.can_coordinate(request.user, panel):
+        raise PermissionDenied
+    form = MembershipForm(request.POST)
+    if form.is_valid():
+        user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        if user is None:
+            form.add_error("email", "There is no active account with that email address.")
+        else:
+            try:
+                services.membership_add(
+                    actor=request.user, panel=panel, user=user, role=form.cleaned_data["role"]
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "Member added.")
+                return redirect("scrutiny:panel-detail", panel.pk)
+    audience = permissions.panel_audience(request.user, panel)
+    return render(
+        request,
+        "scrutiny/membership_add.html",
+        {"form": form, "panel": presenters.panel_view(panel, audience), "panel_id": panel.pk},
+        status=400,
+    )
+
+
+@require_POST
+@scrutiny_view
+def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
+    if membership is None:
+        raise Http404
+    services.membership_end(actor=request.user, membership=membership)
+    messages.success(request, "Membership ended. Their open pages and live views lose access now.")
+    return redirect("scrutiny:panel-detail", membership.panel_id)
+
+
+@require_POST
+@scrutiny_view
+def meeting_create(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel_or_404(request, panel_id)
+    if not permissions.can_coordinate(request.user, panel):
+        raise PermissionDenied
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        meeting = services.meeting_create(
+            actor=request.user, panel=panel, held_on=form.cleaned_data["held_on"]
+        )
+        messages.success(request, "Meeting planned. Add between 3 and 10 released cases to its agenda.")
+        return redirect("scrutiny:meeting-detail", meeting.pk)
+    audience = permissions.panel_audience(request.user, panel)
+    return render(
+        request,
+        "scrutiny/meeting_create.html",
+        {"form": form, "panel": presenters.panel_view(panel, audience), "panel_id": panel.pk},
+        status=400,
+    )
+
+
+# Cases --------------------------------------------------------------------------------------------
+
+
+@require_GET
+@scrutiny_view
+def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel_or_404(request, panel_id)
+    audience = permissions.panel_audience(request.user, panel)
+    if audience not in SITTING:
+        raise PermissionDenied
+    cases = selectors.case_list(viewer=request.user, panel=panel)
+    rows = [presenters.case_row(case, permissions.audience_for(request.user, case)) for case in cases]
+    _log_view(request, panel, audience, panel.pk)
+    return render(
+        request,
+        "scrutiny/case_list.html",
+        {
+            "panel": presenters.panel_view(panel, audience),
+            "panel_id": panel.pk,
+            "cases": rows,
+            "is_coordinator": audience == Audience.COORDINATOR,
+        },
+    )
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def case_create(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel_or_404(request, panel_id)
+    if not permissions.can_coordinate(request.user, panel):
+        raise PermissionDenied
+    form = NewCaseForm(request.POST or None, area_id=panel.area_id)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        urn, crime = data.pop("cps_urn"), data.pop("crime_number")
+        try:
+            case = services.case_create(
+                actor=request.user, panel=panel, cps_urn=urn, crime_number=crime, **data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Case {case.pseudonym} created as a draft. Add its summary and decision points."
+            )
+            return redirect("scrutiny:case-detail", case.pk)
+    audience = permissions.panel_audience(request.user, panel)
+    return render(
+        request,
+        "scrutiny/case_form.html",
+        {
+            "form": form,
+            "panel": presenters.panel_view(panel, audience),
+            "panel_id": panel.pk,
+            "creating": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _coordinated_case(request, case_id)
+    if not permissions.can_edit_case(request.user, case):
+        raise PermissionDenied
+    initial = {name: getattr(case, name) for name in services.CASE_FIELDS}
+    form = CaseForm(request.POST or None, initial=initial, area_id=case.panel.area_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Case updated.")
+            return redirect("scrutiny:case-detail", case.pk)
+    return render(
+        request,
+        "scrutiny/case_form.html",
+        {
+            "form": form,
+            "case": presenters.case_row(case, Audience.COORDINATOR),
+            "case_id": case.pk,
+            "creating": False,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@scrutiny_view
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_or_404(request, case_id)
+    access = permissions.case_access(request.user, case)
+    audience = permissions.audience_for(request.user, case)
+    if access == CaseAccess.NEEDS_AGREEMENT:
+        return redirect(f"{reverse('scrutiny:agreement')}?case={case.pk}")
+    if access == CaseAccess.NEEDS_DECLARATION:
+        return redirect("scrutiny:case-declare", case.pk)
+    if access != CaseAccess.ALLOWED:
+        services.access_record(
+            actor=request.user,
+            verb=AccessVerb.REFUSED,
+            obj=case,
+            audience=audience,
+            channel=AccessChannel.PAGE,
+            panel_id=case.panel_id,
+        )
+        return render(request, "scrutiny/case_blocked.html", {"pseudonym": case.pseudonym}, status=403)
+    _log_view(request, case, audience, case.panel_id)
+    key = (
+        CaseKey.objects.filter(case=case).first()
+        if permissions.can_view_case_key(request.user, case)
+        else None
+    )
+    points = selectors.case_decision_points(case=case)
+    extracts = selectors.case_extracts(case=case)
+    reviews = selectors.case_reviews(case=case) if audience in SITTING - {Audience.OBSERVER} else []
+    is_coordinator = audience == Audience.COORDINATOR
+    meetings = selectors.case_meetings(case=case)
+    can_review = [m for m in meetings if permissions.can_review(request.user, case, m)]
+    return render(
+        request,
+        "scrutiny/case_detail.html",
+        {
+            "case": presenters.case_row(case, audience),
+            "case_id": case.pk,
+            "key": presenters.key_view(key, audience),
+            "points": [presenters.text_view(p, audience) for p in points],
+            "extracts": [presenters.text_view(e, audience) for e in extracts],
+            "reviews": [presenters.review_view(r, audience) for r in reviews],
+            "is_coordinator": is_coordinator,
+            "is_draft": case.status == CaseStatus.DRAFT,
+            "blockers": services.release_blockers(case)
+            if is_coordinator and case.status == CaseStatus.DRAFT
+            else [],
+            "review_meetings": [{"id": m.pk, "held_on": m.held_on} for m in can_review],
+            "user_id": request.user.pk,
+        },
+    )
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def case_declare(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_or_404(request, case_id)
+    access = permissions.case_access(request.user, case)
+    if access == CaseAccess.NEEDS_AGREEMENT:
+        return redirect(f"{reverse('scrutiny:agreement')}?case={case.pk}")
+    if access == CaseAccess.ALLOWED:
+        return redirect("scrutiny:case-detail", case.pk)
+    if not permissions.can_declare(request.user, case):
+        raise PermissionDenied
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        involved = form.cleaned_data["involved"]
+        services.involvement_declare(actor=request.user, case=case, involved=involved)
+        if involved:
+            messages.success(request, "Thank you. You will not see this case; the coordinator has been told.")
+            return redirect("scrutiny:case-list", case.panel_id)
+        return redirect("scrutiny:case-detail", case.pk)
+    return render(
+        request,
+        "scrutiny/case_declare.html",
+        {"form": form, "pseudonym": case.pseudonym, "case_id": case.pk},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@scrutiny_view
+def case_release(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _coordinated_case(request, case_id)
+    if not permissions.can_edit_case(request.user, case):
+        raise PermissionDenied
+    try:
+        services.case_release(actor=request.user, case=case)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Case released to the panel. It can no longer be changed.")
+    return redirect("scrutiny:case-detail", case.pk)
+
+
+TEXT_FORMS = {"extract": (Extract, ExtractForm), "decision-point": (DecisionPoint, DecisionPointForm)}
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def text_add(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    if kind not in TEXT_FORMS:
+        raise Http404
+    case = _coordinated_case(request, case_id)
+    if not permissions.can_edit_case(request.user, case):
+        raise PermissionDenied
+    model, form_class = TEXT_FORMS[kind]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        text = data.pop("text")
+        try:
+            obj = services.text_add(actor=request.user, case=case, model=model, text=text, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if obj.check_status == "flagged":
+                messages.error(
+                    request,
+                    "This text may contain identifiers. The case cannot be released until another "
+                    "person edits it or confirms it.",
+                )
+            else:
+                messages.success(request, "Text added.")
+            return redirect("scrutiny:case-detail", case.pk)
+    return render(
+        request,
+        "scrutiny/text_form.html",
+        {"form": form, "kind": kind, "case_id": case.pk, "pseudonym": case.pseudonym, "editing": False},
+        status=400 if form.errors else 200,
+    )
+
+
+def _text_or_404(request: HttpRequest, kind: str, text_id: int) -> DecisionPoint | Extract:
+    obj = selectors.text_get(viewer=request.user, kind=kind, text_id=text_id)
+    if obj is None:
+        raise Http404
+    return obj
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def text_edit(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
+    obj = _text_or_404(request, kind, text_id)
+    if not permissions.can_edit_case(request.user, obj.case):
+        raise PermissionDenied
+    form = ExtractForm if kind == "extract" else DecisionPointForm
+    form = form(
+        request.POST or None,
+        initial={"text": obj.text, "kind": getattr(obj, "kind", None), "stage": getattr(obj, "stage", None)},
+    )
+    form.fields.pop("kind", None)
+    form.fields.pop("stage", None)
+    if request.method == "POST" and form.is_valid():
+        services.text_edit(actor=request.user, obj=obj, text=form.cleaned_data["text"])
+        messages.success(request, "Text saved.")
+        return redirect("scrutiny:case-detail", obj.case_id)
+    return render(
+        request,
+        "scrutiny/text_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "case_id": obj.case_id,
+            "pseudonym": obj.case.pseudonym,
+            "editing": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
+    obj = _text_or_404(request, kind, text_id)
+    if not permissions.can_check_text(request.user, obj.case, obj.author_id):
+        raise PermissionDenied
+    hits = find_identifiers(obj.text, ALL_KINDS)
+    form = CheckForm(request.POST or None, hits=hits)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.text_confirm(actor=request.user, obj=obj, redactions=form.decisions())
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Check recorded. Redacted parts show as marked blocks.")
+            return redirect("scrutiny:case-detail", obj.case_id)
+    marked = []
+    position = 0
+    for index, hit in enumerate(hits):
+        marked.append({"text": obj.text[position : hit.start]})
+        marked.append({"hit": obj.text[hit.start : hit.end], "number": index + 1, "label": hit.label})
+        position = hit.end
+    marked.append({"text": obj.text[position:]})
+    return render(
+        request,
+        "scrutiny/text_check.html",
+        {"form": form, "marked": marked, "case_id": obj.case_id, "pseudonym": obj.case.pseudonym},
+        status=400 if form.errors else 200,
+    )
+
+
+# Reviews ------------------------------------------------------------------------------------------
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def review_submit(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
+    case = _case_or_404(request, case_id)
+    meeting = _meeting_or_404(request, meeting_id)
+    if not permissions.can_review(request.user, case, meeting):
+        raise PermissionDenied
+    points = selectors.case_decision_points(case=case)
+    existing = selectors.own_review(viewer=request.user, case=case, meeting=meeting)
+    initial: dict[str, Any] = {}
+    if existing is not None:
+        initial["score"] = existing.score
+        for assessment in existing.assessments.all():
+            initial[f"assessment_{assessment.decision_point_id}"] = assessment.assessment
+            initial[f"notes_{assessment.decision_point_id}"] = assessment.notes
+    form = ReviewForm(request.POST or None, points=points, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_submit(
+                actor=request.user,
+                case=case,
+                meeting=meeting,
+                score=form.cleaned_data["score"],
+                assessments=form.assessments(),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Your review is saved.")
+            return redirect("scrutiny:case-detail", case.pk)
+    audience = permissions.audience_for(request.user, case)
+    rows = [
+        {
+            "point": presenters.text_view(p, audience),
+            "assessment": form[f"assessment_{p.pk}"],
+            "notes": form[f"notes_{p.pk}"],
+        }
+        for p in points
+    ]
+    return render(
+        request,
+        "scrutiny/review_form.html",
+        {
+            "form": form,
+            "rows": rows,
+            "pseudonym": case.pseudonym,
+            "case_id": case.pk,
+            "meeting_id": meeting.pk,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# Meetings -----------------------------------------------------------------------------------------
+
+
+def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """The meeting as this viewer may see it (also the live fragment's context)."""
+    audience = permissions.audience_for(request.user, meeting)
+    agenda = selectors.meeting_agenda(meeting=meeting)
+    findings = selectors.meeting_findings(meeting=meeting)
+    is_chair = permissions.can_chair(request.user, meeting)
+    return {
+        "meeting": presenters.meeting_row(meeting, audience),
+        "meeting_id": meeting.pk,
+        "panel": presenters.panel_view(meeting.panel, audience),
+        "panel_id": meeting.panel_id,
+        "agenda": [
+            presenters.agenda_row(item, audience, permissions.audience_for(request.user, item.case))
+            for item in agenda
+        ],
+        "attendance": presenters.attendance_rows(selectors.meeting_attendance(meeting=meeting), audience),
+        "findings": [presenters.finding_view(f, audience) for f in findings],
+        "is_chair": is_chair,
+        "is_coordinator": audience == Audience.COORDINATOR,
+        "can_join": permissions.can_attend(request.user, meeting),
+        "is_closed": meeting.status == MeetingStatus.CLOSED,
+        "is_planned": meeting.status == MeetingStatus.PLANNED,
+        "score_form": AgreedScoreForm(),
+        "can_promote": any(permissions.can_promote_finding(request.user, f.kind) for f in findings),
+        "audience": audience,
+    }
+
+
+@require_GET
+@scrutiny_view
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, meeting_id)
+    context = meeting_context(request, meeting)
+    _log_view(request, meeting, context["audience"], meeting.panel_id, meeting.pk)
+    if context["is_coordinator"] and not context["is_closed"]:
+        on_agenda = {row["case"].get("id") for row in context["agenda"]}
+        context["addable"] = [
+            {"id": c.pk, "pseudonym": c.pseudonym}
+            for c in selectors.case_list(viewer=request.user, panel=meeting.panel)
+            if c.status == CaseStatus.RELEASED and c.pk not in on_agenda
+        ]
+    return render(request, "scrutiny/meeting_detail.html", context)
+
+
+@require_GET
+@scrutiny_view
+def meeting_fragment(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The live part of the meeting page, re-fetched by the browser when a live event arrives."""
+    meeting = _meeting_or_404(request, meeting_id)
+    context = meeting_context(request, meeting)
+    _log_view(request, meeting, context["audience"], meeting.panel_id, meeting.pk)
+    return render(request, "scrutiny/includes/meeting_live.html", context)
+
+
+def _meeting_action(request: HttpRequest, meeting_id: int, call: Any, success: str) -> HttpResponse:
+    meeting = _meeting_or_404(request, meeting_id)
+    try:
+        call(meeting)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("scrutiny:meeting-detail", meeting.pk)
+
+
+@require_POST
+@scrutiny_view
+def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, meeting_id)
+    if not permissions.can_coordinate(request.user, meeting.panel):
+        raise PermissionDenied
+    try:
+        case_id = int(request.POST.get("case", ""))
+    except ValueError:
+        case_id = 0
+    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    if case is None:
+        messages.error(request, "Choose a released case of this panel.")
+        return redirect("scrutiny:meeting-detail", meeting.pk)
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda m: services.agenda_add(actor=request.user, meeting=m, case=case),
+        "Case added to the agenda.",
+    )
+
+
+@require_POST
+@scrutiny_view
+def meeting_start(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, meeting_id)
+    if not permissions.can_chair(request.user, meeting):
+        raise PermissionDenied
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda m: services.meeting_start(actor=request.user, meeting=m),
+        "The meeting is in session.",
+    )
+
+
+@require_POST
+@scrutiny_view
+def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, meeting_id)
+    if not permissions.can_chair(request.user, meeting):
+        raise PermissionDenied
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda m: services.meeting_close(actor=request.user, meeting=m),
+        "Meeting closed. Cases scored 4 carry over to the next meeting.",
+    )
+
+
+@require_POST
+@scrutiny_view
+def meeting_join(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, meeting_id)
+    if not permissions.can_attend(request.user, meeting):
+        raise PermissionDenied
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda m: services.attendance_join(actor=request.user, meeting=m),
+        "You are marked as present.",
+    )
+
+
+@require_POST
+@scrutiny_view
+def agreed_score(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = AgendaItem.objects.select_related("meeting", "meeting__panel").filter(pk=item_id).first()
+    if item is None or not permissions.can_view_meeting(request.user, item.meeting):
+        raise Http404
+    if not permissions.can_chair(request.user, item.meeting):
+        raise PermissionDenied
+    form = AgreedScoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose an agreed score from 1 to 4.")
+    else:
+        services.agreed_score_record(actor=request.user, item=item, score=form.cleaned_data["score"])
+        messages.success(request, "Agreed score recorded.")
+    return redirect("scrutiny:meeting-detail", item.meeting_id)
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def finding_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, meeting_id)
+    if not permissions.can_chair(request.user, meeting):
+        raise PermissionDenied
+    agenda = selectors.meeting_agenda(meeting=meeting)
+    form = FindingForm(
+        request.POST or None, case_choices=[(item.case.pk, item.case.pseudonym) for item in agenda]
+    )
+    if request.method == "POST" and form.is_valid():
+        case = next(item.case for item in agenda if item.case.pk == form.cleaned_data["case"])
+        try:
+            finding = services.finding_record(
+                actor=request.user,
+                meeting=meeting,
+                case=case,
+                theme=form.cleaned_data["theme"],
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Finding recorded. Add an action for it if one was agreed.")
+            return redirect(f"{reverse('scrutiny:meeting-detail', args=[meeting.pk])}#finding-{finding.pk}")
+    return render(
+        request,
+        "scrutiny/finding_form.html",
+        {"form": form, "meeting_id": meeting.pk},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def action_create(request: HttpRequest, finding_id: int) -> HttpResponse:
+    finding = selectors.finding_get(viewer=request.user, finding_id=finding_id)
+    if finding is None:
+        raise Http404
+    if not permissions.can_chair(request.user, finding.meeting):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_record(actor=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Action recorded; the owner agency's panel members are notified.")
+            return redirect("scrutiny:meeting-detail", finding.meeting_id)
+    return render(
+        request,
+        "scrutiny/action_form.html",
+        {"form": form, "meeting_id": finding.meeting_id, "finding_id": finding.pk},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = selectors.action_get(viewer=request.user, action_id=action_id)
+    if action is None:
+        raise Http404
+    meeting = action.finding.meeting
+    if not permissions.can_update_action(request.user, action, meeting.panel_id):
+        raise PermissionDenied
+    form = ActionUpdateForm(request.POST or None, initial={"status": action.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(actor=request.user, action=action, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Action updated.")
+            return redirect("scrutiny:meeting-detail", meeting.pk)
+    audience = permissions.audience_for(request.user, meeting)
+    return render(
+        request,
+        "scrutiny/action_update.html",
+        {
+            "form": form,
+            "action": presenters.action_view(action, audience),
+            "action_id": action.pk,
+            "meeting_id": meeting.pk,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@scrutiny_view
+def finding_promote(request: HttpRequest, finding_id: int) -> HttpResponse:
+    finding = selectors.finding_get(viewer=request.user, finding_id=finding_id)
+    if finding is None:
+        raise Http404
+    if not permissions.can_promote_finding(request.user, finding.kind):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            services.finding_promote(actor=request.user, finding=finding)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, "A draft guidance page was created from this finding for editing and approval."
+        )
+    return redirect("scrutiny:meeting-detail", finding.meeting_id)
+
+
+# Exports and the access log -----------------------------------------------------------------------
+
+FINDING_COLUMNS = ("id", "meeting", "case", "theme", "kind", "text", "recorded_at", "recorded_by")
+ACTION_COLUMNS = (
+    "id",
+    "finding",
+    "description",
+    "owner_agency",
+    "owner_role",
+    "due_on",
+    "status",
+    "overdue",
+    "closed_at",
+    "created_by",
+)
+ACCESS_COLUMNS = (
+    "id",
+    "at",
+    "actor",
+    "verb",
+    "object_type",
+    "object_id",
+    "audience",
+    "channel",
+    "meeting_id",
+)
+
+
+def _export_format(fmt: str) -> str:
+    if fmt not in exports.FORMATS:
+        raise Http404
+    return fmt
+
+
+@require_GET
+@scrutiny_view
+def findings_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpResponse:
+    fmt = _export_format(fmt)
+    panel = _panel_or_404(request, panel_id)
+    if not permissions.can_export_findings(request.user, panel):
+        raise PermissionDenied
+    audience = permissions.panel_audience(request.user, panel)
+    findings = selectors.panel_findings(viewer=request.user, panel=panel)
+    rows = [presenters.labelled(type(f), redact(f, audience), "kind") for f in findings]
+    services.access_record(
+        actor=request.user,
+        verb=AccessVerb.EXPORT,
+        object_type="findings",
+        audience=audience,
+        channel=AccessChannel.EXPORT,
+        panel_id=panel.pk,
+    )
+    return exports.respond(
+        fmt=fmt,
+        filename=f"findings-panel-{panel.pk}",
+        columns=FINDING_COLUMNS,
+        rows=exports.table(rows, FINDING_COLUMNS),
+        user=request.user,
+    )
+
+
+@require_GET
+@scrutiny_view
+def actions_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpResponse:
+    fmt = _export_format(fmt)
+    panel = _panel_or_404(request, panel_id)
+    if not permissions.can_export_findings(request.user, panel):
+        raise PermissionDenied
+    audience = permissions.panel_audience(request.user, panel)
+    actions = selectors.panel_actions(viewer=request.user, panel=panel)
+    rows = []
+    for action in actions:
+        row = redact(action, audience)
+        row["overdue"] = "yes" if ("status" in row and action.is_overdue()) else ""
+        rows.append(row)
+    services.access_record(
+        actor=request.user,
+        verb=AccessVerb.EXPORT,
+        object_type="actions",
+        audience=audience,
+        channel=AccessChannel.EXPORT,
+        panel_id=panel.pk,
+    )
+    return exports.respond(
+        fmt=fmt,
+        filename=f"actions-panel-{panel.pk}",
+        columns=ACTION_COLUMNS,
+        rows=exports.table(rows, ACTION_COLUMNS),
+        user=request.user,
+    )
+
+
+@require_GET
+@scrutiny_view
+def aggregate_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Counts only; for evaluators every count from 1 to 4 is suppressed."""
+    fmt = _export_format(fmt)
+    if not permissions.can_export_aggregate(request.user):
+        raise PermissionDenied
+    stats = selectors.governance_stats(viewer=request.user)
+    rows: list[list[Any]] = []
+    for section in ("score_distribution", "findings_by_theme", "findings_by_kind"):
+        for key, value in (stats.get(section) or {}).items():
+            rows.append([section, key, "", value])
+    for agency, counts in (stats.get("actions_by_owner_agency") or {}).items():
+        for key, value in counts.items():
+            rows.append(["actions_by_owner_agency", agency, key, value])
+    if "cases_reviewed" in stats:
+        rows.insert(0, ["cases_reviewed", "total", "", stats["cases_reviewed"]])
+    services.access_record(
+        actor=request.user,
+        verb=AccessVerb.EXPORT,
+        object_type="aggregate",
+        audience="aggregate",
+        channel=AccessChannel.EXPORT,
+    )
+    return exports.respond(
+        fmt=fmt,
+        filename="scrutiny-figures",
+        columns=("figure", "group", "measure", "count"),
+        rows=rows,
+        user=request.user,
+    )
+
+
+@require_GET
+@scrutiny_view
+def access_log(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel_or_404(request, panel_id)
+    if not permissions.can_view_access_log(request.user, panel):
+        raise PermissionDenied
+    rows = presenters.access_rows(
+        selectors.access_events(viewer=request.user, panel=panel), Audience.COORDINATOR
+    )
+    _log_view(request, panel, Audience.COORDINATOR, panel.pk)
+    return render(
+        request,
+        "scrutiny/access_log.html",
+        {"panel": presenters.panel_view(panel, Audience.COORDINATOR), "panel_id": panel.pk, "events": rows},
+    )
+
+
+@require_GET
+@scrutiny_view
+def access_log_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpResponse:
+    fmt = _export_format(fmt)
+    panel = _panel_or_404(request, panel_id)
+    if not permissions.can_view_access_log(request.user, panel):
+        raise PermissionDenied
+    rows = [
+        redact(e, Audience.COORDINATOR)
+        for e in selectors.access_events(viewer=request.user, panel=panel, limit=100_000)
+    ]
+    services.access_record(
+        actor=request.user,
+        verb=AccessVerb.EXPORT,
+        object_type="access_log",
+        audience=Audience.COORDINATOR,
+        channel=AccessChannel.EXPORT,
+        panel_id=panel.pk,
+    )
+    return exports.respond(
+        fmt=fmt,
+        filename=f"access-log-panel-{panel.pk}",
+        columns=ACCESS_COLUMNS,
+        rows=exports.table(rows, ACCESS_COLUMNS),
+        user=request.user,
+    )
