@@ -81,6 +81,15 @@ class NotificationsRead(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class GovernanceFiguresChanged(Event):
+    """Some governance figure changed in an area (None: not tied to one area). Dashboards react to
+    any event on their governance group; services may publish their own typed events there too."""
+
+    kind: ClassVar[str] = "governance.figures_changed"
+    area_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class AccessChanged(Event):
     """A person's access changed (role removed, account deactivated, membership ended, signed
     out): each of their open sockets re-checks its authorisation and closes if it is gone."""

@@ -23,6 +23,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Notifications", "agencies:notifications"),
     NavItem("Drop-ins", "dropins:session-list", permission=Perm.BOOK_DROPINS),
     NavItem("Drop-in hosting", "dropins:schedule-list", permission=Perm.HOST_DROPINS),
+    NavItem("Governance", "governance:index", permission=Perm.VIEW_GOVERNANCE),
     NavItem("Search", "content:search", public=True),
     NavItem("Content admin", "wagtailadmin_home", permission=Perm.ACCESS_CMS),
 )
@@ -46,5 +47,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         except NoReverseMatch:
             continue
         current = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
+        entry = {"label": item.label, "url": url, "current": current}
+        if item.url_name == "agencies:notifications":
+            # The live unread badge (frontend/js/notification-badge.js keeps it current).
+            from agencies.selectors import notification_unread_count
+
+            entry["unread"] = notification_unread_count(viewer=user)
+        items.append(entry)
     return {"service_navigation": items}

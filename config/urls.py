@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include(api_urls)),
     path("dropins/", include("agencies.dropins.urls")),
     path("scrutiny/", include("scrutiny.urls")),
+    path("governance/", include("scrutiny.governance.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(_public(wagtaildocs_urls.urlpatterns))),
     path("", include("content.urls")),  # site search, image files (each view checks the viewer)

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "agencies",
     "agencies.dropins",
     "scrutiny",
+    "scrutiny.governance",
     "content",
     # Wagtail
     "wagtail.contrib.forms",

@@ -45,7 +45,12 @@ BAR_FILLS = ("#1d70b8", "#d4351c", "#00703c", "#6f72af", "#b58840")
 
 
 def label_for(key: str) -> str:
-    return LABELS.get(key, key.replace("_", " ").strip().capitalize())
+    return LABELS.get(key, _humanise(key))
+
+
+def _humanise(value: str) -> str:
+    """Choice values like "case_progression" read as "Case progression"; names stay as they are."""
+    return value.replace("_", " ").strip().capitalize() if value.islower() or "_" in value else value
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,10 @@ def _breakdown(key: str, value: dict[str, Any], *, row_label: Any = None) -> Bre
         ]
         headings = [label_for(c) for c in columns]
     else:
-        rows = [((row_label(name) if row_label else str(name)), [count_cell(v)]) for name, v in value.items()]
+        rows = [
+            ((row_label(name) if row_label else _humanise(str(name))), [count_cell(v)])
+            for name, v in value.items()
+        ]
         headings = ["Count"]
     return Breakdown(key=key, title=title, columns=headings, rows=rows, chart=_chart(title, headings, rows))
 
