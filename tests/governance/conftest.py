@@ -1,0 +1,15 @@
+"""Governance fixtures: a governance member whose agency is in an area (sees that area only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agencies.models import AgencyKind, User
+from agencies.roles import Role
+from tests.factories import AgencyFactory, UserFactory
+
+
+@pytest.fixture
+def area_governance_member(roles, area) -> User:  # type: ignore[no-untyped-def]
+    agency = AgencyFactory(name="Test Area Constabulary", kind=AgencyKind.POLICE_FORCE, area=area)
+    return UserFactory(email="board@test-police.example.org", agency=agency, roles=[Role.GOVERNANCE_MEMBER])

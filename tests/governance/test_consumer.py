@@ -1,0 +1,117 @@
+"""The live dashboard consumer: subscription checked per dashboard, figures re-read as the viewer."""
+
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from agencies import events
+from agencies.dropins.models import BookingStatus
+from scrutiny.governance.routing import websocket_urlpatterns
+from tests.factories.dropins import BookingFactory, DropInScheduleFactory, DropInSessionFactory
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+async def _connect(user, path: str):  # type: ignore[no-untyped-def]
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
+    communicator.scope["user"] = user
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def test_dashboard_updates_live_when_a_figure_is_recorded(governance_member, cps_agency) -> None:  # type: ignore[no-untyped-def]
+    communicator, connected, _ = await _connect(governance_member, "/ws/governance/national/")
+    assert connected
+    hello = await communicator.receive_json_from()
+    assert hello["kind"] == "hello" and "governance.national" in hello["seq"]
+
+    def record() -> None:
+        schedule = DropInScheduleFactory(host_agency=cps_agency)
+        for _ in range(7):
+            DropInSessionFactory(schedule=schedule)
+        events.publish(
+            events.governance_national_group(), events.GovernanceFiguresChanged(area_id=cps_agency.area_id)
+        )
+
+    await database_sync_to_async(record)()
+    message = await communicator.receive_json_from(timeout=5)
+    assert message["kind"] == "governance.figures"
+    assert message["group"] == "governance.national" and message["seq"] == 1
+    assert 'data-figure="sessions_offered">7<' in message["html"]
+    await communicator.disconnect()
+
+
+async def test_a_booking_through_the_service_reaches_the_area_dashboard(
+    governance_member, cps_agency, isva
+) -> None:  # type: ignore[no-untyped-def]
+    from agencies.dropins import services
+
+    session = await database_sync_to_async(
+        lambda: DropInSessionFactory(
+            schedule=DropInScheduleFactory(host_agency=cps_agency, allowed_areas=[cps_agency.area])
+        )
+    )()
+    communicator, connected, _ = await _connect(
+        governance_member, f"/ws/governance/area/{cps_agency.area_id}/"
+    )
+    assert connected
+    await communicator.receive_json_from()
+    await database_sync_to_async(
+        lambda: services.booking_create(
+            actor=isva, session_id=session.pk, topic="process", question="", accessibility_needs=""
+        )
+    )()
+    message = await communicator.receive_json_from(timeout=5)
+    assert message["kind"] == "governance.figures"
+    assert message["group"] == f"governance.area.{cps_agency.area_id}"
+    await communicator.disconnect()
+
+
+async def test_subscriptions_are_checked_per_dashboard(
+    area_governance_member, isva, area, other_area
+) -> None:  # type: ignore[no-untyped-def]
+    for user, path, expected in (
+        (isva, "/ws/governance/national/", 4403),
+        (isva, f"/ws/governance/area/{area.pk}/", 4403),
+        (area_governance_member, "/ws/governance/national/", 4403),
+        (area_governance_member, f"/ws/governance/area/{other_area.pk}/", 4403),
+        (area_governance_member, "/ws/governance/area/999999/", 4403),
+    ):
+        communicator, connected, code = await _connect(user, path)
+        assert not connected and code == expected, (user, path)
+    communicator, connected, _ = await _connect(area_governance_member, f"/ws/governance/area/{area.pk}/")
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_losing_governance_access_closes_the_dashboard_socket(governance_member) -> None:  # type: ignore[no-untyped-def]
+    communicator, connected, _ = await _connect(governance_member, "/ws/governance/national/")
+    assert connected
+    await communicator.receive_json_from()
+
+    def revoke() -> None:
+        governance_member.groups.clear()
+        events.access_changed(governance_member.pk)
+
+    await database_sync_to_async(revoke)()
+    output = await communicator.receive_output(timeout=3)
+    assert output == {"type": "websocket.close", "code": 4403}
+    await communicator.disconnect()
+
+
+async def test_suppression_applies_to_live_updates(governance_member, cps_agency) -> None:  # type: ignore[no-untyped-def]
+    communicator, _, _ = await _connect(governance_member, "/ws/governance/national/")
+    await communicator.receive_json_from()
+
+    def record() -> None:
+        session = DropInSessionFactory(schedule=DropInScheduleFactory(host_agency=cps_agency))
+        BookingFactory(session=session, status=BookingStatus.CONFIRMED)
+        events.publish(events.governance_national_group(), events.GovernanceFiguresChanged(area_id=None))
+
+    await database_sync_to_async(record)()
+    message = await communicator.receive_json_from(timeout=5)
+    assert 'data-figure="confirmed">fewer than 5<' in message["html"]
+    await communicator.disconnect()
