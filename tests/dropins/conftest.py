@@ -42,3 +42,16 @@ def make_isva(roles, isva_agency):  # type: ignore[no-untyped-def]
         return [UserFactory(agency=isva_agency, roles=[Role.ISVA]) for _ in range(n)]
 
     return make
+
+
+@pytest.fixture
+def other_host(roles, other_area):  # type: ignore[no-untyped-def]
+    """A drop-in host in another agency (and area): other-agency objects are invisible to them."""
+    from agencies.roles import Role
+    from tests.factories import AgencyFactory, UserFactory
+
+    return UserFactory(
+        email="host@other-cps.example.org",
+        agency=AgencyFactory(name="Other CPS Unit", area=other_area),
+        roles=[Role.DROPIN_HOST],
+    )
