@@ -1,5 +1,262 @@
-"""Scrutiny endpoints under /api/v1/scrutiny/."""
+"""Scrutiny endpoints under /api/v1/scrutiny/. Same selectors, permissions and redaction as the
+pages: every record is `redact(obj, audience)` for the caller, so a field appears in a response
+only when the policy gives the caller's audience FULL or GENERALISED. Reads are audited."""
 
-from ninja import Router
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from scrutiny import permissions, selectors, services
+from scrutiny.models import AccessChannel, AccessVerb, CaseKey
+from scrutiny.permissions import CaseAccess
+from scrutiny.redaction import SITTING, Audience, redact
 
 router = Router(tags=["scrutiny"])
+
+
+class Redacted(Schema):
+    """A record redacted for the caller: only the fields their audience may see."""
+
+    audience: str
+    data: dict[str, Any]
+
+
+class RedactedList(Schema):
+    audience: str
+    items: list[dict[str, Any]]
+
+
+class CaseOut(Schema):
+    audience: str
+    data: dict[str, Any]
+    key: dict[str, Any]
+    decision_points: list[dict[str, Any]]
+    extracts: list[dict[str, Any]]
+
+
+class MeetingOut(Schema):
+    audience: str
+    data: dict[str, Any]
+    agenda: list[dict[str, Any]]
+    attendance: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+
+
+def _audit(
+    request: HttpRequest, obj: Any, audience: Any, panel_id: int | None, meeting_id: int | None = None
+) -> None:
+    services.access_record(
+        actor=request.user,
+        verb=AccessVerb.VIEW,
+        obj=obj,
+        audience=audience,
+        channel=AccessChannel.API,
+        panel_id=panel_id,
+        meeting_id=meeting_id,
+    )
+
+
+def _panel(request: HttpRequest, panel_id: int) -> Any:
+    panel = selectors.panel_get(viewer=request.user, panel_id=panel_id)
+    if panel is None:
+        raise HttpError(404, "Not found.")
+    return panel
+
+
+@router.get("/panels", response=RedactedList, url_name="scrutiny_panels", summary="Panels I can see")
+def list_panels(request: HttpRequest) -> dict:
+    rows = selectors.panel_list(viewer=request.user)
+    return {"audience": "per-item", "items": [{"audience": a.value, **redact(p, a)} for p, a in rows]}
+
+
+@router.get("/panels/{panel_id}", response=Redacted, url_name="scrutiny_panel", summary="One panel")
+def get_panel(request: HttpRequest, panel_id: int) -> dict:
+    panel = _panel(request, panel_id)
+    audience = permissions.panel_audience(request.user, panel)
+    _audit(request, panel, audience, panel.pk)
+    return {"audience": audience.value, "data": redact(panel, audience)}
+
+
+@router.get(
+    "/panels/{panel_id}/meetings",
+    response=RedactedList,
+    url_name="scrutiny_meetings",
+    summary="A panel's meetings",
+)
+def list_meetings(request: HttpRequest, panel_id: int) -> dict:
+    panel = _panel(request, panel_id)
+    audience = permissions.panel_audience(request.user, panel)
+    meetings = selectors.meeting_list(viewer=request.user, panel=panel)
+    return {"audience": audience.value, "items": [redact(m, audience) for m in meetings]}
+
+
+@router.get("/meetings/{meeting_id}", response=MeetingOut, url_name="scrutiny_meeting", summary="One meeting")
+def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
+    meeting = selectors.meeting_get(viewer=request.user, meeting_id=meeting_id)
+    if meeting is None:
+        raise HttpError(404, "Not found.")
+    audience = permissions.audience_for(request.user, meeting)
+    _audit(request, meeting, audience, meeting.panel_id, meeting.pk)
+    agenda = []
+    items = selectors.meeting_agenda(meeting=meeting)
+    access = permissions.case_access_map(request.user, [item.case for item in items])
+    for item in items:
+        row = redact(item, audience)
+        if access[item.case.pk] == CaseAccess.ALLOWED:
+            row["case"] = redact(item.case, permissions.audience_for(request.user, item.case))
+        else:
+            row["case"] = {"id": item.case.pk, "pseudonym": item.case.pseudonym, "closed": True}
+        agenda.append(row)
+    findings = []
+    for finding in selectors.meeting_findings(meeting=meeting):
+        row = redact(finding, audience)
+        row["actions"] = [
+            {**redact(a, audience), "updates": [redact(u, audience) for u in a.updates.all()]}
+            for a in finding.actions.all()
+        ]
+        findings.append(row)
+    return {
+        "audience": audience.value,
+        "data": redact(meeting, audience),
+        "agenda": agenda,
+        "attendance": [redact(a, audience) for a in selectors.meeting_attendance(meeting=meeting)],
+        "findings": findings,
+    }
+
+
+@router.get(
+    "/panels/{panel_id}/cases", response=RedactedList, url_name="scrutiny_cases", summary="A panel's cases"
+)
+def list_cases(request: HttpRequest, panel_id: int) -> dict:
+    panel = _panel(request, panel_id)
+    audience = permissions.panel_audience(request.user, panel)
+    if audience not in SITTING:
+        raise HttpError(403, "You cannot list this panel's cases.")
+    cases = selectors.case_list(viewer=request.user, panel=panel)
+    access = permissions.case_access_map(request.user, cases)
+    _audit(request, panel, audience, panel.pk)
+    items = [
+        redact(case, permissions.audience_for(request.user, case))
+        if access[case.pk] == CaseAccess.ALLOWED
+        else {"id": case.pk, "pseudonym": case.pseudonym, "closed": True}
+        for case in cases
+    ]
+    return {"audience": audience.value, "items": items}
+
+
+ACCESS_MESSAGES = {
+    CaseAccess.NEEDS_AGREEMENT: "Accept the current confidentiality agreement first.",
+    CaseAccess.NEEDS_DECLARATION: "Declare any prior involvement in this case first.",
+    CaseAccess.INVOLVED: "You declared involvement in this case.",
+    CaseAccess.FORBIDDEN: "You cannot open this case.",
+}
+
+
+def _open_case(request: HttpRequest, case_id: int) -> Any:
+    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    if case is None:
+        raise HttpError(404, "Not found.")
+    access = permissions.case_access(request.user, case)
+    if access != CaseAccess.ALLOWED:
+        if access in {CaseAccess.INVOLVED, CaseAccess.FORBIDDEN}:
+            services.access_record(
+                actor=request.user,
+                verb=AccessVerb.REFUSED,
+                obj=case,
+                audience=permissions.audience_for(request.user, case),
+                channel=AccessChannel.API,
+                panel_id=case.panel_id,
+            )
+        raise HttpError(403, ACCESS_MESSAGES[access])
+    return case
+
+
+@router.get(
+    "/cases/{case_id}", response=CaseOut, url_name="scrutiny_case", summary="One case, redacted for me"
+)
+def get_case(request: HttpRequest, case_id: int) -> dict:
+    case = _open_case(request, case_id)
+    audience = permissions.audience_for(request.user, case)
+    _audit(request, case, audience, case.panel_id)
+    key = (
+        CaseKey.objects.filter(case=case).first()
+        if permissions.can_view_case_key(request.user, case)
+        else None
+    )
+    return {
+        "audience": audience.value,
+        "data": redact(case, audience),
+        "key": redact(key, audience) if key is not None else {},
+        "decision_points": [redact(p, audience) for p in selectors.case_decision_points(case=case)],
+        "extracts": [redact(e, audience) for e in selectors.case_extracts(case=case)],
+    }
+
+
+@router.get(
+    "/cases/{case_id}/reviews",
+    response=RedactedList,
+    url_name="scrutiny_reviews",
+    summary="Reviews of a case",
+)
+def list_reviews(request: HttpRequest, case_id: int) -> dict:
+    case = _open_case(request, case_id)
+    audience = permissions.audience_for(request.user, case)
+    reviews = selectors.case_reviews(case=case) if audience in SITTING - {Audience.OBSERVER} else []
+    _audit(request, case, audience, case.panel_id)
+    items = [
+        {**redact(r, audience), "assessments": [redact(a, audience) for a in r.assessments.all()]}
+        for r in reviews
+    ]
+    return {"audience": audience.value, "items": items}
+
+
+@router.get(
+    "/panels/{panel_id}/findings",
+    response=RedactedList,
+    url_name="scrutiny_findings",
+    summary="A panel's findings",
+)
+def list_findings(request: HttpRequest, panel_id: int) -> dict:
+    panel = _panel(request, panel_id)
+    audience = permissions.panel_audience(request.user, panel)
+    _audit(request, panel, audience, panel.pk)
+    return {
+        "audience": audience.value,
+        "items": [redact(f, audience) for f in selectors.panel_findings(viewer=request.user, panel=panel)],
+    }
+
+
+@router.get(
+    "/panels/{panel_id}/actions",
+    response=RedactedList,
+    url_name="scrutiny_actions",
+    summary="A panel's actions",
+)
+def list_actions(request: HttpRequest, panel_id: int) -> dict:
+    panel = _panel(request, panel_id)
+    audience = permissions.panel_audience(request.user, panel)
+    _audit(request, panel, audience, panel.pk)
+    items = []
+    for action in selectors.panel_actions(viewer=request.user, panel=panel):
+        row = redact(action, audience)
+        row["overdue"] = "status" in row and action.is_overdue()
+        items.append(row)
+    return {"audience": audience.value, "items": items}
+
+
+@router.get(
+    "/figures", response=dict[str, Any], url_name="scrutiny_figures", summary="Aggregate scrutiny figures"
+)
+def figures(request: HttpRequest, area_id: int | None = None) -> dict:
+    if not permissions.can_export_aggregate(request.user):
+        raise HttpError(403, "You cannot see scrutiny figures.")
+    from agencies.models import Area
+
+    area = Area.objects.filter(pk=area_id).first() if area_id is not None else None
+    if area_id is not None and area is None:
+        raise HttpError(404, "Not found.")
+    return selectors.governance_stats(viewer=request.user, area=area)

@@ -202,6 +202,38 @@ def case_access(user: User | AnonymousUser, case: Case) -> CaseAccess:
     return CaseAccess.ALLOWED
 
 
+def case_access_map(user: User | AnonymousUser, cases: list[Case]) -> dict[int, CaseAccess]:
+    """case_access for many cases in a constant number of queries (lists and agendas)."""
+    if not cases:
+        return {}
+    accepted = _active(user) and has_accepted_current_agreement(user)  # type: ignore[arg-type]
+    declared = (
+        dict(
+            InvolvementDeclaration.objects.filter(user=user, case__in=[c.pk for c in cases]).values_list(
+                "case_id", "involved"
+            )
+        )
+        if _active(user)
+        else {}
+    )
+    out = {}
+    for case in cases:
+        audience = audience_for(user, case)
+        if audience == Audience.COORDINATOR:
+            out[case.pk] = CaseAccess.ALLOWED
+        elif audience not in SITTING or case.status != CaseStatus.RELEASED:
+            out[case.pk] = CaseAccess.FORBIDDEN
+        elif not accepted:
+            out[case.pk] = CaseAccess.NEEDS_AGREEMENT
+        elif case.pk not in declared:
+            out[case.pk] = CaseAccess.NEEDS_DECLARATION
+        elif declared[case.pk]:
+            out[case.pk] = CaseAccess.INVOLVED
+        else:
+            out[case.pk] = CaseAccess.ALLOWED
+    return out
+
+
 def can_open_case(user: User | AnonymousUser, case: Case) -> bool:
     return case_access(user, case) == CaseAccess.ALLOWED
 

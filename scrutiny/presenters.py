@@ -81,7 +81,15 @@ def meeting_row(meeting: Meeting, audience: Audience | None) -> dict[str, Any]:
     return data
 
 
-def case_row(case: Case, audience: Audience | None) -> dict[str, Any]:
+def case_stub(case: Case) -> dict[str, Any]:
+    """What the panel sees of a case it may not open yet (no agreement or declaration, or
+    declared involvement): its pseudonym only."""
+    return {"id": case.pk, "pseudonym": case.pseudonym, "closed": True}
+
+
+def case_row(case: Case, audience: Audience | None, *, can_open: bool = True) -> dict[str, Any]:
+    if not can_open:
+        return case_stub(case)
     data = labelled(
         Case,
         redact(case, audience),
@@ -123,9 +131,11 @@ def review_view(review: Review, audience: Audience | None) -> dict[str, Any]:
     return data
 
 
-def agenda_row(item: AgendaItem, audience: Audience | None, case_audience: Audience | None) -> dict[str, Any]:
+def agenda_row(
+    item: AgendaItem, audience: Audience | None, case_audience: Audience | None, *, can_open: bool
+) -> dict[str, Any]:
     data = labelled(AgendaItem, redact(item, audience), "agreed_score")
-    data["case"] = case_row(item.case, case_audience)
+    data["case"] = case_row(item.case, case_audience, can_open=can_open)
     data["review_count"] = getattr(item, "review_count", None)
     return data
 

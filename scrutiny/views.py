@@ -271,7 +271,13 @@ def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
     if audience not in SITTING:
         raise PermissionDenied
     cases = selectors.case_list(viewer=request.user, panel=panel)
-    rows = [presenters.case_row(case, permissions.audience_for(request.user, case)) for case in cases]
+    access = permissions.case_access_map(request.user, cases)
+    rows = [
+        presenters.case_row(
+            case, permissions.audience_for(request.user, case), can_open=access[case.pk] == CaseAccess.ALLOWED
+        )
+        for case in cases
+    ]
     _log_view(request, panel, audience, panel.pk)
     return render(
         request,
@@ -617,13 +623,19 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     agenda = selectors.meeting_agenda(meeting=meeting)
     findings = selectors.meeting_findings(meeting=meeting)
     is_chair = permissions.can_chair(request.user, meeting)
+    access = permissions.case_access_map(request.user, [item.case for item in agenda])
     return {
         "meeting": presenters.meeting_row(meeting, audience),
         "meeting_id": meeting.pk,
         "panel": presenters.panel_view(meeting.panel, audience),
         "panel_id": meeting.panel_id,
         "agenda": [
-            presenters.agenda_row(item, audience, permissions.audience_for(request.user, item.case))
+            presenters.agenda_row(
+                item,
+                audience,
+                permissions.audience_for(request.user, item.case),
+                can_open=access.get(item.case.pk) == CaseAccess.ALLOWED,
+            )
             for item in agenda
         ],
         "attendance": presenters.attendance_rows(selectors.meeting_attendance(meeting=meeting), audience),

@@ -73,3 +73,15 @@ class DigestPreference(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for user {self.user_id}: {self.frequency}"
+
+
+class OverdueNotice(models.Model):
+    """Marks a scrutiny action the overdue sweep has already announced, so each action is
+    announced once when it becomes overdue (and again only if it is reopened and lapses again)."""
+
+    action = models.OneToOneField("scrutiny.Action", on_delete=models.CASCADE, related_name="overdue_notice")
+    due_on = models.DateField()
+    notified_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Overdue notice for action {self.action_id}"

@@ -1,0 +1,258 @@
+"""A complete scrutiny world for the matrices: one panel with a member of every role, a second
+panel, released cases on a meeting agenda, reviews, a finding, an action and an update, with every
+restricted text field seeded with a unique canary string."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from agencies.models import AgencyKind, User
+from agencies.roles import Role
+from scrutiny import services
+from scrutiny.models import (
+    ActionStatus,
+    CaseKey,
+    CheckStatus,
+    DecisionPoint,
+    Extract,
+    PanelRole,
+)
+from tests.factories import AgencyFactory, UserFactory
+from tests.factories.content import ThemeFactory
+from tests.factories.scrutiny import AgreementFactory, ExtractFactory
+
+CANARIES = {
+    "urn": "zqxurn",
+    "crime": "zqxcrime",
+    "extract_ok": "zqxextractok",
+    "extract_flagged": "zqxextractflagged",
+    "decision": "zqxdecision",
+    "notes": "zqxnotes",
+    "finding": "zqxfinding",
+    "action": "zqxaction",
+    "owner": "zqxowner",
+    "update": "zqxupdate",
+    "terms": "zqxterms",
+    "offence_month": "2023-05-01",
+    "coordinator_name": "Zqxcoordname",
+    "checker_name": "Zqxcheckername",
+    "chair_name": "Zqxchairname",
+    "reviewer_name": "Zqxreviewername",
+}
+# Whose own name each name canary is (a person always sees their own name in the account bar).
+OWN_NAME = {
+    "coordinator_name": "coordinator",
+    "checker_name": "coordinator2",
+    "chair_name": "chair",
+    "reviewer_name": "cps_member",
+}
+
+CASE_FIELDS: dict[str, Any] = {
+    "offence_category": "rape_adult",
+    "outcome": "nfa_cps",
+    "selection_reason": "random",
+    "offence_month": dt.date(2023, 5, 1),
+    "finalised_month": dt.date(2024, 9, 1),
+    "months_to_charge_decision": 7,
+    "victim_age_band": "25_34",
+    "suspect_age_band": "35_54",
+    "relationship": "acquaintance",
+    "vulnerability_flags": ["mental_health"],
+    "isva_involved": True,
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    panel: Any
+    other_panel: Any
+    cases: list[Any]
+    meeting: Any
+    other_meeting: Any
+    finding: Any
+    action: Any
+    flagged_extract: Any
+    objects: list[Any] = field(default_factory=list)
+
+    @property
+    def case(self) -> Any:
+        return self.cases[0]
+
+
+def _member(panel: Any, role: str, agency: Any, email: str, **names: str) -> User:
+    user = UserFactory(email=email, agency=agency, roles=[Role.PANEL_MEMBER], **names)
+    services.membership_add(actor=None, panel=panel, user=user, role=role)
+    return user
+
+
+def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: User, extra: int = 0) -> World:
+    """Build the world. `extra` adds that many more released cases to the panel (query counts)."""
+    coordinator.last_name = CANARIES["coordinator_name"]
+    coordinator.save()
+    police = AgencyFactory(name="Test Constabulary", kind=AgencyKind.POLICE_FORCE, area=area)
+    police2 = AgencyFactory(name="Second Test Constabulary", kind=AgencyKind.POLICE_FORCE, area=area)
+    isva_service = AgencyFactory(name="Panel ISVA Service", kind=AgencyKind.ISVA_SERVICE, area=area)
+    independent = AgencyFactory(name="Independent Members", kind=AgencyKind.INDEPENDENT, area=area)
+    other_police = AgencyFactory(
+        name="Other Area Constabulary", kind=AgencyKind.POLICE_FORCE, area=other_area
+    )
+    agreement = AgreementFactory()
+    panel = services.panel_create(
+        name="North test panel",
+        code="ntp",
+        area=area,
+        terms_of_reference=f"We review finalised cases {CANARIES['terms']} to learn.",
+        police_forces=[police, police2],
+    )
+    other_panel = services.panel_create(
+        name="South test panel", code="stp", area=other_area, terms_of_reference="Other panel terms."
+    )
+    coordinator2 = UserFactory(
+        email="coordinator2@test-cps.example.org",
+        agency=cps_agency,
+        roles=[Role.CASE_COORDINATOR],
+        last_name=CANARIES["checker_name"],
+    )
+    users = {
+        "coordinator": coordinator,
+        "coordinator2": coordinator2,
+        "chair": _member(
+            panel,
+            PanelRole.CHAIR,
+            independent,
+            "chair@independent.example.org",
+            last_name=CANARIES["chair_name"],
+        ),
+        "cps_member": _member(
+            panel, PanelRole.CPS, cps_agency, "cps@test-cps.example.org", last_name=CANARIES["reviewer_name"]
+        ),
+        "presenting": _member(panel, PanelRole.POLICE, police, "officer@test-police.example.org"),
+        "police_member": _member(panel, PanelRole.POLICE, police2, "officer@second-police.example.org"),
+        "isva_member": _member(panel, PanelRole.ISVA, isva_service, "isva@panel-isva.example.org"),
+        "independent": _member(panel, PanelRole.INDEPENDENT, independent, "member@independent.example.org"),
+        "observer": _member(panel, PanelRole.OBSERVER, independent, "observer@independent.example.org"),
+        "involved": _member(panel, PanelRole.INDEPENDENT, independent, "involved@independent.example.org"),
+        "not_accepted": _member(panel, PanelRole.ISVA, isva_service, "new@panel-isva.example.org"),
+        "other_panel_member": _member(
+            other_panel, PanelRole.POLICE, other_police, "officer@other-police.example.org"
+        ),
+    }
+    evaluator = UserFactory(
+        email="evaluator@research.example.org",
+        agency=AgencyFactory(name="Research Unit", kind=AgencyKind.NATIONAL, area=None),
+    )
+    evaluator.user_permissions.add(Permission.objects.get(codename="evaluate_scrutiny"))
+    users["evaluator"] = User.objects.get(pk=evaluator.pk)
+
+    cases = []
+    for _ in range(3 + extra):
+        case = services.case_create(
+            actor=coordinator,
+            panel=panel,
+            presenting_agency=police,
+            cps_urn=CANARIES["urn"] if not cases else "",
+            crime_number=CANARIES["crime"] if not cases else "",
+            **CASE_FIELDS,
+        )
+        services.text_add(
+            actor=coordinator, case=case, model=Extract, kind="summary", text="A clean summary of events."
+        )
+        cases.append(case)
+    case = cases[0]
+    confirmed = services.text_add(
+        actor=coordinator,
+        case=case,
+        model=Extract,
+        kind="charging_advice",
+        text=f"Advice {CANARIES['extract_ok']} was given; the officer rang 07700 900123 afterwards.",
+    )
+    assert confirmed.check_status == CheckStatus.FLAGGED
+    services.text_confirm(actor=coordinator2, obj=confirmed, redactions={0: "contact"})
+    point = services.text_add(
+        actor=coordinator,
+        case=case,
+        model=DecisionPoint,
+        stage="charging",
+        text=f"Charging {CANARIES['decision']}.",
+    )
+    cases = [services.case_release(actor=coordinator, case=c) for c in cases]
+    case = cases[0]
+    # Defence in depth: a flagged text on a released case (not reachable through the services).
+    flagged = ExtractFactory(
+        case=case,
+        kind="victim_letter",
+        text=f"Letter {CANARIES['extract_flagged']} sent to SW1A 1AA.",
+        check_status=CheckStatus.FLAGGED,
+        identifier_kinds=["postcode"],
+    )
+    meeting = services.meeting_create(actor=coordinator, panel=panel, held_on=dt.date(2026, 3, 12))
+    for c in cases[:10]:
+        services.agenda_add(actor=coordinator, meeting=meeting, case=c)
+    other_meeting = services.meeting_create(
+        actor=User.objects.get(pk=coordinator.pk), panel=panel, held_on=dt.date(2026, 6, 11)
+    )
+    for name, user in users.items():
+        if name in {"coordinator", "coordinator2", "evaluator", "not_accepted"}:
+            continue
+        services.agreement_accept(actor=user, agreement=agreement)
+        if name == "other_panel_member":
+            continue
+        for c in cases:
+            services.involvement_declare(actor=user, case=c, involved=(name == "involved"))
+    services.review_submit(
+        actor=users["cps_member"],
+        case=case,
+        meeting=meeting,
+        score=2,
+        assessments={point.pk: ("partly", f"notes {CANARIES['notes']}")},
+    )
+    chair = users["chair"]
+    services.attendance_join(actor=chair, meeting=meeting)
+    services.meeting_start(actor=chair, meeting=meeting)
+    theme = ThemeFactory(name="Case strategy", slug="case-strategy")
+    finding = services.finding_record(
+        actor=chair,
+        meeting=meeting,
+        case=case,
+        theme=theme,
+        kind="good_practice",
+        text=f"agreed {CANARIES['finding']}",
+    )
+    action = services.action_record(
+        actor=chair,
+        finding=finding,
+        description=f"do {CANARIES['action']}",
+        owner_agency=cps_agency,
+        owner_role=f"unit head {CANARIES['owner']}",
+        due_on=dt.date(2026, 1, 31),
+    )
+    services.action_update(
+        actor=coordinator,
+        action=action,
+        text=f"progress {CANARIES['update']}",
+        status=ActionStatus.IN_PROGRESS,
+    )
+    world = World(
+        users=users,
+        panel=panel,
+        other_panel=other_panel,
+        cases=cases,
+        meeting=meeting,
+        other_meeting=other_meeting,
+        finding=finding,
+        action=action,
+        flagged_extract=flagged,
+    )
+    world.objects = [panel, *cases, CaseKey.objects.get(case=case), confirmed, flagged, point]
+    return world
+
+
+@pytest.fixture
+def world(roles, area, other_area, cps_agency, coordinator) -> World:  # type: ignore[no-untyped-def]
+    return build_world(area=area, other_area=other_area, cps_agency=cps_agency, coordinator=coordinator)
