@@ -9,7 +9,16 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, CollectionViewRestriction, Locale, Page, Site, Workflow, WorkflowPage
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from agencies.models import Area, User
 from agencies.permissions import Perm, has
@@ -90,9 +99,10 @@ def guidance_workflow_ensure() -> Workflow:
     if not workflow.active:
         workflow.active = True
         workflow.save(update_fields=["active"])
-    if list(workflow.workflow_tasks.values_list("task_id", flat=True)) != [task.pk]:
-        workflow.workflow_tasks.all().delete()
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    # WorkflowTask rows through their own manager: the cluster relation on Workflow defers writes.
+    if list(WorkflowTask.objects.filter(workflow=workflow).values_list("task_id", flat=True)) != [task.pk]:
+        WorkflowTask.objects.filter(workflow=workflow).delete()
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     home = site_root_ensure()
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
     return workflow

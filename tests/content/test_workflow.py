@@ -1,0 +1,208 @@
+"""The governance board approval workflow: editors submit, governance members approve or reject,
+nothing is published without approval, identifiers block submission and approval, and approved
+pages with a go-live date publish on schedule."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page, TaskState, Workflow, WorkflowState, WorkflowTask
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from content.models import BoardApprovalTask, GuidancePage
+from content.services import WORKFLOW_NAME, guidance_workflow_ensure
+from tests.conftest import signed_in_client
+from tests.factories.content import ThemeFactory, guidance_index, guidance_page
+
+pytestmark = pytest.mark.django_db
+
+IDENTIFIER_TEXT = "Call the complainant on 07700 900123 before the hearing."
+
+
+@pytest.fixture
+def draft(home_page, roles):  # type: ignore[no-untyped-def]
+    guidance_workflow_ensure()
+    index = guidance_index(home_page)
+    return guidance_page(index, title="Joint case strategy meetings", slug="joint-meetings", publish=False)
+
+
+def edit_data(
+    page: GuidancePage, *, summary: str | None = None, go_live_at: str = "", **buttons: str
+) -> dict:
+    theme = ThemeFactory(slug="case-strategy")
+    data = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "summary": summary if summary is not None else page.summary,
+            "body": streamfield([("rich_text", rich_text("<p>Hold a joint meeting within a week.</p>"))]),
+            "themes": [str(theme.pk)],
+            "audience": "all",
+            "area": "",
+            "owner_board": "",
+            "next_review_date": "",
+            "change_notes": inline_formset([{"date": "2026-06-01", "note": "First version."}]),
+            "comments": inline_formset([]),
+            "seo_title": "",
+            "search_description": "",
+            "go_live_at": go_live_at,
+            "expire_at": "",
+        }
+    )
+    data.update(buttons)
+    return data
+
+
+def _task_state(page: Page) -> TaskState:
+    return TaskState.objects.get(workflow_state__object_id=str(page.pk), status=TaskState.STATUS_IN_PROGRESS)
+
+
+def _refused(response) -> bool:  # type: ignore[no-untyped-def]
+    """Wagtail's admin answers a refused action with a redirect to the dashboard and a message."""
+    return response.status_code == 403 or (response.status_code == 302 and response["Location"] == "/cms/")
+
+
+def _approve(client, page: Page, action: str = "approve"):  # type: ignore[no-untyped-def]
+    url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, action, _task_state(page).pk])
+    return client.post(url, {"comment": ""})
+
+
+def test_workflow_service_is_idempotent_and_is_the_site_default(home_page, roles) -> None:
+    first = guidance_workflow_ensure()
+    second = guidance_workflow_ensure()
+    assert first.pk == second.pk
+    assert Workflow.objects.filter(name=WORKFLOW_NAME).count() == 1
+    task = BoardApprovalTask.objects.get(name=WORKFLOW_NAME)
+    assert [g.name for g in task.groups.all()] == ["Governance member"]
+    assert list(WorkflowTask.objects.filter(workflow=first).values_list("task_id", flat=True)) == [task.pk]
+    index = guidance_index(home_page)
+    page = guidance_page(index, title="Any", publish=False)
+    assert page.get_workflow().pk == first.pk
+
+
+def test_editor_submits_and_governance_member_approves(draft, editor, governance_member) -> None:
+    editor_client = signed_in_client(editor)
+    url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    response = editor_client.post(url, edit_data(draft, **{"action-submit": "Submit"}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft.refresh_from_db()
+    assert not draft.live
+    assert draft.workflow_in_progress
+    # The editor cannot approve (not in the board's group) nor publish (no publish permission).
+    assert _refused(_approve(editor_client, draft))
+    editor_client.post(url, edit_data(draft, **{"action-publish": "Publish"}))
+    draft.refresh_from_db()
+    assert not draft.live
+    response = _approve(signed_in_client(governance_member), draft)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.live
+    assert WorkflowState.objects.get(object_id=str(draft.pk)).status == WorkflowState.STATUS_APPROVED
+    assert "Hold a joint meeting" in signed_in_client(editor).get(draft.url).content.decode()
+
+
+def test_governance_member_requests_changes(draft, editor, governance_member) -> None:
+    signed_in_client(editor).post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]), edit_data(draft, **{"action-submit": "Submit"})
+    )
+    response = _approve(signed_in_client(governance_member), draft, action="reject")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert not draft.live
+    state = WorkflowState.objects.get(object_id=str(draft.pk))
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+
+
+def test_editor_cannot_publish_directly(draft, editor) -> None:
+    client = signed_in_client(editor)
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]), edit_data(draft, **{"action-publish": "1"})
+    )
+    draft.refresh_from_db()
+    assert not draft.live and not draft.workflow_in_progress
+    assert not draft.permissions_for_user(editor).can_publish()
+
+
+def test_identifier_blocks_submission_with_a_message(draft, editor) -> None:
+    client = signed_in_client(editor)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]),
+        edit_data(draft, summary=IDENTIFIER_TEXT, **{"action-submit": "Submit"}),
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "looks like it contains a phone number" in body
+    assert "cannot be submitted for approval" in body
+    draft.refresh_from_db()
+    assert not draft.workflow_in_progress
+    # Saving a draft is still allowed, so the author does not lose work.
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]), edit_data(draft, summary=IDENTIFIER_TEXT)
+    )
+    assert response.status_code == 302
+    assert GuidancePage.objects.get(pk=draft.pk).get_latest_revision_as_object().summary == IDENTIFIER_TEXT
+
+
+def test_identifier_blocks_approval(draft, editor, governance_member) -> None:
+    editor_client = signed_in_client(editor)
+    url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    editor_client.post(url, edit_data(draft, **{"action-submit": "Submit"}))
+    # A later draft revision (saved while in moderation) adds an identifier.
+    draft.refresh_from_db()
+    revision_page = draft.get_latest_revision_as_object()
+    revision_page.summary = IDENTIFIER_TEXT
+    revision_page.save_revision(user=editor)
+    board = signed_in_client(governance_member)
+    assert _refused(_approve(board, draft))
+    draft.refresh_from_db()
+    assert not draft.live and draft.workflow_in_progress
+    # Through the edit view, approving shows the reason and does not publish.
+    response = board.post(
+        url,
+        edit_data(
+            draft,
+            summary=IDENTIFIER_TEXT,
+            **{"action-workflow-action": "true", "workflow-action-name": "approve"},
+        ),
+    )
+    assert response.status_code == 200
+    assert "cannot be submitted for approval, approved or published" in response.content.decode()
+    draft.refresh_from_db()
+    assert not draft.live
+    # Requesting changes stays possible.
+    assert _approve(board, draft, action="reject").status_code == 302
+
+
+def test_governance_member_cannot_publish_identifiers_directly(draft, governance_member) -> None:
+    client = signed_in_client(governance_member)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]),
+        edit_data(draft, summary=IDENTIFIER_TEXT, **{"action-publish": "Publish"}),
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert not draft.live
+
+
+def test_scheduled_publishing_after_approval(draft, editor, governance_member) -> None:
+    go_live = timezone.now() + datetime.timedelta(days=2)
+    signed_in_client(editor).post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]),
+        edit_data(draft, go_live_at=go_live.strftime("%Y-%m-%d %H:%M"), **{"action-submit": "Submit"}),
+    )
+    assert _approve(signed_in_client(governance_member), draft).status_code == 302
+    draft.refresh_from_db()
+    assert not draft.live
+    assert draft.get_latest_revision().approved_go_live_at is not None
+    call_command("publish_scheduled")
+    draft.refresh_from_db()
+    assert not draft.live
+    with time_machine.travel(go_live + datetime.timedelta(minutes=5)):
+        call_command("publish_scheduled")
+    draft.refresh_from_db()
+    assert draft.live
