@@ -78,6 +78,8 @@ class World:
     finding: Any
     action: Any
     flagged_extract: Any
+    draft: Any = None
+    draft_text: Any = None
     objects: list[Any] = field(default_factory=list)
 
     @property
@@ -191,6 +193,10 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
         check_status=CheckStatus.FLAGGED,
         identifier_kinds=["postcode"],
     )
+    draft = services.case_create(actor=coordinator, panel=panel, presenting_agency=police, **CASE_FIELDS)
+    draft_text = services.text_add(
+        actor=coordinator, case=draft, model=Extract, kind="summary", text="Seen at 12 Long Road, LS1 4AB."
+    )
     meeting = services.meeting_create(actor=coordinator, panel=panel, held_on=dt.date(2026, 3, 12))
     for c in cases[:10]:
         services.agenda_add(actor=coordinator, meeting=meeting, case=c)
@@ -248,6 +254,8 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
         finding=finding,
         action=action,
         flagged_extract=flagged,
+        draft=draft,
+        draft_text=draft_text,
     )
     world.objects = [panel, *cases, CaseKey.objects.get(case=case), confirmed, flagged, point]
     return world

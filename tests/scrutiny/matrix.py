@@ -1,0 +1,221 @@
+"""Permission matrix for every scrutiny URL and API endpoint: each role -> expected status on the
+world of tests/scrutiny/conftest.py (panel "this" with a member of every role; panel "other" in
+another area). tests/scrutiny/test_permission_matrix.py runs it; tests/test_url_coverage.py reads
+COVERED_URL_NAMES.
+
+Roles: anonymous; isva, host (no panel); coordinator (this panel's area); coordinator_other
+(another area); panel_this (independent member), chair, presenting (member from the presenting
+agency), observer, involved (declared involvement), not_accepted (has not accepted the agreement);
+panel_other (member of the other panel, other agency); governance; evaluator; editor; admin.
+Objects a role cannot reach at all are 404 (no hint they exist); actions on objects a role can see
+but may not take are 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+ROLES = (
+    "anonymous",
+    "isva",
+    "host",
+    "coordinator",
+    "coordinator_other",
+    "panel_this",
+    "chair",
+    "presenting",
+    "observer",
+    "involved",
+    "not_accepted",
+    "panel_other",
+    "governance",
+    "evaluator",
+    "editor",
+    "admin",
+)
+SITTING = ("panel_this", "chair", "presenting", "observer", "involved", "not_accepted")
+OUTSIDERS = ("isva", "host", "coordinator_other", "panel_other", "evaluator", "editor", "admin")
+
+OK, FOUND, BAD_REQUEST, UNAUTHORISED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 400, 401, 403, 404, 405
+
+
+def statuses(
+    *,
+    coordinator: int,
+    sitting: int,
+    governance: int,
+    outsiders: int = NOT_FOUND,
+    anonymous: int = FOUND,
+    **per_role: int,
+) -> dict[str, int]:
+    out = {"anonymous": anonymous, "coordinator": coordinator, "governance": governance}
+    out.update(dict.fromkeys(SITTING, sitting))
+    out.update(dict.fromkeys(OUTSIDERS, outsiders))
+    unknown = set(per_role) - set(ROLES)
+    assert not unknown, unknown
+    out.update(per_role)
+    assert set(out) == set(ROLES)
+    return out
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    statuses: dict[str, int]
+    args: Callable[[Any], list[Any]] = lambda w: []
+    method: str = "get"
+    data: Callable[[Any], dict[str, Any]] = lambda w: {}
+
+
+def _panel(w: Any) -> list[Any]:
+    return [w.panel.pk]
+
+
+def _case(w: Any) -> list[Any]:
+    return [w.case.pk]
+
+
+def _draft(w: Any) -> list[Any]:
+    return [w.draft.pk]
+
+
+def _meeting(w: Any) -> list[Any]:
+    return [w.meeting.pk]
+
+
+# Reading a case: the coordinator, and sitting members who accepted and declared no involvement.
+CASE_READ = statuses(coordinator=OK, sitting=OK, governance=NOT_FOUND, involved=FORBIDDEN, not_accepted=FOUND)
+API_CASE_READ = statuses(
+    coordinator=OK,
+    sitting=OK,
+    governance=NOT_FOUND,
+    involved=FORBIDDEN,
+    not_accepted=FORBIDDEN,
+    anonymous=UNAUTHORISED,
+)
+PANEL_READ = statuses(coordinator=OK, sitting=OK, governance=OK)
+API_PANEL_READ = statuses(coordinator=OK, sitting=OK, governance=OK, anonymous=UNAUTHORISED)
+COORDINATOR_ONLY = statuses(coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN)
+DRAFT_ONLY_COORDINATOR = statuses(coordinator=OK, sitting=NOT_FOUND, governance=NOT_FOUND)
+CHAIR_GET = statuses(coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN, chair=OK)
+CHAIR_POST = statuses(coordinator=FOUND, sitting=FORBIDDEN, governance=FORBIDDEN, chair=FOUND)
+AGGREGATE = statuses(
+    coordinator=OK, sitting=FORBIDDEN, governance=OK, outsiders=FORBIDDEN, coordinator_other=OK, evaluator=OK
+)
+
+ROWS: tuple[Row, ...] = (
+    Row("scrutiny:panel-list", statuses(coordinator=OK, sitting=OK, governance=OK, outsiders=OK)),
+    Row("scrutiny:agreement", statuses(coordinator=OK, sitting=OK, governance=OK, outsiders=OK)),
+    Row("scrutiny:aggregate-export", AGGREGATE, args=lambda w: ["csv"]),
+    Row("scrutiny:panel-detail", PANEL_READ, args=_panel),
+    Row(
+        "scrutiny:membership-add",
+        statuses(coordinator=BAD_REQUEST, sitting=FORBIDDEN, governance=FORBIDDEN),
+        args=_panel,
+        method="post",
+    ),
+    Row(
+        "scrutiny:membership-end",
+        statuses(coordinator=FOUND, sitting=NOT_FOUND, governance=NOT_FOUND),
+        args=lambda w: [w.membership_of("independent").pk],
+        method="post",
+    ),
+    Row(
+        "scrutiny:meeting-create",
+        statuses(coordinator=BAD_REQUEST, sitting=FORBIDDEN, governance=FORBIDDEN),
+        args=_panel,
+        method="post",
+    ),
+    Row("scrutiny:case-list", statuses(coordinator=OK, sitting=OK, governance=FORBIDDEN), args=_panel),
+    Row("scrutiny:case-create", COORDINATOR_ONLY, args=_panel),
+    Row("scrutiny:findings-export", PANEL_READ, args=lambda w: [w.panel.pk, "csv"]),
+    Row("scrutiny:actions-export", PANEL_READ, args=lambda w: [w.panel.pk, "xlsx"]),
+    Row("scrutiny:access-log", COORDINATOR_ONLY, args=_panel),
+    Row("scrutiny:access-log-export", COORDINATOR_ONLY, args=lambda w: [w.panel.pk, "csv"]),
+    Row("scrutiny:case-detail", CASE_READ, args=_case),
+    Row("scrutiny:case-edit", DRAFT_ONLY_COORDINATOR, args=_draft),
+    Row(
+        "scrutiny:case-declare",
+        statuses(coordinator=FOUND, sitting=FOUND, governance=NOT_FOUND, involved=FORBIDDEN),
+        args=_case,
+    ),
+    Row(
+        "scrutiny:case-release",
+        statuses(coordinator=FOUND, sitting=NOT_FOUND, governance=NOT_FOUND),
+        args=_draft,
+        method="post",
+    ),
+    Row("scrutiny:text-add", DRAFT_ONLY_COORDINATOR, args=lambda w: [w.draft.pk, "extract"]),
+    Row("scrutiny:text-edit", DRAFT_ONLY_COORDINATOR, args=lambda w: ["extract", w.draft_text.pk]),
+    Row(
+        "scrutiny:text-check",
+        statuses(coordinator=FORBIDDEN, sitting=NOT_FOUND, governance=NOT_FOUND),
+        args=lambda w: ["extract", w.draft_text.pk],
+    ),
+    Row(
+        "scrutiny:review-submit",
+        statuses(
+            coordinator=FORBIDDEN,
+            sitting=OK,
+            governance=NOT_FOUND,
+            observer=FORBIDDEN,
+            involved=FORBIDDEN,
+            not_accepted=FORBIDDEN,
+        ),
+        args=lambda w: [w.case.pk, w.meeting.pk],
+    ),
+    Row("scrutiny:meeting-detail", PANEL_READ, args=_meeting),
+    Row("scrutiny:meeting-fragment", PANEL_READ, args=_meeting),
+    Row(
+        "scrutiny:agenda-add",
+        statuses(coordinator=FOUND, sitting=FORBIDDEN, governance=FORBIDDEN),
+        args=_meeting,
+        method="post",
+    ),
+    Row("scrutiny:meeting-start", CHAIR_POST, args=_meeting, method="post"),
+    Row("scrutiny:meeting-close", CHAIR_POST, args=_meeting, method="post"),
+    Row(
+        "scrutiny:meeting-join",
+        statuses(coordinator=FORBIDDEN, sitting=FOUND, governance=FORBIDDEN),
+        args=_meeting,
+        method="post",
+    ),
+    Row("scrutiny:finding-create", CHAIR_GET, args=_meeting),
+    Row(
+        "scrutiny:agreed-score",
+        CHAIR_POST,
+        args=lambda w: [w.meeting.agenda.first().pk],
+        method="post",
+        data=lambda w: {"score": "2"},
+    ),
+    Row("scrutiny:action-create", CHAIR_GET, args=lambda w: [w.finding.pk]),
+    Row(
+        "scrutiny:finding-promote",
+        statuses(coordinator=FORBIDDEN, sitting=FORBIDDEN, governance=FOUND),
+        args=lambda w: [w.finding.pk],
+        method="post",
+    ),
+    Row("scrutiny:action-update", CHAIR_GET, args=lambda w: [w.action.pk]),
+    # API v1
+    Row(
+        "api-v1:scrutiny_panels",
+        statuses(coordinator=OK, sitting=OK, governance=OK, outsiders=OK, anonymous=UNAUTHORISED),
+    ),
+    Row("api-v1:scrutiny_panel", API_PANEL_READ, args=_panel),
+    Row("api-v1:scrutiny_meetings", API_PANEL_READ, args=_panel),
+    Row("api-v1:scrutiny_meeting", API_PANEL_READ, args=_meeting),
+    Row(
+        "api-v1:scrutiny_cases",
+        statuses(coordinator=OK, sitting=OK, governance=FORBIDDEN, anonymous=UNAUTHORISED),
+        args=_panel,
+    ),
+    Row("api-v1:scrutiny_case", API_CASE_READ, args=_case),
+    Row("api-v1:scrutiny_reviews", API_CASE_READ, args=_case),
+    Row("api-v1:scrutiny_findings", API_PANEL_READ, args=_panel),
+    Row("api-v1:scrutiny_actions", API_PANEL_READ, args=_panel),
+    Row("api-v1:scrutiny_figures", {**AGGREGATE, "anonymous": UNAUTHORISED}),
+)
+
+COVERED_URL_NAMES: set[str] = {row.name for row in ROWS}
