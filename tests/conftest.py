@@ -62,6 +62,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _missing_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...", "CI_REQUIRE_SERVICES")
     if item.get_closest_marker("redis") and not redis_reachable():
         _missing_or_fail("needs a reachable Redis: set REDIS_URL=redis://...", "CI_REQUIRE_SERVICES")
+    if item.get_closest_marker("fuzz") and not _flag("RUN_FUZZ"):
+        pytest.skip("API fuzzing runs with RUN_FUZZ=1 (CI's PostgreSQL pass runs it)")
     if item.get_closest_marker("browser") and chromium_path() is None:
         _missing_or_fail("needs Chromium (apt-get install chromium)", "CI_REQUIRE_BROWSER")
 
@@ -181,6 +183,11 @@ def isva_client(isva: User) -> Client:
 def database_url_for_subprocess() -> str:
     """A DATABASE_URL that points another process at this run's test database."""
     settings_dict = connection.settings_dict
+    if "test" not in str(settings_dict["NAME"]):
+        # pytest-django only creates test databases when some collected test asks for one.
+        pytest.fail(
+            "No test database is set up: a live-server test module needs a django_db test in the run."
+        )
     if connection.vendor == "sqlite":
         return f"sqlite:///{settings_dict['NAME']}"
     user = settings_dict.get("USER") or ""
