@@ -73,12 +73,12 @@ def _assert_exactly_full(session: DropInSession, results: list[object]) -> None:
     )
 
 
-def _two_hundred_attempts(schedule, isva_agency) -> None:  # type: ignore[no-untyped-def]
+def _two_hundred_attempts(schedule, isva_agency, *, threads: int | None = None) -> None:  # type: ignore[no-untyped-def]
     session = DropInSessionFactory(
         schedule=schedule, capacity=SEATS, starts_at=timezone.now() + timedelta(days=2)
     )
     people = _isvas(isva_agency, ATTEMPTS)
-    results = _race([_book_as(p.pk, session.pk) for p in people])
+    results = _race([_book_as(p.pk, session.pk) for p in people], threads=threads)
     _assert_exactly_full(session, results)
 
 
