@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import urlencode
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction, ReferenceIndex
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from agencies.models import Area, User
 from agencies.permissions import Perm, has
@@ -33,6 +34,7 @@ from content.models import (
 
 Viewer = User | AnonymousUser
 LISTING_PAGE_SIZE = 20
+page_permission_policy = PagePermissionPolicy()
 
 
 def _restriction_blocks(restriction: PageViewRestriction, viewer: Viewer, group_ids: set[int]) -> bool:
@@ -175,11 +177,17 @@ def guidance_page_context(*, viewer: Viewer, page: GuidancePage) -> dict[str, An
 # Documents and images -----------------------------------------------------------------------------
 
 
+def _edits_pages(viewer: Viewer) -> bool:
+    if not has(viewer, Perm.ACCESS_CMS):
+        return False
+    return page_permission_policy.user_has_any_permission(viewer, ["add", "change", "publish"])
+
+
 def can_view_file(*, viewer: Viewer, obj: Any) -> bool:
     """A document or image is served only if a live page the viewer may see uses it, or the
-    viewer works in the CMS (editors preview drafts). Collection privacy is checked separately
+    viewer edits pages in the CMS (editors preview drafts). Collection privacy is checked separately
     (Wagtail's own before_serve_document hook; content.views.image for images)."""
-    if has(viewer, Perm.ACCESS_CMS):
+    if _edits_pages(viewer):
         return True
     page_ids = (
         ReferenceIndex.get_references_to(obj)
