@@ -184,6 +184,11 @@ def membership_end(*, actor: User, membership: PanelMembership) -> PanelMembersh
 # Meetings ---------------------------------------------------------------------------------------------
 
 
+def _locked(meeting_id: int) -> Meeting:
+    """The meeting as it is now, locked for this transaction (status decides what may happen)."""
+    return Meeting.objects.select_for_update().select_related("panel").get(pk=meeting_id)
+
+
 def _meeting_changed(meeting: Meeting) -> None:
     events_data = events.MeetingChanged(
         meeting_id=meeting.pk,
@@ -234,6 +239,7 @@ def agenda_add(*, actor: User, meeting: Meeting, case: Case, carried_over: bool 
 
 @transaction.atomic
 def meeting_start(*, actor: User, meeting: Meeting) -> Meeting:
+    meeting = _locked(meeting.pk)
     _require(permissions.can_chair(actor, meeting))
     count = AgendaItem.objects.filter(meeting=meeting).count()
     if not Meeting.MIN_CASES <= count <= Meeting.MAX_CASES:
@@ -253,6 +259,7 @@ def meeting_start(*, actor: User, meeting: Meeting) -> Meeting:
 def meeting_close(*, actor: User, meeting: Meeting) -> Meeting | None:
     """Close the meeting. Cases scored 4 carry over to the panel's next planned meeting (created
     four weeks on if there is none). Returns the meeting they carried over to, if any."""
+    meeting = _locked(meeting.pk)
     _require(permissions.can_chair(actor, meeting))
     meeting.status = MeetingStatus.CLOSED
     meeting.save(update_fields=["status"])
@@ -296,7 +303,7 @@ def attendance_join(*, actor: User, meeting: Meeting) -> MeetingAttendance:
 
 @transaction.atomic
 def agreed_score_record(*, actor: User, item: AgendaItem, score: int) -> AgendaItem:
-    meeting = item.meeting
+    meeting = _locked(item.meeting_id)
     _require(permissions.can_chair(actor, meeting))
     if score not in Score.values:
         raise ValidationError("Choose a score from 1 to 4.")
@@ -573,6 +580,7 @@ def _panel_people(panel_id: int, exclude: User) -> list[User]:
 
 @transaction.atomic
 def finding_record(*, actor: User, meeting: Meeting, case: Case, theme: Any, kind: str, text: str) -> Finding:
+    meeting = _locked(meeting.pk)
     _require(permissions.can_chair(actor, meeting))
     if not AgendaItem.objects.filter(meeting=meeting, case=case).exists():
         raise ValidationError("Record findings for cases on this meeting's agenda.")
@@ -604,7 +612,7 @@ def action_record(
     owner_role: str,
     due_on: dt.date,
 ) -> Action:
-    meeting = finding.meeting
+    meeting = _locked(finding.meeting_id)
     _require(permissions.can_chair(actor, meeting))
     _check_text(description, "description")
     _check_text(owner_role, "owner_role")
