@@ -13,3 +13,12 @@ from tests.factories import AgencyFactory, UserFactory
 def area_governance_member(roles, area) -> User:  # type: ignore[no-untyped-def]
     agency = AgencyFactory(name="Test Area Constabulary", kind=AgencyKind.POLICE_FORCE, area=area)
     return UserFactory(email="board@test-police.example.org", agency=agency, roles=[Role.GOVERNANCE_MEMBER])
+
+
+@pytest.fixture
+def world(roles, area, other_area, cps_agency, coordinator):  # type: ignore[no-untyped-def]
+    """The scrutiny engineer's complete scrutiny world (a panel, released cases, a meeting under
+    way with a chair, a finding and an overdue action)."""
+    from tests.scrutiny.conftest import build_world
+
+    return build_world(area=area, other_area=other_area, cps_agency=cps_agency, coordinator=coordinator)
