@@ -8,6 +8,7 @@ documents and images used on pages) goes through `visible_pages` here.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,7 +217,8 @@ def site_search(
 ) -> SearchResults:
     """Wagtail search over what the viewer may see, with a count per theme (facets) among the
     matching guidance."""
-    query = query.strip()[:200]
+    # Words only: quotes and operators mean something to SQLite FTS5 and PostgreSQL tsquery.
+    query = " ".join(re.findall(r"\w+", query[:500]))[:200]
     theme = Theme.objects.filter(slug=theme_slug).first() if theme_slug else None
     if not query:
         return SearchResults(query="", theme=theme, page_obj=None, facets=[])
