@@ -23,6 +23,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Notifications", "agencies:notifications"),
     NavItem("Drop-ins", "dropins:session-list", permission=Perm.BOOK_DROPINS),
     NavItem("Drop-in hosting", "dropins:schedule-list", permission=Perm.HOST_DROPINS),
+    NavItem("Scrutiny panels", "scrutiny:panel-list", permission=Perm.SIT_ON_PANELS),
     NavItem("Governance", "governance:index", permission=Perm.VIEW_GOVERNANCE),
     NavItem("Search", "content:search", public=True),
     NavItem("Content admin", "wagtailadmin_home", permission=Perm.ACCESS_CMS),

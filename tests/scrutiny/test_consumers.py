@@ -1,0 +1,85 @@
+"""The live meeting socket: authorisation on connect, a redacted re-read per recipient on each
+event, and the socket closing when the person's membership ends."""
+
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+
+from config.asgi import application  # noqa: F401 - imports the routing as daphne would
+from scrutiny import permissions, services
+from scrutiny.consumers import MeetingConsumer
+from tests.scrutiny.conftest import CANARIES, build_world
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+async def _connect(user, meeting_id: int):  # type: ignore[no-untyped-def]
+    communicator = WebsocketCommunicator(MeetingConsumer.as_asgi(), f"/ws/scrutiny/meetings/{meeting_id}/")
+    communicator.scope["user"] = user
+    communicator.scope["url_route"] = {"kwargs": {"meeting_id": meeting_id}}
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+@pytest.fixture
+def live_world(roles, area, other_area, cps_agency, coordinator):  # type: ignore[no-untyped-def]
+    return build_world(area=area, other_area=other_area, cps_agency=cps_agency, coordinator=coordinator)
+
+
+async def test_outsiders_are_refused(live_world, governance_member) -> None:  # type: ignore[no-untyped-def]
+    meeting_id = live_world.meeting.pk
+    _, connected, code = await _connect(AnonymousUser(), meeting_id)
+    assert not connected and code == 4401
+    _, connected, code = await _connect(live_world.users["other_panel_member"], meeting_id)
+    assert not connected and code == 4403
+    _, connected, code = await _connect(live_world.users["evaluator"], meeting_id)
+    assert not connected and code == 4403
+
+
+async def test_each_recipient_gets_their_own_redacted_view_of_a_new_finding(live_world) -> None:  # type: ignore[no-untyped-def]
+    world = live_world
+    member, connected, _ = await _connect(world.users["isva_member"], world.meeting.pk)
+    assert connected
+    hello = await member.receive_json_from()
+    assert hello["kind"] == "hello" and hello["meeting"]["findings"][0]["text"].endswith(CANARIES["finding"])
+    coordinator, _, _ = await _connect(world.users["coordinator"], world.meeting.pk)
+    await coordinator.receive_json_from()
+
+    await database_sync_to_async(services.finding_record)(
+        actor=world.users["chair"],
+        meeting=world.meeting,
+        case=world.cases[1],
+        theme=world.finding.theme,
+        kind="learning",
+        text="a second agreed point",
+    )
+    event = await member.receive_json_from(timeout=5)
+    assert event["kind"] == "scrutiny.meeting_changed" and event["refetch"] is True
+    texts = [f["text"] for f in event["findings"]]
+    assert "a second agreed point" in texts
+    # Members never get who recorded it; the coordinator does (by name only).
+    assert all("recorded_by" not in f for f in event["findings"])
+    for_coordinator = await coordinator.receive_json_from(timeout=5)
+    assert for_coordinator["findings"][-1]["recorded_by"].endswith(CANARIES["chair_name"])
+    raw = str(event)
+    for name in ("urn", "crime", "extract_flagged", "coordinator_name", "chair_name", "reviewer_name"):
+        assert CANARIES[name] not in raw
+    await member.disconnect()
+    await coordinator.disconnect()
+
+
+async def test_ending_a_membership_closes_the_members_socket(live_world) -> None:  # type: ignore[no-untyped-def]
+    world = live_world
+    member = world.users["independent"]
+    communicator, connected, _ = await _connect(member, world.meeting.pk)
+    assert connected
+    await communicator.receive_json_from()
+    membership = await database_sync_to_async(permissions.membership_of)(member, world.panel.pk)
+    await database_sync_to_async(services.membership_end)(
+        actor=world.users["coordinator"], membership=membership
+    )
+    output = await communicator.receive_output(timeout=5)
+    assert output["type"] == "websocket.close" and output["code"] == 4403
