@@ -120,8 +120,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # Bounded connect time: during a Redis outage publishing fails fast (agencies.events).
+            # The read timeout must outlast channels-redis' 5 s BZPOPMIN, or redis-py's default
+            # (5 s since redis-py 6) kills every idle consumer with a TimeoutError (close 1011).
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1}],
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1, "socket_timeout": 15}],
                 "prefix": "scrutiny-hub",
             },
         }

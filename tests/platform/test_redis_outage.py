@@ -41,7 +41,7 @@ def layer_on(private_redis: PrivateRedis, settings) -> Iterator[None]:  # type: 
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": private_redis.url, "socket_connect_timeout": 1}],
+                "hosts": [{"address": private_redis.url, "socket_connect_timeout": 1, "socket_timeout": 15}],
                 "prefix": "scrutiny-hub",
             },
         }
@@ -89,6 +89,9 @@ def test_redis_outage_http_serves_publish_is_bounded_and_live_updates_resume(
     ws = ws_connect(server, "/ws/notifications/", user=isva)
     hello = json.loads(ws.recv(timeout=5))
     assert hello["kind"] == "hello"
+    # An idle socket outlives channels-redis' 5 s blocking read (regression: redis-py's default
+    # 5 s socket timeout used to kill every idle consumer with close code 1011).
+    time.sleep(6.5)
     notification_send(recipient=isva, title="Before the outage")
     assert _next_event(ws, "notification.created", 5) is not None
 
