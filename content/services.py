@@ -112,6 +112,8 @@ def guidance_workflow_ensure() -> Workflow:
 def partner_collection_ensure() -> Collection:
     """A collection for documents and images of partner-only guidance: signed-in partners only."""
     root = Collection.get_first_root_node()
+    if root is None:  # Wagtail's migration makes it; a flushed database (transactional tests) has none
+        root = Collection.add_root(name="Root")
     collection = root.get_children().filter(name=PARTNER_COLLECTION_NAME).first()
     if collection is None:
         collection = root.add_child(name=PARTNER_COLLECTION_NAME)

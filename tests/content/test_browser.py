@@ -1,0 +1,108 @@
+"""Real daphne + Chromium: axe-core over every content page type, and the publishing workflow in
+the Wagtail admin (an editor submits, a governance member approves)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agencies.demo import DEMO_PASSWORD
+from agencies.demo import seed as seed_agencies
+from agencies.models import User
+from content.demo import seed as seed_content
+from content.models import GuidancePage, Theme
+from content.services import guidance_draft_from_finding
+from tests.live import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+EDITOR = "editor@governance.example.org"
+GOVERNANCE = "governance@governance.example.org"
+ISVA = "isva@lantern-isva.example.org"
+
+
+@pytest.fixture
+def demo_data() -> None:
+    seed_content()
+    seed_agencies()
+
+
+PUBLIC_PATHS = (
+    "/",
+    "/guidance/",
+    "/guidance/?theme=victim-support&audience=victims",
+    "/guidance/?theme=no-such-theme",  # the error summary
+    "/guidance/early-investigative-advice/",
+    "/guidance/what-happens-after-you-report/",  # victim-facing: Exit this page
+    "/national-governance-board/",
+    "/national-governance-board/minutes-demo/",
+    "/search/",
+    "/search/?q=victim",
+    "/search/?q=victim&theme=victim-support",
+)
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_content_page_types_have_no_axe_violations_signed_out(page, demo_data, path: str) -> None:  # type: ignore[no-untyped-def]
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    assert_accessible(page)
+
+
+def test_partner_only_guidance_and_signed_in_pages_have_no_axe_violations(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, ISVA, DEMO_PASSWORD)
+    for path in ("/", "/guidance/third-party-material-requests/", "/search/?q=material"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200
+        assert_accessible(page)
+    assert page.get_by_text("Requests for third-party material").first.is_visible()
+
+
+def test_exit_this_page_leaves_the_victim_facing_page(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/guidance/what-happens-after-you-report/")
+    button = page.get_by_role("button", name="Emergency Exit this page")
+    assert button.is_visible()
+    page.route("https://www.bbc.co.uk/**", lambda route: route.fulfill(status=200, body="weather"))
+    button.click()
+    page.wait_for_url("https://www.bbc.co.uk/**")
+
+
+def _open_more_actions(page) -> None:  # type: ignore[no-untyped-def]
+    toggle = page.locator("footer [data-w-dropdown-target='toggle']").first
+    toggle.click()
+
+
+def test_editor_submits_and_governance_member_approves_in_the_cms(new_page, demo_data) -> None:  # type: ignore[no-untyped-def]
+    draft = guidance_draft_from_finding(
+        actor=User.objects.get(email=GOVERNANCE),
+        theme=Theme.objects.get(slug="case-strategy"),
+        area=None,
+        title="Joint pre-charge meetings",
+        summary="Hold a joint meeting before a charging decision in complex cases.",
+        provenance="Fictional panel, fictional area, March 2026",
+    )
+    edit_url = f"/cms/pages/{draft.pk}/edit/"
+
+    editor = new_page()
+    sign_in(editor, EDITOR, DEMO_PASSWORD)
+    editor.goto(edit_url)
+    _open_more_actions(editor)
+    editor.get_by_role("button", name="Submit to Governance board approval").click()
+    editor.wait_for_load_state()
+    draft.refresh_from_db()
+    assert draft.workflow_in_progress and not draft.live
+    # The editor has no Publish action.
+    editor.goto(edit_url)
+    assert editor.locator("button[name='action-publish']").count() == 0
+
+    board = new_page()
+    sign_in(board, GOVERNANCE, DEMO_PASSWORD)
+    board.goto(edit_url)
+    _open_more_actions(board)
+    board.get_by_role("button", name="Approve", exact=True).click()
+    board.wait_for_load_state()
+    draft = GuidancePage.objects.get(pk=draft.pk)
+    assert draft.live and not draft.workflow_in_progress
+    public = new_page()
+    response = public.goto(draft.url)
+    assert response is not None and response.status == 200
+    assert public.get_by_role("heading", name="Joint pre-charge meetings").is_visible()
