@@ -10,9 +10,10 @@ and prints attempts/s, p50/p99 latency and the overbooking count (confirmed book
 capacity, and any session whose counter disagrees with its rows) for each phase.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/scrutiny_bench \\
-        .venv/bin/python bench/booking_contention.py --attempts 200 --workers 4 --concurrency 32
+        .venv/bin/python -m bench.booking_contention --attempts 200 --workers 4 --concurrency 16
 
-Use a throwaway database: the script migrates it and adds its own (namespaced) rows.
+Run it from the repository root (`-m`, so `config` and `tests` import). Use a throwaway
+database: the script migrates it and adds its own (namespaced) rows.
 """
 
 from __future__ import annotations
@@ -28,10 +29,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere; bench/ is not a package
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("SCRUTINY_TEST_RUN_ID", "bench")
 
@@ -226,10 +224,7 @@ def main() -> None:
     cookies = [_cookie_for(u) for u in isvas]
     database_url = os.environ["DATABASE_URL"]  # the workers serve the database this script set up
     print(f"Starting {workers} daphne workers ...", flush=True)
-    bench_env = {
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), str(ROOT)]),
-    }
+    bench_env = {"DJANGO_SETTINGS_MODULE": "bench.bench_settings"}
     servers = [start_daphne(database_url, extra_env=bench_env) for _ in range(workers)]
     try:
         phases = [
