@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from scrutiny import permissions, selectors, services
-from scrutiny.models import AccessChannel, AccessVerb, CaseKey
+from scrutiny.models import AccessChannel, AccessVerb
 from scrutiny.permissions import CaseAccess
 from scrutiny.redaction import SITTING, Audience, redact
 
@@ -182,11 +182,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict:
     case = _open_case(request, case_id)
     audience = permissions.audience_for(request.user, case)
     _audit(request, case, audience, case.panel_id)
-    key = (
-        CaseKey.objects.filter(case=case).first()
-        if permissions.can_view_case_key(request.user, case)
-        else None
-    )
+    key = selectors.case_key(viewer=request.user, case=case)
     return {
         "audience": audience.value,
         "data": redact(case, audience),
@@ -254,9 +250,7 @@ def list_actions(request: HttpRequest, panel_id: int) -> dict:
 def figures(request: HttpRequest, area_id: int | None = None) -> dict:
     if not permissions.can_export_aggregate(request.user):
         raise HttpError(403, "You cannot see scrutiny figures.")
-    from agencies.models import Area
-
-    area = Area.objects.filter(pk=area_id).first() if area_id is not None else None
+    area = selectors.area_get(area_id=area_id) if area_id is not None else None
     if area_id is not None and area is None:
         raise HttpError(404, "Not found.")
     return selectors.governance_stats(viewer=request.user, area=area)

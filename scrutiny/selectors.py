@@ -20,6 +20,7 @@ from scrutiny.models import (
     ActionUpdate,
     AgendaItem,
     Case,
+    CaseKey,
     CaseStatus,
     DecisionAssessment,
     DecisionPoint,
@@ -147,6 +148,31 @@ def case_get(*, viewer: User | AnonymousUser, case_id: int) -> Case | None:
     if audience in SITTING and case.status == CaseStatus.RELEASED:
         return case
     return None
+
+
+def case_key(*, viewer: User | AnonymousUser, case: Case) -> CaseKey | None:
+    """The source references: only for the coordinator and the presenting agency."""
+    if not permissions.can_view_case_key(viewer, case):
+        return None
+    return CaseKey.objects.filter(case=case).first()
+
+
+def agenda_item_get(*, viewer: User | AnonymousUser, item_id: int) -> AgendaItem | None:
+    item = AgendaItem.objects.select_related("meeting", "meeting__panel").filter(pk=item_id).first()
+    if item is None or not permissions.can_view_meeting(viewer, item.meeting):
+        return None
+    return item
+
+
+def person_by_email(*, viewer: User | AnonymousUser, panel: Panel, email: str) -> User | None:
+    """An active account to add to a panel (the panel's coordinator only)."""
+    if not permissions.can_coordinate(viewer, panel):
+        return None
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def area_get(*, area_id: int) -> Area | None:
+    return Area.objects.filter(pk=area_id).first()
 
 
 def case_decision_points(*, case: Case) -> list[DecisionPoint]:

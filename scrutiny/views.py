@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.identifiers import ALL_KINDS, find_identifiers
-from agencies.models import User
 from scrutiny import exports, permissions, presenters, selectors, services
 from scrutiny.forms import (
     ActionForm,
@@ -35,9 +34,7 @@ from scrutiny.forms import (
 from scrutiny.models import (
     AccessChannel,
     AccessVerb,
-    AgendaItem,
     Case,
-    CaseKey,
     CaseStatus,
     DecisionPoint,
     Extract,
@@ -205,7 +202,7 @@ def membership_add(request: HttpRequest, panel_id: int) -> HttpResponse:
         raise PermissionDenied
     form = MembershipForm(request.POST)
     if form.is_valid():
-        user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        user = selectors.person_by_email(viewer=request.user, panel=panel, email=form.cleaned_data["email"])
         if user is None:
             form.add_error("email", "There is no active account with that email address.")
         else:
@@ -376,11 +373,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         )
         return render(request, "scrutiny/case_blocked.html", {"pseudonym": case.pseudonym}, status=403)
     _log_view(request, case, audience, case.panel_id)
-    key = (
-        CaseKey.objects.filter(case=case).first()
-        if permissions.can_view_case_key(request.user, case)
-        else None
-    )
+    key = selectors.case_key(viewer=request.user, case=case)
     points = selectors.case_decision_points(case=case)
     extracts = selectors.case_extracts(case=case)
     reviews = selectors.case_reviews(case=case) if audience in SITTING - {Audience.OBSERVER} else []
@@ -756,8 +749,8 @@ def meeting_join(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 @scrutiny_view
 def agreed_score(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = AgendaItem.objects.select_related("meeting", "meeting__panel").filter(pk=item_id).first()
-    if item is None or not permissions.can_view_meeting(request.user, item.meeting):
+    item = selectors.agenda_item_get(viewer=request.user, item_id=item_id)
+    if item is None:
         raise Http404
     if not permissions.can_chair(request.user, item.meeting):
         raise PermissionDenied

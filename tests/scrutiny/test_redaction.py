@@ -116,3 +116,26 @@ def test_redact_returns_plain_json_data(roles, audience) -> None:  # type: ignor
     extract = ExtractFactory()
     json.dumps(redact(extract.case, audience))
     json.dumps(redact(extract, audience))
+
+
+def test_views_api_and_consumers_reach_scrutiny_data_only_through_selectors() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "scrutiny"
+    offenders = [
+        f"{name}:{number}"
+        for name in ("views.py", "api.py", "consumers.py", "presenters.py", "exports.py")
+        for number, line in enumerate((root / name).read_text().splitlines(), start=1)
+        if ".objects." in line
+    ]
+    assert offenders == []
+
+
+def test_scrutiny_records_are_not_wagtail_snippets_pages_or_search_indexed() -> None:
+    from wagtail.models import Page
+    from wagtail.search.index import Indexed
+    from wagtail.snippets.models import get_snippet_models
+
+    for model in redaction.scrutiny_models():
+        assert not issubclass(model, Page | Indexed), model
+        assert model not in get_snippet_models(), model
