@@ -14,8 +14,14 @@ from scrutiny import permissions, selectors, services
 from scrutiny.models import AccessChannel, AccessVerb
 from scrutiny.permissions import CaseAccess
 from scrutiny.redaction import SITTING, Audience, redact
+from scrutiny.reporting import ScrutinyExceptionReporterFilter
 
 router = Router(tags=["scrutiny"])
+
+
+def _cleanse_reports(request: HttpRequest) -> None:
+    """Error reports for these endpoints carry no POST values or frame variables (case content)."""
+    request.exception_reporter_filter = ScrutinyExceptionReporterFilter()
 
 
 class Redacted(Schema):
@@ -69,12 +75,14 @@ def _panel(request: HttpRequest, panel_id: int) -> Any:
 
 @router.get("/panels", response=RedactedList, url_name="scrutiny_panels", summary="Panels I can see")
 def list_panels(request: HttpRequest) -> dict:
+    _cleanse_reports(request)
     rows = selectors.panel_list(viewer=request.user)
     return {"audience": "per-item", "items": [{"audience": a.value, **redact(p, a)} for p, a in rows]}
 
 
 @router.get("/panels/{panel_id}", response=Redacted, url_name="scrutiny_panel", summary="One panel")
 def get_panel(request: HttpRequest, panel_id: int) -> dict:
+    _cleanse_reports(request)
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     _audit(request, panel, audience, panel.pk)
@@ -88,6 +96,7 @@ def get_panel(request: HttpRequest, panel_id: int) -> dict:
     summary="A panel's meetings",
 )
 def list_meetings(request: HttpRequest, panel_id: int) -> dict:
+    _cleanse_reports(request)
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     meetings = selectors.meeting_list(viewer=request.user, panel=panel)
@@ -96,6 +105,7 @@ def list_meetings(request: HttpRequest, panel_id: int) -> dict:
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, url_name="scrutiny_meeting", summary="One meeting")
 def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
+    _cleanse_reports(request)
     meeting = selectors.meeting_get(viewer=request.user, meeting_id=meeting_id)
     if meeting is None:
         raise HttpError(404, "Not found.")
@@ -132,6 +142,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
     "/panels/{panel_id}/cases", response=RedactedList, url_name="scrutiny_cases", summary="A panel's cases"
 )
 def list_cases(request: HttpRequest, panel_id: int) -> dict:
+    _cleanse_reports(request)
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
@@ -179,6 +190,7 @@ def _open_case(request: HttpRequest, case_id: int) -> Any:
     "/cases/{case_id}", response=CaseOut, url_name="scrutiny_case", summary="One case, redacted for me"
 )
 def get_case(request: HttpRequest, case_id: int) -> dict:
+    _cleanse_reports(request)
     case = _open_case(request, case_id)
     audience = permissions.audience_for(request.user, case)
     _audit(request, case, audience, case.panel_id)
@@ -199,6 +211,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict:
     summary="Reviews of a case",
 )
 def list_reviews(request: HttpRequest, case_id: int) -> dict:
+    _cleanse_reports(request)
     case = _open_case(request, case_id)
     audience = permissions.audience_for(request.user, case)
     reviews = selectors.case_reviews(case=case) if audience in SITTING - {Audience.OBSERVER} else []
@@ -217,6 +230,7 @@ def list_reviews(request: HttpRequest, case_id: int) -> dict:
     summary="A panel's findings",
 )
 def list_findings(request: HttpRequest, panel_id: int) -> dict:
+    _cleanse_reports(request)
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     _audit(request, panel, audience, panel.pk)
@@ -233,6 +247,7 @@ def list_findings(request: HttpRequest, panel_id: int) -> dict:
     summary="A panel's actions",
 )
 def list_actions(request: HttpRequest, panel_id: int) -> dict:
+    _cleanse_reports(request)
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     _audit(request, panel, audience, panel.pk)
@@ -248,6 +263,7 @@ def list_actions(request: HttpRequest, panel_id: int) -> dict:
     "/figures", response=dict[str, Any], url_name="scrutiny_figures", summary="Aggregate scrutiny figures"
 )
 def figures(request: HttpRequest, area_id: int | None = None) -> dict:
+    _cleanse_reports(request)
     if not permissions.can_export_aggregate(request.user):
         raise HttpError(403, "You cannot see scrutiny figures.")
     area = selectors.area_get(area_id=area_id) if area_id is not None else None
