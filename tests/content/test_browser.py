@@ -67,8 +67,7 @@ def test_exit_this_page_leaves_the_victim_facing_page(page, demo_data) -> None: 
 
 
 def _open_more_actions(page) -> None:  # type: ignore[no-untyped-def]
-    toggle = page.locator("footer [data-w-dropdown-target='toggle']").first
-    toggle.click()
+    page.get_by_role("button", name="More actions").last.click()
 
 
 def test_editor_submits_and_governance_member_approves_in_the_cms(new_page, demo_data) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +97,7 @@ def test_editor_submits_and_governance_member_approves_in_the_cms(new_page, demo
     sign_in(board, GOVERNANCE, DEMO_PASSWORD)
     board.goto(edit_url)
     _open_more_actions(board)
-    board.get_by_role("button", name="Approve", exact=True).click()
+    board.get_by_role("button", name="Approve and Publish", exact=True).click()
     board.wait_for_load_state()
     draft = GuidancePage.objects.get(pk=draft.pk)
     assert draft.live and not draft.workflow_in_progress
