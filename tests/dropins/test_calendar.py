@@ -211,3 +211,19 @@ def test_reminder_command_sends_each_reminder_once(isva, make_isva, schedule) ->
     assert due.reminder_sent_at is not None
     assert Booking.objects.filter(reminder_sent_at__isnull=False).count() == 1
     assert Booking.objects.get(pk=cancelled.pk).status == BookingStatus.CANCELLED
+
+
+def test_reminder_is_scheduled_24_hours_ahead_on_a_deferring_backend(
+    isva, session, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from django.test import override_settings
+    from django_tasks import task_backends
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        with django_capture_on_commit_callbacks(execute=True):
+            booking = services.booking_create(actor=isva, session_id=session.pk, topic=Topic.PROCESS)
+        queued = {r.task.name: r for r in task_backends["default"].results}
+        assert set(queued) == {"send_booking_email", "send_reminder"}
+        reminder = queued["send_reminder"]
+        assert reminder.args == [booking.pk]
+        assert reminder.task.run_after == session.starts_at - timedelta(hours=24)
