@@ -312,6 +312,13 @@ class BoardApprovalTask(AbstractGroupApprovalTask):
             return [action for action in actions if action[0] != "approve"]
         return actions
 
+    def start(self, workflow_state: Any, user: Any = None) -> Any:
+        task_state = super().start(workflow_state, user=user)
+        from content.services import guidance_awaiting_approval_notify
+
+        guidance_awaiting_approval_notify(task=self, page_id=int(workflow_state.object_id), submitter=user)
+        return task_state
+
     @classmethod
     def get_description(cls) -> str:
         return (

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.coreutils import get_supported_content_language_variant
@@ -20,9 +21,10 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from agencies.models import Area, User
+from agencies.models import Area, NotificationKind, User
 from agencies.permissions import Perm, has
 from agencies.roles import Role
+from agencies.services import notification_send
 from content.identifier_check import blocking_message, hits_in
 from content.models import BoardApprovalTask, GuidanceIndexPage, GuidancePage, HomePage, Theme
 
@@ -174,3 +176,29 @@ def guidance_draft_from_finding(
     index.add_child(instance=page)
     page.save_revision(user=actor, log_action=True)
     return page
+
+
+@transaction.atomic
+def guidance_awaiting_approval_notify(
+    *, task: BoardApprovalTask, page_id: int, submitter: User | None
+) -> int:
+    """Tell each active member of the approving groups that a page awaits approval (not the person
+    who submitted it). The title names no content: the link opens the page in the CMS, where the
+    reader's own permissions apply. Returns the number of notifications sent."""
+    url = reverse("wagtailadmin_pages:edit", args=[page_id])
+    recipients = (
+        User.objects.filter(groups__in=task.groups.all(), is_active=True)
+        .exclude(pk=getattr(submitter, "pk", None))
+        .distinct()
+        .order_by("pk")
+    )
+    sent = 0
+    for recipient in recipients:
+        notification_send(
+            recipient=recipient,
+            title="Guidance is awaiting your approval",
+            kind=NotificationKind.GUIDANCE_AWAITING_APPROVAL,
+            url=url,
+        )
+        sent += 1
+    return sent

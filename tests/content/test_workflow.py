@@ -206,3 +206,40 @@ def test_scheduled_publishing_after_approval(draft, editor, governance_member) -
         call_command("publish_scheduled")
     draft.refresh_from_db()
     assert draft.live
+
+
+def test_submission_notifies_governance_members_without_content(
+    draft, editor, governance_member, isva
+) -> None:  # type: ignore[no-untyped-def]
+    from agencies.models import Notification, NotificationKind
+
+    signed_in_client(editor).post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]), edit_data(draft, **{"action-submit": "Submit"})
+    )
+    notes = list(Notification.objects.all())
+    assert [n.recipient for n in notes] == [governance_member]
+    assert notes[0].kind == NotificationKind.GUIDANCE_AWAITING_APPROVAL
+    assert notes[0].url == reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    assert draft.title not in notes[0].title
+
+
+def test_guidance_past_review_is_listed_for_owners_on_the_cms_dashboard(
+    home_page, editor, governance_member, isva
+) -> None:  # type: ignore[no-untyped-def]
+    from content.selectors import guidance_past_review
+
+    index = guidance_index(home_page)
+    overdue = guidance_page(
+        index, title="Overdue guidance", next_review_date=datetime.date(2020, 1, 1), owner=editor
+    )
+    guidance_page(index, title="Someone else overdue", next_review_date=datetime.date(2020, 1, 1))
+    guidance_page(index, title="Current guidance", next_review_date=datetime.date(2099, 1, 1), owner=editor)
+    assert list(guidance_past_review(viewer=editor)) == [overdue]
+    assert {p.title for p in guidance_past_review(viewer=governance_member)} == {
+        "Overdue guidance",
+        "Someone else overdue",
+    }
+    assert list(guidance_past_review(viewer=isva)) == []
+    body = signed_in_client(editor).get(reverse("wagtailadmin_home")).content.decode()
+    assert "Guidance past its review date" in body and "Overdue guidance" in body
+    assert "Someone else overdue" not in body and "Current guidance" not in body
