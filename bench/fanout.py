@@ -46,6 +46,8 @@ LAYERS = {
 
 
 def _layer_config(backend: str, redis_url: str) -> dict[str, Any]:
+    if not redis_url:
+        return {"default": {"BACKEND": backend}}  # the in-memory layer (bench/idle_memory.py)
     host: dict[str, Any] = {"address": redis_url, "socket_connect_timeout": 1}
     if backend.endswith("RedisChannelLayer"):
         host["socket_timeout"] = 15  # see config/settings/base.py
@@ -131,6 +133,12 @@ class Private:
                 command, cwd=ROOT, env=env or os.environ.copy(), stdout=log, stderr=subprocess.STDOUT
             )  # noqa: S603
         )
+
+    def stop_last(self) -> None:
+        process = self.processes.pop()
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
 
     def stop_all(self) -> None:
         for process in self.processes:
@@ -228,7 +236,7 @@ async def run_limit(n: int, rounds: int, private: Private) -> list[float | None]
     finally:
         await control.close()
         await crowd.close()
-        private.stop_all()
+        private.stop_last()
 
 
 async def run_channels(
@@ -304,36 +312,31 @@ async def main_async(args: argparse.Namespace) -> int:
         def budget_left() -> bool:
             return time.monotonic() - started < args.budget
 
+        import django
+        from django.conf import settings
+
+        settings.configure(SECRET_KEY="bench-only", INSTALLED_APPS=["channels"], CHANNEL_LAYERS={})  # noqa: S106
+        django.setup()
+        from channels.layers import channel_layers
+
+        # Every configuration's workers start up front, so each client count is measured for all
+        # of them back to back (the machine's load then affects them alike).
+        workers = {
+            name: start_daphnes(LAYERS[name], redis_url, args.workers, private)
+            for name in args.layers.split(",")
+        }
         for n in counts:
-            if budget_left():
-                rows.append(("limit (websockets)", n, await run_limit(n, args.rounds, private)))
-        for name in args.layers.split(","):
-            backend = LAYERS[name]
-            import django
-            from django.conf import settings
-
-            if not settings.configured:
-                settings.configure(SECRET_KEY="bench-only", INSTALLED_APPS=["channels"], CHANNEL_LAYERS={})  # noqa: S106
-                django.setup()
-            from channels.layers import channel_layers
-
-            settings.CHANNEL_LAYERS = _layer_config(backend, redis_url)
-            channel_layers.backends.clear()
-            ports = start_daphnes(backend, redis_url, args.workers, private)
-            try:
-                for n in counts:
-                    if budget_left():
-                        rows.append(
-                            (
-                                f"{name} ({args.workers} daphne)",
-                                n,
-                                await run_channels(backend, n, args.rounds, ports, redis_url),
-                            )
-                        )
-                    else:
-                        rows.append((f"{name} ({args.workers} daphne)", n, []))
-            finally:
-                private.stop_all()
+            if not budget_left():
+                rows.append(("limit (websockets)", n, []))
+                rows.extend((f"{name} ({args.workers} daphne)", n, []) for name in workers)
+                continue
+            rows.append(("limit (websockets)", n, await run_limit(n, args.rounds, private)))
+            for name, ports in workers.items():
+                settings.CHANNEL_LAYERS = _layer_config(LAYERS[name], redis_url)
+                channel_layers.backends.clear()
+                samples = await run_channels(LAYERS[name], n, args.rounds, ports, redis_url)
+                rows.append((f"{name} ({args.workers} daphne)", n, samples))
+        private.stop_all()
         limits = {n: summary(s)[0] for label, n, s in rows if label.startswith("limit")}
         print(
             f"\nBroadcast fan-out, {args.rounds} broadcasts each;"
@@ -367,10 +370,12 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--clients", default="500,1000,2000")
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--layers", default="core,pubsub")
-    parser.add_argument("--budget", type=float, default=150, help="seconds; later configurations are skipped")
+    parser.add_argument(
+        "--budget", type=float, default=100, help="seconds; client counts not started by then are skipped"
+    )
     parser.add_argument("--serve-limit", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_limit:
