@@ -16,6 +16,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
+from django.core.exceptions import PermissionDenied
 
 from agencies import events, permissions, selectors
 
@@ -53,6 +54,10 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
+        if not await database_sync_to_async(self._second_factor_ok)():
+            # MFA roles must have passed the second step in this session (agencies.mfa).
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
         groups = await database_sync_to_async(self.authorised_groups)()
         if not groups:
             await self.close(code=CLOSE_FORBIDDEN)
@@ -160,12 +165,28 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return  # the control group carries other events this consumer did not subscribe to
         if time.monotonic() - self._checked_at >= recheck_seconds() and not await self.recheck():
             return
-        payload = await database_sync_to_async(self.render_event)(message)
+        try:
+            payload = await database_sync_to_async(self.render_event)(message)
+        except PermissionDenied:
+            # Access went without an access.changed event (or before the next re-check).
+            self._closed = True
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
         if payload is not None:
             await self.send_json(payload)
 
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content))
+
+    def _second_factor_ok(self) -> bool:
+        from agencies import mfa
+
+        session = self.scope.get("session")
+        if session is None:
+            # Only hand-built scopes (communicator tests) lack a session: config.asgi always
+            # wraps sockets in the session and auth middleware (as _current_user assumes too).
+            return True
+        return not mfa.needs_mfa(self.user) or mfa.session_is_verified(self.user, session)
 
     # Subclasses override these (they run in a worker thread with ORM access).
     def authorised_groups(self) -> list[str]:

@@ -105,6 +105,53 @@ USERS = (
 )
 
 
+# Authenticator keys (base32) of the demo accounts whose roles need two-factor authentication:
+# published in the README so anyone can add them to an authenticator app. Demo only.
+DEMO_TOTP_SECRETS: dict[str, str] = {
+    "coordinator@dalesford-cps.example.org": "TPDUU2BPDRZ3ZC4EZ4QTE5AWNZ36GDQL",
+    "panel@dalesford-police.example.org": "62OAI4YNBNYRTRA6C3M63CBBXNVADCQC",
+    "governance@governance.example.org": "JIVQHURRSPVIQZL32CQSBQXHB7PW5XRT",
+    "admin@operations.example.org": "ZOQSPQ5MCEE4EUNP6R5ID2NXZIPPRV33",
+}
+
+
+def demo_code(email: str) -> str:
+    """The current 6-digit code of a demo account's published authenticator key."""
+    import time
+    from binascii import unhexlify
+
+    from django_otp.oath import TOTP
+
+    from agencies import mfa
+
+    totp = TOTP(unhexlify(mfa.hex_key_from_base32(DEMO_TOTP_SECRETS[email]).encode()))
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def _demo_mfa(user: User, stdout: object) -> None:
+    """Give an MFA demo account its published authenticator key and ten recovery codes (printed
+    once, when first made). Idempotent: an account that already has an authenticator keeps it."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from agencies import mfa
+
+    secret = DEMO_TOTP_SECRETS.get(user.email)
+    if secret is None or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return
+    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.create(
+        user=user, name=mfa.TOTP_DEVICE_NAME, confirmed=True, key=mfa.hex_key_from_base32(secret)
+    )
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=mfa.RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = mfa.new_recovery_codes()
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    if stdout is not None:
+        stdout.write(f"  {user.email}: authenticator key {secret}; recovery codes {' '.join(codes)}")
+
+
 @transaction.atomic
 def seed(*, stdout: object = None) -> None:
     roles_sync()
@@ -134,6 +181,7 @@ def seed(*, stdout: object = None) -> None:
             )
             created.append(spec)
         user.groups.add(Group.objects.get(name=spec.role.value))
+        _demo_mfa(user, stdout)
     if created and stdout is not None:
         stdout.write(f"Demo accounts created (password for all: {DEMO_PASSWORD}):")
         for spec in created:

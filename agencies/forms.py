@@ -41,3 +41,96 @@ class NewPasswordForm(SetPasswordForm):
         self.fields["new_password2"].widget.attrs.update(
             {"autocomplete": "new-password", "class": "govuk-input"}
         )
+
+
+class MFACodeForm(forms.Form):
+    """A six-digit code from an authenticator app (or, on the sign-in check, a recovery code)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "class": "govuk-input govuk-input--width-10",
+            }
+        ),
+    )
+
+    def __init__(self, *args: object, allow_recovery: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            "The 6-digit code from your authenticator app, or one of your recovery codes."
+            if allow_recovery
+            else "The 6-digit code your authenticator app shows for Scrutiny Hub."
+        )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code:
+            raise forms.ValidationError("Enter the code")
+        return code
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    from agencies.roles import Role
+
+    return [(role.value, role.value) for role in Role]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter an email address", "invalid": "Enter a valid email address"},
+    )
+    role = forms.ChoiceField(label="Role", choices=(), error_messages={"required": "Choose a role"})
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Choose a role"), *_role_choices()]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=(), error_messages={"required": "Choose a role"})
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Choose a role"), *_role_choices()]
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(
+        label="First name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": "Enter your first name"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": "Enter your last name"},
+    )
+    new_password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        help_text="At least 12 characters. Not a common password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a password"},
+    )
+    new_password2 = forms.CharField(
+        label="Confirm password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Confirm your password"},
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", "The passwords do not match")
+        return cleaned

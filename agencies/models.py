@@ -166,3 +166,46 @@ class EventSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group}#{self.value}"
+
+
+class Invitation(models.Model):
+    """An invitation for one email address to join one agency in one role.
+
+    The link carries a signed (SECRET_KEY, salted) token naming the invitation and a random
+    secret; only a SHA-256 of that secret is stored, so a copy of the database cannot accept an
+    invitation. Single use (accepted_at), expiring (expires_at) and revocable (revoked_at)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=40)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_sent"
+    )
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="accepted_invitation"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_revoked"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "accepted_at", "revoked_at"], name="invitation_open_idx")]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

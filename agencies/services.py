@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from agencies import events
-from agencies.models import Notification, NotificationKind, User
+from agencies import audit, events
+from agencies.models import Agency, Invitation, Notification, NotificationKind, User
 
 
 @transaction.atomic
@@ -70,3 +79,390 @@ def roles_sync() -> list[str]:
         page_kinds = ", ".join(sorted(spec.page_permissions)) or "-"
         report.append(f"{role.value}: {len(wanted)} permissions, page: {page_kinds}")
     return report
+
+
+# --- Access: sign-in events, MFA, invitations, roles and accounts -----------------------------------
+# Every change is atomic and audited (agencies.audit, Wagtail's audit log). Losing access (a role
+# removed, an account deactivated) also tells the person's open sockets to re-check at once.
+
+INVITATION_SALT = "agencies.invitation"
+
+
+def sign_in_record(*, user: User) -> None:
+    audit.record(instance=user, action=audit.Action.SIGN_IN, actor=user, agency_id=user.agency_id)
+
+
+def sign_in_failed_record(*, email: str) -> None:
+    """Audit a failed password for an existing account. Unknown addresses are not recorded (an
+    entry per typo would fill the log with addresses of people who have no account)."""
+    user = User.objects.filter(email=(email or "").strip().lower()).first()
+    if user is not None:
+        audit.record(instance=user, action=audit.Action.SIGN_IN_FAILED, agency_id=user.agency_id)
+
+
+def lockout_record(*, email: str) -> None:
+    user = User.objects.filter(email=(email or "").strip().lower()).first()
+    if user is not None:
+        audit.record(instance=user, action=audit.Action.LOCKED_OUT, agency_id=user.agency_id)
+
+
+def session_timed_out_record(*, user: User) -> None:
+    audit.record(instance=user, action=audit.Action.SESSION_TIMED_OUT, actor=user, agency_id=user.agency_id)
+
+
+@transaction.atomic
+def lockout_clear(*, actor: User, user: User) -> None:
+    """An administrator lifts a sign-in lockout for an account (django-axes attempts)."""
+    from axes.utils import reset
+
+    from agencies import permissions
+
+    if not permissions.can_manage_person(actor, user):
+        raise PermissionDenied
+    reset(username=user.email)
+    audit.record(instance=user, action=audit.Action.UNLOCKED, actor=actor, agency_id=user.agency_id)
+
+
+@transaction.atomic
+def mfa_enrol_confirm(*, user: User, token: str) -> list[str] | None:
+    """Confirm the pending authenticator with a code from it. On success the device is the
+    account's only TOTP device, ten new recovery codes replace any old ones, and the codes are
+    returned (to show once). Returns None when the code is wrong."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from agencies import mfa
+
+    device = mfa.pending_totp_device(user)
+    if not device.verify_token("".join(token.split())):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _recovery_codes_replace(user=user)
+    audit.record(instance=user, action=audit.Action.MFA_ENROLLED, actor=user, agency_id=user.agency_id)
+    return codes
+
+
+def _recovery_codes_replace(*, user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from agencies import mfa
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=mfa.RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = mfa.new_recovery_codes()
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    from agencies import mfa
+
+    if not mfa.has_confirmed_device(user):
+        raise PermissionDenied("Set up an authenticator app first.")
+    codes = _recovery_codes_replace(user=user)
+    audit.record(
+        instance=user, action=audit.Action.RECOVERY_CODES_REGENERATED, actor=user, agency_id=user.agency_id
+    )
+    return codes
+
+
+@transaction.atomic
+def mfa_verify(*, user: User, token: str) -> object | None:
+    """Check a code from the authenticator app or a recovery code. Returns the device that
+    accepted it (a recovery code is used up), or None."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from agencies import mfa
+
+    compact = "".join(token.split())
+    if compact.isdigit():
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True).select_for_update():
+            if device.verify_token(compact):
+                audit.record(
+                    instance=user, action=audit.Action.MFA_VERIFIED, actor=user, agency_id=user.agency_id
+                )
+                return device
+    else:
+        device = mfa.recovery_device(user)
+        if (
+            device is not None
+            and mfa.has_confirmed_device(user)
+            and device.verify_token(mfa.normalise_code(token))
+        ):
+            audit.record(
+                instance=user,
+                action=audit.Action.RECOVERY_CODE_USED,
+                actor=user,
+                agency_id=user.agency_id,
+                codes_left=device.token_set.count(),
+            )
+            return device
+    audit.record(instance=user, action=audit.Action.MFA_FAILED, actor=user, agency_id=user.agency_id)
+    return None
+
+
+@transaction.atomic
+def mfa_reset(*, actor: User, user: User) -> None:
+    """Remove a person's authenticator and recovery codes (lost phone). They must enrol again at
+    their next request; their open sessions lose their verification with the devices."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from agencies import permissions
+
+    if not permissions.can_manage_person(actor, user):
+        raise PermissionDenied
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit.record(instance=user, action=audit.Action.MFA_RESET, actor=actor, agency_id=user.agency_id)
+    events.access_changed(user.pk)
+
+
+def _email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
+
+
+def email_domain_allowed(*, agency: Agency, email: str) -> bool:
+    allowed = {str(domain).strip().lower() for domain in agency.allowed_email_domains or []}
+    return _email_domain(email) in allowed
+
+
+def _role_from_value(value: str) -> object:
+    from agencies.roles import Role
+
+    try:
+        return Role(value)
+    except ValueError as exc:
+        raise ValidationError({"role": "Choose a role."}) from exc
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def invitation_token(*, invitation: Invitation, secret: str) -> str:
+    return signing.dumps({"i": invitation.pk, "s": secret}, salt=INVITATION_SALT, compress=True)
+
+
+@transaction.atomic
+def invitation_send(*, actor: User, agency: Agency, email: str, role: str) -> tuple[Invitation, str]:
+    """Create an invitation and email its link. Returns the invitation and the link's token (the
+    only time it exists in clear: only its hash is stored)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from agencies import permissions
+
+    if not permissions.can_manage_agency(actor, agency.pk):
+        raise PermissionDenied
+    email = User.objects.normalize_email(email).strip().lower()
+    role_value = _role_from_value(role)
+    if not agency.is_active:
+        raise ValidationError({"email": "This agency is not active, so it cannot invite anyone."})
+    if not email_domain_allowed(agency=agency, email=email):
+        raise ValidationError({"email": f"Enter an email address at one of {agency.name}'s allowed domains."})
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": "There is already an account with this email address."})
+    secret = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        agency=agency,
+        email=email,
+        role=role_value.value,
+        invited_by=actor,
+        secret_hash=_secret_hash(secret),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.INVITATION_VALID_HOURS),
+    )
+    token = invitation_token(invitation=invitation, secret=secret)
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("agencies:invitation-accept", args=[token])
+    context = {"agency": agency, "link": link, "hours": settings.INVITATION_VALID_HOURS, "role": role_value}
+    body = render_to_string("agencies/email/invitation.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(
+            f"You are invited to join {agency.name} on Scrutiny Hub", body, None, [email], fail_silently=False
+        )
+    )
+    audit.record(
+        instance=agency,
+        action=audit.Action.INVITATION_SENT,
+        actor=actor,
+        agency_id=agency.pk,
+        invitation_id=invitation.pk,
+        role=role_value.value,
+    )
+    return invitation, token
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The pending invitation a link names, or None if the link is forged, expired, revoked or
+    already used. One answer for every failure, so a link reveals nothing."""
+    max_age = timedelta(hours=settings.INVITATION_VALID_HOURS)
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    invitation = Invitation.objects.select_related("agency").filter(pk=payload.get("i")).first()
+    if invitation is None or not secrets.compare_digest(
+        invitation.secret_hash, _secret_hash(str(payload.get("s", "")))
+    ):
+        return None
+    if invitation.status != "pending" or not invitation.agency.is_active:
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+    from agencies import permissions
+
+    if not permissions.can_manage_agency(actor, invitation.agency_id):
+        raise PermissionDenied
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now(), revoked_by=actor)
+    if not updated:
+        raise ValidationError("This invitation has already been accepted or revoked.")
+    audit.record(
+        instance=invitation.agency,
+        action=audit.Action.INVITATION_REVOKED,
+        actor=actor,
+        agency_id=invitation.agency_id,
+        invitation_id=invitation.pk,
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, first_name: str, last_name: str, password: str) -> User:
+    """Create the account an invitation names, in its agency and role. Single use: the
+    invitation row is locked and re-checked, so two tabs cannot both accept it."""
+    invitation = invitation_from_token(token)
+    if invitation is None:
+        raise ValidationError("This invitation link is not valid. Ask your administrator for a new one.")
+    invitation = Invitation.objects.select_for_update().select_related("agency").get(pk=invitation.pk)
+    if invitation.status != "pending":
+        raise ValidationError("This invitation link is not valid. Ask your administrator for a new one.")
+    if not email_domain_allowed(agency=invitation.agency, email=invitation.email):
+        raise ValidationError("This invitation is for an email domain the agency no longer allows.")
+    if User.objects.filter(email=invitation.email).exists():
+        raise ValidationError("There is already an account with this email address.")
+    user = User(
+        email=invitation.email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        agency=invitation.agency,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=invitation.role))
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now(), accepted_user=user)
+    audit.record(
+        instance=user,
+        action=audit.Action.INVITATION_ACCEPTED,
+        actor=user,
+        agency_id=invitation.agency_id,
+        invitation_id=invitation.pk,
+        role=invitation.role,
+    )
+    return user
+
+
+@transaction.atomic
+def role_grant(*, actor: User, user: User, role: str) -> bool:
+    from agencies import permissions
+
+    if not permissions.can_manage_person(actor, user):
+        raise PermissionDenied
+    role_value = _role_from_value(role)
+    group = Group.objects.get(name=role_value.value)
+    if user.groups.filter(pk=group.pk).exists():
+        return False
+    user.groups.add(group)
+    audit.record(
+        instance=user,
+        action=audit.Action.ROLE_GRANTED,
+        actor=actor,
+        agency_id=user.agency_id,
+        role=role_value.value,
+    )
+    # A new role can bring new duties (MFA) and rights: sockets re-check either way.
+    events.access_changed(user.pk)
+    return True
+
+
+@transaction.atomic
+def role_remove(*, actor: User, user: User, role: str) -> bool:
+    from agencies import permissions
+
+    if not permissions.can_manage_person(actor, user):
+        raise PermissionDenied
+    role_value = _role_from_value(role)
+    group = Group.objects.get(name=role_value.value)
+    if not user.groups.filter(pk=group.pk).exists():
+        return False
+    user.groups.remove(group)
+    audit.record(
+        instance=user,
+        action=audit.Action.ROLE_REMOVED,
+        actor=actor,
+        agency_id=user.agency_id,
+        role=role_value.value,
+    )
+    events.access_changed(user.pk)
+    return True
+
+
+@transaction.atomic
+def account_deactivate(*, actor: User, user: User) -> None:
+    """Switch an account off. Its sessions stop working at their next request (the auth backend
+    refuses inactive users) and are deleted; its open sockets close at once."""
+    from django.contrib.sessions.models import Session
+
+    from agencies import permissions
+
+    if not permissions.can_manage_person(actor, user):
+        raise PermissionDenied
+    if not user.is_active:
+        return
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    _sessions_delete_for(user=user, session_model=Session)
+    audit.record(
+        instance=user, action=audit.Action.ACCOUNT_DEACTIVATED, actor=actor, agency_id=user.agency_id
+    )
+    events.access_changed(user.pk)
+
+
+@transaction.atomic
+def account_reactivate(*, actor: User, user: User) -> None:
+    from agencies import permissions
+
+    if not permissions.can_manage_person(actor, user):
+        raise PermissionDenied
+    if user.is_active:
+        return
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    user.is_active = True
+    audit.record(
+        instance=user, action=audit.Action.ACCOUNT_REACTIVATED, actor=actor, agency_id=user.agency_id
+    )
+
+
+def _sessions_delete_for(*, user: User, session_model: type) -> int:
+    """Delete the database sessions that belong to `user`. Sessions are signed blobs, so this
+    decodes the unexpired ones; it runs only on deactivation."""
+    from django.contrib.auth import SESSION_KEY
+
+    doomed = [
+        session.pk
+        for session in session_model.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
+    ]
+    session_model.objects.filter(pk__in=doomed).delete()
+    return len(doomed)

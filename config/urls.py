@@ -5,6 +5,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from agencies.wagtail_hooks import site_history_urlpatterns
 from config import views
 from config.api import urlpatterns as api_urls
 
@@ -33,6 +34,8 @@ urlpatterns = [
     path("dropins/", include("agencies.dropins.urls")),
     path("scrutiny/", include("scrutiny.urls")),
     path("governance/", include("scrutiny.governance.urls")),
+    # The site history report with an agency filter, ahead of Wagtail's own at the same paths.
+    *site_history_urlpatterns(),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(_public(wagtaildocs_urls.urlpatterns))),
     path("", include("content.urls")),  # site search, image files (each view checks the viewer)

@@ -13,7 +13,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from agencies.mfa import TOTP_DEVICE_NAME, confirmed_totp_device, needs_mfa
 from agencies.models import Agency, AgencyKind, User
 from agencies.roles import Role
 from agencies.services import roles_sync
@@ -167,6 +170,15 @@ def signed_in_client(user: User) -> Client:
     tests.live.sign_in / session_cookie_for), so stronger sign-in rules (MFA) apply in one place."""
     client = Client()
     client.force_login(user)
+    if needs_mfa(user):
+        # MFA roles: give the account an authenticator (if it has none) and mark the session as
+        # having passed the second step, exactly as the MFA check page does.
+        device = confirmed_totp_device(user) or TOTPDevice.objects.create(
+            user=user, name=TOTP_DEVICE_NAME, confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 

@@ -213,12 +213,46 @@ def page(new_page: Any) -> Any:
     return new_page()
 
 
+def totp_code(hex_key: str, *, after_t: int = -1) -> str:
+    """The current code of a TOTP key (django-otp's defaults: 30 s steps, 6 digits). A code is
+    accepted once per step, so when the current step is used up (`after_t`), the next step's code
+    (within django-otp's tolerance of one step) is returned instead."""
+    from binascii import unhexlify
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(unhexlify(hex_key.encode()))
+    totp.time = time.time()
+    if totp.t() <= after_t:
+        totp.time = (after_t + 1) * totp.step + 1
+    return f"{totp.token():06d}"
+
+
 def sign_in(page: Any, email: str, password: str) -> None:
+    """Sign in through the real pages, including the two-factor step: the code is computed from
+    the account's authenticator key (or, at first sign-in, from the key the set-up page shows)."""
     page.goto("/account/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    if "/account/two-factor/check/" in page.url:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user__email=email.strip().lower(), confirmed=True).first()
+        assert device is not None, f"{email} has no authenticator to sign in with"
+        page.get_by_label("Code").fill(totp_code(device.key, after_t=device.last_t))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
+    elif "/account/two-factor/set-up/" in page.url:
+        from agencies.mfa import hex_key_from_base32
+
+        key = page.locator("[data-manual-key]").text_content() or ""
+        page.get_by_label("Code").fill(totp_code(hex_key_from_base32(key)))
+        page.get_by_role("button", name="Confirm and continue").click()
+        page.wait_for_load_state()
+        page.get_by_role("link", name="I have saved my codes").click()
+        page.wait_for_load_state()
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,97 @@
+"""Security events, recorded through Wagtail's audit log (visible in the admin's site history).
+
+Each event is a registered action (agencies/wagtail_hooks.py registers them all from ACTIONS).
+Entries name the account and, where there is one, the person who acted; their data holds ids and
+the agency only: never passwords, tokens, codes, keys or case content.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.utils.functional import LazyObject, empty
+from wagtail.log_actions import log
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from agencies.models import User
+
+
+class Action(StrEnum):
+    SIGN_IN = "agencies.sign_in"
+    SIGN_IN_FAILED = "agencies.sign_in_failed"
+    SIGN_OUT = "agencies.sign_out"
+    LOCKED_OUT = "agencies.locked_out"
+    UNLOCKED = "agencies.unlocked"
+    MFA_ENROLLED = "agencies.mfa_enrolled"
+    MFA_VERIFIED = "agencies.mfa_verified"
+    MFA_FAILED = "agencies.mfa_failed"
+    MFA_RESET = "agencies.mfa_reset"
+    RECOVERY_CODE_USED = "agencies.recovery_code_used"
+    RECOVERY_CODES_REGENERATED = "agencies.recovery_codes_regenerated"
+    INVITATION_SENT = "agencies.invitation_sent"
+    INVITATION_ACCEPTED = "agencies.invitation_accepted"
+    INVITATION_REVOKED = "agencies.invitation_revoked"
+    ROLE_GRANTED = "agencies.role_granted"
+    ROLE_REMOVED = "agencies.role_removed"
+    ACCOUNT_DEACTIVATED = "agencies.account_deactivated"
+    ACCOUNT_REACTIVATED = "agencies.account_reactivated"
+    SESSION_TIMED_OUT = "agencies.session_timed_out"
+
+
+# action -> (label in the report's filter, message in the report's rows)
+ACTIONS: dict[Action, tuple[str, str]] = {
+    Action.SIGN_IN: ("Security: sign-in", "Signed in"),
+    Action.SIGN_IN_FAILED: ("Security: failed sign-in", "Failed sign-in (wrong password)"),
+    Action.SIGN_OUT: ("Security: sign-out", "Signed out"),
+    Action.LOCKED_OUT: ("Security: lockout", "Locked out after repeated failed sign-ins"),
+    Action.UNLOCKED: ("Security: unlock", "Sign-in lockout cleared by an administrator"),
+    Action.MFA_ENROLLED: ("Security: MFA enrolment", "Set up two-factor authentication"),
+    Action.MFA_VERIFIED: ("Security: MFA verified", "Passed the two-factor check"),
+    Action.MFA_FAILED: ("Security: MFA failure", "Failed the two-factor check"),
+    Action.MFA_RESET: ("Security: MFA reset", "Two-factor authentication reset"),
+    Action.RECOVERY_CODE_USED: ("Security: recovery code used", "Signed in with a recovery code"),
+    Action.RECOVERY_CODES_REGENERATED: ("Security: recovery codes", "New recovery codes issued"),
+    Action.INVITATION_SENT: ("Security: invitation sent", "Invitation sent"),
+    Action.INVITATION_ACCEPTED: ("Security: invitation accepted", "Invitation accepted"),
+    Action.INVITATION_REVOKED: ("Security: invitation revoked", "Invitation revoked"),
+    Action.ROLE_GRANTED: ("Security: role granted", "Role granted"),
+    Action.ROLE_REMOVED: ("Security: role removed", "Role removed"),
+    Action.ACCOUNT_DEACTIVATED: ("Security: account deactivated", "Account deactivated"),
+    Action.ACCOUNT_REACTIVATED: ("Security: account reactivated", "Account reactivated"),
+    Action.SESSION_TIMED_OUT: ("Security: idle timeout", "Signed out after inactivity"),
+}
+
+# Keys an entry's data may carry. Anything else is refused, so a secret cannot ride along.
+ALLOWED_DATA_KEYS = frozenset({"agency_id", "role", "invitation_id", "user_id", "codes_left", "reason"})
+
+
+def record(
+    *, instance: Model, action: Action, actor: User | None = None, agency_id: int | None, **data: Any
+) -> None:
+    """Write one audit entry. `agency_id` is the agency the event belongs to (the subject
+    account's), so the site history can be filtered by agency."""
+    unknown = set(data) - ALLOWED_DATA_KEYS
+    if unknown:
+        raise ValueError(f"Audit entries may not carry {sorted(unknown)}")
+    for value in data.values():
+        if not isinstance(value, int | str | None):
+            raise TypeError("Audit data values are ids, role names or short reasons only.")
+    log(
+        instance=_concrete(instance),
+        action=action.value,
+        user=_concrete(actor),
+        data={"agency_id": agency_id, **data},
+    )
+
+
+def _concrete(obj: Any) -> Any:
+    """request.user is a lazy object (twice over, with django-otp's middleware); Wagtail picks
+    the log model by the instance's type, so hand it the real model instance."""
+    while isinstance(obj, LazyObject):
+        if obj._wrapped is empty:
+            obj._setup()
+        obj = obj._wrapped
+    return obj
