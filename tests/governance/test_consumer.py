@@ -115,3 +115,20 @@ async def test_suppression_applies_to_live_updates(governance_member, cps_agency
     message = await communicator.receive_json_from(timeout=5)
     assert 'data-figure="confirmed">fewer than 5<' in message["html"]
     await communicator.disconnect()
+
+
+async def test_a_selector_refusal_closes_the_socket_even_without_an_access_event(governance_member) -> None:  # type: ignore[no-untyped-def]
+    communicator, _, _ = await _connect(governance_member, "/ws/governance/national/")
+    await communicator.receive_json_from()
+
+    def revoke_quietly_then_publish() -> None:
+        governance_member.groups.clear()
+        # The consumer's user object caches permissions: make the selector see the change.
+        for cache_name in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+            governance_member.__dict__.pop(cache_name, None)
+        events.publish(events.governance_national_group(), events.GovernanceFiguresChanged(area_id=None))
+
+    await database_sync_to_async(revoke_quietly_then_publish)()
+    output = await communicator.receive_output(timeout=5)
+    assert output == {"type": "websocket.close", "code": 4403}
+    await communicator.disconnect()
