@@ -51,8 +51,12 @@ def _restriction_blocks(restriction: PageViewRestriction, viewer: Viewer, group_
 
 def hidden_paths(*, viewer: Viewer) -> list[str]:
     """Tree paths of restricted pages the viewer does not pass (their descendants are hidden too)."""
-    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-    group_ids = set(viewer.groups.values_list("pk", flat=True)) if viewer.is_authenticated else set()
+    restrictions = list(PageViewRestriction.objects.select_related("page").prefetch_related("groups"))
+    group_ids: set[int] = set()
+    if viewer.is_authenticated and any(
+        r.restriction_type == BaseViewRestriction.GROUPS for r in restrictions
+    ):
+        group_ids = set(viewer.groups.values_list("pk", flat=True))
     return [r.page.path for r in restrictions if _restriction_blocks(r, viewer, group_ids)]
 
 
