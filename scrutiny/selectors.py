@@ -284,7 +284,8 @@ def open_actions_for(*, viewer: User | AnonymousUser) -> list[Action]:
     return list(
         Action.objects.filter(owner_agency_id=viewer.agency_id, finding__meeting__panel_id__in=panel_ids)
         .exclude(status=ActionStatus.DONE)
-        .select_related("owner_agency", "finding")
+        .select_related("owner_agency", "finding", "finding__meeting")
+        .prefetch_related("updates")
         .order_by("due_on", "pk")
     )
 

@@ -112,7 +112,7 @@ def panel_list(request: HttpRequest) -> HttpResponse:
     ]
     agreement = permissions.current_agreement()
     actions = [
-        presenters.action_view(a, Audience.CPS_MEMBER)
+        presenters.action_view(a, permissions.panel_audience(request.user, a.finding.meeting.panel_id))
         for a in selectors.open_actions_for(viewer=request.user)
     ]
     return render(

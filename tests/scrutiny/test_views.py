@@ -88,3 +88,11 @@ def test_a_confirmed_redaction_renders_as_a_visible_block_with_its_reason(world)
     page = signed_in_client(world.users["chair"]).get(reverse("scrutiny:case-detail", args=[world.case.pk]))
     body = page.content.decode()
     assert "Redacted: Contact details" in body and "[[redacted" not in body
+
+
+@pytest.mark.django_db
+def test_the_panel_index_lists_open_actions_for_the_members_agency(world) -> None:  # type: ignore[no-untyped-def]
+    body = signed_in_client(world.users["cps_member"]).get(reverse("scrutiny:panel-list")).content.decode()
+    assert reverse("scrutiny:action-update", args=[world.action.pk]) in body and "Overdue" in body
+    other = signed_in_client(world.users["isva_member"]).get(reverse("scrutiny:panel-list")).content.decode()
+    assert reverse("scrutiny:action-update", args=[world.action.pk]) not in other
