@@ -17,7 +17,7 @@ from wagtail.models import Collection, PageViewRestriction
 
 from agencies.roles import Role
 from content.services import partner_collection_ensure
-from tests.factories.content import ThemeFactory, guidance_index, guidance_page
+from tests.factories.content import ThemeFactory, board_page, guidance_index, guidance_page, publication_page
 
 CANARY = "zebracanary"  # one word, so search can find it
 
@@ -38,6 +38,8 @@ class PrivacyWorld:
     collection_image: Any
     public_image: Any
     public_document: Any
+    board: Any
+    private_publication: Any
 
 
 def build_privacy_world(home_page: Any) -> PrivacyWorld:
@@ -96,6 +98,14 @@ def build_privacy_world(home_page: Any) -> PrivacyWorld:
             ("related_guidance", {"heading": "Related guidance", "pages": [private_page]}),
         ],
     )
+    board = board_page(home_page, title="Test board")
+    private_publication = publication_page(
+        board, title=f"Minutes {CANARY}", summary=f"Minutes summary {CANARY}"
+    )
+    restriction = PageViewRestriction.objects.create(
+        page=private_publication, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set(Group.objects.filter(name=Role.GOVERNANCE_MEMBER.value))
     return PrivacyWorld(
         index=index,
         public_page=public_page,
@@ -105,4 +115,6 @@ def build_privacy_world(home_page: Any) -> PrivacyWorld:
         collection_image=collection_image,
         public_image=public_image,
         public_document=public_document,
+        board=board,
+        private_publication=private_publication,
     )

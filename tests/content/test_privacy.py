@@ -38,6 +38,9 @@ def _routes(world: Any) -> list[str]:
         world.index.url,
         world.index.url + "?theme=disclosure",
         world.public_page.url,
+        world.board.url,
+        world.private_publication.url,
+        reverse("content:search") + "?q=minutes",
         # Queries never contain the canary itself: the search page echoes the query.
         reverse("content:search") + "?q=partners",
         reverse("content:search") + "?q=summary",
@@ -95,7 +98,9 @@ def test_signed_in_person_outside_the_restriction_never_sees_the_canary(world, i
     assert _leaks(signed_in_client(host), routes) == []
 
 
-def test_person_inside_the_restriction_sees_the_private_page_and_files(world, panel_member) -> None:  # type: ignore[no-untyped-def]
+def test_person_inside_the_restriction_sees_the_private_page_and_files(
+    world, panel_member, governance_member
+) -> None:  # type: ignore[no-untyped-def]
     client = signed_in_client(panel_member)
     assert CANARY in _body(client.get(world.private_page.url))
     assert CANARY in _body(client.get(world.private_document.url))
@@ -106,6 +111,10 @@ def test_person_inside_the_restriction_sees_the_private_page_and_files(world, pa
     assert CANARY in _body(client.get(reverse("content:search") + "?q=partners"))
     assert f"Partners only {CANARY}" in _body(client.get(world.index.url))
     assert f"Partners only {CANARY}" in _body(client.get(world.public_page.url))  # related guidance
+    assert CANARY not in _body(client.get(world.board.url))  # that publication is for governance only
+    governance = signed_in_client(governance_member)
+    assert f"Minutes {CANARY}" in _body(governance.get(world.board.url))
+    assert CANARY in _body(governance.get(world.private_publication.url))
     # Media files are never served directly, even to people inside.
     assert client.get(settings.MEDIA_URL + world.private_document.file.name).status_code == 404
 
