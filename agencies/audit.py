@@ -10,6 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.functional import LazyObject, empty
 from wagtail.log_actions import log
 
@@ -79,12 +82,21 @@ def record(
     for value in data.values():
         if not isinstance(value, int | str | None):
             raise TypeError("Audit data values are ids, role names or short reasons only.")
-    log(
-        instance=_concrete(instance),
-        action=action.value,
-        user=_concrete(actor),
-        data={"agency_id": agency_id, **data},
-    )
+    kwargs = {
+        "instance": _concrete(instance),
+        "action": action.value,
+        "user": _concrete(actor),
+        "data": {"agency_id": agency_id, **data},
+    }
+    try:
+        with transaction.atomic():
+            log(**kwargs)
+    except ValidationError:
+        # A long-running process can hold a stale content-type id (ContentType's in-memory cache)
+        # after the content types were recreated (a deploy's migrations; test database flushes).
+        # Refresh it once rather than lose the entry or fail the request.
+        ContentType.objects.clear_cache()
+        log(**kwargs)
 
 
 def _concrete(obj: Any) -> Any:

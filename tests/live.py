@@ -234,7 +234,9 @@ def sign_in(page: Any, email: str, password: str) -> None:
     page.goto("/account/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # Wait for the navigation the click starts (and its redirects), not the old page's load state.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     if "/account/two-factor/check/" in page.url:
         from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -242,16 +244,18 @@ def sign_in(page: Any, email: str, password: str) -> None:
         device = TOTPDevice.objects.filter(user__email=email.strip().lower(), confirmed=True).first()
         assert device is not None, f"{email} has no authenticator to sign in with"
         page.get_by_label("Code").fill(totp_code(device.key, after_t=device.last_t))
-        page.get_by_role("button", name="Continue").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
     elif "/account/two-factor/set-up/" in page.url:
         from agencies.mfa import hex_key_from_base32
 
         key = page.locator("[data-manual-key]").text_content() or ""
         page.get_by_label("Code").fill(totp_code(hex_key_from_base32(key)))
-        page.get_by_role("button", name="Confirm and continue").click()
-        page.wait_for_load_state()
-        page.get_by_role("link", name="I have saved my codes").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Confirm and continue").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="I have saved my codes").click()
         page.wait_for_load_state()
 
 
