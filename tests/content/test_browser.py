@@ -85,7 +85,9 @@ def test_editor_submits_and_governance_member_approves_in_the_cms(new_page, demo
     sign_in(editor, EDITOR, DEMO_PASSWORD)
     editor.goto(edit_url)
     _open_more_actions(editor)
-    editor.get_by_role("button", name="Submit to Governance board approval").click()
+    # The admin submits through JavaScript: wait for the resulting page load, not just the click.
+    with editor.expect_navigation():
+        editor.get_by_role("button", name="Submit to Governance board approval").click()
     editor.wait_for_load_state()
     draft.refresh_from_db()
     assert draft.workflow_in_progress and not draft.live
@@ -97,7 +99,8 @@ def test_editor_submits_and_governance_member_approves_in_the_cms(new_page, demo
     sign_in(board, GOVERNANCE, DEMO_PASSWORD)
     board.goto(edit_url)
     _open_more_actions(board)
-    board.get_by_role("button", name="Approve and Publish", exact=True).click()
+    with board.expect_navigation():
+        board.get_by_role("button", name="Approve and Publish", exact=True).click()
     board.wait_for_load_state()
     draft = GuidancePage.objects.get(pk=draft.pk)
     assert draft.live and not draft.workflow_in_progress
