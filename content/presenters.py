@@ -40,7 +40,7 @@ _ENTRY_POINTS: tuple[tuple[str, str, str, Perm | None], ...] = (
     (
         "Dashboards",
         "Live governance figures for your area and nationally.",
-        "governance:dashboard",
+        "governance:index",
         Perm.VIEW_GOVERNANCE,
     ),
     ("Notifications", "Updates about your bookings, panels and approvals.", "agencies:notifications", None),

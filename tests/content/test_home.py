@@ -79,3 +79,12 @@ def test_seed_demo_is_idempotent_and_refused_without_debug(settings, capsys) -> 
     assert HomePage.objects.count() == 1
     out = capsys.readouterr().out
     assert out.count("Demo accounts created") == 1
+
+
+def test_every_home_entry_point_names_a_real_url() -> None:
+    from django.urls import reverse
+
+    from content.presenters import _ENTRY_POINTS
+
+    for _title, _description, url_name, _perm in _ENTRY_POINTS:
+        assert reverse(url_name)  # raises NoReverseMatch for a guessed or renamed URL
