@@ -80,6 +80,30 @@ def _clear_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test gets a new channel layer instance. A Redis layer keeps connections and locks
+    bound to the event loop that first used it; reusing it from the next test's loop can hang
+    that loop's shutdown. In-process consumer tests (asyncio, WebsocketCommunicator) use the
+    in-memory layer: Redis is proven end to end against real daphne processes, and by the tests
+    marked `redis`."""
+    from channels.layers import channel_layers
+
+    override = None
+    if request.node.get_closest_marker("asyncio") and not request.node.get_closest_marker("redis"):
+        from django.test import override_settings
+
+        override = override_settings(
+            CHANNEL_LAYERS={"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+        )
+        override.enable()
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+    if override is not None:
+        override.disable()
+
+
 @pytest.fixture
 def roles(db: None) -> None:
     site_root_ensure()
