@@ -7,7 +7,7 @@ from datetime import timedelta
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from config.env import BASE_DIR, env
+from config.env import BASE_DIR, ImproperlyConfiguredEnv, env
 
 VAR_DIR = BASE_DIR / "var"
 
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "channels",
     "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -148,7 +149,19 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Background tasks -----------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The embedded default runs tasks in the request (immediate). Scale-out (DATABASE_URL set) queues them
+# in the database for `manage.py db_worker` (django-tasks-db); TASKS_BACKEND=immediate|database
+# chooses explicitly.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env.optional("TASKS_BACKEND") or ("database" if DATABASE_URL else "immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfiguredEnv(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # --- Identity -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "agencies.User"

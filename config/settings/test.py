@@ -35,3 +35,7 @@ if not REDIS_URL:
 
 # whitenoise expects STATIC_ROOT to exist even when it serves through the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Tests run tasks immediately (on PostgreSQL too) unless a run asks for the database queue
+# (TASKS_BACKEND=database, as platform/launch.py does); tests of the queue override TASKS.
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env.optional("TASKS_BACKEND") or "immediate"]}}
