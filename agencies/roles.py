@@ -20,6 +20,7 @@ class Role(StrEnum):
     GOVERNANCE_MEMBER = "Governance member"
     CONTENT_EDITOR = "Content editor"
     PLATFORM_ADMIN = "Platform admin"
+    EVALUATOR = "Evaluator"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,14 @@ ROLE_TABLE: dict[Role, RoleSpec] = {
                 "auth.view_group",
             }
         ),
+        needs_mfa=True,
+    ),
+    Role.EVALUATOR: RoleSpec(
+        description=(
+            "Independent evaluation of the scrutiny programme: aggregate figures and exports only "
+            "(small counts suppressed), never case content or panel records."
+        ),
+        permissions=frozenset({"scrutiny.evaluate_scrutiny"}),
         needs_mfa=True,
     ),
 }

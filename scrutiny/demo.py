@@ -42,10 +42,13 @@ SUMMARY = (
     "The complainant reported to police some weeks after the offence, supported by an advocate. Early "
     "investigative advice was sought; the charging decision followed a request for further enquiries."
 )
+EVALUATOR_EMAIL = "evaluator@governance.example.org"
 DECISION = "Charging advice: no further action on evidential grounds after further enquiries."
 
 
-def _user(email: str, first: str, last: str, agency_name: str, role: Role) -> User:
+def _user(
+    email: str, first: str, last: str, agency_name: str, role: Role, job_title: str = "Panel member"
+) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(
@@ -53,7 +56,7 @@ def _user(email: str, first: str, last: str, agency_name: str, role: Role) -> Us
             password=DEMO_PASSWORD,
             first_name=first,
             last_name=last,
-            job_title="Panel member",
+            job_title=job_title,
             agency=Agency.objects.get(name=agency_name),
         )
     user.groups.add(Group.objects.get(name=role.value))
@@ -110,6 +113,10 @@ def _panel(name: str, code: str, area: Area, coordinator: User, members: list[tu
 def seed(*, stdout: object = None) -> None:
     if not ConfidentialityAgreement.objects.exists():
         services.agreement_publish(text=AGREEMENT)
+    evaluator = User.objects.filter(email=EVALUATOR_EMAIL).exists()
+    _user(EVALUATOR_EMAIL, "Sam", "Rowan", "Joint Governance Board (demo)", Role.EVALUATOR, "Evaluator")
+    if stdout is not None and not evaluator:
+        stdout.write(f"  Evaluator          {EVALUATOR_EMAIL} (aggregate figures only)")
     if Panel.objects.filter(code__in=["ne", "wx"]).exists():
         return
     north, wessex = Area.objects.get(code="north-east"), Area.objects.get(code="wessex")

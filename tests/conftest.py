@@ -189,6 +189,11 @@ def platform_admin(roles, national_agency) -> User:  # type: ignore[no-untyped-d
     return _user(Role.PLATFORM_ADMIN, national_agency, "admin@test-gov.example.org")
 
 
+@pytest.fixture
+def evaluator(roles, national_agency) -> User:  # type: ignore[no-untyped-def]
+    return _user(Role.EVALUATOR, national_agency, "evaluator@test-gov.example.org")
+
+
 def signed_in_client(user: User) -> Client:
     """A Django test client signed in as `user`. Every test signs people in through this (or
     tests.live.sign_in / session_cookie_for), so stronger sign-in rules (MFA) apply in one place."""
@@ -214,6 +219,12 @@ def client_for(db: None):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def isva_client(isva: User) -> Client:
     return signed_in_client(isva)
+
+
+@pytest.fixture
+def agency_admin(roles, isva_agency) -> User:  # type: ignore[no-untyped-def]
+    """An agency administrator of the ISVA fixture's agency (manages that agency's accounts only)."""
+    return _user(Role.AGENCY_ADMIN, isva_agency, "admin@test-isva.example.org")
 
 
 def database_url_for_subprocess() -> str:

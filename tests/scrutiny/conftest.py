@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from agencies.models import AgencyKind, User
 from agencies.roles import Role
@@ -145,12 +144,11 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
             other_panel, PanelRole.POLICE, other_police, "officer@other-police.example.org"
         ),
     }
-    evaluator = UserFactory(
+    users["evaluator"] = UserFactory(
         email="evaluator@research.example.org",
         agency=AgencyFactory(name="Research Unit", kind=AgencyKind.NATIONAL, area=None),
+        roles=[Role.EVALUATOR],
     )
-    evaluator.user_permissions.add(Permission.objects.get(codename="evaluate_scrutiny"))
-    users["evaluator"] = User.objects.get(pk=evaluator.pk)
 
     cases = []
     for _ in range(3 + extra):
