@@ -102,6 +102,14 @@ USERS = (
         AGENCIES[7].name,
         Role.PLATFORM_ADMIN,
     ),
+    DemoUser(
+        "admin@lantern-isva.example.org",
+        "Nat",
+        "Juniper",
+        "Service manager (agency admin)",
+        AGENCIES[3].name,
+        Role.AGENCY_ADMIN,
+    ),
 )
 
 
@@ -112,6 +120,7 @@ DEMO_TOTP_SECRETS: dict[str, str] = {
     "panel@dalesford-police.example.org": "62OAI4YNBNYRTRA6C3M63CBBXNVADCQC",
     "governance@governance.example.org": "JIVQHURRSPVIQZL32CQSBQXHB7PW5XRT",
     "admin@operations.example.org": "ZOQSPQ5MCEE4EUNP6R5ID2NXZIPPRV33",
+    "admin@lantern-isva.example.org": "RVI2TZZZRX6BDVE57ARN7VHEIHEOPZIT",
 }
 
 

@@ -74,10 +74,13 @@ class MFACodeForm(forms.Form):
         return code
 
 
-def _role_choices() -> list[tuple[str, str]]:
+def _role_choices(roles: list[str] | None) -> list[tuple[str, str]]:
+    """The roles offered: those the viewer may assign (agencies.permissions.grantable_roles). A
+    role outside them, typed into a forged form, is an invalid choice (400), not a grant."""
     from agencies.roles import Role
 
-    return [(role.value, role.value) for role in Role]
+    values = [role.value for role in Role] if roles is None else roles
+    return [(value, value) for value in values]
 
 
 class InvitationForm(forms.Form):
@@ -88,17 +91,17 @@ class InvitationForm(forms.Form):
     )
     role = forms.ChoiceField(label="Role", choices=(), error_messages={"required": "Choose a role"})
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, roles: list[str] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Choose a role"), *_role_choices()]
+        self.fields["role"].choices = [("", "Choose a role"), *_role_choices(roles)]
 
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=(), error_messages={"required": "Choose a role"})
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, roles: list[str] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Choose a role"), *_role_choices()]
+        self.fields["role"].choices = [("", "Choose a role"), *_role_choices(roles)]
 
 
 class AcceptInvitationForm(forms.Form):

@@ -61,6 +61,7 @@ class Agency(models.Model):
             ("sit_on_panels", "Can sit on scrutiny panels"),
             ("view_governance", "Can view governance dashboards"),
             ("manage_accounts", "Can manage agencies and accounts"),
+            ("manage_own_agency", "Can manage the accounts of their own agency"),
         ]
 
     def __str__(self) -> str:

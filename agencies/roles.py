@@ -20,6 +20,7 @@ class Role(StrEnum):
     GOVERNANCE_MEMBER = "Governance member"
     CONTENT_EDITOR = "Content editor"
     PLATFORM_ADMIN = "Platform admin"
+    AGENCY_ADMIN = "Agency admin"
     EVALUATOR = "Evaluator"
 
 
@@ -92,4 +93,16 @@ ROLE_TABLE: dict[Role, RoleSpec] = {
         permissions=frozenset({"scrutiny.evaluate_scrutiny"}),
         needs_mfa=True,
     ),
+    Role.AGENCY_ADMIN: RoleSpec(
+        description=(
+            "Manages the accounts of their own agency only: invitations, roles below administrator, "
+            "deactivation. Does not read case content."
+        ),
+        permissions=frozenset({"agencies.manage_own_agency"}),
+        needs_mfa=True,
+    ),
 }
+
+# Roles only a platform administrator may grant, remove or invite to: an agency admin cannot make
+# another administrator (of any kind), so no agency admin can widen anyone's administrative reach.
+ADMINISTRATOR_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.AGENCY_ADMIN})

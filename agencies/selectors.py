@@ -20,15 +20,19 @@ def notification_get(*, viewer: User, notification_id: int) -> Notification | No
     return Notification.objects.filter(recipient=viewer, pk=notification_id).first()
 
 
-# --- Account management (platform administrators) ----------------------------------------------
+# --- Account management (platform admins: every agency; agency admins: their own) ---------------
 
 
 def managed_agency_list(*, viewer: User) -> QuerySet[Agency]:
     """The agencies whose accounts `viewer` manages, with member counts (one query)."""
-    if not permissions.can_manage_accounts(viewer):
+    if permissions.can_manage_accounts(viewer):
+        agencies = Agency.objects.all()
+    elif permissions.can_manage_own_agency(viewer):
+        agencies = Agency.objects.filter(pk=viewer.agency_id)
+    else:
         return Agency.objects.none()
     return (
-        Agency.objects.select_related("area")
+        agencies.select_related("area")
         .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
         .order_by("name")
     )

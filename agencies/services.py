@@ -260,6 +260,8 @@ def invitation_send(*, actor: User, agency: Agency, email: str, role: str) -> tu
         raise PermissionDenied
     email = User.objects.normalize_email(email).strip().lower()
     role_value = _role_from_value(role)
+    if not permissions.can_assign_role(actor, role_value.value):
+        raise PermissionDenied
     if not agency.is_active:
         raise ValidationError({"email": "This agency is not active, so it cannot invite anyone."})
     if not email_domain_allowed(agency=agency, email=email):
@@ -380,6 +382,8 @@ def role_grant(*, actor: User, user: User, role: str) -> bool:
     if not permissions.can_manage_person(actor, user):
         raise PermissionDenied
     role_value = _role_from_value(role)
+    if not permissions.can_assign_role(actor, role_value.value):
+        raise PermissionDenied
     group = Group.objects.get(name=role_value.value)
     if user.groups.filter(pk=group.pk).exists():
         return False
@@ -403,6 +407,8 @@ def role_remove(*, actor: User, user: User, role: str) -> bool:
     if not permissions.can_manage_person(actor, user):
         raise PermissionDenied
     role_value = _role_from_value(role)
+    if not permissions.can_assign_role(actor, role_value.value):
+        raise PermissionDenied
     group = Group.objects.get(name=role_value.value)
     if not user.groups.filter(pk=group.pk).exists():
         return False

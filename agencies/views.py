@@ -260,14 +260,22 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "agencies/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
-# --- Account management (platform administrators) --------------------------------------------------
+# --- Account management (platform administrators: every agency; agency administrators: their own) ---
+# Every object is fetched through a selector that checks it against the viewer, so an agency
+# administrator gets a 404 for another agency's agency, people and invitations, whatever id is typed.
 
 
 def _manager_only(request: HttpRequest) -> None:
     from agencies import permissions
 
-    if not permissions.can_manage_accounts(request.user):
+    if not permissions.can_open_account_management(request.user):
         raise PermissionDenied
+
+
+def _roles_for(request: HttpRequest) -> list[str]:
+    from agencies import permissions
+
+    return permissions.grantable_roles(request.user)
 
 
 @require_GET
@@ -297,7 +305,7 @@ def manage_agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = selectors.managed_agency_get(viewer=request.user, agency_id=agency_id)
     if agency is None:
         raise Http404
-    return _agency_page(request, agency, InvitationForm())
+    return _agency_page(request, agency, InvitationForm(roles=_roles_for(request)))
 
 
 @require_POST
@@ -306,7 +314,7 @@ def manage_invitation_create(request: HttpRequest, agency_id: int) -> HttpRespon
     agency = selectors.managed_agency_get(viewer=request.user, agency_id=agency_id)
     if agency is None:
         raise Http404
-    form = InvitationForm(request.POST)
+    form = InvitationForm(request.POST, roles=_roles_for(request))
     if form.is_valid():
         try:
             services.invitation_send(
@@ -364,13 +372,13 @@ def _person_page(request: HttpRequest, person: Any, form: RoleForm, status: int 
 
 @require_GET
 def manage_person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _person_page(request, _person_or_404(request, person_id), RoleForm())
+    return _person_page(request, _person_or_404(request, person_id), RoleForm(roles=_roles_for(request)))
 
 
 @require_POST
 def manage_person_role_grant(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
-    form = RoleForm(request.POST)
+    form = RoleForm(request.POST, roles=_roles_for(request))
     if not form.is_valid():
         return _person_page(request, person, form, status=400)
     if services.role_grant(actor=request.user, user=person, role=form.cleaned_data["role"]):
@@ -381,7 +389,7 @@ def manage_person_role_grant(request: HttpRequest, person_id: int) -> HttpRespon
 @require_POST
 def manage_person_role_remove(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
-    form = RoleForm(request.POST)
+    form = RoleForm(request.POST, roles=_roles_for(request))
     if not form.is_valid():
         return _person_page(request, person, form, status=400)
     if services.role_remove(actor=request.user, user=person, role=form.cleaned_data["role"]):

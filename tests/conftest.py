@@ -221,6 +221,12 @@ def isva_client(isva: User) -> Client:
     return signed_in_client(isva)
 
 
+@pytest.fixture
+def agency_admin(roles, isva_agency) -> User:  # type: ignore[no-untyped-def]
+    """An agency administrator of the ISVA fixture's agency (manages that agency's accounts only)."""
+    return _user(Role.AGENCY_ADMIN, isva_agency, "admin@test-isva.example.org")
+
+
 def database_url_for_subprocess() -> str:
     """A DATABASE_URL that points another process at this run's test database."""
     settings_dict = connection.settings_dict

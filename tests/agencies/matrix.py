@@ -4,8 +4,9 @@
 fails if a named URL of the project is in no app's COVERED_URL_NAMES.
 
 Roles: anonymous, isva, host, coordinator, panel_this (panel member of this panel), panel_other
-(panel member of another panel, in another agency), governance, editor, admin. The agencies URLs
-have no panel objects, so panel_this and panel_other differ only by agency.
+(panel member of another panel, in another agency), governance, editor, admin (platform admin),
+agency_admin (administrator of the ISVA's agency only). The agencies URLs have no panel objects,
+so panel_this and panel_other differ only by agency.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ ROLES = (
     "governance",
     "editor",
     "admin",
+    "agency_admin",
 )
 SIGNED_IN = ROLES[1:]
-MFA_ROLES = ("coordinator", "panel_this", "panel_other", "governance", "admin")
+MFA_ROLES = ("coordinator", "panel_this", "panel_other", "governance", "admin", "agency_admin")
 NON_MFA_ROLES = ("isva", "host", "editor")
 
 OK, FOUND, BAD_REQUEST, UNAUTHORISED, FORBIDDEN, NOT_FOUND, CONFLICT = 200, 302, 400, 401, 403, 404, 409
@@ -47,6 +49,14 @@ def signed_in(default: int, **per_role: int) -> dict[str, int]:
 # Only platform administrators; everyone else signed in is refused.
 ADMIN_ONLY_GET = expect(FORBIDDEN, anonymous=FOUND, admin=OK)
 ADMIN_ONLY_POST = expect(FORBIDDEN, anonymous=FOUND, admin=FOUND)
+# Account management: platform administrators for any agency; agency administrators for their
+# own agency's objects, and a 404 for another agency's (whatever id is guessed).
+MANAGERS_GET = expect(FORBIDDEN, anonymous=FOUND, admin=OK, agency_admin=OK)
+MANAGERS_POST = expect(FORBIDDEN, anonymous=FOUND, admin=FOUND, agency_admin=FOUND)
+MANAGERS_GET_OTHER = expect(FORBIDDEN, anonymous=FOUND, admin=OK, agency_admin=NOT_FOUND)
+MANAGERS_POST_OTHER = expect(FORBIDDEN, anonymous=FOUND, admin=FOUND, agency_admin=NOT_FOUND)
+# A forged form naming a role an agency administrator may not assign: refused as an invalid choice.
+MANAGERS_POST_ADMIN_ROLE = expect(FORBIDDEN, anonymous=FOUND, admin=FOUND, agency_admin=BAD_REQUEST)
 # Wagtail admin pages for agencies: Wagtail sends people without CMS access, and CMS users
 # without the agency permission, back to a page they may see (a redirect, never the content).
 WAGTAIL_ADMIN_ONLY = expect(FOUND, admin=OK)
@@ -131,17 +141,19 @@ ROWS: tuple[Row, ...] = (
         kwargs=lambda w, u, s: {"token": "forged-token"},
         note="a forged link",
     ),
-    # --- agencies: account management (platform administrators, any agency) ---
-    Row("agencies:manage-agencies", ADMIN_ONLY_GET),
+    # --- agencies: account management (platform administrators: any agency; agency administrators: own) ---
+    Row("agencies:manage-agencies", MANAGERS_GET),
     Row(
         "agencies:manage-agency",
-        ADMIN_ONLY_GET,
+        MANAGERS_GET,
+        other_statuses=MANAGERS_GET_OTHER,
         scopes=("own", "other"),
         kwargs=lambda w, u, s: {"agency_id": _agency(w, u, s).pk},
     ),
     Row(
         "agencies:manage-invite",
-        ADMIN_ONLY_POST,
+        MANAGERS_POST,
+        other_statuses=MANAGERS_POST_OTHER,
         method="post",
         scopes=("own", "other"),
         kwargs=lambda w, u, s: {"agency_id": _agency(w, u, s).pk},
@@ -149,15 +161,23 @@ ROWS: tuple[Row, ...] = (
     ),
     Row(
         "agencies:manage-invitation-revoke",
-        ADMIN_ONLY_POST,
+        MANAGERS_POST,
+        other_statuses=MANAGERS_POST_OTHER,
         method="post",
         scopes=("own", "other"),
         kwargs=_invitation,
     ),
-    Row("agencies:manage-person", ADMIN_ONLY_GET, scopes=("own", "other"), kwargs=_person),
+    Row(
+        "agencies:manage-person",
+        MANAGERS_GET,
+        other_statuses=MANAGERS_GET_OTHER,
+        scopes=("own", "other"),
+        kwargs=_person,
+    ),
     Row(
         "agencies:manage-role-grant",
-        ADMIN_ONLY_POST,
+        MANAGERS_POST,
+        other_statuses=MANAGERS_POST_OTHER,
         method="post",
         scopes=("own", "other"),
         kwargs=_person,
@@ -165,20 +185,79 @@ ROWS: tuple[Row, ...] = (
     ),
     Row(
         "agencies:manage-role-remove",
-        ADMIN_ONLY_POST,
+        MANAGERS_POST,
+        other_statuses=MANAGERS_POST_OTHER,
         method="post",
         scopes=("own", "other"),
         kwargs=_person,
         data=lambda w, u, s: {"role": "ISVA"},
     ),
     Row(
-        "agencies:manage-deactivate", ADMIN_ONLY_POST, method="post", scopes=("own", "other"), kwargs=_person
+        "agencies:manage-deactivate",
+        MANAGERS_POST,
+        other_statuses=MANAGERS_POST_OTHER,
+        method="post",
+        scopes=("own", "other"),
+        kwargs=_person,
     ),
     Row(
-        "agencies:manage-reactivate", ADMIN_ONLY_POST, method="post", scopes=("own", "other"), kwargs=_person
+        "agencies:manage-reactivate",
+        MANAGERS_POST,
+        other_statuses=MANAGERS_POST_OTHER,
+        method="post",
+        scopes=("own", "other"),
+        kwargs=_person,
     ),
-    Row("agencies:manage-mfa-reset", ADMIN_ONLY_POST, method="post", scopes=("own", "other"), kwargs=_person),
-    Row("agencies:manage-unlock", ADMIN_ONLY_POST, method="post", scopes=("own", "other"), kwargs=_person),
+    Row(
+        "agencies:manage-mfa-reset",
+        MANAGERS_POST,
+        other_statuses=MANAGERS_POST_OTHER,
+        method="post",
+        scopes=("own", "other"),
+        kwargs=_person,
+    ),
+    Row(
+        "agencies:manage-unlock",
+        MANAGERS_POST,
+        other_statuses=MANAGERS_POST_OTHER,
+        method="post",
+        scopes=("own", "other"),
+        kwargs=_person,
+    ),
+    Row(
+        "agencies:manage-invite",
+        MANAGERS_POST_ADMIN_ROLE,
+        method="post",
+        scopes=("own",),
+        kwargs=lambda w, u, s: {"agency_id": _agency(w, u, s).pk},
+        data=lambda w, u, s: {"email": w.fresh_email(_agency(w, u, s)), "role": "Platform admin"},
+        note="inviting to an administrator role",
+    ),
+    Row(
+        "agencies:manage-invite",
+        expect(FORBIDDEN, anonymous=FOUND, admin=BAD_REQUEST, agency_admin=BAD_REQUEST),
+        method="post",
+        scopes=("own",),
+        kwargs=lambda w, u, s: {"agency_id": _agency(w, u, s).pk},
+        data=lambda w, u, s: {"email": w.fresh_email(w.far_agency), "role": "ISVA"},
+        note="an address at another agency's domain",
+    ),
+    Row(
+        "agencies:manage-role-grant",
+        MANAGERS_POST_ADMIN_ROLE,
+        method="post",
+        scopes=("own",),
+        kwargs=_person,
+        data=lambda w, u, s: {"role": "Agency admin"},
+        note="granting an administrator role",
+    ),
+    Row(
+        "agencies:manage-person",
+        expect(FORBIDDEN, anonymous=FOUND, admin=OK, agency_admin=NOT_FOUND),
+        scopes=("own",),
+        kwargs=lambda w, u, s: {"person_id": w.new_person(_agency(w, u, s), role="Platform admin").pk},
+        note="an administrator in the viewer's own agency",
+    ),
     # --- agencies: the Wagtail admin's Agency viewset ---
     Row("agency_admin:index", WAGTAIL_ADMIN_ONLY),
     Row("agency_admin:index_results", WAGTAIL_ADMIN_ONLY),

@@ -37,8 +37,8 @@ class World:
     def fresh_email(self, agency: Agency) -> str:
         return f"new{next(_counter)}@{agency.allowed_email_domains[0]}"
 
-    def new_person(self, agency: Agency) -> User:
-        return UserFactory(email=self.fresh_email(agency), agency=agency, roles=[Role.ISVA])
+    def new_person(self, agency: Agency, role: str = Role.ISVA.value) -> User:
+        return UserFactory(email=self.fresh_email(agency), agency=agency, roles=[Role(role)])
 
     def new_invitation(self, agency: Agency) -> Any:
         invitation, _token = services.invitation_send(
@@ -55,7 +55,7 @@ class World:
 
 @pytest.fixture
 def world(  # type: ignore[no-untyped-def]
-    isva, host, coordinator, panel_member, governance_member, editor, platform_admin, other_area
+    isva, host, coordinator, panel_member, governance_member, editor, platform_admin, agency_admin, other_area
 ) -> World:
     police = AgencyFactory(name="Other Constabulary", kind=AgencyKind.POLICE_FORCE, area=other_area)
     panel_other = UserFactory(
@@ -73,6 +73,7 @@ def world(  # type: ignore[no-untyped-def]
             "governance": governance_member,
             "editor": editor,
             "admin": platform_admin,
+            "agency_admin": agency_admin,
         },
         home_agency=isva.agency,
         far_agency=far,
