@@ -218,6 +218,12 @@ AXES_LOCKOUT_CALLABLE = "agencies.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Reverse proxies in front of the application that append the client's address to X-Forwarded-For
+# (nginx in platform/launch.py: 1). 0 trusts no header: lockouts key on the socket's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfiguredEnv("TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "agencies.security.client_ip_address"
 # A strict Content-Security-Policy: no inline script or style anywhere (see docs/adr for /cms/).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

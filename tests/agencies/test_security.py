@@ -57,6 +57,66 @@ def test_address_locks_after_failures_across_accounts(settings, isva: User, host
     assert other_address.status_code == 302
 
 
+def _fail_via_proxy(forwarded_for: str, email: str) -> int:
+    """A failed sign-in arriving through the reverse proxy (socket address: the proxy's)."""
+    return (
+        Client()
+        .post(
+            "/account/sign-in/",
+            {"username": email, "password": "not-the-password"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+        .status_code
+    )
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_cannot_dodge_the_address_lockout(
+    settings, isva: User
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 0
+    settings.AXES_FAILURE_LIMIT = 3
+    # A different forged address and account every time: the socket's address still counts.
+    statuses = [_fail_via_proxy(f"203.0.113.{n}", f"guess{n}@example.org") for n in range(4)]
+    assert statuses == [200, 200, 429, 429]
+    assert _fail_via_proxy("198.51.100.7", isva.email) == 429
+
+
+def test_behind_one_trusted_proxy_clients_are_locked_out_separately(settings, isva: User) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.AXES_FAILURE_LIMIT = 3
+    attacker = [_fail_via_proxy("203.0.113.5", f"guess{n}@example.org") for n in range(3)]
+    assert attacker == [200, 200, 429]
+    # The attacker cannot escape by prepending a forged entry: the proxy's own entry is the last.
+    assert _fail_via_proxy("198.51.100.99, 203.0.113.5", "another@example.org") == 429
+    # Someone else behind the same proxy is not locked out, and signs in.
+    colleague = Client().post(
+        "/account/sign-in/",
+        {"username": isva.email, "password": TEST_PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert colleague.status_code == 302
+
+
+def test_client_ip_ignores_malformed_forwarded_for(settings, rf) -> None:  # type: ignore[no-untyped-def]
+    from agencies.security import client_ip_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert (
+        client_ip_address(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="nonsense"))
+        == "127.0.0.1"
+    )
+    assert client_ip_address(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+    assert client_ip_address(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=" ::1 ")) == "::1"
+    settings.TRUSTED_PROXY_COUNT = 2
+    forwarded = "1.1.1.1, 203.0.113.5, 10.0.0.2"
+    assert (
+        client_ip_address(rf.get("/", REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR=forwarded))
+        == "203.0.113.5"
+    )
+
+
 def test_lockout_page_is_the_same_for_unknown_accounts(settings, isva: User) -> None:
     settings.AXES_FAILURE_LIMIT = 2
     known = fail(Client(), isva.email, 3, ip="10.1.0.1")
