@@ -141,6 +141,7 @@ class Stack:
         self.daphne_ports = [free_port() for _ in range(args.ws_workers)]
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+        self.env.setdefault("TRUSTED_PROXY_COUNT", "1")  # nginx below sets X-Forwarded-For
 
     def _spawn(self, name: str, command: list[str]) -> None:
         log = (self.run / f"{name}.log").open("ab")
