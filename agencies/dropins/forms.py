@@ -21,6 +21,24 @@ WEEKDAYS = [
 ]
 
 
+# The largest primary key a 64-bit id column holds: anything bigger is refused by the form, never
+# sent to the database (SQLite raises OverflowError for an out-of-range integer in an IN list).
+MAX_ID = 2**63 - 1
+
+
+class AreasField(forms.ModelMultipleChoiceField):
+    """Areas by id; a value that is not an id in range is an invalid choice, not a crash."""
+
+    def _check_values(self, value):  # type: ignore[no-untyped-def]
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:20]}
+                )
+        return super()._check_values(value)
+
+
 class BookingForm(forms.Form):
     topic = forms.ChoiceField(
         label="What do you want to ask about?", choices=Topic.choices, widget=forms.RadioSelect
@@ -54,7 +72,7 @@ class SessionFilterForm(forms.Form):
 
 
 class RebookForm(forms.Form):
-    session = forms.IntegerField(label="New session", min_value=1)
+    session = forms.IntegerField(label="New session", min_value=1, max_value=MAX_ID)
 
 
 class AttendanceForm(forms.Form):
@@ -118,7 +136,7 @@ class ScheduleForm(forms.Form):
     cancellation_cutoff_hours = forms.IntegerField(
         label="Cancellation cut-off, in hours before the start", min_value=0, max_value=336, initial=2
     )
-    allowed_areas = forms.ModelMultipleChoiceField(
+    allowed_areas = AreasField(
         label="Areas whose ISVAs may book",
         queryset=Area.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
