@@ -4,7 +4,10 @@
     nginx (Debian's, generated config)  on --port
       /ws/  -> N daphne workers      (config.asgi, WebSocket consumers; least-connections)
       /     -> gunicorn, M workers   (config.wsgi, every page and API call)
-    a task worker                    (manage.py governance_worker: overdue sweep, digests)
+    a task worker                    (manage.py db_worker: django-tasks-db, runs queued tasks such
+                                      as exports and deferred reminders)
+    a scheduler                      (manage.py governance_worker: overdue sweep, digests, drop-in
+                                      reminders, Wagtail publish_scheduled, scrutiny retention)
 
 Needs DATABASE_URL and REDIS_URL (refuses to start without them: workers share nothing else).
 Settings come from DJANGO_SETTINGS_MODULE (default config.settings.production, which also needs
@@ -141,6 +144,8 @@ class Stack:
         self.daphne_ports = [free_port() for _ in range(args.ws_workers)]
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+        # Every process of the stack queues tasks in the database for the task worker.
+        self.env.setdefault("TASKS_BACKEND", "database")
         self.env.setdefault("TRUSTED_PROXY_COUNT", "1")  # nginx below sets X-Forwarded-For
 
     def _spawn(self, name: str, command: list[str]) -> None:
@@ -167,8 +172,9 @@ class Stack:
                 [python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
             )
         if not self.args.no_task_worker:
+            self._spawn("task-worker", [python, "manage.py", "db_worker", "--interval", "1"])
             self._spawn(
-                "task-worker",
+                "scheduler",
                 [python, "manage.py", "governance_worker", "--interval", str(self.args.task_interval)],
             )
         conf = write_nginx_conf(
@@ -241,8 +247,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--ws-workers", type=int, default=2, help="daphne workers for /ws/ (default 2)")
     parser.add_argument("--http-workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--http-threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
-    parser.add_argument("--task-interval", type=int, default=60, help="seconds between task-worker sweeps")
-    parser.add_argument("--no-task-worker", action="store_true", help="do not start the task worker")
+    parser.add_argument(
+        "--task-interval", type=int, default=60, help="seconds between the scheduler's periodic jobs"
+    )
+    parser.add_argument(
+        "--no-task-worker", action="store_true", help="do not start the task worker or the scheduler"
+    )
     parser.add_argument("--run-dir", default="", help="where config, pids and logs go")
     return parser.parse_args(argv)
 

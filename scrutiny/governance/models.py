@@ -32,6 +32,10 @@ class ExportJob(models.Model):
     format = models.CharField(max_length=8, choices=ExportFormat.choices)
     status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
+    # Progress in the export's own unit: dashboard blocks (the scope itself, then one per area for
+    # a national export) built so far, of how many; row_count counts the rows written so far.
+    blocks_done = models.PositiveIntegerField(default=0)
+    blocks_total = models.PositiveIntegerField(default=0)
     row_count = models.PositiveIntegerField(default=0)
     content = models.BinaryField(blank=True, default=b"")
     created_at = models.DateTimeField(default=timezone.now)

@@ -1,6 +1,12 @@
-"""Background work for governance: building evaluation exports (django-tasks)."""
+"""Background work for governance: building evaluation exports (django-tasks).
+
+In the embedded default the task runs at once (immediate backend); at scale-out it is queued in the
+database and `manage.py db_worker` (django-tasks-db) runs it, writing progress to the ExportJob as it
+goes so the export page can show it."""
 
 from __future__ import annotations
+
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +15,8 @@ from django_tasks import task
 from agencies.models import Area
 from scrutiny.governance import exports, figures, permissions
 from scrutiny.governance.models import ExportFormat, ExportJob, ExportStatus
+
+logger = logging.getLogger(__name__)
 
 
 def _update(job_id: int, **fields: object) -> None:
@@ -22,27 +30,41 @@ def build_export(job_id: int) -> None:
     job = ExportJob.objects.select_related("requested_by__agency", "area").filter(pk=job_id).first()
     if job is None or job.status != ExportStatus.QUEUED:
         return
-    viewer = job.requested_by
-    allowed = permissions.can_view_export(viewer, job)
-    if not allowed:
+    try:
+        _build(job)
+    except Exception:
+        # The page says it failed instead of "being prepared" forever; the worker records the error.
+        logger.exception("governance export %s failed", job_id)
         _update(job_id, status=ExportStatus.FAILED, finished_at=timezone.now())
+        raise
+
+
+def _build(job: ExportJob) -> None:
+    viewer = job.requested_by
+    if not permissions.can_view_export(viewer, job):
+        _update(job.pk, status=ExportStatus.FAILED, finished_at=timezone.now())
         return
-    _update(job_id, status=ExportStatus.RUNNING, progress=0)
     # The dashboard's own scope first, then (national exports) one block per area: progress is
     # reported per block, which is what makes a large export's progress visible.
     scopes: list[Area | None] = [job.area]
     if job.area is None:
         scopes += list(permissions.viewable_areas(viewer))
+    _update(job.pk, status=ExportStatus.RUNNING, progress=0, blocks_done=0, blocks_total=len(scopes))
     rows: list[exports.Row] = []
     for index, scope in enumerate(scopes, start=1):
         dashboard = figures.dashboard_for(viewer=viewer, area=scope)
         label = scope.name if scope is not None else "England and Wales"
         rows.extend((label, *row) for row in figures.export_rows(dashboard))
-        _update(job_id, progress=min(99, round(100 * index / len(scopes))))
+        _update(
+            job.pk,
+            progress=min(99, round(100 * index / len(scopes))),
+            blocks_done=index,
+            row_count=len(rows),
+        )
     content = exports.to_xlsx(rows) if job.format == ExportFormat.XLSX else exports.to_csv(rows)
     with transaction.atomic():
         _update(
-            job_id,
+            job.pk,
             status=ExportStatus.READY,
             progress=100,
             row_count=len(rows),

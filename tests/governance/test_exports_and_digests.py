@@ -77,16 +77,24 @@ def test_xlsx_export_opens_with_the_same_figures(
     assert values[(area.name, "Seats taken")] == "fewer than 5"
 
 
-def test_pending_export_shows_progress_and_refreshes(governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_pending_export_shows_progress_and_a_check_progress_button(governance_member) -> None:  # type: ignore[no-untyped-def]
     job = ExportJob.objects.create(
-        requested_by=governance_member, format="csv", status=ExportStatus.RUNNING, progress=40
+        requested_by=governance_member,
+        format="csv",
+        status=ExportStatus.RUNNING,
+        progress=40,
+        blocks_done=2,
+        blocks_total=5,
+        row_count=61,
     )
-    html = (
-        signed_in_client(governance_member)
-        .get(reverse("governance:export-detail", args=[job.pk]))
-        .content.decode()
-    )
-    assert "40% done" in html and 'http-equiv="refresh"' in html and 'value="40"' in html
+    url = reverse("governance:export-detail", args=[job.pk])
+    html = signed_in_client(governance_member).get(url).content.decode()
+    assert "2 of 5 dashboards done, 61 rows so far" in html
+    assert 'max="5" value="2"' in html
+    # No meta refresh (WCAG 2.2.1): a "Check progress" button reloads the page; JS polls it.
+    assert 'http-equiv="refresh"' not in html
+    assert f'href="{url}">Check progress</a>' in html and "js/governance-export.js" in html
+    assert 'data-pending="true"' in html
     assert (
         signed_in_client(governance_member)
         .get(reverse("governance:export-download", args=[job.pk]))
