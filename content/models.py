@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
+from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -19,7 +19,45 @@ from content.forms import IdentifierCheckedPageForm
 from content.presenters import home_entry_points
 
 
-class HomePage(Page):
+class CachedRestrictionsMixin:
+    """Page view restrictions from the shared list (content.restrictions) instead of two queries
+    per page served (ancestors, then restrictions). When none applies, Wagtail's serve hook gets
+    an empty queryset and makes no query; when one does, the queryset fetches exactly those rows,
+    so Wagtail's own accept_request decides as before. Sites with aliases use Wagtail's path."""
+
+    def get_view_restrictions(self) -> Any:
+        from content.restrictions import restriction_set
+
+        restrictions = restriction_set()
+        if restrictions.has_aliases or getattr(self, "alias_of_id", None) is not None:
+            return super().get_view_restrictions()  # type: ignore[misc]
+        ids = [r.id for r in restrictions.applying_to(self.path)]  # type: ignore[attr-defined]
+        if not ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=ids)
+
+
+def route_to_typed_child(
+    parent: Page, request: HttpRequest, path_components: list[str], models_in_order: list[Any]
+) -> Any:
+    """Route to a child in one query per level: the child models a page type allows are known, so
+    look for the slug in each model's table (most-visited first) and get the specific page at once,
+    instead of Wagtail's base-page lookup followed by `.specific`. Anything else (a child of another
+    type, a missing slug) goes through Wagtail's own route, which raises Http404 as before."""
+    slug = path_components[0]
+    for model in models_in_order:
+        queryset = model.objects.child_of(parent).filter(slug=slug)
+        related = getattr(model, "route_select_related", ())
+        if related:
+            queryset = queryset.select_related(*related)
+        child = queryset.first()
+        if child is not None:
+            child._cached_parent_obj = parent
+            return child.route(request, path_components[1:])
+    return Page.route(parent, request, path_components)
+
+
+class HomePage(CachedRestrictionsMixin, Page):
     """The site root: what Scrutiny Hub is, and role-aware ways in for signed-in people."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
@@ -41,6 +79,13 @@ class HomePage(Page):
 
         context["latest_guidance"] = latest_guidance(viewer=request.user, limit=5)
         return context
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        if path_components:
+            return route_to_typed_child(
+                self, request, path_components, [GuidanceIndexPage, GovernanceBoardPage]
+            )
+        return super().route(request, path_components)
 
 
 @register_snippet
@@ -76,7 +121,7 @@ class Audience(models.TextChoices):
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "document-link"]
 
 
-class GuidanceIndexPage(Page):
+class GuidanceIndexPage(CachedRestrictionsMixin, Page):
     """The guidance section: every guidance page the viewer may see, filterable by theme, audience
     and area."""
 
@@ -99,8 +144,13 @@ class GuidanceIndexPage(Page):
         context["listing"] = guidance_listing(viewer=request.user, index=self, params=request.GET)
         return context
 
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        if path_components:
+            return route_to_typed_child(self, request, path_components, [GuidancePage])
+        return super().route(request, path_components)
 
-class GovernanceBoardPage(Page):
+
+class GovernanceBoardPage(CachedRestrictionsMixin, Page):
     """A joint CPS-police governance board: who sits on it, what it is for, when it meets. Its
     minutes and reports are PublicationPages beneath it."""
 
@@ -140,6 +190,11 @@ class GovernanceBoardPage(Page):
         context["publications"] = board_publications(viewer=request.user, board=self)
         return context
 
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        if path_components:
+            return route_to_typed_child(self, request, path_components, [PublicationPage])
+        return super().route(request, path_components)
+
 
 class BoardMember(Orderable):
     board = ParentalKey(GovernanceBoardPage, on_delete=models.CASCADE, related_name="members")
@@ -166,7 +221,7 @@ class PublicationKind(models.TextChoices):
     REPORT = "report", "Report"
 
 
-class PublicationPage(Page):
+class PublicationPage(CachedRestrictionsMixin, Page):
     """Minutes or a report of a governance board, with its documents."""
 
     kind = models.CharField(max_length=20, choices=PublicationKind.choices, default=PublicationKind.MINUTES)
@@ -202,9 +257,12 @@ class PublicationDocument(Orderable):
         return self.title or self.document.title
 
 
-class GuidancePage(Page):
+class GuidancePage(CachedRestrictionsMixin, Page):
     """One piece of good-practice guidance. Published only through the governance board's approval
     workflow (content.services.guidance_workflow_ensure)."""
+
+    # Loaded with the page when it is routed to (its template shows both).
+    route_select_related = ("area", "owner_board")
 
     summary = models.TextField(help_text="One or two sentences shown in listings and search results.")
     body = StreamField(GuidanceBodyBlock(), blank=True)

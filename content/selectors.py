@@ -19,10 +19,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import urlencode
-from wagtail.models import BaseViewRestriction, Page, PageViewRestriction, ReferenceIndex
+from wagtail.models import BaseViewRestriction, Page, ReferenceIndex
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from agencies.models import Area, User
+from agencies.models import User
 from agencies.permissions import Perm, has
 from content.models import (
     Audience,
@@ -32,32 +32,40 @@ from content.models import (
     PublicationPage,
     Theme,
 )
+from content.restrictions import Restriction, filter_choices, restriction_set
 
 Viewer = User | AnonymousUser
 LISTING_PAGE_SIZE = 20
 page_permission_policy = PagePermissionPolicy()
 
 
-def _restriction_blocks(restriction: PageViewRestriction, viewer: Viewer, group_ids: set[int]) -> bool:
+def _restriction_blocks(restriction: Restriction, viewer: Viewer, group_ids: set[int]) -> bool:
     if restriction.restriction_type == BaseViewRestriction.LOGIN:
         return not viewer.is_authenticated
     if restriction.restriction_type == BaseViewRestriction.GROUPS:
         if viewer.is_authenticated and viewer.is_superuser:
             return False
-        return not ({group.pk for group in restriction.groups.all()} & group_ids)
+        return not (restriction.group_ids & group_ids)
     # Shared passwords are switched off (WAGTAIL_ALLOW_SHARED_PASSWORD_PAGE); treat as closed.
     return True
 
 
 def hidden_paths(*, viewer: Viewer) -> list[str]:
-    """Tree paths of restricted pages the viewer does not pass (their descendants are hidden too)."""
-    restrictions = list(PageViewRestriction.objects.select_related("page").prefetch_related("groups"))
+    """Tree paths of restricted pages the viewer does not pass (their descendants are hidden too).
+    The restriction list is shared configuration (content.restrictions); the viewer's sign-in and
+    groups are read per request, and the groups only when a group restriction exists."""
+    restrictions = restriction_set().restrictions
     group_ids: set[int] = set()
     if viewer.is_authenticated and any(
         r.restriction_type == BaseViewRestriction.GROUPS for r in restrictions
     ):
         group_ids = set(viewer.groups.values_list("pk", flat=True))
-    return [r.page.path for r in restrictions if _restriction_blocks(r, viewer, group_ids)]
+    return [r.path for r in restrictions if _restriction_blocks(r, viewer, group_ids)]
+
+
+def is_visible(page: Page, hidden: list[str]) -> bool:
+    """The same test as `visible_pages`, for a page already loaded."""
+    return bool(page.live) and not any(page.path.startswith(path) for path in hidden)
 
 
 def _without_hidden(queryset: QuerySet[Any], paths: list[str]) -> QuerySet[Any]:
@@ -90,12 +98,9 @@ class GuidanceFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", "Any theme")] + [
-            (slug, name) for slug, name in Theme.objects.filter(is_active=True).values_list("slug", "name")
-        ]
-        self.fields["area"].choices = [("", "Any area"), ("national", "National guidance")] + [
-            (code, name) for code, name in Area.objects.values_list("code", "name")
-        ]
+        themes, areas = filter_choices()
+        self.fields["theme"].choices = [("", "Any theme"), *themes]
+        self.fields["area"].choices = [("", "Any area"), ("national", "National guidance"), *areas]
 
 
 @dataclass(frozen=True)
@@ -168,9 +173,11 @@ def guidance_page_context(*, viewer: Viewer, page: GuidancePage) -> dict[str, An
     )
     owner_board = None
     if page.owner_board_id is not None:
-        owner_board = (
-            visible_pages(viewer=viewer, model=GovernanceBoardPage).filter(pk=page.owner_board_id).first()
-        )
+        # Routing loads the board with the page (GuidanceIndexPage.route); the same visibility
+        # test as visible_pages, without another query.
+        board = page.owner_board
+        if board is not None and is_visible(board, hidden_paths(viewer=viewer)):
+            owner_board = board
     return {
         "themes": list(page.themes.all()),
         "change_notes": list(page.change_notes.all()),

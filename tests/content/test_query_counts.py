@@ -1,12 +1,18 @@
-"""Query counts for the guidance index and a guidance page do not grow with the number of pages:
-measured at 10 and at 1,000 guidance pages, they are equal."""
+"""Query counts for the home page, the guidance index and a guidance page: at most 12 each
+(issue 8), and they do not grow with the number of pages: measured at 10 and at 1,000 guidance
+pages, they are equal. The shared restriction cache that helps keep them low must not outlive a
+change to a restriction (checked below with a warm cache)."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
+from agencies.roles import Role
 from content.models import GuidancePage
 from tests.conftest import signed_in_client
 from tests.factories.content import (
@@ -60,5 +66,33 @@ def test_index_and_page_query_counts_are_equal_at_10_and_1000_pages(home_page, i
     )
     print(f"queries (index, filtered index, guidance page, home) at 10: {small}, at 1000: {large}")
     assert small == large, (small, large)
+    assert max(large) <= 12, large
     body = client.get(index_url).content.decode()
     assert "1000 guidance pages" in body and "Page 1 of 50" in body
+
+
+def test_signed_out_home_page_queries(home_page) -> None:  # type: ignore[no-untyped-def]
+    guidance_page(guidance_index(home_page), title="Public guidance")
+    assert _queries(Client(), "/") <= 6
+
+
+def test_a_restriction_added_after_the_cache_is_warm_applies_at_once(home_page, isva) -> None:  # type: ignore[no-untyped-def]
+    index = guidance_index(home_page)
+    page = guidance_page(index, title="Soon restricted guidance")
+    client = signed_in_client(isva)
+    anonymous = Client()
+    assert anonymous.get(page.url).status_code == 200  # restriction list now cached (none)
+    assert "Soon restricted guidance" in client.get(index.url).content.decode()
+
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.get(name=Role.GOVERNANCE_MEMBER.value)])
+
+    assert anonymous.get(page.url).status_code == 302  # to sign-in, as Wagtail answers
+    refused = client.get(page.url)  # Wagtail sends a group-restricted page to sign-in
+    assert refused.status_code == 302 and "Soon restricted" not in refused.content.decode()
+    assert "Soon restricted guidance" not in client.get(index.url).content.decode()
+    assert "Soon restricted guidance" not in client.get("/").content.decode()
+
+    restriction.delete()
+    assert anonymous.get(page.url).status_code == 200
+    assert "Soon restricted guidance" in client.get(index.url).content.decode()

@@ -1,5 +1,6 @@
 """Query counts for the listing, session and my-bookings pages are the same with 10 and with
-1,000 sessions (and bookings): nothing is fetched per row."""
+1,000 sessions (and bookings): nothing is fetched per row. The listing and my bookings take at
+most 12 (issue 8)."""
 
 from __future__ import annotations
 
@@ -61,4 +62,5 @@ def test_query_count_does_not_grow_with_sessions(isva, host, schedule, page) -> 
     assert DropInSession.objects.filter(schedule=schedule).count() == 1000
     large = _count(client, url)
     assert small == large, (small, large)
-    assert large <= 20
+    # Issue 8: at most 12 queries on the listing and my bookings; the detail pages stay under 20.
+    assert large <= (12 if page in {"dropins:session-list", "dropins:my-bookings"} else 20), large
