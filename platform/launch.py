@@ -175,7 +175,16 @@ class Stack:
             self._spawn("task-worker", [python, "manage.py", "db_worker", "--interval", "1"])
             self._spawn(
                 "scheduler",
-                [python, "manage.py", "governance_worker", "--interval", str(self.args.task_interval)],
+                [
+                    python,
+                    "manage.py",
+                    "governance_worker",
+                    "--interval",
+                    str(self.args.task_interval),
+                    # Let the web workers start first: the first round of jobs is not urgent.
+                    "--start-delay",
+                    "10",
+                ],  # fmt: skip
             )
         conf = write_nginx_conf(
             self.run, port=self.port, gunicorn_port=self.gunicorn_port, daphne_ports=self.daphne_ports
@@ -195,7 +204,7 @@ class Stack:
             ],
         )
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         urls = [f"http://127.0.0.1:{p}/healthz" for p in self.daphne_ports] + [self.url + "/healthz"]
         pending = list(urls)

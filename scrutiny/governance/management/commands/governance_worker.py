@@ -60,6 +60,9 @@ class Command(BaseCommand):
             "--retention-interval", type=float, default=3600.0, help="seconds between retention runs"
         )
         parser.add_argument("--once", action="store_true", help="run each job once and exit")
+        parser.add_argument(
+            "--start-delay", type=float, default=0.0, help="seconds to wait before the first run"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stopping = False
@@ -72,6 +75,9 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
         next_slow = 0.0
+        deadline = time.monotonic() + options["start_delay"]
+        while not stopping and time.monotonic() < deadline:
+            time.sleep(0.2)
         while not stopping:
             jobs = list(FREQUENT_JOBS)
             if time.monotonic() >= next_slow:
