@@ -1,10 +1,21 @@
 """Dashboard figures: read through the drop-in and scrutiny selectors (the only doors to their
 data), apply the suppression rule, and shape them for the page, the SVG charts and the exports.
+This is the one place figures are suppressed: pages, the live fragment, charts, data tables and the
+CSV/XLSX exports all come from `dashboard_for` / `dashboards_for_export`.
 
-Suppression: any count from 1 to 4 is shown as "fewer than 5" (zero is shown: it discloses
-nobody). A rate is withheld when any count of the same source is suppressed, so it cannot be used to
-work a suppressed count back out. Counts that arrive already suppressed (the scrutiny selector marks
-them "<5" for some audiences) stay suppressed.
+Suppression (the documented rule; `suppress_scopes` applies it):
+1. Primary: any count from 1 to 4 is suppressed (zero is shown: it discloses nobody). Counts that
+   arrive already suppressed (the scrutiny selector marks them "<5" for evaluators) stay so.
+2. Secondary: figures that add up to the same thing form a group (`EQUATIONS`: findings by theme
+   and findings by type both add up to all findings; the agreed-score distribution adds up to
+   cases reviewed; seats taken is the sum of bookings by topic; and, wherever several scopes are
+   shown together, as in a national export, a national count is the sum of the areas' counts).
+   Wherever exactly one figure of a group is suppressed, it could be worked out by subtraction, so
+   the smallest other non-zero figure of the group is suppressed too; repeated until no group has
+   exactly one suppressed figure.
+3. Every suppressed figure reads the same ("suppressed"), so no one can tell which were small.
+4. A rate is withheld when any count of the same source is suppressed, so it cannot be used to
+   work a suppressed count back out.
 """
 
 from __future__ import annotations
@@ -19,7 +30,8 @@ if TYPE_CHECKING:
     from agencies.models import Area, User
 
 SUPPRESS_BELOW = 5
-SUPPRESSED_TEXT = "fewer than 5"
+SUPPRESSED_TEXT = "suppressed"
+SUPPRESSED = "<5"  # the marker a suppressed count carries in the raw figures (as the selectors use)
 
 # Labels for the keys the selectors return today; a key not listed still shows, humanised.
 LABELS = {
@@ -223,18 +235,119 @@ class Dashboard:
         )
 
 
-def dashboard_for(*, viewer: User, area: Area | None) -> Dashboard:
-    """Everything the dashboard shows, read as the viewer. The caller has checked the viewer may
-    see this dashboard (scrutiny.governance.permissions)."""
-    scrutiny = governance_stats(viewer=viewer, area=area) or None
-    dropins = dropin_stats(viewer=viewer, area=area)
+# Groups of figures that add up to the same total (see the module docstring). Each entry is a list
+# of (section, key) whose counts, taken together, form one group: a key naming a dict stands for
+# every count in it.
+EQUATIONS: list[list[tuple[str, str]]] = [
+    [("scrutiny", "findings_by_theme"), ("scrutiny", "findings_by_kind")],
+    [("scrutiny", "cases_reviewed"), ("scrutiny", "score_distribution")],
+    [("dropins", "confirmed"), ("dropins", "topics")],
+]
+
+Stats = dict[str, dict[str, Any] | None]  # section key -> the selector's raw figures (or None)
+Path = tuple[str, ...]
+
+
+def _counts(value: Any, path: Path) -> list[Path]:
+    """Every count under a raw figure (a count, or a dict of counts, or of dicts of counts)."""
+    if isinstance(value, dict):
+        return [
+            p
+            for name, inner in value.items()
+            if not (len(path) == 1 and name in IGNORED)
+            for p in _counts(inner, (*path, str(name)))
+        ]
+    return [path] if _is_count(value) else []
+
+
+def _get(stats: Stats, path: Path) -> Any:
+    value: Any = stats
+    for part in path:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _set(stats: Stats, path: Path, value: Any) -> None:
+    target: Any = stats
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+
+
+def _groups(scopes: list[Stats]) -> list[list[tuple[int, Path]]]:
+    groups: list[list[tuple[int, Path]]] = []
+    for index, stats in enumerate(scopes):
+        for equation in EQUATIONS:
+            members = [
+                (index, p)
+                for section, key in equation
+                for p in _counts(_get(stats, (section, key)), (section, key))
+            ]
+            if members:
+                groups.append(members)
+    if len(scopes) > 1:
+        # The first scope is the sum of the others (national = the areas): per count, one group.
+        for path in {p for stats in scopes for section, v in stats.items() for p in _counts(v, (section,))}:
+            groups.append(
+                [(index, path) for index in range(len(scopes)) if _is_count(_get(scopes[index], path))]
+            )
+    return groups
+
+
+def suppress_scopes(scopes: list[Stats]) -> None:
+    """Apply primary and secondary suppression, in place, to the raw figures of one or more scopes
+    shown together (with several, the first is the total of the others)."""
+
+    def suppressed(index: int, path: Path) -> bool:
+        return count_cell(_get(scopes[index], path)).suppressed
+
+    for index, stats in enumerate(scopes):
+        for section, value in stats.items():
+            for path in _counts(value, (section,)):
+                if suppressed(index, path):
+                    _set(scopes[index], path, SUPPRESSED)
+    groups = _groups(scopes)
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            hidden = [member for member in group if suppressed(*member)]
+            if len(hidden) != 1:
+                continue
+            shown = [
+                (_get(scopes[i], p), n, (i, p)) for n, (i, p) in enumerate(group) if not suppressed(i, p)
+            ]
+            candidates = [c for c in shown if c[0] > 0]
+            if candidates:
+                _, _, (i, p) = min(candidates)
+                _set(scopes[i], p, SUPPRESSED)
+                changed = True
+
+
+def raw_stats(*, viewer: User, area: Area | None) -> Stats:
+    """The selectors' figures for one scope, read as the viewer, before suppression."""
+    return {
+        "scrutiny": governance_stats(viewer=viewer, area=area) or None,
+        "dropins": dropin_stats(viewer=viewer, area=area),
+    }
+
+
+def dashboard_from(area: Area | None, stats: Stats) -> Dashboard:
     return Dashboard(
         area=area,
         sections=[
-            _section("scrutiny", "Scrutiny panels", scrutiny),
-            _section("dropins", "ISVA drop-in sessions", dropins),
+            _section("scrutiny", "Scrutiny panels", stats["scrutiny"]),
+            _section("dropins", "ISVA drop-in sessions", stats["dropins"]),
         ],
     )
+
+
+def dashboard_for(*, viewer: User, area: Area | None) -> Dashboard:
+    """Everything the dashboard shows, read as the viewer. The caller has checked the viewer may
+    see this dashboard (scrutiny.governance.permissions)."""
+    stats = raw_stats(viewer=viewer, area=area)
+    suppress_scopes([stats])
+    return dashboard_from(area, stats)
 
 
 def export_rows(dashboard: Dashboard) -> list[tuple[str, str, str, int | float | str]]:

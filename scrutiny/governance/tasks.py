@@ -50,17 +50,16 @@ def _build(job: ExportJob) -> None:
     if job.area is None:
         scopes += list(permissions.viewable_areas(viewer))
     _update(job.pk, status=ExportStatus.RUNNING, progress=0, blocks_done=0, blocks_total=len(scopes))
-    rows: list[exports.Row] = []
+    raw: list[figures.Stats] = []
     for index, scope in enumerate(scopes, start=1):
-        dashboard = figures.dashboard_for(viewer=viewer, area=scope)
+        raw.append(figures.raw_stats(viewer=viewer, area=scope))
+        _update(job.pk, progress=min(99, round(100 * index / len(scopes))), blocks_done=index)
+    # Suppressed together: in one file, the national block is the sum of the area blocks.
+    figures.suppress_scopes(raw)
+    rows: list[exports.Row] = []
+    for scope, stats in zip(scopes, raw, strict=True):
         label = scope.name if scope is not None else "England and Wales"
-        rows.extend((label, *row) for row in figures.export_rows(dashboard))
-        _update(
-            job.pk,
-            progress=min(99, round(100 * index / len(scopes))),
-            blocks_done=index,
-            row_count=len(rows),
-        )
+        rows.extend((label, *row) for row in figures.export_rows(figures.dashboard_from(scope, stats)))
     content = exports.to_xlsx(rows) if job.format == ExportFormat.XLSX else exports.to_csv(rows)
     with transaction.atomic():
         _update(

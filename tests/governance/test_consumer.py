@@ -113,7 +113,7 @@ async def test_suppression_applies_to_live_updates(governance_member, cps_agency
 
     await database_sync_to_async(record)()
     message = await communicator.receive_json_from(timeout=5)
-    assert 'data-figure="confirmed">fewer than 5<' in message["html"]
+    assert 'data-figure="confirmed">suppressed<' in message["html"]
     await communicator.disconnect()
 
 

@@ -56,7 +56,7 @@ def test_csv_export_is_aggregate_suppressed_and_per_area(
     assert rows[0] == ["Scope", "Section", "Measure", "Breakdown", "Value"]
     by_key = {(r[0], r[2], r[3]): r[4] for r in rows[1:]}
     assert by_key[("England and Wales", "Drop-in sessions offered", "")] == "6"
-    assert by_key[("England and Wales", "Seats taken", "")] == "fewer than 5"
+    assert by_key[("England and Wales", "Seats taken", "")] == "suppressed"
     assert by_key[(area.name, "Drop-in sessions offered", "")] == "6"
     assert by_key[(other_area.name, "Drop-in sessions offered", "")] == "0"
     assert job.row_count == len(rows) - 1
@@ -74,7 +74,7 @@ def test_xlsx_export_opens_with_the_same_figures(
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = {(r[0], r[2]): r[4] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert values[(area.name, "Drop-in sessions offered")] == 6
-    assert values[(area.name, "Seats taken")] == "fewer than 5"
+    assert values[(area.name, "Seats taken")] == "suppressed"
 
 
 def test_pending_export_shows_progress_and_a_check_progress_button(governance_member) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +89,7 @@ def test_pending_export_shows_progress_and_a_check_progress_button(governance_me
     )
     url = reverse("governance:export-detail", args=[job.pk])
     html = signed_in_client(governance_member).get(url).content.decode()
-    assert "2 of 5 dashboards done, 61 rows so far" in html
+    assert "2 of 5 dashboards read" in html
     assert 'max="5" value="2"' in html
     # No meta refresh (WCAG 2.2.1): a "Check progress" button reloads the page; JS polls it.
     assert 'http-equiv="refresh"' not in html

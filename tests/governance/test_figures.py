@@ -78,3 +78,151 @@ def test_export_rows_carry_the_same_suppression() -> None:
 def test_cells_render_rates_as_percentages() -> None:
     assert Cell(0.4567, is_rate=True).display == "46%"
     assert Cell(None, is_rate=True).export_value == SUPPRESSED_TEXT
+
+
+# --- Secondary suppression ------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from scrutiny.governance.figures import EQUATIONS, suppress_scopes  # noqa: E402
+
+
+def test_a_lone_suppressed_topic_takes_the_next_smallest_with_it() -> None:
+    stats = {"scrutiny": None, "dropins": {"confirmed": 23, "topics": {"a": 3, "b": 12, "c": 8, "d": 0}}}
+    suppress_scopes([stats])
+    # 23 - 12 - 8 - 0 would give "a" back: the smallest other non-zero count (8) goes too.
+    assert stats["dropins"]["topics"] == {"a": "<5", "b": 12, "c": "<5", "d": 0}
+    assert stats["dropins"]["confirmed"] == 23
+
+
+def test_when_the_rest_of_a_group_is_zero_the_total_is_suppressed() -> None:
+    stats = {"scrutiny": None, "dropins": {"confirmed": 2, "topics": {"a": 0, "b": 0}, "seats": 40}}
+    suppress_scopes([stats])
+    assert stats["dropins"]["confirmed"] == "<5" and stats["dropins"]["topics"] == {"a": 0, "b": 0}
+    stats = {"scrutiny": None, "dropins": {"confirmed": 9, "topics": {"a": 2, "b": 0, "c": 7}}}
+    suppress_scopes([stats])
+    assert stats["dropins"] == {"confirmed": 9, "topics": {"a": "<5", "b": 0, "c": "<5"}}
+
+
+def test_a_national_block_is_protected_against_its_areas() -> None:
+    national = {"scrutiny": None, "dropins": {"sessions_offered": 20}}
+    areas = [{"scrutiny": None, "dropins": {"sessions_offered": n}} for n in (3, 9, 8)]
+    suppress_scopes([national, *areas])
+    assert [a["dropins"]["sessions_offered"] for a in areas] == ["<5", 9, "<5"]
+    assert national["dropins"]["sessions_offered"] == 20
+
+
+COUNT = st.one_of(st.integers(0, 6), st.integers(0, 40))
+
+
+@st.composite
+def scope_stats(draw):  # type: ignore[no-untyped-def]
+    """One scope's raw figures, internally consistent as the selectors' are."""
+    themes = draw(st.lists(COUNT, min_size=1, max_size=4))
+    total = sum(themes)
+    cut_a, cut_b = sorted(draw(st.lists(st.integers(0, total), min_size=2, max_size=2)))
+    scores = draw(st.lists(COUNT, min_size=4, max_size=4))
+    topics = draw(st.lists(COUNT, min_size=1, max_size=5))
+    owners = draw(st.lists(st.tuples(COUNT, COUNT, COUNT), max_size=3))
+    return {
+        "scrutiny": {
+            "area": None,
+            "suppressed_below": None,
+            "cases_reviewed": sum(scores),
+            "score_distribution": {str(i + 1): n for i, n in enumerate(scores)},
+            "findings_by_theme": {f"Theme {i}": n for i, n in enumerate(themes)},
+            "findings_by_kind": {"good_practice": cut_a, "learning": cut_b - cut_a, "concern": total - cut_b},
+            "actions_by_owner_agency": {
+                f"Agency {i}": {"open": o, "overdue": min(o, d), "closed": c}
+                for i, (o, d, c) in enumerate(owners)
+            },
+        },
+        "dropins": {
+            "area_id": None,
+            "sessions_offered": draw(COUNT),
+            "seats": draw(COUNT),
+            "confirmed": sum(topics),
+            "attended": draw(COUNT),
+            "no_shows": draw(COUNT),
+            "utilisation": 0.5,
+            "topics": {f"topic{i}": n for i, n in enumerate(topics)},
+        },
+    }
+
+
+def _add(a, b):  # type: ignore[no-untyped-def]
+    if a is None or b is None:
+        return b if a is None else a
+    if isinstance(a, dict):
+        return {k: _add(a.get(k), b.get(k)) for k in {*a, *b}}
+    return a + b if isinstance(a, int) and isinstance(b, int) else a
+
+
+def _displayed_groups(scopes):  # type: ignore[no-untyped-def]
+    """Every row/column/total relation a reader can see, as lists of displayed values."""
+    from scrutiny.governance.figures import _counts, _get
+
+    groups = []
+    for stats in scopes:
+        for equation in EQUATIONS:
+            groups.append(
+                [
+                    _get(stats, p)
+                    for section, key in equation
+                    for p in _counts(_get(stats, (section, key)), (section, key))
+                ]
+            )
+    if len(scopes) > 1:
+        for path in _counts(scopes[0]["dropins"], ("dropins",)) + _counts(
+            scopes[0]["scrutiny"], ("scrutiny",)
+        ):
+            groups.append([_get(stats, path) for stats in scopes])
+    return groups
+
+
+@settings(max_examples=300, deadline=None)
+@given(areas=st.lists(scope_stats(), min_size=0, max_size=4))
+def test_no_suppressed_count_can_be_recovered_by_subtraction(areas) -> None:  # type: ignore[no-untyped-def]
+    """Property: after suppression, no group that adds up (a total and its parts, two breakdowns
+    of the same total, a national figure and its areas) has exactly one suppressed value, so none
+    can be worked back out by subtraction; every count from 1 to 4 is suppressed; and no count of
+    5 or more is shown where it was not before (values are only ever suppressed, never changed)."""
+    import copy
+
+    if areas:
+        national = areas[0]
+        for other in areas[1:]:
+            national = {
+                "scrutiny": {
+                    **_add(national["scrutiny"], other["scrutiny"]),
+                    "area": None,
+                    "suppressed_below": None,
+                },
+                "dropins": {
+                    **_add(national["dropins"], other["dropins"]),
+                    "utilisation": 0.5,
+                    "area_id": None,
+                },
+            }
+        scopes = [national, *areas] if len(areas) > 1 else [national]
+    else:
+        return
+    before = copy.deepcopy(scopes)
+    suppress_scopes(scopes)
+    for group in _displayed_groups(scopes):
+        assert sum(1 for v in group if v == "<5") != 1, group
+    from scrutiny.governance.figures import _counts, _get
+
+    for original, after in zip(before, scopes, strict=True):
+        for section in ("scrutiny", "dropins"):
+            for path in _counts(original[section], (section,)):
+                raw, shown = _get(original, path), _get(after, path)
+                assert shown == "<5" or shown == raw
+                if 0 < raw < 5:
+                    assert shown == "<5"
+    # And what the page and the export print agrees with it.
+    for stats in scopes:
+        dashboard = figures.dashboard_from(None, stats)
+        values = [v for *_, v in figures.export_rows(dashboard)]
+        assert all(v == SUPPRESSED_TEXT or not isinstance(v, int) or v == 0 or v >= 5 for v in values)
