@@ -210,7 +210,10 @@ class FindingForm(forms.Form):
 class ActionForm(forms.Form):
     description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     owner_agency = forms.ModelChoiceField(
-        queryset=Agency.objects.filter(is_active=True), label="Owner agency", empty_label="Choose an agency"
+        queryset=Agency.objects.filter(is_active=True),
+        label="Owner agency",
+        empty_label="Choose an agency",
+        help_text="Everyone on the panel sees which agency owns an action.",
     )
     owner_role = forms.CharField(
         label="Owner role", max_length=100, help_text="A role, not a name: e.g. RASSO unit head"

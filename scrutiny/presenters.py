@@ -68,7 +68,11 @@ def labelled(model: type, data: dict[str, Any], *names: str) -> dict[str, Any]:
 
 
 def panel_view(panel: Panel, audience: Audience | None) -> dict[str, Any]:
-    return redact(panel, audience)
+    data = redact(panel, audience)
+    forces = data.get("police_forces")
+    # Names (a list) or a generalised count (a sentence), as the policy gives this audience.
+    data["police_forces_text"] = ", ".join(forces) if isinstance(forces, list) else (forces or "")
+    return data
 
 
 def membership_rows(memberships: list[PanelMembership], audience: Audience | None) -> list[dict[str, Any]]:

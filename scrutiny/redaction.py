@@ -80,6 +80,16 @@ def agency_names(value: Any, obj: Any) -> list[str]:
     return sorted(agency.name for agency in value.all())
 
 
+def police_force_count(value: Any, obj: Any) -> str | None:
+    """How many police forces a panel covers, never which (ADR 0005): members see a case's
+    location at CPS-area level only, and on a single-force panel the force's name would identify
+    the presenting force that `agency_kind` hides. Reads the prefetched set when there is one."""
+    count = len(value.all())
+    if count == 0:
+        return None
+    return "One police force" if count == 1 else f"{count} police forces"
+
+
 def person_name(value: Any, obj: Any) -> str | None:
     """A person's name (never their email address or account details)."""
     if value is None:
@@ -116,6 +126,7 @@ GENERALISERS: dict[str, Callable[[Any, Any], Any]] = {
         agency_name,
         agency_kind,
         agency_names,
+        police_force_count,
         person_name,
         membership_role,
         membership_name,
@@ -227,7 +238,11 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         "name": P(full=ALL),
         "code": P(full=SITTING | {A.GOVERNANCE}),
         "area": P(gen=[(ALL, area_name)]),
-        "police_forces": P(gen=[(SITTING | {A.GOVERNANCE}, agency_names)]),
+        # ADR 0005: named for the coordinator, the presenting agency and governance; members and
+        # observers get the number of forces only (never names, even on multi-force panels).
+        "police_forces": P(
+            gen=[(KEYHOLDERS | {A.GOVERNANCE}, agency_names), (SITTING - KEYHOLDERS, police_force_count)]
+        ),
         "terms_of_reference": P(full=SITTING | {A.GOVERNANCE}),
         "created_at": _coord_only(),
     },

@@ -37,6 +37,8 @@ CANARIES = {
     "owner": "zqxowner",
     "update": "zqxupdate",
     "terms": "zqxterms",
+    "force_a": "zqxforcea",
+    "force_b": "zqxforceb",
     "offence_month": "2023-05-01",
     "coordinator_name": "Zqxcoordname",
     "checker_name": "Zqxcheckername",
@@ -49,6 +51,9 @@ OWN_NAME = {
     "checker_name": "coordinator2",
     "chair_name": "chair",
     "reviewer_name": "cps_member",
+    # A member's own agency is in their account bar.
+    "force_a": "presenting",
+    "force_b": "police_member",
 }
 
 CASE_FIELDS: dict[str, Any] = {
@@ -96,8 +101,12 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
     """Build the world. `extra` adds that many more released cases to the panel (query counts)."""
     coordinator.last_name = CANARIES["coordinator_name"]
     coordinator.save()
-    police = AgencyFactory(name="Test Constabulary", kind=AgencyKind.POLICE_FORCE, area=area)
-    police2 = AgencyFactory(name="Second Test Constabulary", kind=AgencyKind.POLICE_FORCE, area=area)
+    police = AgencyFactory(
+        name=f"Test Constabulary {CANARIES['force_a']}", kind=AgencyKind.POLICE_FORCE, area=area
+    )
+    police2 = AgencyFactory(
+        name=f"Second Test Constabulary {CANARIES['force_b']}", kind=AgencyKind.POLICE_FORCE, area=area
+    )
     isva_service = AgencyFactory(name="Panel ISVA Service", kind=AgencyKind.ISVA_SERVICE, area=area)
     independent = AgencyFactory(name="Independent Members", kind=AgencyKind.INDEPENDENT, area=area)
     other_police = AgencyFactory(

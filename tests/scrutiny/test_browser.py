@@ -12,7 +12,7 @@ from django.conf import settings
 
 from scrutiny.models import Case, CaseStatus, Finding, Review
 from tests.live import assert_accessible, session_cookie_for
-from tests.scrutiny.conftest import build_world
+from tests.scrutiny.conftest import CANARIES, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,9 @@ def test_prepare_check_release_review_and_record_live(new_page, daphne_server, l
     _visit(coordinator, f"/scrutiny/panels/{world.panel.pk}/cases/")
     coordinator.get_by_role("link", name="Prepare a case").click()
     assert_accessible(coordinator)
-    coordinator.get_by_label("Presenting agency").select_option(label="Test Constabulary")
+    coordinator.get_by_label("Presenting agency").select_option(
+        label=f"Test Constabulary {CANARIES['force_a']}"
+    )
     coordinator.get_by_label("Month the offence was reported").fill("2023-05")
     coordinator.get_by_label("Month the case was finalised").fill("2024-09")
     coordinator.get_by_label("Victim age band").select_option("25_34")

@@ -37,6 +37,7 @@ from tests.conftest import signed_in_client
 from tests.scrutiny.conftest import CANARIES, OWN_NAME, World
 
 CASE_CONTENT = (CaseKey, Extract, DecisionPoint, Review, DecisionAssessment)
+FORCE_CANARIES = {"force_a", "force_b"}
 
 
 def allowed_canaries(world: World, user: Any) -> set[str]:
@@ -210,10 +211,21 @@ def test_no_canary_reaches_anyone_the_policy_does_not_allow(world, viewer, reque
     client = signed_in_client(user) if user is not None else Client()
     seen: dict[str, set[str]] = {}
 
+    directory = reverse("scrutiny:action-create", args=[world.finding.pk])
     for url in page_urls(world) + ADMIN_URLS:
         response = client.get(url)
         assert response.status_code < 500, url
         seen[url] = canaries_in(response.content.decode())
+        if url == directory and response.status_code == 200:
+            # The owner-agency choice is the national directory of every active agency (ADR 0005):
+            # it names forces without linking any to this panel or case. Proven by an agency of
+            # another area being listed too; only then are the force canaries let through here.
+            assert "Other Area Constabulary" in response.content.decode()
+            seen[url] -= FORCE_CANARIES
+        if url in ADMIN_URLS:
+            # Wagtail's site history lists agencies being created (the account directory of the
+            # platform admin's work), never which force a panel covers or presented a case.
+            seen[url] -= FORCE_CANARIES
     for url in export_urls(world):
         response = client.get(url)
         assert response.status_code < 500, url
@@ -262,7 +274,11 @@ def test_the_matrix_sees_the_restricted_fields_where_they_are_allowed(world, gov
     assert {"extract_ok", "decision", "notes", "finding", "action"} <= member
     assert not {"urn", "crime", "extract_flagged", "offence_month", "reviewer_name"} & member
     assert allowed_canaries(world, world.users["involved"]) & {"extract_ok", "decision", "notes"} == set()
+    assert not FORCE_CANARIES & member
+    assert coordinator >= FORCE_CANARIES
     assert allowed_canaries(world, governance_member) == {
+        "force_a",
+        "force_b",
         "terms",
         "finding",
         "action",

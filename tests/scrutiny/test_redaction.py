@@ -139,3 +139,50 @@ def test_scrutiny_records_are_not_wagtail_snippets_pages_or_search_indexed() -> 
     for model in redaction.scrutiny_models():
         assert not issubclass(model, Page | Indexed), model
         assert model not in get_snippet_models(), model
+
+
+# ADR 0005: a panel's police forces ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_police_forces_are_named_for_keyholders_and_governance_and_counted_for_members(roles) -> None:  # type: ignore[no-untyped-def]
+    from agencies.models import AgencyKind
+    from tests.factories import AgencyFactory
+    from tests.factories.scrutiny import PanelFactory
+
+    panel = PanelFactory()
+    force = AgencyFactory(name="Only Force", kind=AgencyKind.POLICE_FORCE, area=panel.area)
+    panel.police_forces.set([force])
+    named = {Audience.COORDINATOR, Audience.PRESENTING_AGENCY, Audience.GOVERNANCE}
+    counted = redaction.SITTING - redaction.KEYHOLDERS
+    for audience in Audience:
+        value = redact(panel, audience).get("police_forces")
+        if audience in named:
+            assert value == ["Only Force"], audience
+        elif audience in counted:
+            assert value == "One police force", audience
+        else:
+            assert value is None, audience
+    panel.police_forces.add(AgencyFactory(name="Second Force", kind=AgencyKind.POLICE_FORCE, area=panel.area))
+    assert redact(panel, Audience.CHAIR)["police_forces"] == "2 police forces"
+    panel.police_forces.clear()
+    assert redact(panel, Audience.CHAIR)["police_forces"] is None
+
+
+@pytest.mark.django_db
+def test_a_member_never_sees_a_force_name_on_the_panel_page_or_api(world) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from tests.conftest import signed_in_client
+    from tests.scrutiny.conftest import CANARIES
+
+    for name in ("isva_member", "chair", "observer"):
+        client = signed_in_client(world.users[name])
+        page = client.get(reverse("scrutiny:panel-detail", args=[world.panel.pk])).content.decode()
+        api = client.get(reverse("api-v1:scrutiny_panel", args=[world.panel.pk])).json()
+        assert "Police forces: 2 police forces" in page, name
+        assert api["data"]["police_forces"] == "2 police forces"
+        assert CANARIES["force_a"] not in page + str(api) and CANARIES["force_b"] not in page + str(api)
+    coordinator = signed_in_client(world.users["coordinator"])
+    page = coordinator.get(reverse("scrutiny:panel-detail", args=[world.panel.pk])).content.decode()
+    assert CANARIES["force_a"] in page and CANARIES["force_b"] in page
