@@ -12,3 +12,17 @@ class AgenciesConfig(AppConfig):
         from agencies.events import on_user_logged_out
 
         user_logged_out.connect(on_user_logged_out, dispatch_uid="agencies.realtime.logout")
+
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import m2m_changed, post_save, pre_save
+
+        from agencies import access_state
+        from agencies.models import User
+
+        user_logged_in.connect(access_state.on_user_logged_in, dispatch_uid="agencies.access.login")
+        pre_save.connect(access_state.on_user_pre_save, sender=User, dispatch_uid="agencies.access.pre")
+        post_save.connect(access_state.on_user_post_save, sender=User, dispatch_uid="agencies.access.post")
+        for through in (User.groups.through, User.user_permissions.through):
+            m2m_changed.connect(
+                access_state.on_memberships_changed, sender=through, dispatch_uid=f"agencies.access.{through}"
+            )

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from agencies import mfa, services
+from agencies import access_state, mfa, services
 
 LAST_ACTIVITY_SESSION_KEY = "agencies_last_activity"
 # Write the activity time at most this often (seconds): a session save per request is wasteful.
@@ -56,7 +56,11 @@ class AccountSecurityMiddleware:
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or not mfa.needs_mfa(user):
+        if not user.is_authenticated:
+            return None
+        # Privileges changed since this session last looked: a new session key (agencies.access_state).
+        access_state.rotate_if_changed(request)
+        if not mfa.needs_mfa(user):
             return None
         timed_out = self._idle_check(request)
         if timed_out is not None:

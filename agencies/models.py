@@ -105,6 +105,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Goes up whenever the account's privileges change (agencies.access_state): a session whose
+    # stored version differs is given a new key at its next request.
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

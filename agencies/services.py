@@ -12,9 +12,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from agencies import audit, events
+from agencies import access_state, audit, events
 from agencies.models import Agency, Invitation, Notification, NotificationKind, User
 
 
@@ -139,6 +140,7 @@ def mfa_enrol_confirm(*, user: User, token: str) -> list[str] | None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _recovery_codes_replace(user=user)
+    access_state.bump([user.pk])
     audit.record(instance=user, action=audit.Action.MFA_ENROLLED, actor=user, agency_id=user.agency_id)
     return codes
 
@@ -216,6 +218,7 @@ def mfa_reset(*, actor: User, user: User) -> None:
         raise PermissionDenied
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    access_state.bump([user.pk])
     audit.record(instance=user, action=audit.Action.MFA_RESET, actor=actor, agency_id=user.agency_id)
     events.access_changed(user.pk)
 
@@ -436,7 +439,7 @@ def account_deactivate(*, actor: User, user: User) -> None:
         raise PermissionDenied
     if not user.is_active:
         return
-    User.objects.filter(pk=user.pk).update(is_active=False)
+    User.objects.filter(pk=user.pk).update(is_active=False, access_version=F("access_version") + 1)
     user.is_active = False
     _sessions_delete_for(user=user, session_model=Session)
     audit.record(
@@ -453,7 +456,7 @@ def account_reactivate(*, actor: User, user: User) -> None:
         raise PermissionDenied
     if user.is_active:
         return
-    User.objects.filter(pk=user.pk).update(is_active=True)
+    User.objects.filter(pk=user.pk).update(is_active=True, access_version=F("access_version") + 1)
     user.is_active = True
     audit.record(
         instance=user, action=audit.Action.ACCOUNT_REACTIVATED, actor=actor, agency_id=user.agency_id

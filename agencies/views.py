@@ -14,11 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies import mfa, selectors, services
+from agencies import access_state, mfa, selectors, services
 from agencies.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -117,9 +117,15 @@ def locked_out(
 
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """Where to go after this step: a path on this site only (never another host, never a bare
+    word that redirect() would try to reverse as a view name)."""
+    candidate = str(request.POST.get("next") or request.GET.get("next") or "")
+    if (
+        candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return default
@@ -135,6 +141,7 @@ def _mark_verified(request: HttpRequest, device: Any) -> None:
     privilege, so a key captured before this step is worth nothing after it."""
     django_otp.login(request, device)
     request.session.cycle_key()
+    access_state.remember(request)
 
 
 @mfa_exempt
@@ -145,7 +152,9 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     Someone who already has one must pass the check first (then this replaces it)."""
     _require_mfa_role(request)
     if mfa.has_confirmed_device(request.user) and not request.user.is_verified():
-        return redirect(f"{reverse('agencies:mfa-verify')}?next={reverse('agencies:mfa-setup')}")
+        return redirect(
+            f"{reverse('agencies:mfa-verify')}?{urlencode({'next': reverse('agencies:mfa-setup')})}"
+        )
     device = mfa.pending_totp_device(request.user)
     form = MFACodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -180,7 +189,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in (and of any request until it is passed)."""
     _require_mfa_role(request)
     if not mfa.has_confirmed_device(request.user):
-        return redirect(f"{reverse('agencies:mfa-setup')}?next={_safe_next(request)}")
+        return redirect(f"{reverse('agencies:mfa-setup')}?{urlencode({'next': _safe_next(request)})}")
     if request.user.is_verified():
         return redirect(_safe_next(request))
     form = MFACodeForm(request.POST or None, allow_recovery=True)
