@@ -155,3 +155,9 @@ def connect_signals() -> None:
                 sender=model,
                 dispatch_uid=f"content-filter-choices-{model.__name__}-{signal is post_save}",
             )
+
+
+def content_version() -> str:
+    """Changes whenever anything a content page shows may have changed: any page saved, deleted,
+    moved or unpublished, any restriction, theme or area changed (the two generation tokens)."""
+    return f"{generation(GENERATION_KEY)}.{generation(FILTER_GENERATION_KEY)}"

@@ -8,6 +8,7 @@ documents and images used on pages) goes through `visible_pages` here.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,7 @@ from content.models import (
     PublicationPage,
     Theme,
 )
-from content.restrictions import Restriction, filter_choices, restriction_set
+from content.restrictions import Restriction, content_version, filter_choices, restriction_set
 
 Viewer = User | AnonymousUser
 LISTING_PAGE_SIZE = 20
@@ -61,6 +62,14 @@ def hidden_paths(*, viewer: Viewer) -> list[str]:
     ):
         group_ids = set(viewer.groups.values_list("pk", flat=True))
     return [r.path for r in restrictions if _restriction_blocks(r, viewer, group_ids)]
+
+
+def visibility_key(*, viewer: Viewer) -> str:
+    """A cache key part for "what this viewer may see of the content": the content version and
+    the restricted subtrees hidden from them. Two viewers with the same key see the same pages, so
+    a fragment listing pages may be shared between them (never anything else about the viewer)."""
+    hidden = "|".join(sorted(hidden_paths(viewer=viewer)))
+    return hashlib.sha256(f"{content_version()}#{hidden}".encode()).hexdigest()
 
 
 def is_visible(page: Page, hidden: list[str]) -> bool:

@@ -96,3 +96,33 @@ def test_a_restriction_added_after_the_cache_is_warm_applies_at_once(home_page, 
     restriction.delete()
     assert anonymous.get(page.url).status_code == 200
     assert "Soon restricted guidance" in client.get(index.url).content.decode()
+
+
+def test_signed_out_page_copy_is_renewed_by_publishing(home_page) -> None:  # type: ignore[no-untyped-def]
+    index = guidance_index(home_page)
+    guidance_page(index, title="First public guidance")
+    anonymous = Client()
+    assert "First public guidance" in anonymous.get("/").content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        assert anonymous.get("/").status_code == 200
+    assert len(captured.captured_queries) <= 3  # site, root page; the rest from the shared copy
+    guidance_page(index, title="Second public guidance")
+    assert "Second public guidance" in anonymous.get("/").content.decode()
+
+
+def test_latest_guidance_fragment_is_shared_only_by_the_same_audience(
+    home_page, isva, governance_member
+) -> None:  # type: ignore[no-untyped-def]
+    index = guidance_index(home_page)
+    guidance_page(index, title="Open guidance")
+    private = guidance_page(index, title="Members only guidance")
+    restriction = PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name=Role.GOVERNANCE_MEMBER.value)])
+    member, outsider, anonymous = signed_in_client(governance_member), signed_in_client(isva), Client()
+    assert "Members only guidance" in member.get("/").content.decode()  # fragment cached for members
+    for client in (outsider, anonymous, member):
+        body = client.get("/").content.decode()
+        assert "Open guidance" in body
+        assert ("Members only guidance" in body) is (client is member)
