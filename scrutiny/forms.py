@@ -136,6 +136,17 @@ class CheckForm(forms.Form):
         }
 
 
+class HeldTextForm(forms.Form):
+    """The second person's rewrite of a held finding or action, without the identifiers."""
+
+    text = forms.CharField(
+        label="Or rewrite the text without them",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="If your version has no possible identifiers, it counts as your check.",
+    )
+
+
 class DeclarationForm(forms.Form):
     involved = forms.TypedChoiceField(
         choices=[("no", "I had no prior involvement in this case"), ("yes", "I was involved in this case")],

@@ -269,14 +269,14 @@ class RedactionReason(models.TextChoices):
     THIRD_PARTY = "third_party", "Third-party material"
 
 
-class CheckedText(models.Model):
-    """Free text of case intake: checked for identifiers at save; a hit blocks release until a
-    second person (not the author) edits it or confirms it, redacting what must go."""
+class IdentifierCheck(models.Model):
+    """The identifier check of one free-text field: a hit holds the text back from everyone but
+    the people who can check it, until a second person (not the author) edits or confirms it.
+    `checked_field` names the text; `author_field` the person who wrote it."""
 
-    text = models.TextField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    checked_field = "text"
+    author_field = "author"
+
     identifier_kinds = models.JSONField(default=list, blank=True, help_text="Kinds found; never the text.")
     check_status = models.CharField(max_length=20, choices=CheckStatus.choices, default=CheckStatus.CLEAR)
     checked_by = models.ForeignKey(
@@ -290,6 +290,23 @@ class CheckedText(models.Model):
     @property
     def is_releasable(self) -> bool:
         return self.check_status != CheckStatus.FLAGGED
+
+    @property
+    def author_id_value(self) -> int | None:
+        return getattr(self, f"{self.author_field}_id")
+
+
+class CheckedText(IdentifierCheck):
+    """Free text of case intake: checked for identifiers at save; a hit blocks release until a
+    second person (not the author) edits it or confirms it, redacting what must go."""
+
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
 
 
 class DecisionStage(models.TextChoices):
@@ -416,7 +433,12 @@ class FindingKind(models.TextChoices):
     CONCERN = "concern", "Concern"
 
 
-class Finding(models.Model):
+class Finding(IdentifierCheck):
+    """An agreed finding. Its text goes through the identifier check: a hit holds it back from the
+    panel and governance until a second person who can chair (not the recorder) checks it."""
+
+    author_field = "recorded_by"
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="findings")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="findings")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="scrutiny_findings")
@@ -441,7 +463,12 @@ class ActionStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
-class Action(models.Model):
+class Action(IdentifierCheck):
+    """An agreed action. Its description goes through the identifier check like a finding's text."""
+
+    checked_field = "description"
+    author_field = "created_by"
+
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
     owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="scrutiny_actions")

@@ -262,6 +262,17 @@ def can_check_text(user: User | AnonymousUser, case: Case, author_id: int | None
     )
 
 
+def can_check_meeting_text(user: User | AnonymousUser, panel_id: int, author_id: int | None) -> bool:
+    """The second-person check of a finding's or action's text: someone who can record them on
+    this panel (its coordinator or chair) who did not write it. Allowed after the meeting closes:
+    redacting is not reopening."""
+    return (
+        _active(user)
+        and user.pk != author_id
+        and panel_audience(user, panel_id) in {Audience.COORDINATOR, Audience.CHAIR}
+    )
+
+
 def can_view_case_key(user: User | AnonymousUser, case: Case) -> bool:
     audience = audience_for(user, case)
     if audience == Audience.COORDINATOR:

@@ -4,6 +4,7 @@ become visible blocks with their reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,8 +149,21 @@ def attendance_rows(rows: list[MeetingAttendance], audience: Audience | None) ->
     return [redact(row, audience) for row in rows]
 
 
-def action_view(action: Action, audience: Audience | None) -> dict[str, Any]:
-    data = labelled(Action, redact(action, audience), "status")
+def _held(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """Display values of a checked meeting text: withheld (None from the policy), held back from
+    others (flagged, seen by the people who can check it), and segments with redaction blocks."""
+    if name in data:
+        data["withheld"] = data[name] is None
+        data[f"{name}_segments"] = segments(data[name])
+    data["held"] = data.get("check_status") == "flagged"
+    return data
+
+
+def action_view(
+    action: Action, audience: Audience | None, can_check: Callable[[Any], bool] | None = None
+) -> dict[str, Any]:
+    data = _held(labelled(Action, redact(action, audience), "status"), "description")
+    data["can_check"] = bool(data["held"] and can_check is not None and can_check(action))
     data["overdue"] = "status" in data and "due_on" in data and action.is_overdue(timezone.localdate())
     data["updates"] = [
         labelled(ActionUpdate, redact(update, audience), "status") for update in action.updates.all()
@@ -157,9 +171,13 @@ def action_view(action: Action, audience: Audience | None) -> dict[str, Any]:
     return data
 
 
-def finding_view(finding: Finding, audience: Audience | None) -> dict[str, Any]:
-    data = labelled(Finding, redact(finding, audience), "kind")
-    data["actions"] = [action_view(action, audience) for action in finding.actions.all()]
+def finding_view(
+    finding: Finding, audience: Audience | None, can_check: Callable[[Any], bool] | None = None
+) -> dict[str, Any]:
+    """`can_check(obj)` says whether the viewer may do the second-person check of a held text."""
+    data = _held(labelled(Finding, redact(finding, audience), "kind"), "text")
+    data["can_check"] = bool(data["held"] and can_check is not None and can_check(finding))
+    data["actions"] = [action_view(action, audience, can_check) for action in finding.actions.all()]
     return data
 
 

@@ -226,6 +226,20 @@ def _checked_text_policy(*, extra: dict[str, FieldPolicy]) -> dict[str, FieldPol
     }
 
 
+# Meeting-time text (findings, actions): the coordinator and the chair record and check it.
+CHECKERS = frozenset({A.COORDINATOR, A.CHAIR})
+HELD_FOR = (SITTING | {A.GOVERNANCE}) - CHECKERS
+
+
+def _meeting_check_policy() -> dict[str, FieldPolicy]:
+    return {
+        "identifier_kinds": P(full=CHECKERS),
+        "check_status": P(full=CHECKERS),
+        "checked_by": _coord_name(),
+        "checked_at": _coord_only(),
+    }
+
+
 POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
     m.ConfidentialityAgreement: {
         "id": P(full=ALL),
@@ -351,7 +365,10 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         "case": P(full=SITTING | {A.GOVERNANCE}),
         "theme": P(gen=[(SITTING | {A.GOVERNANCE}, theme_name)], agg={A.EVALUATOR}),
         "kind": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}),
-        "text": P(full=SITTING | {A.GOVERNANCE}),
+        # Held back from everyone but the people who can check it while an identifier hit waits
+        # for a second person; then visible, confirmed redactions as visible blocks.
+        "text": P(full=CHECKERS, gen=[(HELD_FOR, released_text)]),
+        **_meeting_check_policy(),
         "recorded_by": _coord_name(),
         "recorded_at": P(full=SITTING | {A.GOVERNANCE}),
         "guidance_page_id": P(full={A.COORDINATOR, A.GOVERNANCE}),
@@ -359,7 +376,8 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
     m.Action: {
         "id": P(full=SITTING | {A.GOVERNANCE}),
         "finding": P(full=SITTING | {A.GOVERNANCE}),
-        "description": P(full=SITTING | {A.GOVERNANCE}),
+        "description": P(full=CHECKERS, gen=[(HELD_FOR, released_text)]),
+        **_meeting_check_policy(),
         "owner_agency": P(gen=[(SITTING | {A.GOVERNANCE}, agency_name)], agg={A.EVALUATOR}),
         "owner_role": P(full=SITTING | {A.GOVERNANCE}),
         "due_on": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}),

@@ -37,6 +37,7 @@ from scrutiny.models import (
     DecisionPoint,
     Extract,
     Finding,
+    IdentifierCheck,
     InvolvementDeclaration,
     Meeting,
     MeetingAttendance,
@@ -115,7 +116,8 @@ def _require(allowed: bool) -> None:
 
 
 def _check_text(text: str, field: str) -> None:
-    """Panel-side free text (reviews, findings, actions): an identifier hit refuses the save."""
+    """Short or personal panel-side text (review notes, action owner roles and updates): an
+    identifier hit refuses the save. Findings and action descriptions are held instead."""
     hits = find_identifiers(text, ALL_KINDS)
     if hits:
         raise ValidationError({field: describe(hits)})
@@ -396,10 +398,29 @@ def case_key_update(*, actor: User, case: Case, cps_urn: str, crime_number: str)
     return key
 
 
-def _apply_check(obj: DecisionPoint | Extract) -> None:
-    hits = find_identifiers(obj.text, ALL_KINDS)
+def _apply_check(obj: IdentifierCheck) -> None:
+    hits = find_identifiers(getattr(obj, obj.checked_field), ALL_KINDS)
     obj.identifier_kinds = sorted({hit.kind.value for hit in hits})
     obj.check_status = CheckStatus.FLAGGED if hits else CheckStatus.CLEAR
+
+
+def _redact_hits(obj: IdentifierCheck, redactions: dict[int, str | None]) -> None:
+    """Apply a second person's decisions to the checked text: each hit (by its index in the
+    current hit list) becomes a visible redaction token with its reason, or stays (None)."""
+    text = getattr(obj, obj.checked_field)
+    hits = find_identifiers(text, ALL_KINDS)
+    if set(redactions) != set(range(len(hits))):
+        raise ValidationError("Decide every possible identifier: redact it or confirm it is not identifying.")
+    for index in sorted(redactions, reverse=True):
+        reason = redactions[index]
+        if reason is None:
+            continue
+        if reason not in RedactionReason.values:
+            raise ValidationError("Choose a reason for each redaction.")
+        hit = hits[index]
+        text = f"{text[: hit.start]}[[redacted:{reason}]]{text[hit.end :]}"
+    setattr(obj, obj.checked_field, text)
+    obj.identifier_kinds = sorted({hit.kind.value for hit in find_identifiers(text, ALL_KINDS)})
 
 
 @transaction.atomic
@@ -449,20 +470,7 @@ def text_confirm(
     reason) or None (confirmed as not identifying). Every hit must be decided."""
     case = obj.case
     _require(permissions.can_check_text(actor, case, obj.author_id))
-    hits = find_identifiers(obj.text, ALL_KINDS)
-    if set(redactions) != set(range(len(hits))):
-        raise ValidationError("Decide every possible identifier: redact it or confirm it is not identifying.")
-    text = obj.text
-    for index in sorted(redactions, reverse=True):
-        reason = redactions[index]
-        if reason is None:
-            continue
-        if reason not in RedactionReason.values:
-            raise ValidationError("Choose a reason for each redaction.")
-        hit = hits[index]
-        text = f"{text[: hit.start]}[[redacted:{reason}]]{text[hit.end :]}"
-    obj.text = text
-    obj.identifier_kinds = sorted({hit.kind.value for hit in find_identifiers(text, ALL_KINDS)})
+    _redact_hits(obj, redactions)
     obj.check_status = CheckStatus.CONFIRMED
     obj.checked_by = actor
     obj.checked_at = timezone.now()
@@ -584,8 +592,8 @@ def finding_record(*, actor: User, meeting: Meeting, case: Case, theme: Any, kin
     _require(permissions.can_chair(actor, meeting))
     if not AgendaItem.objects.filter(meeting=meeting, case=case).exists():
         raise ValidationError("Record findings for cases on this meeting's agenda.")
-    _check_text(text, "text")
     finding = Finding(meeting=meeting, case=case, theme=theme, kind=kind, text=text, recorded_by=actor)
+    _apply_check(finding)
     finding.full_clean()
     finding.save()
     _edit_logged(actor, finding, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
@@ -614,7 +622,6 @@ def action_record(
 ) -> Action:
     meeting = _locked(finding.meeting_id)
     _require(permissions.can_chair(actor, meeting))
-    _check_text(description, "description")
     _check_text(owner_role, "owner_role")
     action = Action(
         finding=finding,
@@ -624,6 +631,7 @@ def action_record(
         due_on=due_on,
         created_by=actor,
     )
+    _apply_check(action)
     action.full_clean()
     action.save()
     _edit_logged(actor, action, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
@@ -673,6 +681,8 @@ def finding_promote(*, actor: User, finding: Finding) -> Any:
     from content import services as content_services
 
     _require(permissions.can_promote_finding(actor, finding.kind))
+    if not finding.is_releasable:
+        raise ValidationError("This finding may contain identifiers and waits for a second person's check.")
     if finding.guidance_page_id is not None:
         raise ValidationError("This finding has already been promoted to guidance.")
     meeting = finding.meeting
@@ -690,3 +700,47 @@ def finding_promote(*, actor: User, finding: Finding) -> Any:
     finding.save(update_fields=["guidance_page_id"])
     _edit_logged(actor, finding, Audience.GOVERNANCE, panel.pk, meeting.pk)
     return page
+
+
+@transaction.atomic
+def meeting_text_confirm(
+    *, actor: User, obj: Finding | Action, redactions: dict[int, str | None]
+) -> Finding | Action:
+    """The second person's check of a held finding or action (the same decisions as for case
+    text): every hit redacted with a reason or confirmed as not identifying. The text is then
+    released to the panel and governance, redactions as visible blocks."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    meeting = obj.meeting if isinstance(obj, Finding) else obj.finding.meeting
+    _require(permissions.can_check_meeting_text(actor, meeting.panel_id, obj.author_id_value))
+    if obj.check_status != CheckStatus.FLAGGED:
+        raise ValidationError("This text has no possible identifiers waiting for a check.")
+    _redact_hits(obj, redactions)
+    obj.check_status = CheckStatus.CONFIRMED
+    obj.checked_by = actor
+    obj.checked_at = timezone.now()
+    obj.save()
+    _edit_logged(actor, obj, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    _meeting_changed(meeting)
+    return obj
+
+
+@transaction.atomic
+def meeting_text_edit(*, actor: User, obj: Finding | Action, text: str) -> Finding | Action:
+    """A second person's edit of a held finding or action. If it leaves no possible identifiers
+    it counts as their check and releases the text; otherwise it stays held."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    meeting = obj.meeting if isinstance(obj, Finding) else obj.finding.meeting
+    _require(permissions.can_check_meeting_text(actor, meeting.panel_id, obj.author_id_value))
+    if obj.check_status != CheckStatus.FLAGGED:
+        raise ValidationError("This text has no possible identifiers waiting for a check.")
+    setattr(obj, obj.checked_field, text)
+    _apply_check(obj)
+    if obj.check_status == CheckStatus.CLEAR:
+        obj.check_status = CheckStatus.CONFIRMED
+        obj.checked_by = actor
+        obj.checked_at = timezone.now()
+    obj.full_clean()
+    obj.save()
+    _edit_logged(actor, obj, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    _meeting_changed(meeting)
+    return obj

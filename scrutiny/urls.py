@@ -25,6 +25,9 @@ urlpatterns = [
     path("cases/<int:case_id>/texts/<str:kind>/new/", views.text_add, name="text-add"),
     path("texts/<str:kind>/<int:text_id>/edit/", views.text_edit, name="text-edit"),
     path("texts/<str:kind>/<int:text_id>/check/", views.text_check, name="text-check"),
+    path(
+        "meeting-texts/<str:kind>/<int:text_id>/check/", views.meeting_text_check, name="meeting-text-check"
+    ),
     path("cases/<int:case_id>/meetings/<int:meeting_id>/review/", views.review_submit, name="review-submit"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:meeting_id>/live/", views.meeting_fragment, name="meeting-fragment"),

@@ -26,6 +26,7 @@ from scrutiny.forms import (
     DeclarationForm,
     ExtractForm,
     FindingForm,
+    HeldTextForm,
     MeetingForm,
     MembershipForm,
     NewCaseForm,
@@ -46,6 +47,10 @@ from scrutiny.redaction import SITTING, Audience, redact
 from scrutiny.reporting import scrutiny_view
 
 GET_POST = ["GET", "POST"]
+HELD_MESSAGE = (
+    "Saved, but it may contain identifiers, so the panel and governance do not see it yet. The "
+    "coordinator or the chair (not you) must check it first."
+)
 
 
 def _form_errors(form: Any, exc: ValidationError) -> None:
@@ -536,18 +541,94 @@ def text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
         else:
             messages.success(request, "Check recorded. Redacted parts show as marked blocks.")
             return redirect("scrutiny:case-detail", obj.case_id)
-    marked = []
-    position = 0
-    for index, hit in enumerate(hits):
-        marked.append({"text": obj.text[position : hit.start]})
-        marked.append({"hit": obj.text[hit.start : hit.end], "number": index + 1, "label": hit.label})
-        position = hit.end
-    marked.append({"text": obj.text[position:]})
     return render(
         request,
         "scrutiny/text_check.html",
-        {"form": form, "marked": marked, "case_id": obj.case_id, "pseudonym": obj.case.pseudonym},
+        {
+            "form": form,
+            "errors_form": form,
+            "marked": _marked(obj.text, hits),
+            "caption": f"Case {obj.case.pseudonym}",
+            "back_url": reverse("scrutiny:case-detail", args=[obj.case_id]),
+            "back_label": "Back to the case",
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _marked(text: str, hits: list[Any]) -> list[dict[str, Any]]:
+    """The text split into plain runs and numbered possible identifiers (for the checker only)."""
+    marked = []
+    position = 0
+    for index, hit in enumerate(hits):
+        marked.append({"text": text[position : hit.start]})
+        marked.append({"hit": text[hit.start : hit.end], "number": index + 1, "label": hit.label})
+        position = hit.end
+    marked.append({"text": text[position:]})
+    return marked
+
+
+MEETING_TEXTS = {"finding": "finding", "action": "action"}
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def meeting_text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
+    """The second person's check of a held finding or action: decide each possible identifier
+    (keep or redact with a reason), or rewrite the text without them."""
+    if kind not in MEETING_TEXTS:
+        raise Http404
+    if kind == "finding":
+        obj: Any = selectors.finding_get(viewer=request.user, finding_id=text_id)
+        meeting = obj.meeting if obj is not None else None
+    else:
+        obj = selectors.action_get(viewer=request.user, action_id=text_id)
+        meeting = obj.finding.meeting if obj is not None else None
+    if obj is None or meeting is None:
+        raise Http404
+    if not permissions.can_check_meeting_text(request.user, meeting.panel_id, obj.author_id_value):
+        raise PermissionDenied
+    if obj.is_releasable:
+        messages.success(request, "This text has no possible identifiers waiting for a check.")
+        return redirect("scrutiny:meeting-detail", meeting.pk)
+    text = getattr(obj, obj.checked_field)
+    hits = find_identifiers(text, ALL_KINDS)
+    editing = request.method == "POST" and request.POST.get("edit") == "yes"
+    form = CheckForm(request.POST if request.method == "POST" and not editing else None, hits=hits)
+    edit_form = HeldTextForm(request.POST if editing else None, initial={"text": text})
+    bound = edit_form if editing else form
+    if request.method == "POST" and bound.is_valid():
+        try:
+            if editing:
+                obj = services.meeting_text_edit(
+                    actor=request.user, obj=obj, text=edit_form.cleaned_data["text"]
+                )
+            else:
+                obj = services.meeting_text_confirm(actor=request.user, obj=obj, redactions=form.decisions())
+        except ValidationError as exc:
+            _form_errors(bound, exc)
+        else:
+            if obj.is_releasable:
+                messages.success(
+                    request, "Check recorded. The panel now sees the text; redactions show as marked blocks."
+                )
+            else:
+                messages.error(request, "The text still has possible identifiers and stays held back.")
+            anchor = obj.pk if kind == "finding" else obj.finding_id
+            return redirect(f"{reverse('scrutiny:meeting-detail', args=[meeting.pk])}#finding-{anchor}")
+    return render(
+        request,
+        "scrutiny/text_check.html",
+        {
+            "form": form,
+            "edit_form": edit_form,
+            "errors_form": bound,
+            "marked": _marked(text, hits),
+            "caption": "Meeting finding" if kind == "finding" else "Meeting action",
+            "back_url": reverse("scrutiny:meeting-detail", args=[meeting.pk]),
+            "back_label": "Back to the meeting",
+        },
+        status=400 if bound.errors else 200,
     )
 
 
@@ -632,7 +713,16 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             for item in agenda
         ],
         "attendance": presenters.attendance_rows(selectors.meeting_attendance(meeting=meeting), audience),
-        "findings": [presenters.finding_view(f, audience) for f in findings],
+        "findings": [
+            presenters.finding_view(
+                f,
+                audience,
+                lambda obj: permissions.can_check_meeting_text(
+                    request.user, meeting.panel_id, obj.author_id_value
+                ),
+            )
+            for f in findings
+        ],
         "is_chair": is_chair,
         "is_coordinator": audience == Audience.COORDINATOR,
         "can_join": permissions.can_attend(request.user, meeting),
@@ -787,7 +877,10 @@ def finding_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Finding recorded. Add an action for it if one was agreed.")
+            if finding.is_releasable:
+                messages.success(request, "Finding recorded. Add an action for it if one was agreed.")
+            else:
+                messages.error(request, HELD_MESSAGE)
             return redirect(f"{reverse('scrutiny:meeting-detail', args=[meeting.pk])}#finding-{finding.pk}")
     return render(
         request,
@@ -808,11 +901,14 @@ def action_create(request: HttpRequest, finding_id: int) -> HttpResponse:
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_record(actor=request.user, finding=finding, **form.cleaned_data)
+            action = services.action_record(actor=request.user, finding=finding, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Action recorded; the owner agency's panel members are notified.")
+            if action.is_releasable:
+                messages.success(request, "Action recorded; the owner agency's panel members are notified.")
+            else:
+                messages.error(request, HELD_MESSAGE)
             return redirect("scrutiny:meeting-detail", finding.meeting_id)
     return render(
         request,

@@ -37,6 +37,8 @@ CANARIES = {
     "owner": "zqxowner",
     "update": "zqxupdate",
     "terms": "zqxterms",
+    "held_finding": "zqxheldfinding",
+    "held_action": "zqxheldaction",
     "force_a": "zqxforcea",
     "force_b": "zqxforceb",
     "offence_month": "2023-05-01",
@@ -84,6 +86,8 @@ class World:
     flagged_extract: Any
     draft: Any = None
     draft_text: Any = None
+    held_finding: Any = None
+    held_action: Any = None
     objects: list[Any] = field(default_factory=list)
 
     @property
@@ -271,3 +275,34 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
 @pytest.fixture
 def world(roles, area, other_area, cps_agency, coordinator) -> World:  # type: ignore[no-untyped-def]
     return build_world(area=area, other_area=other_area, cps_agency=cps_agency, coordinator=coordinator)
+
+
+def add_held_texts(world: World) -> World:
+    """A finding and an action the chair recorded with possible identifiers in them: held back
+    from everyone but the coordinator and the chair until a second person checks them."""
+    chair = world.users["chair"]
+    theme = world.finding.theme
+    world.held_finding = services.finding_record(
+        actor=chair,
+        meeting=world.meeting,
+        case=world.case,
+        theme=theme,
+        kind="concern",
+        text=f"agreed {CANARIES['held_finding']}; the officer rang 07700 900456 twice.",
+    )
+    world.held_action = services.action_record(
+        actor=chair,
+        finding=world.finding,
+        description=f"do {CANARIES['held_action']} and write to SW1A 1AA.",
+        owner_agency=world.action.owner_agency,
+        owner_role="unit head",
+        due_on=dt.date(2026, 2, 28),
+    )
+    assert world.held_finding.check_status == CheckStatus.FLAGGED
+    assert world.held_action.check_status == CheckStatus.FLAGGED
+    return world
+
+
+@pytest.fixture
+def held(world) -> World:  # type: ignore[no-untyped-def]
+    return add_held_texts(world)

@@ -105,6 +105,8 @@ AGGREGATE = statuses(
     coordinator=OK, sitting=FORBIDDEN, governance=OK, outsiders=FORBIDDEN, coordinator_other=OK, evaluator=OK
 )
 
+HELD_CHECK = statuses(coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN)
+
 ROWS: tuple[Row, ...] = (
     Row("scrutiny:panel-list", statuses(coordinator=OK, sitting=OK, governance=OK, outsiders=OK)),
     Row("scrutiny:agreement", statuses(coordinator=OK, sitting=OK, governance=OK, outsiders=OK)),
@@ -198,6 +200,10 @@ ROWS: tuple[Row, ...] = (
         method="post",
     ),
     Row("scrutiny:action-update", CHAIR_GET, args=lambda w: [w.action.pk]),
+    # The second-person check of a held finding or action: the chair wrote them, so only the
+    # coordinator may check (test_permission_matrix adds the held texts to the world).
+    Row("scrutiny:meeting-text-check", HELD_CHECK, args=lambda w: ["finding", w.held_finding.pk]),
+    Row("scrutiny:meeting-text-check", HELD_CHECK, args=lambda w: ["action", w.held_action.pk]),
     # API v1
     Row(
         "api-v1:scrutiny_panels",

@@ -20,6 +20,7 @@ from scrutiny import permissions
 from scrutiny.consumers import MeetingConsumer
 from scrutiny.models import (
     AccessEvent,
+    Action,
     ActionUpdate,
     AgendaItem,
     CaseKey,
@@ -61,7 +62,7 @@ def allowed_canaries(world: World, user: Any) -> set[str]:
             records += [(obj, case_audience) for obj in model.objects.filter(**{field: case})]
     for model in (Finding, AgendaItem, MeetingAttendance):
         records += [(obj, meeting_audience) for obj in model.objects.filter(meeting=world.meeting)]
-    records += [(world.action, meeting_audience)]
+    records += [(a, meeting_audience) for a in Action.objects.filter(finding__meeting=world.meeting)]
     records += [(u, meeting_audience) for u in ActionUpdate.objects.filter(action=world.action)]
     records += [(m, meeting_audience) for m in PanelMembership.objects.filter(panel=world.panel)]
     text = json.dumps([redact(obj, audience) for obj, audience in records])
@@ -196,7 +197,8 @@ def websocket_text(world: World, user: Any) -> str:
 
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.django_db
-def test_no_canary_reaches_anyone_the_policy_does_not_allow(world, viewer, request, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_no_canary_reaches_anyone_the_policy_does_not_allow(held, viewer, request, caplog) -> None:  # type: ignore[no-untyped-def]
+    world = held
     caplog.set_level(logging.DEBUG)
     if viewer == "anonymous":
         user = None
@@ -254,7 +256,8 @@ def test_no_canary_reaches_anyone_the_policy_does_not_allow(world, viewer, reque
 
 
 @pytest.mark.django_db
-def test_the_matrix_sees_the_restricted_fields_where_they_are_allowed(world, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_the_matrix_sees_the_restricted_fields_where_they_are_allowed(held, governance_member) -> None:  # type: ignore[no-untyped-def]
+    world = held
     """Guard against a vacuous matrix: the coordinator and the presenting agency see the keys and
     flagged text, members see checked text but not the keys, governance sees findings only."""
     coordinator = allowed_canaries(world, world.users["coordinator"])
@@ -275,6 +278,10 @@ def test_the_matrix_sees_the_restricted_fields_where_they_are_allowed(world, gov
     assert not {"urn", "crime", "extract_flagged", "offence_month", "reviewer_name"} & member
     assert allowed_canaries(world, world.users["involved"]) & {"extract_ok", "decision", "notes"} == set()
     assert not FORCE_CANARIES & member
+    # Held meeting texts: the coordinator and the chair (who can check them), nobody else.
+    assert {"held_finding", "held_action"} <= coordinator
+    assert {"held_finding", "held_action"} <= allowed_canaries(world, world.users["chair"])
+    assert not {"held_finding", "held_action"} & (member | presenting)
     assert coordinator >= FORCE_CANARIES
     assert allowed_canaries(world, governance_member) == {
         "force_a",

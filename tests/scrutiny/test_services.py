@@ -225,25 +225,22 @@ def test_findings_and_actions_notify_without_case_content(world) -> None:  # typ
 
 
 @pytest.mark.django_db
-def test_panel_free_text_with_identifiers_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+def test_short_panel_text_with_identifiers_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    """Action owner roles and updates (and review notes) refuse identifiers outright; findings and
+    action descriptions are held for a second person instead (tests/scrutiny/test_held_texts.py)."""
     with pytest.raises(ValidationError) as refused:
-        services.finding_record(
-            actor=world.users["chair"],
-            meeting=world.meeting,
-            case=world.case,
-            theme=world.finding.theme,
-            kind="concern",
-            text="the officer emailed jo@example.org",
+        services.action_update(
+            actor=world.users["chair"], action=world.action, text="emailed jo@example.org", status="open"
         )
     assert "jo@example.org" not in str(refused.value)
     client = signed_in_client(world.users["chair"])
     response = client.post(
-        reverse("scrutiny:finding-create", args=[world.meeting.pk]),
+        reverse("scrutiny:action-create", args=[world.finding.pk]),
         {
-            "case": world.case.pk,
-            "theme": world.finding.theme.pk,
-            "kind": "concern",
-            "text": "call 07700 900123",
+            "description": "Share the checklist.",
+            "owner_agency": world.action.owner_agency_id,
+            "owner_role": "call 07700 900123",
+            "due_on": "2026-06-30",
         },
     )
     assert response.status_code == 400
