@@ -25,6 +25,10 @@ CLOSE_FORBIDDEN = 4403
 MAX_CLIENT_MESSAGE = 4096
 
 
+# Re-check this long after the session's expiry moment, so the check sees it expired.
+DEADLINE_GRACE_SECONDS = 0.05
+
+
 def recheck_seconds() -> float:
     """How often an open socket re-checks its session and authorisation without being asked
     (sign-out and access changes are pushed at once; this bounds how long an expired session
@@ -38,7 +42,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     Every socket also listens on its user's group for `access.changed` (sign-out, role removed,
     account deactivated, membership ended): it then re-reads the session and the user and re-runs
     `authorised_groups`, closing with 4401 (session gone) or 4403 (access gone). The same check
-    runs periodically and lazily before an event is rendered once `recheck_seconds()` has passed.
+    runs periodically and lazily before an event is rendered once `recheck_seconds()` has passed,
+    and at the moment the session expires (its expiry date, or for case roles the idle deadline
+    the access middleware enforces), so an expired session's socket closes at once.
     """
 
     groups_joined: list[str]
@@ -49,6 +55,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.control_group = None
         self._watchdog: asyncio.Task[None] | None = None
         self._closed = False
+        self._deadline: float | None = None  # epoch seconds the session expires, if known
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -57,6 +64,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if not await database_sync_to_async(self._second_factor_ok)():
             # MFA roles must have passed the second step in this session (agencies.mfa).
             await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if await database_sync_to_async(self._current_user)() is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)  # expired between the upgrade and now
             return
         groups = await database_sync_to_async(self.authorised_groups)()
         if not groups:
@@ -86,10 +96,18 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         interval = recheck_seconds()
         while not self._closed:
             # Jitter so thousands of sockets opened together do not re-check together.
-            await asyncio.sleep(interval * (0.75 + random.random() / 2))  # noqa: S311 - jitter, not a secret
+            wait = interval * (0.75 + random.random() / 2)  # noqa: S311 - jitter, not a secret
+            at_deadline = False
+            if self._deadline is not None:
+                # Wake when the session expires; the re-check then re-reads it (activity in
+                # another tab moves an idle deadline on, and the loop waits for the new one).
+                until = self._deadline - time.time() + DEADLINE_GRACE_SECONDS
+                if until <= wait:
+                    wait, at_deadline = max(0.0, until), True
+            await asyncio.sleep(wait)
             if self._closed:
                 return
-            if time.monotonic() - self._checked_at >= interval * 0.75:
+            if at_deadline or time.monotonic() - self._checked_at >= interval * 0.75:
                 await self.recheck()
 
     async def recheck(self) -> bool:
@@ -133,7 +151,31 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             # The session is valid but the user can no longer authenticate: deactivated (the
             # backend refuses inactive users) or their password changed.
             return user_model._default_manager.filter(pk=self.user.pk, is_active=False).first()
+        self._deadline = self._session_deadline(store, session_key, current)
+        if self._deadline is not None and self._deadline <= time.time():
+            return None  # idle too long: the next request would sign them out
         return current
+
+    @staticmethod
+    def _session_deadline(store: Any, session_key: str, user: Any) -> float | None:
+        """When this session stops being valid (epoch seconds): its stored expiry date, or for case
+        roles the idle deadline agencies.middleware enforces, whichever comes first."""
+        from agencies.middleware import idle_deadline
+
+        moments: list[float] = []
+        model = getattr(store, "model", None)  # database-backed stores keep the real expiry
+        if model is not None:
+            expires = (
+                model.objects.filter(session_key=session_key).values_list("expire_date", flat=True).first()
+            )
+            if expires is not None:
+                moments.append(expires.timestamp())
+        else:
+            moments.append(store.get_expiry_date().timestamp())
+        idle = idle_deadline(SimpleNamespace(user=user, session=store))  # type: ignore[arg-type]
+        if idle is not None:
+            moments.append(idle)
+        return min(moments) if moments else None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if text_data is None or len(text_data) > MAX_CLIENT_MESSAGE:

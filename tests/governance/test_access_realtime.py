@@ -4,6 +4,7 @@ the session that signed out), when the session expires, and when the account is 
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 from importlib import import_module
 from typing import Any
@@ -170,3 +171,67 @@ async def test_events_are_not_rendered_after_the_socket_closed(governance_member
     assert await _closed_with(communicator) == 4403
     await asyncio.sleep(0)
     await communicator.disconnect()
+
+
+def _set_session(key: str, **values: Any) -> None:
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    for name, value in values.items():
+        store[name] = value
+    store.save()
+
+
+async def _close_time(communicator: WebsocketCommunicator, timeout: float) -> tuple[int, float]:
+    output = await communicator.receive_output(timeout=timeout)
+    assert output["type"] == "websocket.close", output
+    return output["code"], time.time()
+
+
+async def test_the_socket_closes_at_the_moment_the_session_expires(isva, settings) -> None:  # type: ignore[no-untyped-def]
+    """Not up to REALTIME_RECHECK_SECONDS later: the consumer wakes at the expiry date."""
+    settings.REALTIME_RECHECK_SECONDS = 600
+    key = await database_sync_to_async(_session_key_for)(isva)
+    expires = timezone.now() + timedelta(seconds=1.5)
+    await database_sync_to_async(
+        lambda: Session.objects.filter(session_key=key).update(expire_date=expires)
+    )()
+    communicator = await _open(NotificationConsumer, isva, key)
+    code, closed_at = await _close_time(communicator, timeout=5)
+    assert code == 4401
+    assert expires.timestamp() <= closed_at <= expires.timestamp() + 1.0
+    await communicator.disconnect()
+
+
+async def test_the_socket_closes_at_the_idle_deadline_and_activity_moves_it(panel_member, settings) -> None:  # type: ignore[no-untyped-def]
+    """Case roles are signed out after SESSION_IDLE_TIMEOUT_SECONDS without a request (the access
+    middleware); their socket closes at that moment, unless a request elsewhere moved it on."""
+    from agencies import mfa
+    from agencies.middleware import LAST_ACTIVITY_SESSION_KEY
+
+    assert await database_sync_to_async(mfa.needs_mfa)(panel_member)
+    settings.REALTIME_RECHECK_SECONDS = 600
+    settings.SESSION_IDLE_TIMEOUT_SECONDS = 2
+    key = await database_sync_to_async(_session_key_for)(panel_member)
+    started = int(time.time())
+    await database_sync_to_async(_set_session)(key, **{LAST_ACTIVITY_SESSION_KEY: started})
+    communicator = await _open(NotificationConsumer, panel_member, key)
+    # A request in another tab one second later: the deadline moves from started+2 to started+3.
+    await asyncio.sleep(max(0.0, started + 1 - time.time()))
+    await database_sync_to_async(_set_session)(key, **{LAST_ACTIVITY_SESSION_KEY: started + 1})
+    assert await communicator.receive_nothing(timeout=max(0.1, started + 2.5 - time.time()))
+    code, closed_at = await _close_time(communicator, timeout=5)
+    assert code == 4401
+    assert started + 3 <= closed_at <= started + 4.0
+    await communicator.disconnect()
+
+
+async def test_a_session_already_idle_too_long_cannot_open_a_socket(panel_member, settings) -> None:  # type: ignore[no-untyped-def]
+    from agencies.middleware import LAST_ACTIVITY_SESSION_KEY
+
+    settings.SESSION_IDLE_TIMEOUT_SECONDS = 60
+    key = await database_sync_to_async(_session_key_for)(panel_member)
+    await database_sync_to_async(_set_session)(key, **{LAST_ACTIVITY_SESSION_KEY: int(time.time()) - 61})
+    communicator = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/test/")
+    communicator.scope["user"] = panel_member
+    communicator.scope["session"] = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    connected, code = await communicator.connect()
+    assert not connected and code == 4401
