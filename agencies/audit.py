@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 class Action(StrEnum):
     SIGN_IN = "agencies.sign_in"
     SIGN_IN_FAILED = "agencies.sign_in_failed"
+    SIGN_IN_FAILED_UNKNOWN = "agencies.sign_in_failed_unknown"
     SIGN_OUT = "agencies.sign_out"
     LOCKED_OUT = "agencies.locked_out"
     UNLOCKED = "agencies.unlocked"
@@ -48,6 +49,10 @@ class Action(StrEnum):
 ACTIONS: dict[Action, tuple[str, str]] = {
     Action.SIGN_IN: ("Security: sign-in", "Signed in"),
     Action.SIGN_IN_FAILED: ("Security: failed sign-in", "Failed sign-in (wrong password)"),
+    Action.SIGN_IN_FAILED_UNKNOWN: (
+        "Security: failed sign-in, no such account",
+        "Failed sign-in for an address with no account",
+    ),
     Action.SIGN_OUT: ("Security: sign-out", "Signed out"),
     Action.LOCKED_OUT: ("Security: lockout", "Locked out after repeated failed sign-ins"),
     Action.UNLOCKED: ("Security: unlock", "Sign-in lockout cleared by an administrator"),
@@ -68,7 +73,9 @@ ACTIONS: dict[Action, tuple[str, str]] = {
 }
 
 # Keys an entry's data may carry. Anything else is refused, so a secret cannot ride along.
-ALLOWED_DATA_KEYS = frozenset({"agency_id", "role", "invitation_id", "user_id", "codes_left", "reason"})
+ALLOWED_DATA_KEYS = frozenset(
+    {"agency_id", "role", "invitation_id", "user_id", "codes_left", "reason", "email_domain", "email_hash"}
+)
 
 
 def record(

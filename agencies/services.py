@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from agencies import access_state, audit, events
-from agencies.models import Agency, Invitation, Notification, NotificationKind, User
+from agencies.models import Agency, AgencyKind, Invitation, Notification, NotificationKind, User
 
 
 @transaction.atomic
@@ -94,11 +94,61 @@ def sign_in_record(*, user: User) -> None:
 
 
 def sign_in_failed_record(*, email: str) -> None:
-    """Audit a failed password for an existing account. Unknown addresses are not recorded (an
-    entry per typo would fill the log with addresses of people who have no account)."""
-    user = User.objects.filter(email=(email or "").strip().lower()).first()
+    """Audit a failed sign-in. For an existing account: against that account. For an address with
+    no account: `unknown_sign_in_record` (no user is created, the address is not stored)."""
+    address = (email or "").strip().lower()
+    user = User.objects.filter(email=address).first()
     if user is not None:
         audit.record(instance=user, action=audit.Action.SIGN_IN_FAILED, agency_id=user.agency_id)
+    else:
+        unknown_sign_in_record(email=address)
+
+
+def email_keyed_hash(email: str) -> str:
+    """HMAC-SHA256 of a normalised address under a key derived from SECRET_KEY (shortened): the
+    same address always gives the same value, and without the key no list of guesses can be
+    checked against the log."""
+    from django.utils.crypto import salted_hmac
+
+    value = (email or "").strip().lower()
+    return salted_hmac("agencies.audit.unknown_sign_in", value, algorithm="sha256").hexdigest()[:32]
+
+
+def unknown_sign_in_record(*, email: str) -> None:
+    """Record a failed sign-in for an address with no account (audit.Action.SIGN_IN_FAILED_UNKNOWN).
+
+    Stored: the address's domain and a keyed hash of it (email_keyed_hash), never the address or
+    the password. The entry hangs off the agency that allows the domain (and is filtered under it),
+    else off the platform operator's agency with no agency recorded (so platform administrators see
+    it in the site history), else off the default Wagtail site."""
+    from wagtail.models import Site
+
+    domain = _email_domain(email)[:100]
+    agency = None
+    if domain:
+        agency = next(
+            (
+                a
+                for a in Agency.objects.all()
+                if domain in {str(d).strip().lower() for d in a.allowed_email_domains or []}
+            ),
+            None,
+        )
+    instance = (
+        agency
+        or Agency.objects.filter(kind=AgencyKind.PLATFORM_OPERATOR).order_by("pk").first()
+        or Site.objects.filter(is_default_site=True).first()
+        or Site.objects.first()
+    )
+    if instance is None:
+        return
+    audit.record(
+        instance=instance,
+        action=audit.Action.SIGN_IN_FAILED_UNKNOWN,
+        agency_id=agency.pk if agency is not None else None,
+        email_domain=domain,
+        email_hash=email_keyed_hash(email),
+    )
 
 
 def lockout_record(*, email: str) -> None:

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth import get_user
 from django.core import mail
 from django.test import Client
+from wagtail.models import ModelLogEntry
 
-from agencies.models import User
+from agencies.models import AgencyKind, User
 from tests.factories.agencies import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,68 @@ def test_user_manager_lowercases_email_and_requires_it(cps_agency) -> None:  # t
     assert user.email == "mixed.case@example.org"
     with pytest.raises(ValueError, match="email"):
         User.objects.create_user(email="", password=TEST_PASSWORD, agency=cps_agency)
+
+
+def _normalised(body: str, email: str) -> str:
+    body = body.replace(email, "EMAIL")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="X"', body)
+
+
+def test_unknown_address_failure_is_audited_without_the_address_or_a_user(client: Client, isva: User) -> None:
+    from wagtail.models import ModelLogEntry
+
+    from agencies.audit import Action
+    from agencies.services import email_keyed_hash
+
+    domain = isva.agency.allowed_email_domains[0]
+    unknown = f"Nobody.Here@{domain.upper()}"
+    users_before = User.objects.count()
+    password = "an-attempted-secret-passphrase"
+    unknown_response = client.post("/account/sign-in/", {"username": unknown, "password": password})
+    wrong_response = Client().post("/account/sign-in/", {"username": isva.email, "password": password})
+
+    assert User.objects.count() == users_before
+    entry = ModelLogEntry.objects.get(action=Action.SIGN_IN_FAILED_UNKNOWN)
+    assert entry.user_id is None
+    assert entry.data == {
+        "agency_id": isva.agency_id,  # the agency that allows the domain: filterable by agency
+        "email_domain": domain,
+        "email_hash": email_keyed_hash(unknown.lower()),
+    }
+    stored = str(entry.data) + entry.object_id + str(entry.label)
+    assert "nobody" not in stored.lower() and password not in stored
+    assert ModelLogEntry.objects.filter(action=Action.SIGN_IN_FAILED, object_id=str(isva.pk)).count() == 1
+
+    # The visitor cannot tell the two apart: same status, same page (bar the echoed address and
+    # the per-response CSRF token).
+    assert unknown_response.status_code == wrong_response.status_code == 200
+    assert _normalised(unknown_response.content.decode(), unknown) == _normalised(
+        wrong_response.content.decode(), isva.email
+    )
+
+
+def test_unknown_address_at_no_agency_is_audited_against_the_site(client: Client, isva: User) -> None:
+    """No operator agency in this test: the default site carries the entry."""
+    from wagtail.models import ModelLogEntry, Site
+
+    from agencies.audit import Action
+
+    client.post("/account/sign-in/", {"username": "someone@elsewhere.example", "password": "x" * 20})
+    client.post("/account/sign-in/", {"username": "not an address" * 500, "password": "x"})
+    entries = list(ModelLogEntry.objects.filter(action=Action.SIGN_IN_FAILED_UNKNOWN).order_by("pk"))
+    assert [entry.data["email_domain"] for entry in entries] == ["elsewhere.example", ""]
+    site = Site.objects.get(is_default_site=True)
+    assert all(entry.object_id == str(site.pk) and entry.data["agency_id"] is None for entry in entries)
+
+
+def test_unknown_address_failures_show_in_the_site_history(client_for, platform_admin: User) -> None:
+    from agencies.audit import Action
+    from tests.factories import AgencyFactory
+
+    operator = AgencyFactory(name="Operator", kind=AgencyKind.PLATFORM_OPERATOR, area=None)
+    Client().post("/account/sign-in/", {"username": "ghost@elsewhere.example", "password": "x" * 20})
+    response = client_for(platform_admin).get("/cms/reports/site-history/")
+    assert response.status_code == 200
+    assert "Failed sign-in for an address with no account" in response.content.decode()
+    entry = ModelLogEntry.objects.get(action=Action.SIGN_IN_FAILED_UNKNOWN)
+    assert entry.object_id == str(operator.pk) and entry.data["agency_id"] is None
