@@ -14,6 +14,13 @@ from content.selectors import can_view_file, site_search
 
 # Renditions are made only at these widths, so the URL cannot be used to fill the disk.
 IMAGE_WIDTHS = frozenset({320, 640, 960})
+IMAGE_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
 
 
 @login_not_required
@@ -47,9 +54,13 @@ def image(request: HttpRequest, image_id: int, width: int) -> HttpResponse:
     if not can_view_file(viewer=request.user, obj=picture):
         raise Http404
     rendition = picture.get_rendition(f"width-{width}")
+    extension = rendition.file.name.rsplit(".", 1)[-1].lower()
     response = FileResponse(
-        rendition.file.open("rb"), content_type=f"image/{rendition.file.name.rsplit('.', 1)[-1]}"
+        rendition.file.open("rb"), content_type=IMAGE_TYPES.get(extension, "application/octet-stream")
     )
+    # An image file never runs anything, even opened on its own (issue 8, uploads).
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=600"
     response["Vary"] = "Cookie"
     return response

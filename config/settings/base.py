@@ -295,6 +295,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Uploads (issue 8): size limits, a content check on documents (content/uploads.py: the bytes must
+# be what the extension says, no markup), fixed content types, and only PDFs shown inline. Wagtail's
+# serve view adds `Content-Security-Policy: default-src 'none'` and `nosniff` to every document.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "content.uploads.DocumentForm"
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv",
+    "txt": "text/plain",
+}
 # No Gravatar: it would send a hash of each admin's email to a third party, and the CSP blocks it.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
