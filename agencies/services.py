@@ -299,15 +299,30 @@ def invitation_token(*, invitation: Invitation, secret: str) -> str:
     return signing.dumps({"i": invitation.pk, "s": secret}, salt=INVITATION_SALT, compress=True)
 
 
-@transaction.atomic
-def invitation_send(*, actor: User, agency: Agency, email: str, role: str) -> tuple[Invitation, str]:
-    """Create an invitation and email its link. Returns the invitation and the link's token (the
-    only time it exists in clear: only its hash is stored)."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
+def _invitation_secret(invitation: Invitation) -> str:
+    """The link's secret: a keyed hash (SECRET_KEY) of the invitation's id and creation time, so
+    the email task can rebuild the link from the invitation's id alone (no link in the task
+    queue). Only a SHA-256 of it is stored: a copy of the database cannot make a link."""
+    from datetime import UTC
+
+    from django.utils.crypto import salted_hmac
+
+    made = invitation.created_at.astimezone(UTC).isoformat()
+    return salted_hmac(f"{INVITATION_SALT}.secret", f"{invitation.pk}:{made}", algorithm="sha256").hexdigest()
+
+
+def invitation_link(invitation: Invitation) -> str:
     from django.urls import reverse
 
-    from agencies import permissions
+    token = invitation_token(invitation=invitation, secret=_invitation_secret(invitation))
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("agencies:invitation-accept", args=[token])
+
+
+@transaction.atomic
+def invitation_send(*, actor: User, agency: Agency, email: str, role: str) -> tuple[Invitation, str]:
+    """Create an invitation and email its link (agencies.tasks, on commit). Returns the
+    invitation and the link's token (only its secret's hash is stored)."""
+    from agencies import permissions, tasks
 
     if not permissions.can_manage_agency(actor, agency.pk):
         raise PermissionDenied
@@ -321,26 +336,21 @@ def invitation_send(*, actor: User, agency: Agency, email: str, role: str) -> tu
         raise ValidationError({"email": f"Enter an email address at one of {agency.name}'s allowed domains."})
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": "There is already an account with this email address."})
-    secret = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation.objects.create(
         agency=agency,
         email=email,
         role=role_value.value,
         invited_by=actor,
-        secret_hash=_secret_hash(secret),
+        secret_hash="",
         created_at=now,
         expires_at=now + timedelta(hours=settings.INVITATION_VALID_HOURS),
     )
-    token = invitation_token(invitation=invitation, secret=secret)
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("agencies:invitation-accept", args=[token])
-    context = {"agency": agency, "link": link, "hours": settings.INVITATION_VALID_HOURS, "role": role_value}
-    body = render_to_string("agencies/email/invitation.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(
-            f"You are invited to join {agency.name} on Scrutiny Hub", body, None, [email], fail_silently=False
-        )
-    )
+    invitation.refresh_from_db(fields=["created_at"])  # as stored: the task derives from it
+    secret = _invitation_secret(invitation)
+    invitation.secret_hash = _secret_hash(secret)
+    invitation.save(update_fields=["secret_hash"])
+    tasks.invitation_email_on_commit(invitation.pk)
     audit.record(
         instance=agency,
         action=audit.Action.INVITATION_SENT,
@@ -349,7 +359,7 @@ def invitation_send(*, actor: User, agency: Agency, email: str, role: str) -> tu
         invitation_id=invitation.pk,
         role=role_value.value,
     )
-    return invitation, token
+    return invitation, invitation_token(invitation=invitation, secret=secret)
 
 
 def invitation_from_token(token: str) -> Invitation | None:
