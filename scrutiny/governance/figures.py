@@ -20,10 +20,16 @@ Suppression (the documented rule; `suppress_scopes` applies it):
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
+from django.utils import timezone
+
+from agencies import events
 from agencies.dropins.selectors import dropin_stats
+from agencies.permissions import Perm, has
 from scrutiny.selectors import governance_stats
 
 if TYPE_CHECKING:
@@ -324,12 +330,39 @@ def suppress_scopes(scopes: list[Stats]) -> None:
                 changed = True
 
 
-def raw_stats(*, viewer: User, area: Area | None) -> Stats:
-    """The selectors' figures for one scope, read as the viewer, before suppression."""
+# Figures are aggregate and the same for everyone who may see a dashboard (the governance audience),
+# so they are cached per scope, keyed by the scope's realtime sequence number: every service that
+# changes a figure publishes to the scope's governance group inside its transaction, which moves
+# the key on. The expiry bounds staleness from changes that publish nothing (a theme or agency
+# renamed, records removed by retention); the date in the key turns "overdue" over at midnight.
+FIGURES_CACHE_SECONDS = 300
+
+
+def _read_stats(*, viewer: User, area: Area | None) -> Stats:
     return {
         "scrutiny": governance_stats(viewer=viewer, area=area) or None,
         "dropins": dropin_stats(viewer=viewer, area=area),
     }
+
+
+def raw_stats(*, viewer: User, area: Area | None) -> Stats:
+    """The selectors' figures for one scope, read as the viewer, before suppression."""
+    if not has(viewer, Perm.VIEW_GOVERNANCE):
+        return _read_stats(viewer=viewer, area=area)  # another audience: never shared
+    group = events.governance_area_group(area.pk) if area is not None else events.governance_national_group()
+    key = ":".join(
+        [
+            "governance-figures-v1",
+            str(area.pk) if area is not None else "national",
+            str(events.current_sequence(group)),
+            timezone.localdate().isoformat(),
+        ]
+    )
+    stats = cache.get(key)
+    if stats is None:
+        stats = _read_stats(viewer=viewer, area=area)
+        cache.set(key, stats, FIGURES_CACHE_SECONDS)
+    return copy.deepcopy(stats)  # suppression works in place
 
 
 def dashboard_from(area: Area | None, stats: Stats) -> Dashboard:
