@@ -14,7 +14,7 @@ from agencies.permissions import Perm, has
 class NavItem:
     label: str
     url_name: str
-    permission: Perm | None = None  # None: every signed-in person
+    permission: Perm | tuple[Perm, ...] | None = None  # None: every signed-in person; a tuple: any of
     public: bool = False  # shown to signed-out visitors too
 
 
@@ -27,6 +27,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Governance", "governance:index", permission=Perm.VIEW_GOVERNANCE),
     NavItem("Search", "content:search", public=True),
     NavItem("Content admin", "wagtailadmin_home", permission=Perm.ACCESS_CMS),
+    NavItem(
+        "Manage accounts",
+        "agencies:manage-agencies",
+        permission=(Perm.MANAGE_ACCOUNTS, Perm.MANAGE_OWN_AGENCY),
+    ),
 )
 
 
@@ -37,8 +42,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     for item in NAV_ITEMS:
         if not item.public and not signed_in:
             continue
-        if item.permission is not None and not has(user, item.permission):
-            continue
+        if item.permission is not None:
+            needed = item.permission if isinstance(item.permission, tuple) else (item.permission,)
+            if not any(has(user, perm) for perm in needed):
+                continue
         try:
             url = (
                 reverse(item.url_name, args=[""])

@@ -149,3 +149,11 @@ def test_demo_seeds_an_agency_admin_with_a_published_authenticator_key() -> None
     assert user.groups.filter(name=Role.AGENCY_ADMIN.value).exists()
     assert mfa.has_confirmed_device(user)
     assert user.check_password(demo.DEMO_PASSWORD)
+
+
+def test_account_managers_find_the_pages_in_the_navigation(
+    client_for, agency_admin: User, platform_admin: User, isva: User
+) -> None:
+    for user, shown in ((agency_admin, True), (platform_admin, True), (isva, False)):
+        body = client_for(user).get("/account/notifications/").content.decode()
+        assert ('href="/account/manage/"' in body) is shown, user.email
