@@ -184,6 +184,46 @@ class ReviewForm(forms.Form):
         }
 
 
+class PanelForm(forms.Form):
+    """Create or edit a panel. The code is asked for only when creating (it prefixes case ids)."""
+
+    name = forms.CharField(
+        label="Panel name",
+        max_length=150,
+        help_text="Everyone on the platform sees it: name the CPS area, not a police force.",
+    )
+    code = forms.SlugField(
+        label="Short code",
+        max_length=20,
+        help_text="Letters, numbers and hyphens, for example ne. It starts the panel's case ids.",
+    )
+    police_forces = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Police forces the panel covers",
+        help_text="Members see how many forces the panel covers, not which.",
+    )
+    terms_of_reference = forms.CharField(
+        label="Terms of reference", widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
+    )
+
+    def __init__(self, *args: Any, forces: Any, creating: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["police_forces"].queryset = forces
+        if not creating:
+            del self.fields["code"]
+
+
+class AgreementForm(forms.Form):
+    text = forms.CharField(
+        label="Text of the new version",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=20000,
+        help_text="Every member must accept the new version before they can open a case again.",
+    )
+
+
 class MembershipForm(forms.Form):
     email = forms.EmailField(label="Email address of the member")
     role = forms.ChoiceField(choices=PanelRole.choices, label="Panel role")

@@ -121,6 +121,25 @@ def audience_for(user: User | AnonymousUser, target: Case | Panel | Meeting) -> 
 # Panels and meetings ----------------------------------------------------------------------------------
 
 
+def panel_area_for(user: User | AnonymousUser) -> int | None:
+    """The CPS area in which `user` may create panels (a coordinator's own area), else None."""
+    if not _active(user) or not has(user, Perm.COORDINATE_CASES):
+        return None
+    return _facts(user)["area_id"]  # type: ignore[arg-type]
+
+
+def can_create_panel(user: User | AnonymousUser, area_id: int | None = None) -> bool:
+    """A case coordinator creates panels in their own CPS area (platform admins do not: they
+    manage accounts, not panels)."""
+    own = panel_area_for(user)
+    return own is not None and (area_id is None or area_id == own)
+
+
+def can_publish_agreement(user: User | AnonymousUser) -> bool:
+    """A new version of the (platform-wide) confidentiality agreement: any case coordinator."""
+    return _active(user) and has(user, Perm.COORDINATE_CASES)
+
+
 def can_view_panel(user: User | AnonymousUser, panel: Panel) -> bool:
     return panel_audience(user, panel) in SITTING | {Audience.GOVERNANCE}
 

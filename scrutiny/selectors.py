@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from agencies.models import Area, User
+from agencies.models import Agency, AgencyKind, Area, User
 from agencies.permissions import Perm, has
 from scrutiny import permissions
 from scrutiny.models import (
@@ -169,6 +169,15 @@ def person_by_email(*, viewer: User | AnonymousUser, panel: Panel, email: str) -
     if not permissions.can_coordinate(viewer, panel):
         return None
     return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def panel_forces_choices(*, viewer: User | AnonymousUser, area_id: int) -> Any:
+    """The police forces a panel of this area may cover (for its coordinator's form)."""
+    if permissions.panel_area_for(viewer) != area_id:
+        return Agency.objects.none()
+    return Agency.objects.filter(kind=AgencyKind.POLICE_FORCE, area_id=area_id, is_active=True).order_by(
+        "name"
+    )
 
 
 def area_get(*, area_id: int) -> Area | None:

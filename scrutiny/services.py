@@ -4,6 +4,7 @@ AccessEvent, and publishes ids-only events on commit. Error messages never quote
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from agencies import events as agency_events
 from agencies.identifiers import ALL_KINDS, describe, find_identifiers
-from agencies.models import Agency, NotificationKind, User
+from agencies.models import Agency, AgencyKind, NotificationKind, User
 from agencies.services import notification_send
 from scrutiny import events, permissions
 from scrutiny.models import (
@@ -127,9 +128,30 @@ def _check_text(text: str, field: str) -> None:
 
 
 @transaction.atomic
-def agreement_publish(*, text: str) -> ConfidentialityAgreement:
-    latest = ConfidentialityAgreement.objects.order_by("-version").values_list("version", flat=True).first()
-    return ConfidentialityAgreement.objects.create(version=(latest or 0) + 1, text=text)
+def agreement_publish(*, text: str, actor: User | None = None) -> ConfidentialityAgreement:
+    """Publish the next version. Every member must accept it before opening any case again
+    (acceptance is per version). `actor` None: set-up scripts."""
+    if actor is not None:
+        _require(permissions.can_publish_agreement(actor))
+    if not text.strip():
+        raise ValidationError({"text": "Enter the text of the agreement."})
+    # Lock the table's newest row so two publishers cannot take the same version number.
+    latest = (
+        ConfidentialityAgreement.objects.select_for_update()
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    agreement = ConfidentialityAgreement.objects.create(version=(latest or 0) + 1, text=text.strip())
+    if actor is not None:
+        access_record(
+            actor=actor,
+            verb=AccessVerb.EDIT,
+            obj=agreement,
+            audience=Audience.COORDINATOR,
+            channel=AccessChannel.PAGE,
+        )
+    return agreement
 
 
 @transaction.atomic
@@ -144,15 +166,68 @@ def agreement_accept(*, actor: User, agreement: ConfidentialityAgreement) -> Agr
     return acceptance
 
 
+NAMES_A_FORCE = "Everyone sees the panel's name and code: do not name a police force in them."
+GENERIC_FORCE_WORDS = frozenset(
+    {"constabulary", "police", "force", "service", "the", "of", "and", "demo", "city", "county"}
+)
+
+
+def _panel_check(*, name: str, code: str, area: Any, terms_of_reference: str, forces: list[Agency]) -> None:
+    """What the model cannot say: forces are police forces of the panel's area; the name and code
+    (visible to every audience) do not name a police force (ADR 0005); no identifiers in the terms."""
+    if any(f.kind != AgencyKind.POLICE_FORCE or f.area_id != area.pk for f in forces):
+        raise ValidationError({"police_forces": "Choose police forces in the panel's CPS area."})
+    area_words = set(re.findall(r"[a-z]+", area.name.lower()))
+    words = set(re.findall(r"[a-z]+", f"{name} {code}".lower()))
+    for force in Agency.objects.filter(kind=AgencyKind.POLICE_FORCE).only("name"):
+        distinctive = set(re.findall(r"[a-z]+", force.name.lower())) - GENERIC_FORCE_WORDS - area_words
+        if distinctive and distinctive <= words:
+            raise ValidationError({"name": NAMES_A_FORCE})
+    _check_text(terms_of_reference, "terms_of_reference")
+
+
 @transaction.atomic
 def panel_create(
-    *, name: str, code: str, area: Any, terms_of_reference: str, police_forces: Iterable[Agency] = ()
+    *,
+    name: str,
+    code: str,
+    area: Any,
+    terms_of_reference: str,
+    police_forces: Iterable[Agency] = (),
+    actor: User | None = None,
 ) -> Panel:
-    _check_text(terms_of_reference, "terms_of_reference")
-    panel = Panel(name=name, code=code, area=area, terms_of_reference=terms_of_reference)
+    """Create a panel (a coordinator, in their own CPS area; actor None for set-up scripts)."""
+    if actor is not None:
+        _require(permissions.can_create_panel(actor, area.pk))
+    forces = list(police_forces)
+    _panel_check(name=name, code=code, area=area, terms_of_reference=terms_of_reference, forces=forces)
+    panel = Panel(name=name.strip(), code=code, area=area, terms_of_reference=terms_of_reference.strip())
     panel.full_clean()
     panel.save()
-    panel.police_forces.set(list(police_forces))
+    panel.police_forces.set(forces)
+    if actor is not None:
+        _edit_logged(actor, panel, Audience.COORDINATOR, panel.pk)
+    return panel
+
+
+@transaction.atomic
+def panel_update(
+    *, actor: User, panel: Panel, name: str, terms_of_reference: str, police_forces: Iterable[Agency]
+) -> Panel:
+    """Change a panel's name, terms of reference and police forces (its coordinator). The code is
+    fixed: it prefixes the pseudonyms of the panel's cases."""
+    panel = Panel.objects.select_for_update().select_related("area").get(pk=panel.pk)
+    _require(permissions.can_coordinate(actor, panel))
+    forces = list(police_forces)
+    _panel_check(
+        name=name, code=panel.code, area=panel.area, terms_of_reference=terms_of_reference, forces=forces
+    )
+    panel.name = name.strip()
+    panel.terms_of_reference = terms_of_reference.strip()
+    panel.full_clean()
+    panel.save(update_fields=["name", "terms_of_reference"])
+    panel.police_forces.set(forces)
+    _edit_logged(actor, panel, Audience.COORDINATOR, panel.pk)
     return panel
 
 

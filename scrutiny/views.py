@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from scrutiny.forms import (
     ActionForm,
     ActionUpdateForm,
     AgreedScoreForm,
+    AgreementForm,
     CaseForm,
     CheckForm,
     DecisionPointForm,
@@ -30,6 +31,7 @@ from scrutiny.forms import (
     MeetingForm,
     MembershipForm,
     NewCaseForm,
+    PanelForm,
     ReviewForm,
 )
 from scrutiny.models import (
@@ -51,6 +53,11 @@ HELD_MESSAGE = (
     "Saved, but it may contain identifiers, so the panel and governance do not see it yet. The "
     "coordinator or the chair (not you) must check it first."
 )
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The POST data to bind a form to (an empty POST is still a submission, so it gets errors)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _form_errors(form: Any, exc: ValidationError) -> None:
@@ -129,6 +136,8 @@ def panel_list(request: HttpRequest) -> HttpResponse:
             "accepted": permissions.has_accepted_current_agreement(request.user),
             "open_actions": actions,
             "can_aggregate": permissions.can_export_aggregate(request.user),
+            "can_create_panel": permissions.can_create_panel(request.user),
+            "can_publish_agreement": permissions.can_publish_agreement(request.user),
         },
     )
 
@@ -155,6 +164,7 @@ def agreement(request: HttpRequest) -> HttpResponse:
         {
             "agreement": current,
             "accepted": permissions.has_accepted_current_agreement(request.user),
+            "can_publish": permissions.can_publish_agreement(request.user),
             "error": error,
             "next_case": request.GET.get("case", request.POST.get("next_case", "")),
         },
@@ -168,7 +178,105 @@ def _safe_case_url(value: str) -> str:
         return reverse("scrutiny:panel-list")
 
 
+@require_http_methods(GET_POST)
+@scrutiny_view
+def agreement_publish(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_publish_agreement(request.user):
+        raise PermissionDenied
+    current = permissions.current_agreement()
+    form = AgreementForm(_posted(request), initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_publish(actor=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Version {agreement.version} published. Members must accept it before opening any case.",
+            )
+            return redirect("scrutiny:agreement")
+    return render(
+        request,
+        "scrutiny/agreement_form.html",
+        {"form": form, "current": current},
+        status=400 if form.errors else 200,
+    )
+
+
 # Panels -------------------------------------------------------------------------------------------
+
+
+def _panel_form_data(form: PanelForm) -> dict[str, Any]:
+    return {
+        "name": form.cleaned_data["name"],
+        "terms_of_reference": form.cleaned_data["terms_of_reference"],
+        "police_forces": list(form.cleaned_data["police_forces"]),
+    }
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def panel_create(request: HttpRequest) -> HttpResponse:
+    area_id = permissions.panel_area_for(request.user)
+    if area_id is None or not permissions.can_create_panel(request.user):
+        raise PermissionDenied
+    area = selectors.area_get(area_id=area_id)
+    if area is None:
+        raise PermissionDenied
+    forces = selectors.panel_forces_choices(viewer=request.user, area_id=area_id)
+    form = PanelForm(_posted(request), forces=forces, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                panel = services.panel_create(
+                    actor=request.user, area=area, code=form.cleaned_data["code"], **_panel_form_data(form)
+                )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except IntegrityError:
+            form.add_error("code", "A panel with that name or code already exists.")
+        else:
+            messages.success(request, "Panel created. Add its members and plan its first meeting.")
+            return redirect("scrutiny:panel-detail", panel.pk)
+    return render(
+        request,
+        "scrutiny/panel_form.html",
+        {"form": form, "area": area.name, "creating": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def panel_edit(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel_or_404(request, panel_id)
+    if not permissions.can_coordinate(request.user, panel):
+        raise PermissionDenied
+    forces = selectors.panel_forces_choices(viewer=request.user, area_id=panel.area_id)
+    initial = {
+        "name": panel.name,
+        "terms_of_reference": panel.terms_of_reference,
+        "police_forces": list(panel.police_forces.all()),
+    }
+    form = PanelForm(_posted(request), forces=forces, creating=False, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.panel_update(actor=request.user, panel=panel, **_panel_form_data(form))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except IntegrityError:
+            form.add_error("name", "A panel with that name already exists.")
+        else:
+            messages.success(request, "Panel updated.")
+            return redirect("scrutiny:panel-detail", panel.pk)
+    return render(
+        request,
+        "scrutiny/panel_form.html",
+        {"form": form, "area": panel.area.name, "creating": False, "panel_id": panel.pk, "name": panel.name},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET

@@ -105,6 +105,9 @@ AGGREGATE = statuses(
     coordinator=OK, sitting=FORBIDDEN, governance=OK, outsiders=FORBIDDEN, coordinator_other=OK, evaluator=OK
 )
 
+ANY_COORDINATOR = statuses(
+    coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN, outsiders=FORBIDDEN, coordinator_other=OK
+)
 HELD_CHECK = statuses(coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN)
 
 ROWS: tuple[Row, ...] = (
@@ -112,6 +115,16 @@ ROWS: tuple[Row, ...] = (
     Row("scrutiny:agreement", statuses(coordinator=OK, sitting=OK, governance=OK, outsiders=OK)),
     Row("scrutiny:aggregate-export", AGGREGATE, args=lambda w: ["csv"]),
     Row("scrutiny:panel-detail", PANEL_READ, args=_panel),
+    # Creating panels and publishing agreements: any case coordinator (panels in their own area).
+    Row("scrutiny:panel-create", ANY_COORDINATOR),
+    Row("scrutiny:agreement-publish", ANY_COORDINATOR),
+    Row("scrutiny:panel-edit", COORDINATOR_ONLY, args=_panel),
+    Row(
+        "scrutiny:panel-edit",
+        statuses(coordinator=BAD_REQUEST, sitting=FORBIDDEN, governance=FORBIDDEN),
+        args=_panel,
+        method="post",
+    ),
     Row(
         "scrutiny:membership-add",
         statuses(coordinator=BAD_REQUEST, sitting=FORBIDDEN, governance=FORBIDDEN),
