@@ -192,10 +192,14 @@ class GuidanceIndexPage(CachedRestrictionsMixin, Page):
         verbose_name = "guidance index page"
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from content.selectors import guidance_listing
+        from content.selectors import guidance_listing, listing_cache_key
 
         context = super().get_context(request, *args, **kwargs)
-        context["listing"] = guidance_listing(viewer=request.user, index=self, params=request.GET)
+        listing = guidance_listing(viewer=request.user, index=self, params=request.GET)
+        context["listing"] = listing
+        # The results (count, page of pages, pagination) are a fragment cached per audience and
+        # filter; the count and list queries run only when it is not cached (they are lazy).
+        context["listing_key"] = listing_cache_key(viewer=request.user, listing=listing)
         return context
 
     def route(self, request: HttpRequest, path_components: list[str]) -> Any:
@@ -315,9 +319,6 @@ class GuidancePage(CachedRestrictionsMixin, Page):
     """One piece of good-practice guidance. Published only through the governance board's approval
     workflow (content.services.guidance_workflow_ensure)."""
 
-    # Loaded with the page when it is routed to (its template shows both).
-    route_select_related = ("area", "owner_board")
-
     summary = models.TextField(help_text="One or two sentences shown in listings and search results.")
     body = StreamField(GuidanceBodyBlock(), blank=True)
     themes = ParentalManyToManyField(Theme, blank=True, related_name="guidance_pages")
@@ -389,10 +390,16 @@ class GuidancePage(CachedRestrictionsMixin, Page):
         verbose_name = "guidance page"
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from content.selectors import guidance_page_context
+        from django.utils.functional import SimpleLazyObject
+
+        from content.selectors import guidance_page_context, visibility_key
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(guidance_page_context(viewer=request.user, page=self))
+        viewer = request.user
+        # The page body is a fragment cached per audience (visibility_key: what the viewer may
+        # see) and content version; these reads run only when it is not cached.
+        context["extra"] = SimpleLazyObject(lambda: guidance_page_context(viewer=viewer, page=self))
+        context["page_key"] = visibility_key(viewer=viewer)
         return context
 
 

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -115,10 +116,26 @@ class GuidanceFilterForm(forms.Form):
 @dataclass(frozen=True)
 class GuidanceListing:
     form: GuidanceFilterForm
-    page_obj: PaginatorPage
-    total: int
+    paginator: Paginator
+    page_number: Any
     filtered: bool
     query_string: str
+
+    @cached_property
+    def page_obj(self) -> PaginatorPage:
+        return self.paginator.get_page(self.page_number)
+
+    @property
+    def total(self) -> int:
+        return int(self.paginator.count)
+
+
+def listing_cache_key(*, viewer: Viewer, listing: GuidanceListing) -> str:
+    """The guidance results fragment's key: the viewer's audience (visibility_key) plus the
+    validated filter and the page number asked for."""
+    return hashlib.sha256(
+        f"{visibility_key(viewer=viewer)}|{listing.query_string}|{listing.page_number}".encode()
+    ).hexdigest()
 
 
 def _listing_queryset(queryset: QuerySet[GuidancePage]) -> QuerySet[GuidancePage]:
@@ -143,9 +160,13 @@ def guidance_listing(*, viewer: Viewer, index: GuidanceIndexPage, params: Any) -
         kept = {name: value for name, value in data.items() if value}
         filtered = bool(kept)
     paginator = Paginator(_listing_queryset(queryset), LISTING_PAGE_SIZE)
-    page_obj = paginator.get_page(params.get("page") if params else None)
+    page_number = str(params.get("page", ""))[:8] if params else ""
     return GuidanceListing(
-        form=form, page_obj=page_obj, total=paginator.count, filtered=filtered, query_string=urlencode(kept)
+        form=form,
+        paginator=paginator,
+        page_number=page_number,
+        filtered=filtered,
+        query_string=urlencode(kept),
     )
 
 
@@ -182,8 +203,7 @@ def guidance_page_context(*, viewer: Viewer, page: GuidancePage) -> dict[str, An
     )
     owner_board = None
     if page.owner_board_id is not None:
-        # Routing loads the board with the page (GuidanceIndexPage.route); the same visibility
-        # test as visible_pages, without another query.
+        # The same visibility test as visible_pages, on the board the page points to.
         board = page.owner_board
         if board is not None and is_visible(board, hidden_paths(viewer=viewer)):
             owner_board = board
