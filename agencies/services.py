@@ -93,6 +93,10 @@ def sign_in_record(*, user: User) -> None:
     audit.record(instance=user, action=audit.Action.SIGN_IN, actor=user, agency_id=user.agency_id)
 
 
+def sign_out_record(*, user: User) -> None:
+    audit.record(instance=user, action=audit.Action.SIGN_OUT, actor=user, agency_id=user.agency_id)
+
+
 def sign_in_failed_record(*, email: str) -> None:
     """Audit a failed sign-in. For an existing account: against that account. For an address with
     no account: `unknown_sign_in_record` (no user is created, the address is not stored)."""

@@ -51,7 +51,12 @@ class SignInView(auth_views.LoginView):
 @method_decorator(mfa_exempt, name="dispatch")
 class SignOutView(auth_views.LogoutView):
     """POST only (Django's LogoutView); redirects to LOGOUT_REDIRECT_URL. Reachable before the
-    second factor, so a person stuck at the MFA step can always leave."""
+    second factor, so a person stuck at the MFA step can always leave. Audited."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            services.sign_out_record(user=request.user)
+        return super().post(request, *args, **kwargs)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -73,6 +73,12 @@ def test_sign_out_is_post_only_and_ends_the_session(client: Client, isva: User) 
     response = client.post("/account/sign-out/")
     assert response.status_code == 302
     assert not get_user(client).is_authenticated
+    from agencies.audit import Action
+
+    entry = ModelLogEntry.objects.get(action=Action.SIGN_OUT)
+    assert entry.object_id == str(isva.pk) and entry.user_id == isva.pk
+    assert Client().post("/account/sign-out/").status_code == 302  # signed out already: no entry
+    assert ModelLogEntry.objects.filter(action=Action.SIGN_OUT).count() == 1
 
 
 @pytest.mark.parametrize("path", ["/account/notifications/", "/cms/", "/cms/pages/"])
