@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__" and not __package__:
@@ -76,6 +77,8 @@ def prepare() -> str:
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from agencies import access_state
 
     call_command("migrate", verbosity=0)
     from agencies.dropins.models import Booking, BookingStatus, DropInSchedule, DropInSession
@@ -135,6 +138,8 @@ def prepare() -> str:
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    # As signing in does (agencies.access_state): without it the first request rotates the key.
+    access_state.remember(SimpleNamespace(user=user, session=store))  # type: ignore[arg-type]
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
