@@ -121,10 +121,31 @@ def test_invitation_form(platform_admin, isva_agency, data) -> None:  # type: ig
 
 
 @HOSTILE_SETTINGS
+@given(data=form_body({}))
+def test_invitation_revoke_ignores_any_body(platform_admin, invitation_token, data) -> None:  # type: ignore[no-untyped-def]
+    from agencies.models import Invitation
+
+    invitation = Invitation.objects.get()
+    url = reverse("agencies:manage-invitation-revoke", args=[invitation.pk])
+    check_post(signed_in_client(platform_admin), url, data, TABLES)
+    check_post(
+        signed_in_client(platform_admin),
+        reverse("agencies:manage-invitation-revoke", args=[2**62]),
+        data,
+        TABLES,
+    )
+
+
+@HOSTILE_SETTINGS
 @given(which=st.sampled_from(["manage-role-grant", "manage-role-remove"]), data=form_body({"role": ROLES}))
-def test_role_forms(platform_admin, isva, which, data) -> None:  # type: ignore[no-untyped-def]
+def test_role_forms(platform_admin, agency_admin, isva, other_agency_isva, which, data) -> None:  # type: ignore[no-untyped-def]
     client = signed_in_client(platform_admin)
     check_post(client, reverse(f"agencies:{which}", args=[isva.pk]), data, TABLES)
+    # An agency administrator: their own agency's people only, whatever the body says.
+    own = signed_in_client(agency_admin)
+    check_post(own, reverse(f"agencies:{which}", args=[isva.pk]), data, TABLES)
+    refused = check_post(own, reverse(f"agencies:{which}", args=[other_agency_isva.pk]), data, TABLES)
+    assert 400 <= refused.status_code < 500
 
 
 BODYLESS = ["manage-deactivate", "manage-reactivate", "manage-mfa-reset", "manage-unlock"]
