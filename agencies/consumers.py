@@ -214,7 +214,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             self._closed = True
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        if payload is not None:
+        if isinstance(payload, str):
+            await self.send(text_data=payload)  # already serialised (shared by many sockets)
+        elif payload is not None:
             await self.send_json(payload)
 
     async def send_json(self, content: dict[str, Any]) -> None:
@@ -237,7 +239,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     def hello(self) -> dict[str, Any]:
         return {"kind": "hello", "seq": {g: events.current_sequence(g) for g in self.groups_joined}}
 
-    def render_event(self, message: dict[str, Any]) -> dict[str, Any] | None:
+    def render_event(self, message: dict[str, Any]) -> dict[str, Any] | str | None:
+        """The payload for this socket's user (a dict), or a frame already serialised as JSON text
+        (a str, for payloads identical for every allowed recipient), or None to send nothing."""
         raise NotImplementedError
 
 

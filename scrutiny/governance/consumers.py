@@ -1,16 +1,66 @@
-"""Live governance dashboards: on any event in the dashboard's group the consumer re-reads the
-figures as its own user and sends the re-rendered figures fragment."""
+"""Live governance dashboards: on any event in the dashboard's group the consumer checks its own
+user may still see the dashboard and sends the re-rendered figures fragment.
+
+Dashboard figures are aggregate and the same for everyone allowed to see a scope (the governance
+audience; suppression does not depend on the viewer), so each worker process renders the fragment
+once per event (group and sequence number) and sends the same, already-serialised frame to each of
+its sockets on that dashboard: a broadcast to N open dashboards is one figures read and one render
+per process, not N. The permission check stays per socket."""
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+from collections import OrderedDict
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 
 from agencies import events
 from agencies.consumers import RealtimeConsumer
 from agencies.models import Area
 from scrutiny.governance import figures, permissions
+
+# One event (group, sequence number and data) -> its serialised frame, for a few seconds: every
+# socket of this process gets the event within them. Sequence numbers only go up, but a database
+# reset (tests flush it) starts them again, hence the short life and the data in the key.
+_FRAMES: OrderedDict[tuple[str, int, str], tuple[float, str]] = OrderedDict()
+_FRAMES_MAX = 64
+_FRAMES_SECONDS = 10.0
+_FRAMES_LOCK = threading.Lock()
+
+
+def clear_frames() -> None:
+    with _FRAMES_LOCK:
+        _FRAMES.clear()
+
+
+def _frame(message: dict[str, Any], area_id: int | None, viewer: Any) -> str:
+    group, seq = str(message["group"]), int(message["seq"])
+    key = (group, seq, json.dumps(message.get("data"), sort_keys=True))
+    now = time.monotonic()
+    with _FRAMES_LOCK:
+        cached = _FRAMES.get(key)
+        if cached is not None and now - cached[0] < _FRAMES_SECONDS:
+            return cached[1]
+    area = Area.objects.filter(pk=area_id).first() if area_id is not None else None
+    dashboard = figures.dashboard_for(viewer=viewer, area=area)
+    frame = json.dumps(
+        {
+            "kind": "governance.figures",
+            "group": group,
+            "seq": seq,
+            "html": render_to_string("scrutiny/governance/_figures.html", {"dashboard": dashboard}),
+        }
+    )
+    with _FRAMES_LOCK:
+        _FRAMES[key] = (now, frame)
+        _FRAMES.move_to_end(key)
+        while len(_FRAMES) > _FRAMES_MAX:
+            _FRAMES.popitem(last=False)
+    return frame
 
 
 class GovernanceDashboardConsumer(RealtimeConsumer):
@@ -26,13 +76,13 @@ class GovernanceDashboardConsumer(RealtimeConsumer):
             return []
         return [events.governance_area_group(area_id)]
 
-    def render_event(self, message: dict[str, Any]) -> dict[str, Any] | None:
+    def render_event(self, message: dict[str, Any]) -> str:
         area_id = self._area_id()
-        area = Area.objects.filter(pk=area_id).first() if area_id is not None else None
-        dashboard = figures.dashboard_for(viewer=self.user, area=area)
-        return {
-            "kind": "governance.figures",
-            "group": message["group"],
-            "seq": message["seq"],
-            "html": render_to_string("scrutiny/governance/_figures.html", {"dashboard": dashboard}),
-        }
+        allowed = (
+            permissions.can_view_national(self.user)
+            if area_id is None
+            else permissions.can_view_area(self.user, area_id)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return _frame(message, area_id, self.user)

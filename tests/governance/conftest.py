@@ -22,3 +22,12 @@ def world(roles, area, other_area, cps_agency, coordinator):  # type: ignore[no-
     from tests.scrutiny.conftest import build_world
 
     return build_world(area=area, other_area=other_area, cps_agency=cps_agency, coordinator=coordinator)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_frames():  # type: ignore[no-untyped-def]
+    """Each test's events start their sequence numbers again: forget frames rendered before."""
+    from scrutiny.governance.consumers import clear_frames
+
+    clear_frames()
+    yield

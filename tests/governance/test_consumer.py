@@ -132,3 +132,52 @@ async def test_a_selector_refusal_closes_the_socket_even_without_an_access_event
     output = await communicator.receive_output(timeout=5)
     assert output == {"type": "websocket.close", "code": 4403}
     await communicator.disconnect()
+
+
+async def test_one_event_is_rendered_once_for_every_open_dashboard_of_the_process(
+    governance_member, national_agency, cps_agency, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Aggregate figures: one read and one render per event per process, the same frame to each
+    socket; the permission check still runs per socket (a member who lost access is closed)."""
+    from agencies.roles import Role
+    from scrutiny.governance import figures
+    from tests.factories import UserFactory
+
+    colleague, leaver = await database_sync_to_async(
+        lambda: [
+            UserFactory(
+                email=f"{name}@national.example.org", agency=national_agency, roles=[Role.GOVERNANCE_MEMBER]
+            )
+            for name in ("colleague", "leaver")
+        ]
+    )()
+    reads = []
+    real = figures.dashboard_for
+
+    def counting(**kwargs):  # type: ignore[no-untyped-def]
+        reads.append(kwargs["viewer"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(figures, "dashboard_for", counting)
+    sockets = []
+    for user in (governance_member, colleague, leaver):
+        communicator, connected, _ = await _connect(user, "/ws/governance/national/")
+        assert connected
+        await communicator.receive_json_from()
+        sockets.append(communicator)
+
+    def record() -> None:
+        DropInSessionFactory(schedule=DropInScheduleFactory(host_agency=cps_agency))
+        leaver.groups.clear()
+        for cache_name in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+            leaver.__dict__.pop(cache_name, None)
+        events.publish(events.governance_national_group(), events.GovernanceFiguresChanged(area_id=None))
+
+    await database_sync_to_async(record)()
+    first = await sockets[0].receive_json_from(timeout=5)
+    second = await sockets[1].receive_json_from(timeout=5)
+    assert first == second and first["kind"] == "governance.figures" and first["seq"] == 1
+    assert await sockets[2].receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
+    assert len(reads) == 1
+    for communicator in sockets:
+        await communicator.disconnect()
