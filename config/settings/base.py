@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # Two-factor authentication on every request for MFA roles; idle timeout for case roles.
     "agencies.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signed-out GETs of public Wagtail pages from their shared copy, before routing (content.page_cache).
+    "content.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
