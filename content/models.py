@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -20,10 +18,6 @@ from content.blocks import GuidanceBodyBlock
 from content.forms import IdentifierCheckedPageForm
 from content.presenters import home_entry_points
 
-# Signed-out visitors of a public page all get the same HTML: it is kept this long (and dropped
-# at once by any content change, content.restrictions.content_version).
-ANONYMOUS_PAGE_TTL = 60
-
 
 class CachedRestrictionsMixin:
     """Page view restrictions from the shared list (content.restrictions) instead of two queries
@@ -31,42 +25,18 @@ class CachedRestrictionsMixin:
     an empty queryset and makes no query; when one does, the queryset fetches exactly those rows,
     so Wagtail's own accept_request decides as before. Sites with aliases use Wagtail's path.
 
-    Also serves signed-out visitors' GETs from a shared copy of the rendered page. Only the
-    signed-out audience shares it (it sees public pages only; restricted pages never reach
-    `serve` for it, Wagtail's hook answers first), and only a response that is a plain 200 with
-    no cookie, no CSRF token and no pending message is stored."""
+    Also keeps the shared copy of the rendered page for signed-out visitors (content.page_cache)."""
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if (
-            request.method != "GET"
-            or request.user.is_authenticated
-            or getattr(request, "is_preview", False)
-            or _has_messages(request)
-        ):
-            return super().serve(request, *args, **kwargs)  # type: ignore[misc]
-        from content.restrictions import content_version
+        from content import page_cache
 
-        key = (
-            "content:anonymous-page:"
-            + hashlib.sha256(
-                f"{content_version()}|{self.pk}|{request.get_full_path()}".encode()  # type: ignore[attr-defined]
-            ).hexdigest()
-        )
-        stored = cache.get(key)
-        if isinstance(stored, tuple) and len(stored) == 2:
-            content_type, body = stored
-            return HttpResponse(body, content_type=content_type)
+        if not page_cache.eligible(request):
+            return super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        stored = page_cache.lookup(request)
+        if stored is not None:
+            return stored
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
-        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-            response.render()
-        if (
-            response.status_code == 200
-            and not response.cookies
-            and not request.META.get("CSRF_COOKIE_USED")
-            and not getattr(response, "streaming", False)
-            and not _has_messages(request)
-        ):
-            cache.set(key, (response["Content-Type"], response.content), ANONYMOUS_PAGE_TTL)
+        page_cache.store(request, response)
         return response
 
     def get_view_restrictions(self) -> Any:
@@ -79,12 +49,6 @@ class CachedRestrictionsMixin:
         if not ids:
             return PageViewRestriction.objects.none()
         return PageViewRestriction.objects.filter(pk__in=ids)
-
-
-def _has_messages(request: HttpRequest) -> bool:
-    from django.contrib.messages import get_messages
-
-    return bool(len(get_messages(request)))
 
 
 def route_to_typed_child(

@@ -160,4 +160,7 @@ def connect_signals() -> None:
 def content_version() -> str:
     """Changes whenever anything a content page shows may have changed: any page saved, deleted,
     moved or unpublished, any restriction, theme or area changed (the two generation tokens)."""
+    found = cache.get_many([GENERATION_KEY, FILTER_GENERATION_KEY])  # one round trip to Redis
+    if len(found) == 2:
+        return f"{found[GENERATION_KEY]}.{found[FILTER_GENERATION_KEY]}"
     return f"{generation(GENERATION_KEY)}.{generation(FILTER_GENERATION_KEY)}"
