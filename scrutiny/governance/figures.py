@@ -334,8 +334,9 @@ def suppress_scopes(scopes: list[Stats]) -> None:
 # so they are cached per scope, keyed by the scope's realtime sequence number: every service that
 # changes a figure publishes to the scope's governance group inside its transaction, which moves
 # the key on. The expiry bounds staleness from changes that publish nothing (a theme or agency
-# renamed, records removed by retention); the date in the key turns "overdue" over at midnight.
-FIGURES_CACHE_SECONDS = 300
+# renamed, records removed by retention, sessions added by creating or editing a drop-in
+# schedule); the date in the key turns "overdue" over at midnight.
+FIGURES_CACHE_SECONDS = 60
 
 
 def _read_stats(*, viewer: User, area: Area | None) -> Stats:
