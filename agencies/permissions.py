@@ -59,10 +59,11 @@ def can_manage_agency(user: User | AnonymousUser, agency_id: int | None) -> bool
 def _is_administrator(person: User) -> bool:
     from agencies.roles import ADMINISTRATOR_ROLES
 
-    return bool(
-        person.is_superuser
-        or person.groups.filter(name__in=[role.value for role in ADMINISTRATOR_ROLES]).exists()
-    )
+    if person.is_superuser:
+        return True
+    # groups.all(): uses the prefetched groups when the caller loaded them (people lists).
+    held = {group.name for group in person.groups.all()}
+    return not held.isdisjoint(role.value for role in ADMINISTRATOR_ROLES)
 
 
 def can_manage_person(user: User | AnonymousUser, person: User) -> bool:

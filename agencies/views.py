@@ -303,7 +303,12 @@ def manage_agency_list(request: HttpRequest) -> HttpResponse:
 
 
 def _agency_page(request: HttpRequest, agency: Any, form: InvitationForm, status: int = 200) -> HttpResponse:
+    from agencies import permissions
+
     people = list(selectors.agency_people(viewer=request.user, agency=agency))
+    for person in people:
+        # Linked only where the viewer may manage them (an agency admin: not administrators).
+        person.manageable = permissions.can_manage_person(request.user, person)
     invitations = list(selectors.agency_invitations(viewer=request.user, agency=agency))
     return render(
         request,

@@ -130,6 +130,10 @@ def test_pages_show_only_own_agency_and_forms_offer_only_assignable_roles(
     page = client.get(f"/account/manage/agencies/{agency_admin.agency_id}/").content.decode()
     assert 'value="ISVA"' in page
     assert 'value="Platform admin"' not in page and 'value="Agency admin"' not in page
+    # Administrators of the own agency are listed but not linked (their page is a 404 for them).
+    peer = _member(agency_admin.agency, Role.AGENCY_ADMIN, "peer")
+    page = client.get(f"/account/manage/agencies/{agency_admin.agency_id}/").content.decode()
+    assert peer.email in page and f"/account/manage/people/{peer.pk}/" not in page
     # Guessed ids of another agency's objects are 404s, in URLs and in the forms posted to them.
     stranger = _member(other_isva_agency)
     assert client.get(f"/account/manage/agencies/{other_isva_agency.pk}/").status_code == 404
