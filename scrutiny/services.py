@@ -135,7 +135,10 @@ def agreement_publish(*, text: str, actor: User | None = None) -> Confidentialit
         _require(permissions.can_publish_agreement(actor))
     if not text.strip():
         raise ValidationError({"text": "Enter the text of the agreement."})
-    # Lock the table's newest row so two publishers cannot take the same version number.
+    if "\x00" in text:
+        raise ValidationError({"text": "Remove the null character."})
+    # Lock the newest row so a second publisher waits; if both still take the same number, the
+    # unique version refuses the second (the page reports it, nothing is half-written).
     latest = (
         ConfidentialityAgreement.objects.select_for_update()
         .order_by("-version")
@@ -175,6 +178,9 @@ GENERIC_FORCE_WORDS = frozenset(
 def _panel_check(*, name: str, code: str, area: Any, terms_of_reference: str, forces: list[Agency]) -> None:
     """What the model cannot say: forces are police forces of the panel's area; the name and code
     (visible to every audience) do not name a police force (ADR 0005); no identifiers in the terms."""
+    for field, value in (("name", name), ("code", code), ("terms_of_reference", terms_of_reference)):
+        if "\x00" in value:
+            raise ValidationError({field: "Remove the null character."})
     if any(f.kind != AgencyKind.POLICE_FORCE or f.area_id != area.pk for f in forces):
         raise ValidationError({"police_forces": "Choose police forces in the panel's CPS area."})
     area_words = set(re.findall(r"[a-z]+", area.name.lower()))

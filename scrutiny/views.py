@@ -187,9 +187,12 @@ def agreement_publish(request: HttpRequest) -> HttpResponse:
     form = AgreementForm(_posted(request), initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            agreement = services.agreement_publish(actor=request.user, text=form.cleaned_data["text"])
+            with transaction.atomic():
+                agreement = services.agreement_publish(actor=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
             _form_errors(form, exc)
+        except IntegrityError:
+            form.add_error(None, "Someone else published a version just now. Read it, then try again.")
         else:
             messages.success(
                 request,

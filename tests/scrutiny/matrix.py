@@ -39,6 +39,7 @@ SITTING = ("panel_this", "chair", "presenting", "observer", "involved", "not_acc
 OUTSIDERS = ("isva", "host", "coordinator_other", "panel_other", "evaluator", "editor", "admin")
 
 OK, FOUND, BAD_REQUEST, UNAUTHORISED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 400, 401, 403, 404, 405
+CREATED = 201
 
 
 def statuses(
@@ -67,6 +68,7 @@ class Row:
     args: Callable[[Any], list[Any]] = lambda w: []
     method: str = "get"
     data: Callable[[Any], dict[str, Any]] = lambda w: {}
+    json: bool = False  # send data as a JSON body (API writes)
 
 
 def _panel(w: Any) -> list[Any]:
@@ -235,6 +237,49 @@ ROWS: tuple[Row, ...] = (
     Row("api-v1:scrutiny_findings", API_PANEL_READ, args=_panel),
     Row("api-v1:scrutiny_actions", API_PANEL_READ, args=_panel),
     Row("api-v1:scrutiny_figures", {**AGGREGATE, "anonymous": UNAUTHORISED}),
+    # API writes: valid bodies, so the status is the permission decision (201 = it was done).
+    Row(
+        "api-v1:scrutiny_panel_create",
+        {**ANY_COORDINATOR, "coordinator": CREATED, "coordinator_other": CREATED, "anonymous": UNAUTHORISED},
+        method="post",
+        json=True,
+        data=lambda w: {
+            "name": "Matrix panel",
+            "code": "mxp",
+            "terms_of_reference": "Terms.",
+            "police_forces": [],
+        },
+    ),
+    Row(
+        "api-v1:scrutiny_panel_update",
+        statuses(coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN, anonymous=UNAUTHORISED),
+        args=_panel,
+        method="put",
+        json=True,
+        data=lambda w: {"name": "North test panel", "terms_of_reference": "New terms.", "police_forces": []},
+    ),
+    Row(
+        "api-v1:scrutiny_member_add",
+        statuses(coordinator=CREATED, sitting=FORBIDDEN, governance=FORBIDDEN, anonymous=UNAUTHORISED),
+        args=_panel,
+        method="post",
+        json=True,
+        data=lambda w: {"email": w.users["evaluator"].email, "role": "observer"},
+    ),
+    Row(
+        "api-v1:scrutiny_member_end",
+        statuses(coordinator=OK, sitting=NOT_FOUND, governance=NOT_FOUND, anonymous=UNAUTHORISED),
+        args=lambda w: [w.membership_of("independent").pk],
+        method="post",
+        json=True,
+    ),
+    Row(
+        "api-v1:scrutiny_agreement_publish",
+        {**ANY_COORDINATOR, "coordinator": CREATED, "coordinator_other": CREATED, "anonymous": UNAUTHORISED},
+        method="post",
+        json=True,
+        data=lambda w: {"text": "Version two."},
+    ),
 )
 
 COVERED_URL_NAMES: set[str] = {row.name for row in ROWS}

@@ -180,3 +180,102 @@ def test_a_new_agreement_version_makes_members_accept_again(world) -> None:  # t
         assert (
             signed_in_client(world.users[name]).get(reverse("scrutiny:agreement-publish")).status_code == 403
         )
+
+
+def _json(client, method, url, body):  # type: ignore[no-untyped-def]
+    import json
+
+    return getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
+
+
+def test_the_api_creates_and_edits_panels_and_members_with_the_same_rules(world) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in_client(world.users["coordinator"])
+    forces = _police(world)
+    created = _json(
+        client,
+        "post",
+        reverse("api-v1:scrutiny_panel_create"),
+        {"name": "API panel", "code": "api", "terms_of_reference": "Terms.", "police_forces": [forces[0].pk]},
+    )
+    assert created.status_code == 201, created.content
+    panel_id = created.json()["data"]["id"]
+    assert created.json()["data"]["police_forces"] == [forces[0].name]
+    duplicate = _json(
+        client,
+        "post",
+        reverse("api-v1:scrutiny_panel_create"),
+        {"name": "API panel 2", "code": "api", "terms_of_reference": "Terms."},
+    )
+    assert duplicate.status_code == 400 and "code" in duplicate.json()["errors"]
+    update = _json(
+        client,
+        "put",
+        reverse("api-v1:scrutiny_panel_update", args=[panel_id]),
+        {"name": "API panel", "terms_of_reference": "New terms.", "police_forces": [forces[1].pk]},
+    )
+    assert update.status_code == 200 and update.json()["data"]["terms_of_reference"] == "New terms."
+    member = _json(
+        client,
+        "post",
+        reverse("api-v1:scrutiny_member_add", args=[panel_id]),
+        {"email": world.users["isva_member"].email, "role": "isva"},
+    )
+    assert member.status_code == 201 and member.json()["role"] == "isva"
+    again = _json(
+        client,
+        "post",
+        reverse("api-v1:scrutiny_member_add", args=[panel_id]),
+        {"email": world.users["isva_member"].email, "role": "isva"},
+    )
+    assert again.status_code == 400
+    ended = client.post(reverse("api-v1:scrutiny_member_end", args=[member.json()["id"]]))
+    assert ended.status_code == 200
+    assert (
+        AccessEvent.objects.filter(object_type="panelmembership", object_id=member.json()["id"]).count() == 2
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"name": "", "code": "a", "terms_of_reference": "T."},
+        {"name": "P", "code": "bad code", "terms_of_reference": "T."},
+        {"name": "P", "code": "a" * 21, "terms_of_reference": "T."},
+        {"name": "P", "code": "ok1", "terms_of_reference": "T.", "police_forces": ["x"]},
+        {"name": "P", "code": "ok2", "terms_of_reference": "T.", "police_forces": [999999]},
+        {"name": "Zqxforcea", "code": "ok3", "terms_of_reference": "T."},
+        {"name": "P", "code": "ok4", "terms_of_reference": "Write to SW1A 1AA."},
+        {"name": ["list"], "code": "ok5", "terms_of_reference": "T."},
+        {"name": "P\x00", "code": "ok6", "terms_of_reference": "T."},
+        {"name": "P", "code": "ok7", "terms_of_reference": "T.\x00"},
+    ],
+)
+def test_hostile_api_bodies_are_4xx_and_write_nothing(world, body) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in_client(world.users["coordinator"])
+    before = Panel.objects.count()
+    response = _json(client, "post", reverse("api-v1:scrutiny_panel_create"), body)
+    assert 400 <= response.status_code < 500 and response.status_code != 404
+    assert response["Content-Type"].startswith("application/json")
+    assert Panel.objects.count() == before
+    assert _json(client, "post", reverse("api-v1:scrutiny_agreement_publish"), {"text": ""}).status_code in {
+        400,
+        422,
+    }
+
+
+def test_another_areas_coordinator_cannot_edit_through_the_api(world, other_area, roles) -> None:  # type: ignore[no-untyped-def]
+    other_coordinator = UserFactory(
+        email="coordinator@api-far-cps.example.org",
+        agency=AgencyFactory(name="Api Far RASSO Unit", kind=AgencyKind.CPS_AREA, area=other_area),
+        roles=[Role.CASE_COORDINATOR],
+    )
+    response = _json(
+        signed_in_client(other_coordinator),
+        "put",
+        reverse("api-v1:scrutiny_panel_update", args=[world.panel.pk]),
+        {"name": "Mine", "terms_of_reference": "Mine.", "police_forces": []},
+    )
+    assert response.status_code == 404
+    world.panel.refresh_from_db()
+    assert world.panel.name == "North test panel"
