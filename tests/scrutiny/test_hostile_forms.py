@@ -24,6 +24,7 @@ from scrutiny.models import (
     FindingKind,
     OffenceCategory,
     Outcome,
+    PanelMembership,
     PanelRole,
     Relationship,
     SelectionReason,
@@ -261,3 +262,8 @@ def test_bodyless_actions_ignore_any_body(world, which, data) -> None:  # type: 
     name, attr, who = which
     client = signed_in_client(world.users[who])
     check_post(client, reverse(name, args=[getattr(world, attr).pk]), data, TABLES)
+    # Ending a membership, by the coordinator and (refused) by a member of another panel.
+    membership = PanelMembership.objects.get(panel=world.panel, user=world.users["observer"])
+    for actor in ("coordinator", "other_panel_member"):
+        url = reverse("scrutiny:membership-end", args=[membership.pk])
+        check_post(signed_in_client(world.users[actor]), url, data, TABLES)
