@@ -15,7 +15,9 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
         value = credentials.get("username") or credentials.get("email") or ""
     if not value and request is not None and request.method == "POST":
         value = request.POST.get("username", "")
-    return str(value).strip().lower()
+    # Cut to an email address's longest length: django-axes stores it in a 255-character column,
+    # and a longer value (never an account) would fail the write on PostgreSQL (a 500).
+    return str(value).strip().lower()[:254]
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
