@@ -12,7 +12,7 @@ from django.conf import settings
 
 from scrutiny.models import Case, CaseStatus, Finding, Review
 from tests.live import assert_accessible, session_cookie_for
-from tests.scrutiny.conftest import CANARIES, build_world
+from tests.scrutiny.conftest import CANARIES, add_held_texts, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -157,10 +157,19 @@ def test_prepare_check_release_review_and_record_live(new_page, daphne_server, l
         ("chair", "action-update"),
         ("chair", "agreement"),
         ("cps_member", "review"),
+        ("coordinator", "panel-create"),
+        ("coordinator", "panel-edit"),
+        ("coordinator", "agreement-publish"),
+        ("coordinator", "meeting-text-check"),
+        ("chair", "meeting-held"),
+        ("isva_member", "meeting-held"),
     ],
 )
 def test_other_scrutiny_pages_have_no_axe_violations(new_page, daphne_server, live_world, who, path) -> None:  # type: ignore[no-untyped-def]
     world = live_world
+    if path in {"meeting-text-check", "meeting-held"}:
+        add_held_texts(world)
+    held_pk = world.held_finding.pk if world.held_finding else 0
     paths = {
         "panel-list": "/scrutiny/",
         "case-edit": f"/scrutiny/cases/{world.draft.pk}/edit/",
@@ -169,6 +178,11 @@ def test_other_scrutiny_pages_have_no_axe_violations(new_page, daphne_server, li
         "action-update": f"/scrutiny/actions/{world.action.pk}/update/",
         "agreement": "/scrutiny/agreement/",
         "review": f"/scrutiny/cases/{world.case.pk}/meetings/{world.meeting.pk}/review/",
+        "panel-create": "/scrutiny/panels/new/",
+        "panel-edit": f"/scrutiny/panels/{world.panel.pk}/edit/",
+        "agreement-publish": "/scrutiny/agreement/new/",
+        "meeting-text-check": f"/scrutiny/meeting-texts/finding/{held_pk}/check/",
+        "meeting-held": f"/scrutiny/meetings/{world.meeting.pk}/",
     }
     page = _as(new_page, daphne_server, world.users[who])
     _visit(page, paths[path])
