@@ -127,6 +127,12 @@ def current_sequence(group: str) -> int:
     return EventSequence.objects.filter(group=group).values_list("value", flat=True).first() or 0
 
 
+def current_sequences(groups: list[str]) -> dict[str, int]:
+    """The current sequence number of each group, in one query (0 for a group never published to)."""
+    found = dict(EventSequence.objects.filter(group__in=groups).values_list("group", "value"))
+    return {group: found.get(group, 0) for group in groups}
+
+
 def publish(group: str, event: Event) -> int:
     """Number the event now and send it once the surrounding transaction commits.
 

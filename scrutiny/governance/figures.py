@@ -8,8 +8,9 @@ Suppression (the documented rule; `suppress_scopes` applies it):
    arrive already suppressed (the scrutiny selector marks them "<5" for evaluators) stay so.
 2. Secondary: figures that add up to the same thing form a group (`EQUATIONS`: findings by theme
    and findings by type both add up to all findings; the agreed-score distribution adds up to
-   cases reviewed; seats taken is the sum of bookings by topic; and, wherever several scopes are
-   shown together, as in a national export, a national count is the sum of the areas' counts).
+   cases reviewed; seats taken is the sum of bookings by topic; and a national count is the sum of
+   the areas' counts, so the national figures and every area's are suppressed together for every
+   page and export: one person may see them all, and subtract one page from the others).
    Wherever exactly one figure of a group is suppressed, it could be worked out by subtraction, so
    the smallest other non-zero figure of the group is suppressed too; repeated until no group has
    exactly one suppressed figure.
@@ -346,24 +347,47 @@ def _read_stats(*, viewer: User, area: Area | None) -> Stats:
     }
 
 
-def raw_stats(*, viewer: User, area: Area | None) -> Stats:
-    """The selectors' figures for one scope, read as the viewer, before suppression."""
+def _group(area: Area | None) -> str:
+    return events.governance_area_group(area.pk) if area is not None else events.governance_national_group()
+
+
+def _cache_key(area: Area | None, seq: int) -> str:
+    scope = str(area.pk) if area is not None else "national"
+    return f"governance-figures-v1:{scope}:{seq}:{timezone.localdate().isoformat()}"
+
+
+def raw_stats_many(*, viewer: User, scopes: list[Area | None]) -> list[Stats]:
+    """The selectors' figures for each scope, read as the viewer, before suppression: from the
+    cache where the scope has not changed (one query for every scope's version)."""
     if not has(viewer, Perm.VIEW_GOVERNANCE):
-        return _read_stats(viewer=viewer, area=area)  # another audience: never shared
-    group = events.governance_area_group(area.pk) if area is not None else events.governance_national_group()
-    key = ":".join(
-        [
-            "governance-figures-v1",
-            str(area.pk) if area is not None else "national",
-            str(events.current_sequence(group)),
-            timezone.localdate().isoformat(),
-        ]
-    )
-    stats = cache.get(key)
-    if stats is None:
-        stats = _read_stats(viewer=viewer, area=area)
-        cache.set(key, stats, FIGURES_CACHE_SECONDS)
-    return copy.deepcopy(stats)  # suppression works in place
+        return [_read_stats(viewer=viewer, area=area) for area in scopes]  # another audience
+    sequences = events.current_sequences([_group(area) for area in scopes])
+    keys = [_cache_key(area, sequences[_group(area)]) for area in scopes]
+    cached = cache.get_many(keys)
+    result = []
+    for area, key in zip(scopes, keys, strict=True):
+        stats = cached.get(key)
+        if stats is None:
+            stats = _read_stats(viewer=viewer, area=area)
+            cache.set(key, stats, FIGURES_CACHE_SECONDS)
+        result.append(copy.deepcopy(stats))  # suppression works in place
+    return result
+
+
+def raw_stats(*, viewer: User, area: Area | None) -> Stats:
+    return raw_stats_many(viewer=viewer, scopes=[area])[0]
+
+
+def suppressed_scopes(*, viewer: User) -> tuple[list[Area | None], list[Stats]]:
+    """The national figures and every area's, suppressed together (the national figure is the sum
+    of the areas', and one person may see all of those pages), so no page can be subtracted from
+    another to recover a suppressed count. Every dashboard and export shows figures from this."""
+    from agencies.models import Area
+
+    scopes: list[Area | None] = [None, *Area.objects.order_by("name")]
+    stats = raw_stats_many(viewer=viewer, scopes=scopes)
+    suppress_scopes(stats)
+    return scopes, stats
 
 
 def dashboard_from(area: Area | None, stats: Stats) -> Dashboard:
@@ -379,9 +403,15 @@ def dashboard_from(area: Area | None, stats: Stats) -> Dashboard:
 def dashboard_for(*, viewer: User, area: Area | None) -> Dashboard:
     """Everything the dashboard shows, read as the viewer. The caller has checked the viewer may
     see this dashboard (scrutiny.governance.permissions)."""
-    stats = raw_stats(viewer=viewer, area=area)
-    suppress_scopes([stats])
-    return dashboard_from(area, stats)
+    scopes, stats = suppressed_scopes(viewer=viewer)
+    wanted = area.pk if area is not None else None
+    for scope, scope_stats in zip(scopes, stats, strict=True):
+        if (scope.pk if scope is not None else None) == wanted:
+            return dashboard_from(area, scope_stats)
+    # An area created since the list was read: on its own, it cannot be subtracted from anything.
+    single = raw_stats(viewer=viewer, area=area)
+    suppress_scopes([single])
+    return dashboard_from(area, single)
 
 
 def export_rows(dashboard: Dashboard) -> list[tuple[str, str, str, int | float | str]]:

@@ -44,22 +44,28 @@ def _build(job: ExportJob) -> None:
     if not permissions.can_view_export(viewer, job):
         _update(job.pk, status=ExportStatus.FAILED, finished_at=timezone.now())
         return
-    # The dashboard's own scope first, then (national exports) one block per area: progress is
-    # reported per block, which is what makes a large export's progress visible.
+    # Figures are suppressed together for the national dashboard and every area (as every page
+    # shows them), so the file agrees with the pages. Progress is reported per dashboard block: the
+    # scope itself, then (national exports) one block per area.
     scopes: list[Area | None] = [job.area]
     if job.area is None:
         scopes += list(permissions.viewable_areas(viewer))
     _update(job.pk, status=ExportStatus.RUNNING, progress=0, blocks_done=0, blocks_total=len(scopes))
-    raw: list[figures.Stats] = []
-    for index, scope in enumerate(scopes, start=1):
-        raw.append(figures.raw_stats(viewer=viewer, area=scope))
-        _update(job.pk, progress=min(99, round(100 * index / len(scopes))), blocks_done=index)
-    # Suppressed together: in one file, the national block is the sum of the area blocks.
-    figures.suppress_scopes(raw)
+    all_scopes, all_stats = figures.suppressed_scopes(viewer=viewer)
+    by_scope = {(s.pk if s is not None else None): st for s, st in zip(all_scopes, all_stats, strict=True)}
     rows: list[exports.Row] = []
-    for scope, stats in zip(scopes, raw, strict=True):
+    for index, scope in enumerate(scopes, start=1):
+        stats = by_scope.get(scope.pk if scope is not None else None)
+        dashboard = (
+            figures.dashboard_from(scope, stats)
+            if stats is not None
+            else figures.dashboard_for(viewer=viewer, area=scope)
+        )
         label = scope.name if scope is not None else "England and Wales"
-        rows.extend((label, *row) for row in figures.export_rows(figures.dashboard_from(scope, stats)))
+        rows.extend((label, *row) for row in figures.export_rows(dashboard))
+        _update(
+            job.pk, progress=min(99, round(100 * index / len(scopes))), blocks_done=index, row_count=len(rows)
+        )
     content = exports.to_xlsx(rows) if job.format == ExportFormat.XLSX else exports.to_csv(rows)
     with transaction.atomic():
         _update(

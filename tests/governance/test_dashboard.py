@@ -179,3 +179,27 @@ def test_the_figures_fragment_matches_the_page(governance_member, cps_agency) ->
     fragment = client.get(reverse("governance:national-figures")).content.decode()
     assert "<html" not in fragment
     assert _figure(fragment, "sessions_offered") == "6"
+
+
+def test_an_area_count_cannot_be_recovered_from_the_national_page_and_the_other_areas(
+    governance_member, cps_agency, other_isva_agency
+) -> None:  # type: ignore[no-untyped-def]
+    """National = the sum of the areas, and a national member sees every one of those pages: a lone
+    suppressed area count would be the national figure minus the others. It takes another with it."""
+    from agencies.models import Area
+
+    _sessions(cps_agency, 3)
+    _sessions(other_isva_agency, 9)
+    client = signed_in_client(governance_member)
+    national = _figure(client.get(reverse("governance:national")).content.decode(), "sessions_offered")
+    by_area = {
+        area.pk: _figure(
+            client.get(reverse("governance:area", args=[area.pk])).content.decode(), "sessions_offered"
+        )
+        for area in Area.objects.all()
+    }
+    assert national == "12"
+    assert by_area[cps_agency.area_id] == "suppressed"
+    assert by_area[other_isva_agency.area_id] == "suppressed"  # 12 - 9 would have given 3
+    shown = [national, *by_area.values()]
+    assert sum(1 for value in shown if value == "suppressed") != 1
