@@ -30,6 +30,8 @@ class CachedRestrictionsMixin:
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         from content import page_cache
 
+        if request.method in {"GET", "HEAD"} and not getattr(request, "is_preview", False):
+            page_cache.remember_route(request)
         if not page_cache.eligible(request):
             return super().serve(request, *args, **kwargs)  # type: ignore[misc]
         stored = page_cache.lookup(request)

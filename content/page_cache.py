@@ -21,6 +21,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from wagtail import views as wagtail_views
+from wagtail.url_routing import RouteResult
 
 from content.restrictions import content_version
 
@@ -41,9 +42,37 @@ def eligible(request: HttpRequest) -> bool:
     )
 
 
+def _version(request: HttpRequest) -> str:
+    """The content version, read once per request."""
+    version = getattr(request, "_content_version", None)
+    if version is None:
+        version = content_version()
+        request._content_version = version  # type: ignore[attr-defined]
+    return str(version)
+
+
 def key_for(request: HttpRequest) -> str:
-    raw = f"{content_version()}|{request.get_host()}|{request.get_full_path()}"
+    raw = f"{_version(request)}|{request.get_host()}|{request.get_full_path()}"
     return "content:anonymous-page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def route_key_for(request: HttpRequest) -> str:
+    raw = f"{_version(request)}|{request.get_host()}|{request.path}"
+    return "content:route:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def remember_route(request: HttpRequest) -> None:
+    """Keep where Wagtail routed this path (the Site and the specific page), for everyone: routing
+    does not depend on who asks (view restrictions are checked after it, per request, by
+    Wagtail's hook). Retired with the content version like every other content copy."""
+    route = getattr(request, "_wagtail_route_for_request", None)
+    site = getattr(request, "_wagtail_site", None)
+    if route is None or site is None or getattr(request, "_content_route_from_cache", False):
+        return
+    page, args, kwargs = route
+    if args or kwargs:
+        return
+    cache.set(route_key_for(request), (site, page), TTL)
 
 
 def lookup(request: HttpRequest) -> HttpResponse | None:
@@ -68,8 +97,9 @@ def store(request: HttpRequest, response: Any) -> None:
 
 
 class AnonymousPageCacheMiddleware:
-    """Answers a signed-out GET of a Wagtail page from its shared copy, before routing. Goes after
-    the authentication and message middleware (it needs to know both)."""
+    """Answers a signed-out GET of a Wagtail page from its shared copy, before routing, and gives
+    everyone else's GET the remembered route (no Site or page queries). Goes after the
+    authentication and message middleware (it needs to know both)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -80,6 +110,19 @@ class AnonymousPageCacheMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if view_func is not wagtail_views.serve or not eligible(request):
+        if view_func is not wagtail_views.serve:
             return None
-        return lookup(request)
+        if eligible(request):
+            found = lookup(request)
+            if found is not None:
+                return found
+        if request.method in {"GET", "HEAD"}:
+            # Routing from the shared copy (remember_route): Wagtail's route_for_request and
+            # Site.find_for_request use these request attributes when they are set.
+            stored = cache.get(route_key_for(request))
+            if isinstance(stored, tuple) and len(stored) == 2:
+                site, page = stored
+                request._wagtail_site = site  # type: ignore[attr-defined]
+                request._wagtail_route_for_request = RouteResult(page)  # type: ignore[attr-defined]
+                request._content_route_from_cache = True  # type: ignore[attr-defined]
+        return None

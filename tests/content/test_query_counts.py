@@ -130,3 +130,22 @@ def test_latest_guidance_fragment_is_shared_only_by_the_same_audience(
         body = client.get("/").content.decode()
         assert "Open guidance" in body
         assert ("Members only guidance" in body) is (client is member)
+
+
+def test_a_remembered_route_still_checks_the_restriction_for_each_viewer(  # type: ignore[no-untyped-def]
+    home_page, isva, governance_member
+) -> None:
+    index = guidance_index(home_page)
+    private = guidance_page(index, title="Routed members guidance")
+    restriction = PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name=Role.GOVERNANCE_MEMBER.value)])
+    member = signed_in_client(governance_member)
+    assert member.get(private.url).status_code == 200  # the route is now remembered
+    with CaptureQueriesContext(connection) as captured:
+        assert "Routed members guidance" in member.get(private.url).content.decode()
+    assert not any("wagtailcore_site" in q["sql"] for q in captured.captured_queries)
+    for client in (signed_in_client(isva), Client()):
+        refused = client.get(private.url)
+        assert refused.status_code == 302 and "Routed members guidance" not in refused.content.decode()
