@@ -12,10 +12,11 @@ same page in turn, alternating which goes first, so both sizes are measured unde
 load. For each page (home and a guidance page signed out and as the ISVA, the guidance index,
 drop-in listing, my bookings, case review and meeting as the panel member, the national
 dashboard): two warm-up requests per worker, then --requests timed requests per size; it prints
-p50/p99 latency at each size, their ratio, and the query count at each size, which must be
-unchanged (the command exits 1 if one is not). Caches are cleared after the bulk inserts (they
-bypass the signals that renew the content caches) and warmed by the warm-up requests, as on a
-running site.
+p50/p99 latency at each size, their ratio, and the query counts seen at each size; the steady
+(smallest) count must be unchanged (the command exits 1 if one is not; a second count such as
+20/23 is a periodic write, e.g. the idle-timeout activity stamp saved every 15 s for MFA roles).
+Caches are cleared after the bulk inserts (they bypass the signals that renew the content caches)
+and warmed by the warm-up requests, as on a running site.
 
 The viewer's own bookings stay the same (my bookings lists one ISVA's upcoming and last 90 days'
 bookings: that grows with their own use, not the platform's); the 99,000 added bookings belong to
@@ -389,7 +390,9 @@ def main() -> int:
         s99, l99 = pct(s_times, 0.99), pct(l_times, 0.99)
         sq = "/".join(str(q) for q in sorted(s_q))
         lq = "/".join(str(q) for q in sorted(l_q))
-        if s_q != l_q:
+        # A count seen only sometimes is a periodic write (the idle-timeout activity stamp is
+        # saved at most every 15 s for MFA roles): compare the steady (smallest) count.
+        if min(s_q) != min(l_q):
             changed.append(f"{label} ({who})")
         if l50 / s50 > 1.2:
             over.append(f"{label} ({who}) {l50 / s50:.2f}x")
