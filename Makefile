@@ -12,6 +12,9 @@ FRONTEND_STAMP := frontend/dist/.built
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` (0 runs in one process); each has its own test database,
+# cache and channel-layer namespace (config/settings/test.py). Files stay together on one worker.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bootstrap prerequisites lint format lock migrate-check clean
 
@@ -23,7 +26,7 @@ run: bootstrap
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 test: bootstrap
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bootstrap: prerequisites $(PY_STAMP) $(NODE_STAMP) $(FRONTEND_STAMP)
 	@mkdir -p var

@@ -71,6 +71,78 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _missing_or_fail("needs Chromium (apt-get install chromium)", "CI_REQUIRE_BROWSER")
 
 
+# Migration-made data after transactional tests ------------------------------------------------------
+# A transactional test (the live daphne and browser tests) ends by flushing every table, which also
+# removes what migrations created (Wagtail's root page, root collection, locale, default groups and
+# workflow). pytest-django runs those tests last in a plain run; under pytest-xdist a worker may run
+# an ordinary test after one, so that data is snapshotted once after the test database is created
+# and put back after each flush. Content types and permissions are recreated by the flush itself
+# (post_migrate) under new ids, hence natural keys.
+
+_RECREATED_BY_FLUSH = {"contenttypes.contenttype", "auth.permission"}
+
+
+def _snapshot_migration_data() -> str:
+    from django.apps import apps
+    from django.core import serializers
+
+    objects = []
+    # Referenced models first, so every natural foreign key resolves as the snapshot is loaded.
+    app_list = [(config, None) for config in apps.get_app_configs()]
+    for model in serializers.sort_dependencies(app_list, allow_cycles=True):
+        if model._meta.proxy or model._meta.label_lower in _RECREATED_BY_FLUSH:
+            continue
+        objects.extend(model._base_manager.order_by("pk"))
+    return serializers.serialize("json", objects, use_natural_foreign_keys=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker) -> None:  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        connection._scrutiny_migration_data = _snapshot_migration_data()  # type: ignore[attr-defined]
+
+
+def _restore_migration_data() -> None:
+    from django.core import serializers
+    from django.db import transaction
+    from wagtail.models import Collection
+
+    data = getattr(connection, "_scrutiny_migration_data", None)
+    if data is None or Collection.objects.exists():
+        return  # no snapshot, or nothing was flushed
+    with transaction.atomic():
+        deferred, models = [], set()
+        for restored in serializers.deserialize("json", data, handle_forward_references=True):
+            restored.save()
+            models.add(type(restored.object))
+            if restored.deferred_fields:
+                deferred.append(restored)
+        for restored in deferred:
+            restored.save_deferred_fields()
+        # As loaddata does: sequences past the restored primary keys.
+        from django.core.management.color import no_style
+
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), list(models)):
+                cursor.execute(statement)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
+    yield
+    marker = item.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    fixtures = set(getattr(item, "fixturenames", ()))
+    transactional = bool(kwargs.get("transaction") or kwargs.get("reset_sequences")) or bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & fixtures
+    )
+    if transactional and nextitem is not None:  # after the last test the database is gone
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_migration_data()
+
+
 # Data fixtures ------------------------------------------------------------------------------------
 
 

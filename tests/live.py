@@ -276,3 +276,24 @@ def assert_accessible(page: Any) -> None:
         for v in violations
     )
     assert not violations, f"axe found {len(violations)} violation(s) on {page.url}:\n{summary}"
+
+
+def assert_pages_accessible(page: Any, paths: dict[str, int] | list[str] | tuple[str, ...]) -> None:
+    """Visit each path in one page (one signed-in session, one seeded database) and check its
+    status (200 unless the mapping says otherwise) and axe; report every failing path at once.
+
+    One test per page type would re-seed the demo data and open a browser context each time; this
+    keeps each path's failure visible in the message at a fraction of the cost."""
+    expected = dict(paths) if isinstance(paths, dict) else dict.fromkeys(paths, 200)
+    failures = []
+    for path, status in expected.items():
+        response = page.goto(path)
+        if response is None or response.status != status:
+            failures.append(f"{path}: status {response.status if response else None}, expected {status}")
+            continue
+        violations = axe_violations(page)
+        failures.extend(
+            f"{path}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations
+        )
+    assert not failures, "Pages failing status or axe (WCAG 2.2 AA):\n" + "\n".join(failures)

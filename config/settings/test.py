@@ -20,6 +20,12 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "[::1]"]
 # SQLite that database must be a file both processes can open (not pytest's in-memory default).
 # SCRUTINY_TEST_RUN_ID keeps concurrent test runs on one machine apart (database file, cache).
 RUN_ID = env.str("SCRUTINY_TEST_RUN_ID", "default")
+# pytest-xdist workers (`make test` runs two) are concurrent runs too: each gets its own database
+# (pytest-django adds the worker suffix), cache and channel-layer namespace. The live daphne
+# processes a worker starts inherit PYTEST_XDIST_WORKER, so they land in the same namespace.
+XDIST_WORKER = env.str("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER:
+    RUN_ID = f"{RUN_ID}-{XDIST_WORKER}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-scrutiny-hub-{RUN_ID}.sqlite3")}
 
@@ -32,6 +38,13 @@ if not REDIS_URL:
             "LOCATION": str(VAR_DIR / f"test-cache-{RUN_ID}"),
         }
     }
+else:
+    CACHES["default"]["KEY_PREFIX"] = f"test-{RUN_ID}"
+# What a live daphne process of this run (test settings + REDIS_URL) uses as its layer prefix.
+TEST_CHANNEL_PREFIX = f"scrutiny-hub-test-{RUN_ID}"
+for layer in CHANNEL_LAYERS.values():
+    if "prefix" in layer.get("CONFIG", {}):
+        layer["CONFIG"]["prefix"] = TEST_CHANNEL_PREFIX
 
 # whitenoise expects STATIC_ROOT to exist even when it serves through the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from agencies.models import User
 from content.demo import seed as seed_content
 from content.models import GuidancePage, Theme
 from content.services import guidance_draft_from_finding
-from tests.live import assert_accessible, sign_in
+from tests.live import assert_accessible, assert_pages_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -41,11 +41,8 @@ PUBLIC_PATHS = (
 )
 
 
-@pytest.mark.parametrize("path", PUBLIC_PATHS)
-def test_content_page_types_have_no_axe_violations_signed_out(page, demo_data, path: str) -> None:  # type: ignore[no-untyped-def]
-    response = page.goto(path)
-    assert response is not None and response.status == 200
-    assert_accessible(page)
+def test_content_page_types_have_no_axe_violations_signed_out(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+    assert_pages_accessible(page, PUBLIC_PATHS)
 
 
 def test_partner_only_guidance_and_signed_in_pages_have_no_axe_violations(page, demo_data) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ import pytest
 from agencies.demo import DEMO_PASSWORD, USERS
 from agencies.demo import seed as seed_agencies
 from content.demo import seed as seed_content
-from tests.live import assert_accessible, sign_in
+from tests.live import assert_accessible, assert_pages_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -16,12 +16,13 @@ def demo_data() -> None:
     seed_agencies()
 
 
-@pytest.mark.parametrize("spec", USERS, ids=[spec.role.value for spec in USERS])
-def test_each_demo_user_can_sign_in(page, demo_data, spec) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, spec.email, DEMO_PASSWORD)
-    assert page.url.endswith("/")
-    assert page.get_by_text(f"Signed in as {spec.first_name} {spec.last_name}").is_visible()
-    assert page.get_by_role("button", name="Sign out").is_visible()
+def test_each_demo_user_can_sign_in(new_page, demo_data) -> None:  # type: ignore[no-untyped-def]
+    for spec in USERS:  # one seeded database; each person in their own browser context
+        page = new_page()
+        sign_in(page, spec.email, DEMO_PASSWORD)
+        assert page.url.endswith("/"), (spec.role, page.url)
+        assert page.get_by_text(f"Signed in as {spec.first_name} {spec.last_name}").is_visible(), spec.role
+        assert page.get_by_role("button", name="Sign out").is_visible(), spec.role
 
 
 def test_wrong_password_shows_an_error_summary_and_stays_signed_out(page, demo_data) -> None:  # type: ignore[no-untyped-def]
@@ -42,22 +43,22 @@ def test_sign_in_then_sign_out(page, demo_data) -> None:  # type: ignore[no-unty
     assert "/account/sign-in/" in page.url
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/", "/account/sign-in/", "/no-such-page/", "/accessibility/", "/account/password-reset/"],
-)
-def test_public_pages_have_no_axe_violations(page, demo_data, path: str) -> None:  # type: ignore[no-untyped-def]
-    response = page.goto(path)
-    assert response is not None
-    assert response.status == (404 if path == "/no-such-page/" else 200)
-    assert_accessible(page)
+def test_public_pages_have_no_axe_violations(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+    assert_pages_accessible(
+        page,
+        {
+            "/": 200,
+            "/account/sign-in/": 200,
+            "/no-such-page/": 404,
+            "/accessibility/": 200,
+            "/account/password-reset/": 200,
+        },
+    )
 
 
-@pytest.mark.parametrize("path", ["/", "/account/notifications/", "/no-such-page/"])
-def test_signed_in_pages_have_no_axe_violations(page, demo_data, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_pages_have_no_axe_violations(page, demo_data) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, USERS[1].email, DEMO_PASSWORD)
-    page.goto(path)
-    assert_accessible(page)
+    assert_pages_accessible(page, {"/": 200, "/account/notifications/": 200, "/no-such-page/": 404})
 
 
 def test_unread_count_updates_live_in_another_tab(new_page, demo_data) -> None:  # type: ignore[no-untyped-def]

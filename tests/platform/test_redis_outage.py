@@ -42,7 +42,7 @@ def layer_on(private_redis: PrivateRedis, settings) -> Iterator[None]:  # type: 
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": private_redis.url, "socket_connect_timeout": 1, "socket_timeout": 15}],
-                "prefix": "scrutiny-hub",
+                "prefix": settings.TEST_CHANNEL_PREFIX,  # what the live daphne uses
             },
         }
     }
