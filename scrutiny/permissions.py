@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef
+
 from agencies.permissions import Perm, has
 from scrutiny.models import (
     Action,
@@ -194,10 +196,17 @@ def current_agreement() -> ConfidentialityAgreement | None:
 
 
 def has_accepted_current_agreement(user: User) -> bool:
-    agreement = current_agreement()
-    if agreement is None:
+    """Whether `user` accepted the newest version (one query: the newest version and whether
+    this user has an acceptance of it)."""
+    if not _active(user):
         return False
-    return AgreementAcceptance.objects.filter(user=user, agreement=agreement).exists()
+    newest = (
+        ConfidentialityAgreement.objects.order_by("-version")
+        .annotate(accepted=Exists(AgreementAcceptance.objects.filter(agreement=OuterRef("pk"), user=user)))
+        .values_list("accepted", flat=True)
+        .first()
+    )
+    return bool(newest)
 
 
 def case_access(user: User | AnonymousUser, case: Case) -> CaseAccess:
@@ -299,12 +308,16 @@ def can_view_case_key(user: User | AnonymousUser, case: Case) -> bool:
     return audience == Audience.PRESENTING_AGENCY and can_open_case(user, case)
 
 
-def can_review(user: User | AnonymousUser, case: Case, meeting: Meeting) -> bool:
+def can_review(
+    user: User | AnonymousUser, case: Case, meeting: Meeting, access: CaseAccess | None = None
+) -> bool:
+    """`access`: the viewer's case_access for this case when the caller already has it."""
+    panel = case.panel if Case.panel.is_cached(case) else case.panel_id
     return (
         meeting.status != MeetingStatus.CLOSED
         and meeting.panel_id == case.panel_id
-        and panel_audience(user, case.panel_id) in MEMBERS
-        and can_open_case(user, case)
+        and panel_audience(user, panel) in MEMBERS
+        and (access if access is not None else case_access(user, case)) == CaseAccess.ALLOWED
     )
 
 

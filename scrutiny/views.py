@@ -495,7 +495,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     reviews = selectors.case_reviews(case=case) if audience in SITTING - {Audience.OBSERVER} else []
     is_coordinator = audience == Audience.COORDINATOR
     meetings = selectors.case_meetings(case=case)
-    can_review = [m for m in meetings if permissions.can_review(request.user, case, m)]
+    can_review = [m for m in meetings if permissions.can_review(request.user, case, m, access)]
     return render(
         request,
         "scrutiny/case_detail.html",

@@ -77,7 +77,11 @@ def test_page_queries_are_the_same_at_10_and_1000_cases(
     large = _counts(world)
     print("query counts at 10 and 1000 cases:", large)
     assert small == large
-    assert max(large.values()) <= 40, large
+    # Budgets (measured 14 / 16-17 / 19-23): 6 queries are the shared chrome (session, user, MFA
+    # device, two permission caches, unread notifications) and 1 is the audit insert.
+    budgets = {"case-list": 16, "case-detail": 19, "meeting": 25, "meeting-live": 25, "api-cases": 15}
+    over = {name: n for name, n in large.items() if n > budgets[name.split("/")[0]]}
+    assert over == {}, large
 
 
 @pytest.mark.django_db
