@@ -2,10 +2,10 @@
 
 For each stack it migrates and seeds a throwaway database with the demo data (`seed_demo`), starts
 the stack on loopback, signs the demo accounts in through the real sign-in and two-factor pages,
-and drives --concurrency keep-alive connections for --seconds at each of
+and drives --concurrency keep-alive connections at each of
 
-  minimal          GET /bench/minimal/  ("ok" through the full middleware stack; one row per
-                   session used below, so every page is compared with the same session)
+  minimal          GET /bench/minimal/  ("ok" through the full middleware stack; measured
+                   beside every page with that page's session)
   home             GET /                                   signed out, and as the ISVA
   guidance page    GET <a public guidance page>            signed out, and as the ISVA
   drop-in listing  GET /dropins/                           ISVA
@@ -14,8 +14,9 @@ and drives --concurrency keep-alive connections for --seconds at each of
   meeting          GET /scrutiny/meetings/<id>/            panel member
   dashboard        GET /governance/national/               governance member
 
-printing requests/s, p50/p99 latency and each page's rate as a fraction of the minimal view's
-rate with the same session, then the peak resident memory (VmHWM) of the serving worker(s).
+alternating each page with the minimal view (same session) in 0.5 s slices for --seconds each, so
+both see the same machine load, and prints requests/s, p50/p99 latency and the page's rate as a
+fraction of the minimal view's; then the peak resident memory (VmHWM) of the serving worker(s).
 
 Stacks (--stacks, default both):
   single      the single-process default: one daphne (config.asgi), SQLite, local-memory cache,
@@ -29,7 +30,7 @@ The load generator is this script's own asyncio HTTP/1.1 client (raw sockets, ke
 parsing beyond status and length): one process, a few microseconds of CPU per request, so it
 saturates neither core before the server does; the client CPU per request is printed beside the
 figures so that can be checked. Loopback only; every phase is bounded by --seconds and the whole
-run by the phases (about 2.5 minutes with the defaults).
+run by the phases (about 2 minutes per stack with the defaults, after the first migrate and seed).
 
     .venv/bin/python bench/page_throughput.py
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/scrutiny_perf \\
@@ -425,25 +426,6 @@ class Row:
     baseline: float | None = None
 
 
-def measure(base: str, label: str, who: str, path: str, cookie: str, seconds: float, concurrency: int) -> Row:
-    asyncio.run(drive(base, path, cookie, min(1.0, seconds), 2))  # warm up (caches, connections)
-    cpu = time.process_time()
-    latencies, statuses = asyncio.run(drive(base, path, cookie, seconds, concurrency))
-    cpu = time.process_time() - cpu
-    latencies.sort()
-    count = len(latencies)
-    return Row(
-        label,
-        who,
-        path,
-        count / seconds,
-        statistics.median(latencies) if latencies else float("nan"),
-        latencies[int(0.99 * (count - 1))] if latencies else float("nan"),
-        statuses,
-        cpu / max(count, 1) * 1e6,
-    )
-
-
 def pages(found: dict[str, object]) -> list[tuple[str, str, str, float]]:
     """(label, who, path, target ratio) in the order measured."""
     out = [("home", "signed out", "/", 0.5)]
@@ -464,6 +446,51 @@ def pages(found: dict[str, object]) -> list[tuple[str, str, str, float]]:
     return out
 
 
+SLICE = 0.5  # seconds: page and minimal view alternate in slices this long
+
+
+def measure_pair(
+    base: str, label: str, who: str, path: str, cookie: str, seconds: float, concurrency: int
+) -> tuple[Row, Row]:
+    """The page and the minimal view with the same session, alternating in SLICE-second slices
+    (page first, then minimal, and so on) for `seconds` each, so both see the same machine load."""
+    for target in (path, "/bench/minimal/"):
+        asyncio.run(drive(base, target, cookie, min(1.0, seconds), 2))  # warm up
+    collected: dict[str, tuple[list[float], dict[int, int], list[float]]] = {
+        path: ([], {}, [0.0]),
+        "/bench/minimal/": ([], {}, [0.0]),
+    }
+    slices = max(1, round(seconds / SLICE))
+    for _ in range(slices):
+        for target in (path, "/bench/minimal/"):
+            latencies, statuses, cpu = collected[target]
+            started = time.process_time()
+            got, codes = asyncio.run(drive(base, target, cookie, seconds / slices, concurrency))
+            cpu[0] += time.process_time() - started
+            latencies.extend(got)
+            for code, n in codes.items():
+                statuses[code] = statuses.get(code, 0) + n
+
+    def row(name: str, target: str) -> Row:
+        latencies, statuses, cpu = collected[target]
+        latencies.sort()
+        count = len(latencies)
+        return Row(
+            name,
+            who,
+            target,
+            count / seconds,
+            statistics.median(latencies) if latencies else float("nan"),
+            latencies[int(0.99 * (count - 1))] if latencies else float("nan"),
+            statuses,
+            cpu[0] / max(count, 1) * 1e6,
+        )
+
+    page, minimal = row(label, path), row("minimal view", "/bench/minimal/")
+    page.baseline = minimal.rate
+    return page, minimal
+
+
 def run_stack(server: Server, found: dict[str, object], seconds: float, concurrency: int) -> None:
     keys = found.get("keys") or {}
     cookies = {
@@ -472,44 +499,33 @@ def run_stack(server: Server, found: dict[str, object], seconds: float, concurre
         "panel member": sign_in(server.base, PANEL, keys.get(PANEL)),  # type: ignore[union-attr]
         "governance": sign_in(server.base, GOVERNANCE, keys.get(GOVERNANCE)),  # type: ignore[union-attr]
     }
-    plan = pages(found)
-    rows: list[Row] = []
-    targets: dict[int, float] = {}
-    minimal: dict[str, Row] = {}
-    for who in dict.fromkeys(who for _, who, _, _ in plan):
-        minimal[who] = measure(
-            server.base, "minimal view", who, "/bench/minimal/", cookies[who], seconds, concurrency
-        )
-        rows.append(minimal[who])
-        for label, page_who, path, target in plan:
-            if page_who != who:
-                continue
-            row = measure(server.base, label, who, path, cookies[who], seconds, concurrency)
-            row.baseline = minimal[who].rate
-            targets[id(row)] = target
-            rows.append(row)
+    pairs: list[tuple[Row, Row, float]] = []
+    for label, who, path, target in pages(found):
+        page, minimal = measure_pair(server.base, label, who, path, cookies[who], seconds, concurrency)
+        pairs.append((page, minimal, target))
     peaks = worker_peaks(server)
 
-    print(f"\n{server.label}; {concurrency} keep-alive connections, {seconds:.0f} s per row")
     print(
-        f"{'page':16} {'session':12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'vs minimal':>10} {'target':>7} {'client us/req':>13}  statuses"
+        f"\n{server.label}; {concurrency} keep-alive connections; each page and the minimal view "
+        f"(same session) alternate in {SLICE:.1f} s slices, {seconds:.0f} s each"
     )
-    for row in rows:
-        ratio = f"{row.rate / row.baseline:9.2f}x" if row.baseline else f"{'1.00x':>10}"
-        target = targets.get(id(row))
-        verdict = ""
-        if target is not None and row.baseline:
-            verdict = f"{target:5.2f} {'ok' if row.rate / row.baseline >= target else 'MISS':>1}"
-        statuses = " ".join(f"{code}:{n}" for code, n in sorted(row.statuses.items()))
+    print(
+        f"{'page':16} {'session':12} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'minimal':>8} "
+        f"{'ratio':>6} {'target':>10} {'client us':>9}  statuses"
+    )
+    for page, minimal, target in pairs:
+        ratio = page.rate / minimal.rate if minimal.rate else float("nan")
+        verdict = f"{target:4.2f} {'ok' if ratio >= target else 'MISS'}"
+        statuses = " ".join(f"{code}:{n}" for code, n in sorted(page.statuses.items()))
         print(
-            f"{row.label:16} {row.who:12} {row.rate:8.1f} {row.p50 * 1000:8.1f} {row.p99 * 1000:8.1f} "
-            f"{ratio:>10} {verdict:>7} {row.client_cpu_us:13.0f}  {statuses}"
+            f"{page.label:16} {page.who:12} {page.rate:7.1f} {page.p50 * 1000:7.1f} "
+            f"{page.p99 * 1000:7.1f} {minimal.rate:8.1f} {ratio:5.2f}x {verdict:>10} "
+            f"{page.client_cpu_us:9.0f}  {statuses}"
         )
     total = sum(mib for _, mib in peaks)
     detail = ", ".join(f"pid {pid}: {mib:.1f}" for pid, mib in peaks)
     print(f"peak RSS of serving worker(s), MiB: {detail} (total {total:.1f})")
-    bad = [row for row in rows if set(row.statuses) - {200}]
+    bad = [row for page, minimal, _ in pairs for row in (page, minimal) if set(row.statuses) - {200}]
     if bad:
         print(
             "WARNING: non-200 answers above measure something other than the page: "
