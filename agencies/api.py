@@ -1,13 +1,34 @@
 """Account endpoints under /api/v1/account/: the signed-in person's own notifications."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from pydantic import AfterValidator
 
 from agencies import selectors, services
 
 router = Router(tags=["account"])
+
+
+def _plain_text(value: str) -> str:
+    """Text a database can store: JSON can carry NUL (\\u0000) and unpaired surrogates
+    (\\ud800), which PostgreSQL and SQLite refuse with an error; refuse them as invalid input."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (no unpaired surrogates)") from None
+    return value
+
+
+# Every free-text field of every JSON API input uses this type (not a bare `str`).
+PlainText = Annotated[str, AfterValidator(_plain_text)]
+# A database id: positive and within a 64-bit column, so it never overflows a query.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class NotificationOut(Schema):

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from agencies.api import Id, PlainText
 from scrutiny import permissions, selectors, services
 from scrutiny.models import AccessChannel, AccessVerb, PanelRole
 from scrutiny.permissions import CaseAccess
@@ -283,9 +284,9 @@ class ErrorOut(Schema):
 
 
 class PanelIn(Schema):
-    name: str = Field(..., min_length=1, max_length=150)
-    terms_of_reference: str = Field(..., min_length=1, max_length=10000)
-    police_forces: list[int] = Field(default_factory=list, max_length=50)
+    name: PlainText = Field(..., min_length=1, max_length=150)
+    terms_of_reference: PlainText = Field(..., min_length=1, max_length=10000)
+    police_forces: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class PanelCreateIn(PanelIn):
@@ -293,7 +294,7 @@ class PanelCreateIn(PanelIn):
 
 
 class MemberIn(Schema):
-    email: str = Field(..., min_length=3, max_length=254)
+    email: PlainText = Field(..., min_length=3, max_length=254)
     role: PanelRole
 
 
@@ -304,7 +305,7 @@ class MemberOut(Schema):
 
 
 class AgreementIn(Schema):
-    text: str = Field(..., min_length=1, max_length=20000)
+    text: PlainText = Field(..., min_length=1, max_length=20000)
 
 
 class AgreementOut(Schema):

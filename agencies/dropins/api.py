@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from agencies.api import MAX_ID, PlainText
 from agencies.dropins import permissions, selectors, services
 from agencies.dropins.models import Booking, DropInSession, Mode, Topic
 from agencies.dropins.services import MAX_NEEDS, MAX_QUESTION, DropinError, NotFound
@@ -42,12 +43,12 @@ class SessionPageOut(Schema):
 
 class BookingIn(Schema):
     topic: Topic
-    question: str = Field("", max_length=MAX_QUESTION)
-    accessibility_needs: str = Field("", max_length=MAX_NEEDS)
+    question: PlainText = Field("", max_length=MAX_QUESTION)
+    accessibility_needs: PlainText = Field("", max_length=MAX_NEEDS)
 
 
 class RebookIn(Schema):
-    session_id: int = Field(..., ge=1)
+    session_id: int = Field(..., ge=1, le=MAX_ID)
 
 
 class BookingOut(Schema):
