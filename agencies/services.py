@@ -118,8 +118,8 @@ def email_keyed_hash(email: str) -> str:
     return salted_hmac("agencies.audit.unknown_sign_in", value, algorithm="sha256").hexdigest()[:32]
 
 
-def unknown_sign_in_record(*, email: str) -> None:
-    """Record a failed sign-in for an address with no account (audit.Action.SIGN_IN_FAILED_UNKNOWN).
+def unknown_sign_in_record(*, email: str, action: audit.Action = audit.Action.SIGN_IN_FAILED_UNKNOWN) -> None:
+    """Record a failed sign-in (or a lockout: action=LOCKED_OUT) for an address with no account.
 
     Stored: the address's domain and a keyed hash of it (email_keyed_hash), never the address or
     the password. The entry hangs off the agency that allows the domain (and is filtered under it),
@@ -148,7 +148,7 @@ def unknown_sign_in_record(*, email: str) -> None:
         return
     audit.record(
         instance=instance,
-        action=audit.Action.SIGN_IN_FAILED_UNKNOWN,
+        action=action,
         agency_id=agency.pk if agency is not None else None,
         email_domain=domain,
         email_hash=email_keyed_hash(email),
@@ -156,9 +156,14 @@ def unknown_sign_in_record(*, email: str) -> None:
 
 
 def lockout_record(*, email: str) -> None:
-    user = User.objects.filter(email=(email or "").strip().lower()).first()
+    """Audit a refused (locked-out) sign-in: against the account, or for an address with no
+    account as unknown_sign_in_record does (domain and keyed hash only)."""
+    address = (email or "").strip().lower()
+    user = User.objects.filter(email=address).first()
     if user is not None:
         audit.record(instance=user, action=audit.Action.LOCKED_OUT, agency_id=user.agency_id)
+    else:
+        unknown_sign_in_record(email=address, action=audit.Action.LOCKED_OUT)
 
 
 def session_timed_out_record(*, user: User) -> None:

@@ -117,6 +117,21 @@ def test_client_ip_ignores_malformed_forwarded_for(settings, rf) -> None:  # typ
     )
 
 
+def test_lockout_of_an_unknown_address_is_audited_without_the_address(settings, isva: User) -> None:
+    from agencies.services import email_keyed_hash
+
+    settings.AXES_FAILURE_LIMIT = 2
+    domain = isva.agency.allowed_email_domains[0]
+    assert fail(Client(), f"ghost@{domain}", 3, ip="10.0.0.44")[-1] == 429
+    entry = ModelLogEntry.objects.filter(action=Action.LOCKED_OUT).latest("pk")
+    assert entry.data == {
+        "agency_id": isva.agency_id,
+        "email_domain": domain,
+        "email_hash": email_keyed_hash(f"ghost@{domain}"),
+    }
+    assert "ghost" not in str(entry.data)
+
+
 def test_lockout_page_is_the_same_for_unknown_accounts(settings, isva: User) -> None:
     settings.AXES_FAILURE_LIMIT = 2
     known = fail(Client(), isva.email, 3, ip="10.1.0.1")
