@@ -24,8 +24,8 @@ from tests.live import LiveServer, assert_accessible, sign_in, start_daphne, tot
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # Short enough for a test, long enough for a loaded CI machine to sign in within it.
-IDLE_SECONDS = 30
-WARN_SECONDS = 24
+IDLE_SECONDS = 16
+WARN_SECONDS = 10
 
 
 @pytest.fixture(scope="module")
