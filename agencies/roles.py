@@ -31,9 +31,17 @@ class RoleSpec:
     # Wagtail page permissions on the site root ("add", "change", "publish", ...). Wagtail keeps
     # its own page permission model; we only declare which role gets which.
     page_permissions: frozenset[str] = frozenset()
+    # Wagtail collection permissions on the root collection (inherited by every collection below
+    # it): documents and images are permitted per collection, not by the model permission alone.
+    collection_permissions: frozenset[str] = frozenset()
     # Whether the role can see case content or administer, so must use MFA (issue: access).
     needs_mfa: bool = False
 
+
+# Upload, edit and choose documents and images (in every collection, from the root down).
+MEDIA_UPLOADER = frozenset(
+    {"add_document", "change_document", "choose_document", "add_image", "change_image", "choose_image"}
+)
 
 ROLE_TABLE: dict[Role, RoleSpec] = {
     Role.ISVA: RoleSpec(
@@ -58,6 +66,8 @@ ROLE_TABLE: dict[Role, RoleSpec] = {
         description="Joint CPS-NPCC governance: dashboards, approves guidance.",
         permissions=frozenset({"agencies.view_governance", "wagtailadmin.access_admin"}),
         page_permissions=frozenset({"add", "change", "publish"}),
+        # Minutes and reports are published with their documents.
+        collection_permissions=MEDIA_UPLOADER,
         needs_mfa=True,
     ),
     Role.CONTENT_EDITOR: RoleSpec(
@@ -66,6 +76,7 @@ ROLE_TABLE: dict[Role, RoleSpec] = {
             {"wagtailadmin.access_admin", "wagtailimages.add_image", "wagtaildocs.add_document"}
         ),
         page_permissions=frozenset({"add", "change"}),
+        collection_permissions=MEDIA_UPLOADER,
     ),
     Role.PLATFORM_ADMIN: RoleSpec(
         description="Manages agencies and accounts. Does not read case content.",

@@ -77,9 +77,32 @@ def roles_sync() -> list[str]:
         if root_page is not None:
             for codename in sorted(wanted_page - existing):
                 GroupPagePermission.objects.create(group=group, page=root_page, permission_type=codename[:-5])
+        collection_permissions_sync(group=group, codenames=spec.collection_permissions)
         page_kinds = ", ".join(sorted(spec.page_permissions)) or "-"
         report.append(f"{role.value}: {len(wanted)} permissions, page: {page_kinds}")
     return report
+
+
+def collection_permissions_sync(*, group: Group, codenames: frozenset[str]) -> None:
+    """The group holds exactly these Wagtail collection permissions, on the root collection."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    GroupCollectionPermission.objects.filter(group=group).exclude(
+        collection=root, permission__codename__in=codenames
+    ).delete()
+    if root is None:
+        return
+    existing = set(
+        GroupCollectionPermission.objects.filter(group=group, collection=root).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    for codename in sorted(codenames - existing):
+        app_label = "wagtaildocs" if codename.endswith("_document") else "wagtailimages"
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        GroupCollectionPermission.objects.create(group=group, collection=root, permission=permission)
 
 
 # --- Access: sign-in events, MFA, invitations, roles and accounts -----------------------------------

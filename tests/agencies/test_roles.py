@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from wagtail.models import GroupPagePermission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 from agencies import roles as roles_module
 from agencies.permissions import Perm, has
@@ -9,6 +9,8 @@ from agencies.roles import ROLE_TABLE, Role, RoleSpec
 from agencies.services import roles_sync
 
 pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def _perms(group: Group) -> set[str]:
@@ -27,6 +29,12 @@ def test_sync_creates_one_group_per_role_with_exactly_its_permissions(home_page)
             GroupPagePermission.objects.filter(group=group).values_list("permission__codename", flat=True)
         )
         assert page_perms == {f"{kind}_page" for kind in spec.page_permissions}
+        collection_perms = set(
+            GroupCollectionPermission.objects.filter(
+                group=group, collection=Collection.get_first_root_node()
+            ).values_list("permission__codename", flat=True)
+        )
+        assert collection_perms == set(spec.collection_permissions)
 
 
 def test_sync_removes_permissions_added_by_hand(home_page) -> None:  # type: ignore[no-untyped-def]
@@ -37,6 +45,61 @@ def test_sync_removes_permissions_added_by_hand(home_page) -> None:  # type: ign
     roles_sync()
     assert _perms(group) == {"agencies.book_dropins"}
     assert not GroupPagePermission.objects.filter(group=group).exists()
+
+
+def test_sync_sets_collection_permissions_exactly(home_page) -> None:  # type: ignore[no-untyped-def]
+    roles_sync()
+    root = Collection.get_first_root_node()
+    child = root.add_child(instance=Collection(name="Partner-only"))
+    isva_group = Group.objects.get(name=Role.ISVA.value)
+    GroupCollectionPermission.objects.create(
+        group=isva_group, collection=root, permission=Permission.objects.get(codename="add_document")
+    )
+    editors = Group.objects.get(name=Role.CONTENT_EDITOR.value)
+    GroupCollectionPermission.objects.create(
+        group=editors, collection=child, permission=Permission.objects.get(codename="delete_document")
+    )
+    roles_sync()
+    assert not GroupCollectionPermission.objects.filter(group=isva_group).exists()
+    assert not GroupCollectionPermission.objects.filter(group=editors, collection=child).exists()
+
+
+def test_content_editors_and_governance_may_upload_documents_and_images(  # type: ignore[no-untyped-def]
+    editor, governance_member, isva, coordinator
+) -> None:
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    documents = policy_registry.get_by_type(get_document_model())
+    images = policy_registry.get_by_type(get_image_model())
+
+    for person in (editor, governance_member):
+        assert documents.user_has_permission(person, "add"), person
+        assert images.user_has_permission(person, "add"), person
+        assert documents.user_has_permission(person, "choose"), person
+    for person in (isva, coordinator):
+        assert not documents.user_has_permission(person, "add"), person
+        assert not images.user_has_permission(person, "add"), person
+
+
+def test_a_content_editor_uploads_a_document_through_the_cms(editor) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents import get_document_model
+
+    from tests.conftest import signed_in_client
+
+    client = signed_in_client(editor)
+    response = client.post(
+        "/cms/documents/add/",
+        {
+            "title": "Board minutes",
+            "file": SimpleUploadedFile("minutes.pdf", PDF),
+            "collection": Collection.get_first_root_node().pk,
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    assert get_document_model().objects.filter(title="Board minutes").exists()
 
 
 def test_sync_is_idempotent_and_has_a_command(home_page, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -52,22 +52,6 @@ def _png(size: tuple[int, int] = (4, 4)) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def editor(editor):  # type: ignore[no-untyped-def]
-    """The content editor with Wagtail's collection permissions to upload into the root collection.
-    (roles_sync grants the model permissions only; Wagtail 8 also needs these per collection.)"""
-    from django.contrib.auth.models import Permission
-    from wagtail.models import GroupCollectionPermission
-
-    root = Collection.get_first_root_node()
-    for group in editor.groups.all():
-        for codename in ("add_document", "change_document", "choose_document", "add_image", "choose_image"):
-            GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root, permission=Permission.objects.get(codename=codename)
-            )
-    return editor
-
-
 def _upload_document(client, name: str, data: bytes):  # type: ignore[no-untyped-def]
     return client.post(
         "/cms/documents/add/",
