@@ -299,6 +299,20 @@ def agency_admin(roles, isva_agency) -> User:  # type: ignore[no-untyped-def]
     return _user(Role.AGENCY_ADMIN, isva_agency, "admin@test-isva.example.org")
 
 
+def layer_receive(channel: str, *, timeout: float = 15) -> dict:
+    """The next message on a channel of this process's channel layer; a lost event fails the test
+    within `timeout` seconds instead of hanging the run."""
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    async def receive() -> dict:
+        return await asyncio.wait_for(get_channel_layer().receive(channel), timeout=timeout)
+
+    return async_to_sync(receive)()
+
+
 def database_url_for_subprocess() -> str:
     """A DATABASE_URL that points another process at this run's test database."""
     settings_dict = connection.settings_dict

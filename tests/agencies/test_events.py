@@ -8,6 +8,7 @@ from channels.layers import get_channel_layer
 from agencies import events
 from agencies.models import EventSequence, Notification
 from agencies.services import notification_mark_all_read, notification_send
+from tests.conftest import layer_receive
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def _listen(group: str) -> str:
 
 
 def _receive(channel: str) -> dict:
-    return async_to_sync(get_channel_layer().receive)(channel)
+    return layer_receive(channel)
 
 
 def test_group_names_are_validated() -> None:

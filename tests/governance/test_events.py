@@ -7,6 +7,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from agencies import events
+from tests.conftest import layer_receive
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def test_access_changed_publishes_to_the_users_group_on_commit(
         events.access_changed(isva.pk)
     assert len(callbacks) == 1
     callbacks[0]()
-    message = async_to_sync(layer.receive)(channel)
+    message = layer_receive(channel)
     assert message["kind"] == "access.changed"
     assert message["group"] == f"user.{isva.pk}"
     assert message["data"] == {"user_id": isva.pk}

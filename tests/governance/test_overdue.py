@@ -15,6 +15,7 @@ from agencies.models import Notification, NotificationKind
 from scrutiny.governance.models import OverdueNotice
 from scrutiny.governance.overdue import flag_overdue_actions
 from scrutiny.models import ActionStatus
+from tests.conftest import layer_receive
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_lapsed_actions_are_announced_once(world, django_capture_on_commit_callb
     notices = Notification.objects.filter(kind=NotificationKind.ACTION_OVERDUE)
     assert set(notices.values_list("recipient_id", flat=True)) == {world.users["cps_member"].pk}
     assert "zqx" not in " ".join(notices.values_list("title", flat=True))  # no case content
-    message = async_to_sync(layer.receive)(channel)
+    message = layer_receive(channel)
     assert message["kind"] == "governance.figures_changed"
 
     with django_capture_on_commit_callbacks(execute=True):
