@@ -21,8 +21,10 @@ logger = logging.getLogger(__name__)
 _OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-def _tolerant(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
-    method = getattr(RedisCache, name)
+def _tolerant(
+    name: str, fallback: Callable[..., Any], method: Callable[..., Any] | None = None
+) -> Callable[..., Any]:
+    method = method or getattr(RedisCache, name)
 
     @functools.wraps(method)
     def wrapper(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
@@ -39,6 +41,23 @@ def _default(key: Any, default: Any = None, *args: Any, **kwargs: Any) -> Any:
     return default
 
 
+def _clear_own_keys(self: RedisCache) -> bool:
+    """Delete this cache's keys only. Django's RedisCache.clear() is FLUSHDB, but the Redis database
+    is shared with the channel layer (one REDIS_URL): flushing it would drop every group membership
+    and queued realtime event. KEY_PREFIX must therefore be the cache's own namespace."""
+    client = self._cache.get_client(None, write=True)
+    pattern = f"{self.key_prefix}:*"
+    batch: list[bytes] = []
+    for key in client.scan_iter(match=pattern, count=500):
+        batch.append(key)
+        if len(batch) >= 500:
+            client.delete(*batch)
+            batch = []
+    if batch:
+        client.delete(*batch)
+    return True
+
+
 class TolerantRedisCache(RedisCache):
     get = _tolerant("get", _default)
     set = _tolerant("set", lambda *a, **k: None)
@@ -49,4 +68,4 @@ class TolerantRedisCache(RedisCache):
     set_many = _tolerant("set_many", lambda *a, **k: [])
     delete_many = _tolerant("delete_many", lambda *a, **k: None)
     has_key = _tolerant("has_key", lambda *a, **k: False)
-    clear = _tolerant("clear", lambda *a, **k: False)
+    clear = _tolerant("clear", lambda *a, **k: False, _clear_own_keys)

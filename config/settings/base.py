@@ -130,7 +130,9 @@ if REDIS_URL:
             # A miss, not a 500, while Redis is unreachable (config/cache.py); bounded waits.
             "BACKEND": "config.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "scrutiny-hub",
+            # The cache's own namespace in the Redis database it shares with the channel layer
+            # (whose keys start "scrutiny-hub:"): clear() deletes only these (config/cache.py).
+            "KEY_PREFIX": "scrutiny-hub-cache",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
