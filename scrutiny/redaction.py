@@ -15,7 +15,7 @@ a page, an API response, an export row, a WebSocket message or an email.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -450,14 +450,20 @@ def visible_fields(model: type[models.Model], audience: Audience | None) -> list
     ]
 
 
-def redact(obj: models.Model, audience: Audience | None) -> dict[str, Any]:
+def redact(
+    obj: models.Model, audience: Audience | None, *, only: Collection[str] | None = None
+) -> dict[str, Any]:
     """The record as plain data for this audience: only FULL and GENERALISED fields, nothing else.
-    Unknown models, unlisted fields and a missing audience all give nothing."""
+    Unknown models, unlisted fields and a missing audience all give nothing. `only`: compute just
+    these fields, each still decided by the policy (a page that shows a panel's name need not load
+    its police forces)."""
     model = type(obj)
     if audience is None or model not in POLICY:
         return {}
     data: dict[str, Any] = {}
     for model_field in model_fields(model):
+        if only is not None and model_field.name not in only:
+            continue
         rule = rule_for(model, model_field.name, audience)
         if rule.level == Level.FULL:
             if model_field.many_to_many:
