@@ -91,10 +91,21 @@ def on_user_pre_save(sender: Any, instance: Any, update_fields: Any = None, **kw
         instance._access_changed = changed
 
 
+def _refresh(instance: Any) -> None:
+    """The in-memory account after a bump: its new version (so its cached permission sets,
+    agencies.auth_backends, are not looked up under the old one) and no per-object sets."""
+    version = current_version(instance.pk)
+    if version is not None:
+        instance.access_version = version
+    for name in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        instance.__dict__.pop(name, None)
+
+
 def on_user_post_save(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
     if not created and getattr(instance, "_access_changed", False):
         instance._access_changed = False
         bump([instance.pk])
+        _refresh(instance)
 
 
 def on_memberships_changed(
@@ -108,6 +119,7 @@ def on_memberships_changed(
     if not reverse:
         if action == "pre_clear" or pk_set:
             bump([instance.pk])
+            _refresh(instance)
         return
     if action == "pre_clear":
         bump(instance.user_set.values_list("pk", flat=True))

@@ -26,3 +26,7 @@ class AgenciesConfig(AppConfig):
             m2m_changed.connect(
                 access_state.on_memberships_changed, sender=through, dispatch_uid=f"agencies.access.{through}"
             )
+
+        from agencies import auth_backends
+
+        auth_backends.connect_signals()

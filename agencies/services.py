@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from agencies import access_state, audit, events
+from agencies import access_state, audit, auth_backends, events
 from agencies.models import Agency, AgencyKind, Invitation, Notification, NotificationKind, User
 
 
@@ -80,6 +80,9 @@ def roles_sync() -> list[str]:
         collection_permissions_sync(group=group, codenames=spec.collection_permissions)
         page_kinds = ", ".join(sorted(spec.page_permissions)) or "-"
         report.append(f"{role.value}: {len(wanted)} permissions, page: {page_kinds}")
+    # The m2m signals of group.permissions.set() already renewed it when something changed; say it
+    # here too, so the sync is a boundary for cached permission sets whatever it touched.
+    auth_backends.invalidate()
     return report
 
 

@@ -172,7 +172,9 @@ AUTH_USER_MODEL = "agencies.User"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes requires: refuses locked-out accounts and addresses before any check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend with each person's permission sets in the cache, keyed by their
+    # access_version and the permissions generation (agencies.auth_backends; ADR 0008).
+    "agencies.auth_backends.CachedPermissionsBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Accounts are people with an agency; guardian's anonymous stand-in user would have neither.
