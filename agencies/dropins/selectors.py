@@ -4,6 +4,7 @@ and only their own bookings; hosts see their agency's schedules and their attend
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -241,3 +242,60 @@ def dropin_stats(*, viewer: User, area: Area | None = None) -> dict:
         "utilisation": round(held / seats, 4) if seats else 0.0,
         "topics": {topic.value: by_topic.get(topic.value, 0) for topic in Topic},
     }
+
+
+def dropin_stats_by_scope(*, viewer: User, areas: Sequence[Area]) -> dict[int | None, dict]:
+    """`dropin_stats` for the whole country (key None) and for each of `areas` (key: the area's
+    id) in two queries whatever the number of areas: sessions, then held seats, each grouped by
+    the host agency's area (by status and topic too for the seats).
+
+    Each national figure is the sum of the per-area groups (every group, including host agencies
+    with no area), which is exact: every count and sum here is over rows that belong to exactly
+    one host agency, hence one group; utilisation is worked out from the summed counts, never
+    averaged. The values equal `dropin_stats(viewer=viewer, area=...)` scope by scope
+    (tests/governance/test_grouped_figures.py checks it on varied data)."""
+    if not permissions.can_view_stats(viewer):
+        raise PermissionDenied
+    keys: list[int | None] = [None, *(area.pk for area in areas)]
+    offered: dict[int | None, int] = dict.fromkeys(keys, 0)
+    seats: dict[int | None, int] = dict.fromkeys(keys, 0)
+    by_status: dict[int | None, dict[str, int]] = {key: {} for key in keys}
+    by_topic: dict[int | None, dict[str, int]] = {key: {} for key in keys}
+
+    def targets(area_id: int | None) -> list[int | None]:
+        return [None, area_id] if area_id is not None and area_id in offered else [None]
+
+    sessions = (
+        DropInSession.objects.filter(status=SessionStatus.SCHEDULED)
+        .values("schedule__host_agency__area_id")
+        .annotate(offered=Count("pk"), seats=Sum("capacity"))
+        .order_by()
+    )
+    for row in sessions:
+        for key in targets(row["schedule__host_agency__area_id"]):
+            offered[key] += row["offered"]
+            seats[key] += row["seats"] or 0
+    held = (
+        Booking.objects.filter(session__status=SessionStatus.SCHEDULED, status__in=HELD_SEAT_STATUSES)
+        .values("session__schedule__host_agency__area_id", "status", "topic")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in held:
+        for key in targets(row["session__schedule__host_agency__area_id"]):
+            by_status[key][row["status"]] = by_status[key].get(row["status"], 0) + row["n"]
+            by_topic[key][row["topic"]] = by_topic[key].get(row["topic"], 0) + row["n"]
+    result: dict[int | None, dict] = {}
+    for key in keys:
+        taken = sum(by_status[key].values())
+        result[key] = {
+            "area_id": key,
+            "sessions_offered": offered[key],
+            "seats": seats[key],
+            "confirmed": taken,
+            "attended": by_status[key].get(BookingStatus.ATTENDED, 0),
+            "no_shows": by_status[key].get(BookingStatus.NO_SHOW, 0),
+            "utilisation": round(taken / seats[key], 4) if seats[key] else 0.0,
+            "topics": {topic.value: by_topic[key].get(topic.value, 0) for topic in Topic},
+        }
+    return result

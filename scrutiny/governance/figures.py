@@ -22,6 +22,7 @@ Suppression (the documented rule; `suppress_scopes` applies it):
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,9 +30,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from agencies import events
-from agencies.dropins.selectors import dropin_stats
+from agencies.dropins.selectors import dropin_stats_by_scope
 from agencies.permissions import Perm, has
-from scrutiny.selectors import governance_stats
+from scrutiny.selectors import governance_stats_by_scope
 
 if TYPE_CHECKING:
     from agencies.models import Area, User
@@ -332,50 +333,55 @@ def suppress_scopes(scopes: list[Stats]) -> None:
 
 
 # Figures are aggregate and the same for everyone who may see a dashboard (the governance audience),
-# so they are cached per scope, keyed by the scope's realtime sequence number: every service that
-# changes a figure publishes to the scope's governance group inside its transaction, which moves
-# the key on. The expiry bounds staleness from changes that publish nothing (a theme or agency
-# renamed, records removed by retention, sessions added by creating or editing a drop-in
-# schedule); the date in the key turns "overdue" over at midnight.
+# so they are cached for that audience: one entry holding the national figures and every area's.
+# The selectors read every scope at once in a fixed number of grouped queries (5, whatever the
+# number of areas), so re-reading them all after a change costs no more than re-reading one scope
+# did (9); one entry means one cache read per page and no per-scope bookkeeping.
+# The key is safe: it holds no viewer (suppression runs after the cache, and the cached figures are
+# only ever read for the governance audience; anyone else reads the selectors as themselves,
+# uncached), and it moves on whenever a figure can have changed: it digests every scope's realtime
+# sequence number (`governance.national` and each `governance.area.<id>`; every service that
+# changes a figure publishes to its area's group and the national one inside its transaction), so
+# does the list of areas (a new area is a new scope), and the date turns "overdue" over at
+# midnight. The expiry bounds staleness from changes that publish nothing (a theme or agency
+# renamed, records removed by retention).
 FIGURES_CACHE_SECONDS = 60
+CACHE_PREFIX = "governance-figures-v2"
 
 
-def _read_stats(*, viewer: User, area: Area | None) -> Stats:
-    return {
-        "scrutiny": governance_stats(viewer=viewer, area=area) or None,
-        "dropins": dropin_stats(viewer=viewer, area=area),
-    }
+def _read_scopes(*, viewer: User, areas: list[Area]) -> list[Stats]:
+    """The selectors' figures for the national scope and each area, in that order (one grouped read)."""
+    scrutiny = governance_stats_by_scope(viewer=viewer, areas=areas)
+    dropins = dropin_stats_by_scope(viewer=viewer, areas=areas)
+    return [
+        {"scrutiny": scrutiny[key] or None, "dropins": dropins[key]}
+        for key in [None, *(area.pk for area in areas)]
+    ]
 
 
 def _group(area: Area | None) -> str:
     return events.governance_area_group(area.pk) if area is not None else events.governance_national_group()
 
 
-def _cache_key(area: Area | None, seq: int) -> str:
-    scope = str(area.pk) if area is not None else "national"
-    return f"governance-figures-v1:{scope}:{seq}:{timezone.localdate().isoformat()}"
+def _cache_key(areas: list[Area]) -> str:
+    groups = [_group(None), *(_group(area) for area in areas)]
+    sequences = events.current_sequences(groups)  # one query
+    versions = ";".join(f"{group}={sequences[group]}" for group in groups)
+    digest = hashlib.sha256(versions.encode()).hexdigest()[:32]
+    return f"{CACHE_PREFIX}:{digest}:{timezone.localdate().isoformat()}"
 
 
-def raw_stats_many(*, viewer: User, scopes: list[Area | None]) -> list[Stats]:
-    """The selectors' figures for each scope, read as the viewer, before suppression: from the
-    cache where the scope has not changed (one query for every scope's version)."""
+def raw_stats_all(*, viewer: User, areas: list[Area]) -> list[Stats]:
+    """The selectors' figures for the national scope and each area (in that order), read as the
+    viewer, before suppression: from the cache when no scope has changed since they were read."""
     if not has(viewer, Perm.VIEW_GOVERNANCE):
-        return [_read_stats(viewer=viewer, area=area) for area in scopes]  # another audience
-    sequences = events.current_sequences([_group(area) for area in scopes])
-    keys = [_cache_key(area, sequences[_group(area)]) for area in scopes]
-    cached = cache.get_many(keys)
-    result = []
-    for area, key in zip(scopes, keys, strict=True):
-        stats = cached.get(key)
-        if stats is None:
-            stats = _read_stats(viewer=viewer, area=area)
-            cache.set(key, stats, FIGURES_CACHE_SECONDS)
-        result.append(copy.deepcopy(stats))  # suppression works in place
-    return result
-
-
-def raw_stats(*, viewer: User, area: Area | None) -> Stats:
-    return raw_stats_many(viewer=viewer, scopes=[area])[0]
+        return _read_scopes(viewer=viewer, areas=areas)  # another audience: never cached
+    key = _cache_key(areas)
+    stats = cache.get(key)
+    if stats is None:
+        stats = _read_scopes(viewer=viewer, areas=areas)
+        cache.set(key, stats, FIGURES_CACHE_SECONDS)
+    return copy.deepcopy(stats)  # suppression works in place
 
 
 def suppressed_scopes(*, viewer: User) -> tuple[list[Area | None], list[Stats]]:
@@ -384,10 +390,10 @@ def suppressed_scopes(*, viewer: User) -> tuple[list[Area | None], list[Stats]]:
     another to recover a suppressed count. Every dashboard and export shows figures from this."""
     from agencies.models import Area
 
-    scopes: list[Area | None] = [None, *Area.objects.order_by("name")]
-    stats = raw_stats_many(viewer=viewer, scopes=scopes)
+    areas = list(Area.objects.order_by("name"))
+    stats = raw_stats_all(viewer=viewer, areas=areas)
     suppress_scopes(stats)
-    return scopes, stats
+    return [None, *areas], stats
 
 
 def dashboard_from(area: Area | None, stats: Stats) -> Dashboard:
@@ -408,8 +414,9 @@ def dashboard_for(*, viewer: User, area: Area | None) -> Dashboard:
     for scope, scope_stats in zip(scopes, stats, strict=True):
         if (scope.pk if scope is not None else None) == wanted:
             return dashboard_from(area, scope_stats)
-    # An area created since the list was read: on its own, it cannot be subtracted from anything.
-    single = raw_stats(viewer=viewer, area=area)
+    # An area created since the list was read (the national scope is always in it): on its own, it
+    # cannot be subtracted from anything.
+    single = _read_scopes(viewer=viewer, areas=[area] if area is not None else [])[-1]
     suppress_scopes([single])
     return dashboard_from(area, single)
 
