@@ -491,7 +491,9 @@ def measure_pair(
     return page, minimal
 
 
-def run_stack(server: Server, found: dict[str, object], seconds: float, concurrency: int) -> None:
+def run_stack(
+    server: Server, found: dict[str, object], seconds: float, concurrency: int, only: list[str]
+) -> None:
     keys = found.get("keys") or {}
     cookies = {
         "signed out": "",
@@ -501,6 +503,8 @@ def run_stack(server: Server, found: dict[str, object], seconds: float, concurre
     }
     pairs: list[tuple[Row, Row, float]] = []
     for label, who, path, target in pages(found):
+        if only and not any(word in f"{label}/{who}" for word in only):
+            continue
         page, minimal = measure_pair(server.base, label, who, path, cookies[who], seconds, concurrency)
         pairs.append((page, minimal, target))
     peaks = worker_peaks(server)
@@ -542,11 +546,18 @@ def main() -> int:
     parser.add_argument("--stacks", default="single,production", help="single,production")
     parser.add_argument("--http-workers", type=int, default=2, help="gunicorn workers (production)")
     parser.add_argument("--http-threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the rows whose 'page/session' contains one of these comma-separated "
+        "words (e.g. 'signed out,drop-in'); default every row",
+    )
     args = parser.parse_args()
     args.seconds = max(1.0, min(args.seconds, 60.0))
     args.concurrency = max(1, min(args.concurrency, 64))
     started = time.monotonic()
     stacks = [s.strip() for s in args.stacks.split(",") if s.strip()]
+    only = [w.strip() for w in args.only.split(",") if w.strip()]
     (ROOT / "var").mkdir(exist_ok=True)
     for name in stacks:
         if name == "single":
@@ -567,7 +578,7 @@ def main() -> int:
         else:
             sys.exit(f"unknown stack {name!r}")
         try:
-            run_stack(server, found, args.seconds, args.concurrency)
+            run_stack(server, found, args.seconds, args.concurrency, only)
         finally:
             server.stop()
     took = time.monotonic() - started

@@ -25,21 +25,16 @@ class CachedRestrictionsMixin:
     an empty queryset and makes no query; when one does, the queryset fetches exactly those rows,
     so Wagtail's own accept_request decides as before. Sites with aliases use Wagtail's path.
 
-    Also keeps the shared copy of the rendered page for signed-out visitors (content.page_cache)."""
+    Also marks an unrestricted page's response as fit for the shared copy for signed-out visitors
+    (content.page_cache, which decides the rest)."""
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         from content import page_cache
 
         if request.method in {"GET", "HEAD"} and not getattr(request, "is_preview", False):
             page_cache.remember_route(request)
-        if not page_cache.eligible(request):
-            return super().serve(request, *args, **kwargs)  # type: ignore[misc]
-        stored = page_cache.lookup(request)
-        if stored is not None:
-            return stored
-        response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
-        page_cache.store(request, response)
-        return response
+            page_cache.offer(request, self)
+        return super().serve(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_view_restrictions(self) -> Any:
         from content.restrictions import restriction_set

@@ -160,7 +160,15 @@ def connect_signals() -> None:
 def content_version() -> str:
     """Changes whenever anything a content page shows may have changed: any page saved, deleted,
     moved or unpublished, any restriction, theme or area changed (the two generation tokens)."""
-    found = cache.get_many([GENERATION_KEY, FILTER_GENERATION_KEY])  # one round trip to Redis
-    if len(found) == 2:
-        return f"{found[GENERATION_KEY]}.{found[FILTER_GENERATION_KEY]}"
-    return f"{generation(GENERATION_KEY)}.{generation(FILTER_GENERATION_KEY)}"
+    return content_version_with()[0]
+
+
+def content_version_with(*keys: str) -> tuple[str, dict[str, Any]]:
+    """The content version and the cache entries under `keys`, read in the same round trip to
+    Redis (one MGET): for a copy stored with the version it was made under, which is compared
+    with the version read here, so no copy outlives a change by even one request."""
+    found = cache.get_many([GENERATION_KEY, FILTER_GENERATION_KEY, *keys])
+    if GENERATION_KEY in found and FILTER_GENERATION_KEY in found:
+        return f"{found[GENERATION_KEY]}.{found[FILTER_GENERATION_KEY]}", found
+    # First use (or the tokens were evicted): make them; nothing stored under an older token matches.
+    return f"{generation(GENERATION_KEY)}.{generation(FILTER_GENERATION_KEY)}", found

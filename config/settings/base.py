@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Signed-out GETs of public Wagtail pages from their shared copy, before everything below it
+    # (content.page_cache: needs the session; the headers above are added on a hit as on a miss).
+    "content.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -71,8 +74,6 @@ MIDDLEWARE = [
     # Two-factor authentication on every request for MFA roles; idle timeout for case roles.
     "agencies.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Signed-out GETs of public Wagtail pages from their shared copy, before routing (content.page_cache).
-    "content.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
