@@ -27,6 +27,7 @@ class AgenciesConfig(AppConfig):
                 access_state.on_memberships_changed, sender=through, dispatch_uid=f"agencies.access.{through}"
             )
 
-        from agencies import auth_backends
+        from agencies import auth_backends, selectors
 
         auth_backends.connect_signals()
+        selectors.connect_notification_signals()

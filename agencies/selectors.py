@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from agencies import permissions
+from agencies import cache_tokens, permissions
 from agencies.models import Agency, Invitation, Notification, User
 
 
@@ -12,8 +16,54 @@ def notification_list(*, viewer: User, limit: int = 50) -> QuerySet[Notification
     return Notification.objects.filter(recipient=viewer).order_by("-created_at", "-pk")[:limit]
 
 
+# The unread count is on every signed-in page (the navigation badge), the live badge
+# (agencies.consumers) and the API: one cache entry per person, stored with that person's
+# notifications generation token (agencies.cache_tokens) and used only while the token is current.
+# The key holds the recipient's id and the entry only their own count, so nobody is ever shown
+# another person's count. The token is renewed whenever one of their notifications is created,
+# changed or deleted (post_save/post_delete below, which also cover cascades from a deleted
+# account) and by the bulk write that marks all read (services.notification_mark_all_read, an
+# UPDATE that sends no signals); any new bulk write must call notification_unread_forget too.
+UNREAD_GENERATION_KEY = "agencies:notifications:{user_id}:generation"
+UNREAD_ENTRY_KEY = "agencies:notifications:{user_id}:unread"
+UNREAD_TTL = 300
+
+
 def notification_unread_count(*, viewer: User) -> int:
-    return Notification.objects.filter(recipient=viewer, read_at__isnull=True).count()
+    if not viewer.is_authenticated:
+        return 0
+    token_key = UNREAD_GENERATION_KEY.format(user_id=viewer.pk)
+    entry_key = UNREAD_ENTRY_KEY.format(user_id=viewer.pk)
+    found = cache.get_many([token_key, entry_key])
+    token = cache_tokens.token_from(found, token_key)
+    entry = found.get(entry_key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == token:
+        return int(entry[1])
+    count = Notification.objects.filter(recipient=viewer, read_at__isnull=True).count()
+    if not cache_tokens.in_application_transaction():
+        cache.set(entry_key, (token, count), UNREAD_TTL)
+    return count
+
+
+def notification_unread_forget(user_ids: Iterable[int]) -> None:
+    """Retire the cached unread counts of these people (now and when the transaction commits)."""
+    cache_tokens.new_generation(UNREAD_GENERATION_KEY.format(user_id=pk) for pk in set(user_ids))
+
+
+def _notification_row_changed(sender: Any, instance: Notification, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    notification_unread_forget([instance.recipient_id])
+
+
+def connect_notification_signals() -> None:
+    """Called from AgenciesConfig.ready."""
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(_notification_row_changed, sender=Notification, dispatch_uid="agencies.unread.saved")
+    post_delete.connect(
+        _notification_row_changed, sender=Notification, dispatch_uid="agencies.unread.deleted"
+    )
 
 
 def notification_get(*, viewer: User, notification_id: int) -> Notification | None:

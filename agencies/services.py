@@ -27,7 +27,7 @@ def notification_send(
         raise ValueError(f"Unknown notification kind: {kind!r}")
     notification = Notification(recipient=recipient, kind=kind, title=title[:200], url=url[:300])
     notification.full_clean()
-    notification.save()
+    notification.save()  # post_save retires the recipient's cached unread count (agencies.selectors)
     events.publish(
         events.user_group(recipient.pk), events.NotificationCreated(notification_id=notification.pk)
     )
@@ -36,8 +36,12 @@ def notification_send(
 
 @transaction.atomic
 def notification_mark_all_read(*, actor: User) -> int:
+    from agencies.selectors import notification_unread_forget
+
     count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
     if count:
+        # An UPDATE sends no post_save: retire the cached unread count here.
+        notification_unread_forget([actor.pk])
         events.publish(events.user_group(actor.pk), events.NotificationsRead(count=count))
     return count
 

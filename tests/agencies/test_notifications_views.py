@@ -30,13 +30,16 @@ def test_mark_all_read_is_post_only_and_only_touches_mine(
 
 
 def test_notification_list_query_count_does_not_grow(
-    isva_client: Client, isva, django_assert_max_num_queries
+    isva_client: Client, isva, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
+    """Warm: the session, the user and the list itself. The permission sets and the unread badge
+    come from the cache (agencies.auth_backends, agencies.selectors), the agency name from the
+    shared fragments; new notifications renew the badge's entry, so each size is warmed first."""
     NotificationFactory.create_batch(3, recipient=isva)
-    isva_client.get("/account/notifications/")  # warm the shared fragments (agency name)
-    with django_assert_max_num_queries(12) as small:
+    isva_client.get("/account/notifications/")
+    with django_assert_num_queries(3):
         isva_client.get("/account/notifications/")
     NotificationFactory.create_batch(40, recipient=isva)
-    with django_assert_max_num_queries(12) as large:
+    isva_client.get("/account/notifications/")
+    with django_assert_num_queries(3):
         isva_client.get("/account/notifications/")
-    assert len(small.captured_queries) == len(large.captured_queries)
