@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import time
 from importlib import import_module
@@ -18,10 +19,14 @@ from django.conf import settings
 from django.contrib import auth
 from django.core.exceptions import PermissionDenied
 
-from agencies import events, permissions, selectors
+from agencies import events, fanout, permissions, selectors
+
+logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_INTERNAL_ERROR = 1011
+CLOSE_SERVICE_RESTART = 1012  # the client reconnects (frontend/js/realtime.js)
 MAX_CLIENT_MESSAGE = 4096
 
 
@@ -39,6 +44,9 @@ def recheck_seconds() -> float:
 class RealtimeConsumer(AsyncWebsocketConsumer):
     """Base: authentication, subscription, sequence numbers and hostile-input handling.
 
+    Sockets have no channel-layer channel of their own: the process's hub (agencies.fanout)
+    subscribes once per group and hands each event to `deliver_batch` for all local subscribers.
+
     Every socket also listens on its user's group for `access.changed` (sign-out, role removed,
     account deactivated, membership ended): it then re-reads the session and the user and re-runs
     `authorised_groups`, closing with 4401 (session gone) or 4403 (access gone). The same check
@@ -47,6 +55,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     the access middleware enforces), so an expired session's socket closes at once.
     """
 
+    # No per-socket layer channel (channels then skips its per-socket receive loop and the
+    # per-message thread hop of its dispatch): agencies.fanout delivers events.
+    channel_layer_alias = None
     groups_joined: list[str]
     control_group: str | None = None
 
@@ -56,6 +67,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self._watchdog: asyncio.Task[None] | None = None
         self._closed = False
         self._deadline: float | None = None  # epoch seconds the session expires, if known
+        self._checked_at = time.monotonic()
+        # Events the hub hands over between joining and the hello are held, then delivered in order.
+        self._held: list[dict[str, Any]] | None = []
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -72,16 +86,20 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if not groups:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        hub = fanout.hub()
         for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+            await hub.join(group, self)
             self.groups_joined.append(group)
         control = events.user_group(user.pk)
         if control not in self.groups_joined:
-            await self.channel_layer.group_add(control, self.channel_name)
+            await hub.join(control, self)
             self.control_group = control
         self._checked_at = time.monotonic()
         await self.accept()
         await self.send_json(await database_sync_to_async(self.hello)())
+        held, self._held = self._held or [], None
+        for message in held:
+            await type(self).deliver_batch([self], message)
         self._watchdog = asyncio.create_task(self._watch())
 
     async def disconnect(self, code: int) -> None:
@@ -89,8 +107,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         watchdog = getattr(self, "_watchdog", None)
         if watchdog is not None and watchdog is not asyncio.current_task():
             watchdog.cancel()
+        hub = fanout.hub()
         for group in [*getattr(self, "groups_joined", []), *filter(None, [self.control_group])]:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await hub.leave(group, self)
 
     async def _watch(self) -> None:
         interval = recheck_seconds()
@@ -191,33 +210,83 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return
         await self.send_json({"kind": "pong"})
 
-    async def realtime_event(self, message: dict[str, Any]) -> None:
-        if self._closed:
-            return
+    @classmethod
+    async def deliver_batch(cls, consumers: list[RealtimeConsumer], message: dict[str, Any]) -> None:
+        """One event for this process's sockets of this class on the event's group (called by
+        agencies.fanout's hub). Access changes are per person and rare: each socket re-checks
+        itself. Any other event is re-checked (where due) and rendered for every socket, each as
+        its own user, in one thread hop, then each socket gets its own frame."""
+        live = []
+        for consumer in consumers:
+            if consumer._held is not None:
+                consumer._held.append(message)  # still opening: delivered after its hello
+            elif not consumer._closed:
+                live.append(consumer)
         if message.get("kind") == events.AccessChanged.kind:
-            if not await self.recheck():
-                return
-            if message.get("group") in self.groups_joined:
-                # Keep the client's sequence for this group continuous.
-                await self.send_json(
-                    {"kind": message["kind"], "group": message["group"], "seq": message["seq"]}
-                )
+            for consumer in live:
+                await consumer._access_changed(message)
             return
-        if message.get("group") not in self.groups_joined:
-            return  # the control group carries other events this consumer did not subscribe to
-        if time.monotonic() - self._checked_at >= recheck_seconds() and not await self.recheck():
-            return
+        group = message.get("group")
+        ready = [c for c in live if group in c.groups_joined]
+        if not ready:
+            return  # the control group carries events these sockets did not subscribe to
+        outcomes = await database_sync_to_async(cls._render_batch)(ready, message)
+        for consumer, (close_code, payload) in zip(ready, outcomes, strict=True):
+            try:
+                await consumer._send_outcome(close_code, payload)
+            except Exception:
+                logger.exception("Realtime send failed on one socket")
+
+    @staticmethod
+    def _render_batch(
+        consumers: list[RealtimeConsumer], message: dict[str, Any]
+    ) -> list[tuple[int | None, dict[str, Any] | str | None]]:
+        interval = recheck_seconds()
+        return [consumer._outcome(message, interval) for consumer in consumers]
+
+    def _outcome(
+        self, message: dict[str, Any], interval: float
+    ) -> tuple[int | None, dict[str, Any] | str | None]:
+        """(close code, None) to close this socket, or (None, payload) to send (None: nothing)."""
+        now = time.monotonic()
+        if now - self._checked_at >= interval:
+            self._checked_at = now
+            verdict = self._verdict()
+            if verdict is not None:
+                return verdict, None
         try:
-            payload = await database_sync_to_async(self.render_event)(message)
+            return None, self.render_event(message)
         except PermissionDenied:
             # Access went without an access.changed event (or before the next re-check).
-            self._closed = True
-            await self.close(code=CLOSE_FORBIDDEN)
+            return CLOSE_FORBIDDEN, None
+        except Exception:
+            logger.exception("Rendering a realtime event failed; closing the socket")
+            return CLOSE_INTERNAL_ERROR, None
+
+    async def _send_outcome(self, close_code: int | None, payload: dict[str, Any] | str | None) -> None:
+        if self._closed:
             return
-        if isinstance(payload, str):
+        if close_code is not None:
+            self._closed = True
+            await self.close(code=close_code)
+        elif isinstance(payload, str):
             await self.send(text_data=payload)  # already serialised (shared by many sockets)
         elif payload is not None:
             await self.send_json(payload)
+
+    async def _access_changed(self, message: dict[str, Any]) -> None:
+        if self._closed or not await self.recheck():
+            return
+        if message.get("group") in self.groups_joined:
+            # Keep the client's sequence for this group continuous.
+            await self.send_json({"kind": message["kind"], "group": message["group"], "seq": message["seq"]})
+
+    async def connection_lost(self) -> None:
+        """The channel layer failed under this process's hub: close, so the client reconnects
+        (with backoff) and resynchronises from the sequence numbers in its next hello."""
+        if not self._closed:
+            self._closed = True
+            await self.close(code=CLOSE_SERVICE_RESTART)
 
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content))

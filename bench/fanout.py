@@ -39,9 +39,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUP = "bench.fanout"
-LAYERS = {
-    "core": "channels_redis.core.RedisChannelLayer",
-    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+CORE = "channels_redis.core.RedisChannelLayer"
+PUBSUB = "channels_redis.pubsub.RedisPubSubChannelLayer"
+# name -> (channel layer, consumer): "socket" is channels' own pattern (a layer channel per socket,
+# each event received and dispatched by every socket's consumer); "hub" is agencies.fanout (one
+# subscription per process, one batch per event), what RealtimeConsumer uses.
+CONFIGS = {
+    "hub": (CORE, "hub"),
+    "socket": (CORE, "socket"),
+    "hub-pubsub": (PUBSUB, "hub"),
+    "socket-pubsub": (PUBSUB, "socket"),
 }
 
 
@@ -65,9 +72,14 @@ if os.environ.get("BENCH_FANOUT_ROLE") == "daphne":
         CHANNEL_LAYERS=_layer_config(os.environ["BENCH_LAYER"], os.environ["BENCH_REDIS_URL"]),
     )
     django.setup()
+    from channels.db import database_sync_to_async
     from channels.generic.websocket import AsyncWebsocketConsumer
 
-    class FanoutConsumer(AsyncWebsocketConsumer):
+    from agencies import fanout
+
+    class SocketConsumer(AsyncWebsocketConsumer):
+        """Channels' own pattern: every socket joins the group on its own layer channel."""
+
         async def connect(self) -> None:
             await self.channel_layer.group_add(GROUP, self.channel_name)
             await self.accept()
@@ -78,7 +90,30 @@ if os.environ.get("BENCH_FANOUT_ROLE") == "daphne":
         async def bench_event(self, message: dict[str, Any]) -> None:
             await self.send(text_data=message["text"])
 
-    application = FanoutConsumer.as_asgi()
+    class HubConsumer(AsyncWebsocketConsumer):
+        """agencies.fanout, shaped like RealtimeConsumer.deliver_batch: one thread hop per event
+        for the whole batch (where RealtimeConsumer re-checks and renders per socket), then a
+        write per socket."""
+
+        channel_layer_alias = None
+
+        async def connect(self) -> None:
+            await fanout.hub().join(GROUP, self)
+            await self.accept()
+
+        async def disconnect(self, code: int) -> None:
+            await fanout.hub().leave(GROUP, self)
+
+        @classmethod
+        async def deliver_batch(cls, consumers: list[Any], message: dict[str, Any]) -> None:
+            frames = await database_sync_to_async(lambda: [message["text"] for _ in consumers])()
+            for consumer, frame in zip(consumers, frames, strict=True):
+                await consumer.send(text_data=frame)
+
+        async def connection_lost(self) -> None:
+            await self.close(code=1012)
+
+    application = (HubConsumer if os.environ["BENCH_CONSUMER"] == "hub" else SocketConsumer).as_asgi()
 
 
 # --- The limit: a plain websockets broadcast server ----------------------------------------------
@@ -166,10 +201,20 @@ class Crowd:
         self.finished_at: dict[int, float] = {}
 
     async def connect(self, urls: list[str]) -> None:
+        import websockets
         from websockets.asyncio.client import connect
 
         async def one(index: int) -> None:
-            ws = await connect(urls[index % len(urls)], max_queue=None, ping_interval=None, open_timeout=30)
+            for attempt in range(3):  # a loaded machine occasionally drops a handshake
+                try:
+                    ws = await connect(
+                        urls[index % len(urls)], max_queue=None, ping_interval=None, open_timeout=30
+                    )
+                    break
+                except (OSError, websockets.exceptions.InvalidHandshake):
+                    if attempt == 2:
+                        raise
+                    await asyncio.sleep(0.5)
             self.sockets.append(ws)
             self.tasks.append(asyncio.create_task(self._read(ws)))
 
@@ -249,7 +294,7 @@ async def run_channels(
     await crowd.connect([f"ws://127.0.0.1:{p}/" for p in ports])
 
     async def send(text: str) -> None:
-        await layer.group_send(GROUP, {"type": "bench.event", "text": text})
+        await layer.group_send(GROUP, {"type": "bench.event", "group": GROUP, "text": text})
 
     try:
         return await measure(crowd, send, rounds)
@@ -258,12 +303,13 @@ async def run_channels(
         await asyncio.sleep(0.5)
 
 
-def start_daphnes(backend: str, redis_url: str, workers: int, private: Private) -> list[int]:
+def start_daphnes(backend: str, consumer: str, redis_url: str, workers: int, private: Private) -> list[int]:
     ports = [free_port() for _ in range(workers)]
     env = {
         **os.environ,
         "BENCH_FANOUT_ROLE": "daphne",
         "BENCH_LAYER": backend,
+        "BENCH_CONSUMER": consumer,
         "BENCH_REDIS_URL": redis_url,
         "PYTHONPATH": str(ROOT),
     }
@@ -322,8 +368,8 @@ async def main_async(args: argparse.Namespace) -> int:
         # Every configuration's workers start up front, so each client count is measured for all
         # of them back to back (the machine's load then affects them alike).
         workers = {
-            name: start_daphnes(LAYERS[name], redis_url, args.workers, private)
-            for name in args.layers.split(",")
+            name: start_daphnes(*CONFIGS[name], redis_url, args.workers, private)
+            for name in args.configs.split(",")
         }
         for n in counts:
             if not budget_left():
@@ -332,9 +378,9 @@ async def main_async(args: argparse.Namespace) -> int:
                 continue
             rows.append(("limit (websockets)", n, await run_limit(n, args.rounds, private)))
             for name, ports in workers.items():
-                settings.CHANNEL_LAYERS = _layer_config(LAYERS[name], redis_url)
+                settings.CHANNEL_LAYERS = _layer_config(CONFIGS[name][0], redis_url)
                 channel_layers.backends.clear()
-                samples = await run_channels(LAYERS[name], n, args.rounds, ports, redis_url)
+                samples = await run_channels(CONFIGS[name][0], n, args.rounds, ports, redis_url)
                 rows.append((f"{name} ({args.workers} daphne)", n, samples))
         private.stop_all()
         limits = {n: summary(s)[0] for label, n, s in rows if label.startswith("limit")}
@@ -372,7 +418,7 @@ def main() -> int:
     parser.add_argument("--clients", default="500,1000,2000")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--layers", default="core,pubsub")
+    parser.add_argument("--configs", default="hub,socket", help=f"comma-separated, of: {', '.join(CONFIGS)}")
     parser.add_argument(
         "--budget", type=float, default=100, help="seconds; client counts not started by then are skipped"
     )

@@ -146,12 +146,18 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1, "socket_timeout": 15}],
                 "prefix": "scrutiny-hub",
+                # Each worker process reads every event of its sockets through one channel
+                # (agencies.fanout), so a burst must fit in it: 1,000 events, not the default 100.
+                "capacity": 1000,
             },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One process: every socket's events go through the hub's one channel (agencies.fanout).
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+    }
 
 # --- Background tasks -----------------------------------------------------------------------------
 # The embedded default runs tasks in the request (immediate). Scale-out (DATABASE_URL set) queues them
