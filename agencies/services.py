@@ -563,8 +563,12 @@ def account_reactivate(*, actor: User, user: User) -> None:
 
 
 def _sessions_delete_for(*, user: User, session_model: type) -> int:
-    """Delete the database sessions that belong to `user`. Sessions are signed blobs, so this
-    decodes the unexpired ones; it runs only on deactivation."""
+    """End the sessions that belong to `user`. Sessions are signed blobs, so this decodes the
+    unexpired ones; it runs only on deactivation. Each is deleted through the session store, so
+    its cached copy goes with its row (agencies.sessions): a queryset delete would leave the
+    cached copy signed in."""
+    from importlib import import_module
+
     from django.contrib.auth import SESSION_KEY
 
     doomed = [
@@ -572,5 +576,7 @@ def _sessions_delete_for(*, user: User, session_model: type) -> int:
         for session in session_model.objects.filter(expire_date__gt=timezone.now()).iterator()
         if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
     ]
-    session_model.objects.filter(pk__in=doomed).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    for session_key in doomed:
+        store.delete(session_key)
     return len(doomed)

@@ -201,7 +201,9 @@ LOGIN_URL = "agencies:sign-in"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions read through the (shared) cache, each cached copy at most 5 minutes old;
+# every path that ends a session deletes both (agencies.sessions; ADR 0008).
+SESSION_ENGINE = "agencies.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
