@@ -267,7 +267,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("new_password1" if "password" in " ".join(exc.messages).lower() else None, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="agencies.auth_backends.CachedPermissionsBackend")
             services.sign_in_record(user=user)
             messages.success(request, f"Your account is ready. Welcome to {invitation.agency.name}.")
             return redirect("/")

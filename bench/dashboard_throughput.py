@@ -135,7 +135,7 @@ def prepare() -> str:
     )
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "agencies.auth_backends.CachedPermissionsBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     # As signing in does (agencies.access_state): without it the first request rotates the key.
