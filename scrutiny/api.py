@@ -69,8 +69,8 @@ def _audit(
     )
 
 
-def _panel(request: HttpRequest, panel_id: int) -> Any:
-    panel = selectors.panel_get(viewer=request.user, panel_id=panel_id)
+def _panel(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
+    panel = selectors.panel_get(viewer=request.user, panel_id=panel_id, with_forces=with_forces)
     if panel is None:
         raise HttpError(404, "Not found.")
     return panel
@@ -115,7 +115,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
     audience = permissions.audience_for(request.user, meeting)
     _audit(request, meeting, audience, meeting.panel_id, meeting.pk)
     agenda = []
-    items = selectors.meeting_agenda(meeting=meeting)
+    items = selectors.meeting_agenda(meeting=meeting, viewer=request.user)
     access = permissions.case_access_map(request.user, [item.case for item in items])
     for item in items:
         row = redact(item, audience)
@@ -146,7 +146,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
 )
 def list_cases(request: HttpRequest, panel_id: int) -> dict:
     _cleanse_reports(request)
-    panel = _panel(request, panel_id)
+    panel = _panel(request, panel_id, with_forces=False)
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
         raise HttpError(403, "You cannot list this panel's cases.")

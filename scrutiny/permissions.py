@@ -7,9 +7,9 @@ meeting) to one audience of scrutiny.redaction, or None (no access at all).
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, F, OuterRef, Subquery, Value
 
 from agencies.permissions import Perm, has
 from scrutiny.models import (
@@ -45,6 +45,8 @@ ROLE_AUDIENCE = {
 }
 
 _CACHE = "_scrutiny_access_cache"
+_CASE_FACTS = "_scrutiny_viewer_case_facts"
+_AREA_FACT = "agency-area"  # not a PanelRole value, so the tagged UNION rows cannot be confused
 
 
 class CaseAccess(StrEnum):
@@ -55,23 +57,42 @@ class CaseAccess(StrEnum):
     FORBIDDEN = "forbidden"
 
 
-def forget(user: User | AnonymousUser) -> None:
-    """Drop what was cached on this user object (consumers call it before every re-check)."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+def forget(obj: User | AnonymousUser | Case) -> None:
+    """Drop what was cached on this user object (consumers call it before every re-check), or
+    the viewer facts a selector stored on this case (after the viewer declares on it)."""
+    for name in (_CACHE, _CASE_FACTS):
+        if hasattr(obj, name):
+            delattr(obj, name)
 
 
 def _facts(user: User) -> dict:
-    """Per-user facts read once per request: active memberships and the agency's area."""
+    """Per-user facts read once per request, in one query: the active memberships (panel -> role)
+    and the area of the person's agency (a UNION of the two, tagged rows). Cached on the user
+    object, which lives for one request (consumers call `forget` before every re-check), so a
+    change of membership or agency is seen by the next request."""
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        memberships = dict(
-            PanelMembership.objects.filter(user=user, ended_at__isnull=True).values_list("panel_id", "role")
-        )
         from agencies.models import Agency
 
-        area_id = Agency.objects.filter(pk=user.agency_id).values_list("area_id", flat=True).first()
-        cached = {"memberships": memberships, "area_id": area_id, "panel_areas": {}}
+        text = CharField()
+        memberships = (
+            PanelMembership.objects.filter(user=user, ended_at__isnull=True)
+            .annotate(fact_id=F("panel_id"), fact=F("role"))
+            .order_by()
+            .values_list("fact_id", "fact")
+        )
+        area = (
+            Agency.objects.filter(pk=user.agency_id)
+            .annotate(fact_id=F("area_id"), fact=Value(_AREA_FACT, output_field=text))
+            .order_by()
+            .values_list("fact_id", "fact")
+        )
+        rows = list(memberships.union(area, all=True))
+        cached = {
+            "memberships": {panel_id: role for panel_id, role in rows if role != _AREA_FACT},
+            "area_id": next((area_id for area_id, fact in rows if fact == _AREA_FACT), None),
+            "panel_areas": {},
+        }
         setattr(user, _CACHE, cached)
     return cached
 
@@ -87,16 +108,20 @@ def panel_audience(
         return None
     panel_id = panel if isinstance(panel, int) else panel.pk
     facts = _facts(user)  # type: ignore[arg-type]
-    area_id = (
-        panel_area_id if panel_area_id is not None else (panel.area_id if isinstance(panel, Panel) else None)
-    )
-    if area_id is None:
+    # The panel's area matters only to a coordinator (of that area); it is looked up at most once
+    # per panel and request, and not at all when the panel was loaded with the page.
+    if has(user, Perm.COORDINATE_CASES) and facts["area_id"] is not None:
         areas = facts["panel_areas"]
-        if panel_id not in areas:
-            areas[panel_id] = Panel.objects.filter(pk=panel_id).values_list("area_id", flat=True).first()
-        area_id = areas[panel_id]
-    if has(user, Perm.COORDINATE_CASES) and facts["area_id"] is not None and facts["area_id"] == area_id:
-        return Audience.COORDINATOR
+        if panel_area_id is not None:
+            area_id = panel_area_id
+        elif isinstance(panel, Panel):
+            area_id = areas[panel_id] = panel.area_id
+        else:
+            if panel_id not in areas:
+                areas[panel_id] = Panel.objects.filter(pk=panel_id).values_list("area_id", flat=True).first()
+            area_id = areas[panel_id]
+        if facts["area_id"] == area_id:
+            return Audience.COORDINATOR
     role = facts["memberships"].get(panel_id)
     if role is not None and has(user, Perm.SIT_ON_PANELS):
         return ROLE_AUDIENCE[PanelRole(role)]
@@ -116,7 +141,7 @@ def audience_for(user: User | AnonymousUser, target: Case | Panel | Meeting) -> 
             return Audience.PRESENTING_AGENCY
         return audience
     if isinstance(target, Meeting):
-        return panel_audience(user, target.panel if Meeting.panel.is_cached(target) else target.panel_id)
+        return panel_audience(user, _panel_of(target))
     return panel_audience(user, target)
 
 
@@ -150,20 +175,25 @@ def can_coordinate(user: User | AnonymousUser, panel: Panel | int) -> bool:
     return panel_audience(user, panel) == Audience.COORDINATOR
 
 
+def _panel_of(meeting: Meeting) -> Panel | int:
+    """The meeting's panel when it was loaded with it (its area then needs no query), else its id."""
+    return meeting.panel if Meeting.panel.is_cached(meeting) else meeting.panel_id
+
+
 def can_view_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
-    return panel_audience(user, meeting.panel_id) in SITTING | {Audience.GOVERNANCE}
+    return panel_audience(user, _panel_of(meeting)) in SITTING | {Audience.GOVERNANCE}
 
 
 def can_chair(user: User | AnonymousUser, meeting: Meeting) -> bool:
     """Record agreed scores, findings and actions; start and close the meeting."""
-    return meeting.status != MeetingStatus.CLOSED and panel_audience(user, meeting.panel_id) in {
+    return meeting.status != MeetingStatus.CLOSED and panel_audience(user, _panel_of(meeting)) in {
         Audience.COORDINATOR,
         Audience.CHAIR,
     }
 
 
 def can_attend(user: User | AnonymousUser, meeting: Meeting) -> bool:
-    return meeting.status != MeetingStatus.CLOSED and panel_audience(user, meeting.panel_id) in (
+    return meeting.status != MeetingStatus.CLOSED and panel_audience(user, _panel_of(meeting)) in (
         SITTING - {Audience.COORDINATOR}
     )
 
@@ -195,6 +225,42 @@ def current_agreement() -> ConfidentialityAgreement | None:
     return ConfidentialityAgreement.objects.order_by("-version").first()
 
 
+def case_fact_annotations(user: User | AnonymousUser, case_ref: str = "pk") -> dict[str, Any]:
+    """Annotations for the query that loads cases (`case_ref`: the case's id in that query), so the
+    viewer's access facts come with the rows instead of two more queries: whether they accepted the
+    current agreement (as has_accepted_current_agreement) and what they declared on each case
+    (None: nothing yet). Give each row to `remember_case_facts` with the same user."""
+    if not _active(user):
+        return {}
+    newest = ConfidentialityAgreement.objects.order_by("-version").values("pk")[:1]
+    return {
+        "viewer_accepted": Exists(
+            AgreementAcceptance.objects.filter(agreement_id=Subquery(newest), user_id=user.pk)
+        ),
+        "viewer_involved": Subquery(
+            InvolvementDeclaration.objects.filter(case_id=OuterRef(case_ref), user_id=user.pk)
+            .order_by()
+            .values("involved")[:1]
+        ),
+    }
+
+
+def remember_case_facts(user: User | AnonymousUser, case: Case, row: Any) -> None:
+    """Store the facts `case_fact_annotations(user)` read on `row` (the case or the row that loaded
+    it) on the case, tagged with the user: case_access uses them only for that same user."""
+    if _active(user) and hasattr(row, "viewer_accepted"):
+        setattr(case, _CASE_FACTS, (user.pk, bool(row.viewer_accepted), row.viewer_involved))
+
+
+def _case_facts(user: User | AnonymousUser, case: Case) -> tuple[bool, bool | None] | None:
+    """(accepted the current agreement, declared involvement or None) if a selector loaded them
+    with this case for this same user, else None (ask the database)."""
+    stored = getattr(case, _CASE_FACTS, None)
+    if stored is None or not _active(user) or stored[0] != user.pk:
+        return None
+    return stored[1], stored[2]
+
+
 def has_accepted_current_agreement(user: User) -> bool:
     """Whether `user` accepted the newest version (one query: the newest version and whether
     this user has an acceptance of it)."""
@@ -218,11 +284,20 @@ def case_access(user: User | AnonymousUser, case: Case) -> CaseAccess:
         return CaseAccess.ALLOWED
     if audience not in SITTING or case.status != CaseStatus.RELEASED:
         return CaseAccess.FORBIDDEN
-    if not has_accepted_current_agreement(user):  # type: ignore[arg-type]
+    facts = _case_facts(user, case)
+    if facts is not None:
+        accepted, declared = facts
+    else:
+        accepted = has_accepted_current_agreement(user)  # type: ignore[arg-type]
+        declared = None
+    if not accepted:
         return CaseAccess.NEEDS_AGREEMENT
-    declared = (
-        InvolvementDeclaration.objects.filter(case=case, user=user).values_list("involved", flat=True).first()
-    )
+    if facts is None:
+        declared = (
+            InvolvementDeclaration.objects.filter(case=case, user=user)
+            .values_list("involved", flat=True)
+            .first()
+        )
     if declared is None:
         return CaseAccess.NEEDS_DECLARATION
     if declared:
@@ -231,22 +306,34 @@ def case_access(user: User | AnonymousUser, case: Case) -> CaseAccess:
 
 
 def case_access_map(user: User | AnonymousUser, cases: list[Case]) -> dict[int, CaseAccess]:
-    """case_access for many cases in a constant number of queries (lists and agendas)."""
+    """case_access for many cases in a constant number of queries (lists and agendas): none when a
+    selector loaded the viewer's facts with the cases, and the agreement and declarations are only
+    asked for when some case needs them (never for the coordinator)."""
     if not cases:
         return {}
-    accepted = _active(user) and has_accepted_current_agreement(user)  # type: ignore[arg-type]
-    declared = (
-        dict(
-            InvolvementDeclaration.objects.filter(user=user, case__in=[c.pk for c in cases]).values_list(
+    audiences = {case.pk: audience_for(user, case) for case in cases}
+    pending = [
+        case
+        for case in cases
+        if audiences[case.pk] in SITTING - {Audience.COORDINATOR} and case.status == CaseStatus.RELEASED
+    ]
+    stored = {case.pk: _case_facts(user, case) for case in pending}
+    unknown = [case.pk for case in pending if stored[case.pk] is None]
+    accepted = (
+        has_accepted_current_agreement(user)  # type: ignore[arg-type]
+        if unknown
+        else all(facts[0] for facts in stored.values() if facts is not None)
+    )
+    declared = {pk: facts[1] for pk, facts in stored.items() if facts is not None and facts[1] is not None}
+    if unknown:
+        declared.update(
+            InvolvementDeclaration.objects.filter(user=user, case__in=unknown).values_list(
                 "case_id", "involved"
             )
         )
-        if _active(user)
-        else {}
-    )
     out = {}
     for case in cases:
-        audience = audience_for(user, case)
+        audience = audiences[case.pk]
         if audience == Audience.COORDINATOR:
             out[case.pk] = CaseAccess.ALLOWED
         elif audience not in SITTING or case.status != CaseStatus.RELEASED:

@@ -76,6 +76,12 @@ def panel_view(panel: Panel, audience: Audience | None) -> dict[str, Any]:
     return data
 
 
+def panel_heading(panel: Panel, audience: Audience | None) -> dict[str, Any]:
+    """The panel as a page heading (its id and name only, as the policy gives them): no police
+    forces to load."""
+    return redact(panel, audience, only=("id", "name"))
+
+
 def membership_rows(memberships: list[PanelMembership], audience: Audience | None) -> list[dict[str, Any]]:
     return [labelled(PanelMembership, redact(m, audience), "role") for m in memberships]
 

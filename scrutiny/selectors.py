@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Area, User
@@ -48,8 +48,11 @@ def panel_list(*, viewer: User | AnonymousUser) -> list[tuple[Panel, Audience]]:
     return out
 
 
-def panel_get(*, viewer: User | AnonymousUser, panel_id: int) -> Panel | None:
-    panel = Panel.objects.select_related("area").prefetch_related("police_forces").filter(pk=panel_id).first()
+def panel_get(*, viewer: User | AnonymousUser, panel_id: int, with_forces: bool = True) -> Panel | None:
+    """`with_forces`: prefetch the police forces (False for pages that show only the panel's name:
+    one query fewer)."""
+    panels = Panel.objects.select_related("area").filter(pk=panel_id)
+    panel = (panels.prefetch_related("police_forces") if with_forces else panels).first()
     if panel is None or not permissions.can_view_panel(viewer, panel):
         return None
     return panel
@@ -83,13 +86,24 @@ def meeting_get(*, viewer: User | AnonymousUser, meeting_id: int) -> Meeting | N
     return meeting
 
 
-def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
-    return list(
+def meeting_agenda(*, meeting: Meeting, viewer: User | AnonymousUser | None = None) -> list[AgendaItem]:
+    """The agenda with each case; with `viewer`, their access facts for each case come in the same
+    query (permissions.case_fact_annotations)."""
+    reviews = Review.objects.filter(case_id=OuterRef("case_id"), meeting=meeting).order_by()
+    items = list(
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("case", "case__panel", "case__presenting_agency", "case__area")
-        .annotate(review_count=Count("case__reviews", filter=Q(case__reviews__meeting=meeting)))
+        .select_related("case", "case__panel", "case__presenting_agency", "case__area", "case__created_by")
+        .annotate(
+            review_count=Subquery(reviews.values("case_id").annotate(n=Count("pk")).values("n")[:1]),
+            **(permissions.case_fact_annotations(viewer, "case_id") if viewer is not None else {}),
+        )
         .order_by("order", "pk")
     )
+    for item in items:
+        item.review_count = item.review_count or 0
+        if viewer is not None:
+            permissions.remember_case_facts(viewer, item.case, item)
+    return items
 
 
 def meeting_attendance(*, meeting: Meeting) -> list[MeetingAttendance]:
@@ -103,16 +117,33 @@ def meeting_attendance(*, meeting: Meeting) -> list[MeetingAttendance]:
 def meeting_findings(*, meeting: Meeting) -> list[Finding]:
     return list(
         Finding.objects.filter(meeting=meeting)
-        .select_related("theme", "recorded_by", "case")
+        .select_related("theme", "recorded_by", "checked_by", "case")
         .prefetch_related(
             Prefetch(
                 "actions",
-                queryset=Action.objects.select_related("owner_agency", "created_by").prefetch_related(
+                queryset=Action.objects.select_related(
+                    "owner_agency", "created_by", "checked_by"
+                ).prefetch_related(
                     Prefetch("updates", queryset=ActionUpdate.objects.select_related("author"))
                 ),
             )
         )
         .order_by("recorded_at", "pk")
+    )
+
+
+def agenda_candidates(*, viewer: User | AnonymousUser, meeting: Meeting) -> list[tuple[int, str]]:
+    """(id, pseudonym) of the released cases of the meeting's panel that are not on its agenda:
+    what its coordinator may add (nothing for anyone else). Ids and pseudonyms only."""
+    if not permissions.can_coordinate(
+        viewer, meeting.panel if Meeting.panel.is_cached(meeting) else meeting.panel_id
+    ):
+        return []
+    return list(
+        Case.objects.filter(panel_id=meeting.panel_id, status=CaseStatus.RELEASED)
+        .exclude(agenda_items__meeting=meeting)
+        .order_by("pseudonym")
+        .values_list("pk", "pseudonym")
     )
 
 
@@ -131,7 +162,10 @@ def case_list(*, viewer: User | AnonymousUser, panel: Panel) -> list[Case]:
     )
     if audience != Audience.COORDINATOR:
         cases = cases.filter(status=CaseStatus.RELEASED)
-    return list(cases.order_by("pseudonym"))
+    out = list(cases.annotate(**permissions.case_fact_annotations(viewer)).order_by("pseudonym"))
+    for case in out:
+        permissions.remember_case_facts(viewer, case, case)
+    return out
 
 
 def case_get(*, viewer: User | AnonymousUser, case_id: int) -> Case | None:
@@ -139,10 +173,12 @@ def case_get(*, viewer: User | AnonymousUser, case_id: int) -> Case | None:
     case = (
         Case.objects.select_related("panel", "panel__area", "presenting_agency", "area", "created_by")
         .filter(pk=case_id)
+        .annotate(**permissions.case_fact_annotations(viewer))
         .first()
     )
     if case is None:
         return None
+    permissions.remember_case_facts(viewer, case, case)
     audience = permissions.audience_for(viewer, case)
     if audience == Audience.COORDINATOR:
         return case

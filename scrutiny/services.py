@@ -600,6 +600,7 @@ def involvement_declare(*, actor: User, case: Case, involved: bool) -> Involveme
     """'No prior involvement' opens the case; 'I was involved' blocks it for good. Both logged."""
     _require(permissions.can_declare(actor, case))
     declaration = InvolvementDeclaration.objects.create(case=case, user=actor, involved=involved)
+    permissions.forget(case)  # the viewer facts a selector loaded with this case are now stale
     audience = permissions.audience_for(actor, case)
     access_record(
         actor=actor,
