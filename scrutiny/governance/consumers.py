@@ -45,8 +45,11 @@ def _frame(message: dict[str, Any], area_id: int | None, viewer: Any) -> str:
         cached = _FRAMES.get(key)
         if cached is not None and now - cached[0] < _FRAMES_SECONDS:
             return cached[1]
-    area = Area.objects.filter(pk=area_id).first() if area_id is not None else None
-    dashboard = figures.dashboard_for(viewer=viewer, area=area)
+    areas = figures.all_areas()
+    area = next((a for a in areas if a.pk == area_id), None) if area_id is not None else None
+    if area_id is not None and area is None:
+        raise PermissionDenied  # the area has gone: nothing to show
+    dashboard = figures.dashboard_for(viewer=viewer, area=area, areas=areas)
     frame = json.dumps(
         {
             "kind": "governance.figures",

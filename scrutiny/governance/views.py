@@ -14,22 +14,18 @@ from scrutiny.governance import figures, forms, permissions, selectors, services
 from scrutiny.governance.models import ExportStatus
 
 
-def _area_or_404(area_id: int) -> Area:
-    area = Area.objects.filter(pk=area_id).first()
-    if area is None:
-        raise Http404
-    return area
-
-
-def _scope(request: HttpRequest, area_id: int | None) -> Area | None:
-    """The dashboard scope, after checking the viewer may see it (403 otherwise)."""
+def _scope(request: HttpRequest, area_id: int | None, areas: list[Area]) -> Area | None:
+    """The dashboard scope, after checking the viewer may see it (403 otherwise; 404 for an area
+    that does not exist). `areas`: every area (the figures need the list anyway)."""
     if area_id is None:
         if not permissions.can_view_national(request.user):
             raise PermissionDenied
         return None
     if not permissions.can_view_any(request.user):
         raise PermissionDenied
-    area = _area_or_404(area_id)
+    area = next((a for a in areas if a.pk == area_id), None)
+    if area is None:
+        raise Http404
     if not permissions.can_view_area(request.user, area.pk):
         raise PermissionDenied
     return area
@@ -67,8 +63,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def _dashboard(
     request: HttpRequest, area_id: int | None, form: forms.ExportForm | None = None
 ) -> HttpResponse:
-    area = _scope(request, area_id)
-    dashboard = figures.dashboard_for(viewer=request.user, area=area)
+    areas = figures.all_areas()
+    area = _scope(request, area_id, areas)
+    dashboard = figures.dashboard_for(viewer=request.user, area=area, areas=areas)
     status = 400 if form is not None and form.errors else 200
     return render(
         request,
@@ -76,8 +73,11 @@ def _dashboard(
         {
             "dashboard": dashboard,
             "form": form or forms.ExportForm(),
+            # The areas permissions.viewable_areas gives, from the list already read.
             "other_areas": [
-                a for a in permissions.viewable_areas(request.user) if area is None or a.pk != area.pk
+                a
+                for a in areas
+                if permissions.can_view_area(request.user, a.pk) and (area is None or a.pk != area.pk)
             ],
             "national": permissions.can_view_national(request.user) and area is not None,
             **_urls(area),
@@ -97,8 +97,9 @@ def area(request: HttpRequest, area_id: int) -> HttpResponse:
 
 
 def _figures(request: HttpRequest, area_id: int | None) -> HttpResponse:
-    area = _scope(request, area_id)
-    dashboard = figures.dashboard_for(viewer=request.user, area=area)
+    areas = figures.all_areas()
+    area = _scope(request, area_id, areas)
+    dashboard = figures.dashboard_for(viewer=request.user, area=area, areas=areas)
     return render(request, "scrutiny/governance/_figures.html", {"dashboard": dashboard})
 
 
@@ -113,7 +114,7 @@ def area_figures(request: HttpRequest, area_id: int) -> HttpResponse:
 
 
 def _export(request: HttpRequest, area_id: int | None) -> HttpResponse:
-    scope = _scope(request, area_id)
+    scope = _scope(request, area_id, figures.all_areas())
     form = forms.ExportForm(request.POST)
     if not form.is_valid():
         return _dashboard(request, area_id, form)
