@@ -45,10 +45,13 @@ from scrutiny.models import (
     MeetingStatus,
 )
 from scrutiny.permissions import CaseAccess
-from scrutiny.redaction import MEMBERS, SITTING, Audience, redact
+from scrutiny.redaction import SITTING, Audience, redact
 from scrutiny.reporting import scrutiny_view
 
 GET_POST = ["GET", "POST"]
+# Saved but held back for a second person's check: a warning (shown as "Important", like an error),
+# not an error, because the post was accepted; an error message on a redirect means a refusal
+# (tests/hostile.py checks that a refusal wrote nothing).
 HELD_MESSAGE = (
     "Saved, but it may contain identifiers, so the panel and governance do not see it yet. The "
     "coordinator or the chair (not you) must check it first."
@@ -84,8 +87,8 @@ def _log_view(
     )
 
 
-def _panel_or_404(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
-    panel = selectors.panel_get(viewer=request.user, panel_id=panel_id, with_forces=with_forces)
+def _panel_or_404(request: HttpRequest, panel_id: int) -> Any:
+    panel = selectors.panel_get(viewer=request.user, panel_id=panel_id)
     if panel is None:
         raise Http404
     return panel
@@ -379,7 +382,7 @@ def meeting_create(request: HttpRequest, panel_id: int) -> HttpResponse:
 @require_GET
 @scrutiny_view
 def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
-    panel = _panel_or_404(request, panel_id, with_forces=False)
+    panel = _panel_or_404(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
         raise PermissionDenied
@@ -396,7 +399,7 @@ def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
         request,
         "scrutiny/case_list.html",
         {
-            "panel": presenters.panel_heading(panel, audience),
+            "panel": presenters.panel_view(panel, audience),
             "panel_id": panel.pk,
             "cases": rows,
             "is_coordinator": audience == Audience.COORDINATOR,
@@ -494,10 +497,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     extracts = selectors.case_extracts(case=case)
     reviews = selectors.case_reviews(case=case) if audience in SITTING - {Audience.OBSERVER} else []
     is_coordinator = audience == Audience.COORDINATOR
-    # Only members review (permissions.can_review): no meetings to look up for the coordinator,
-    # observers or governance.
-    reviewer = permissions.panel_audience(request.user, case.panel) in MEMBERS
-    meetings = selectors.case_meetings(case=case) if reviewer else []
+    meetings = selectors.case_meetings(case=case)
     can_review = [m for m in meetings if permissions.can_review(request.user, case, m, access)]
     return render(
         request,
@@ -585,7 +585,7 @@ def text_add(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
             _form_errors(form, exc)
         else:
             if obj.check_status == "flagged":
-                messages.error(
+                messages.warning(
                     request,
                     "This text may contain identifiers. The case cannot be released until another "
                     "person edits it or confirms it.",
@@ -727,7 +727,7 @@ def meeting_text_check(request: HttpRequest, kind: str, text_id: int) -> HttpRes
                     request, "Check recorded. The panel now sees the text; redactions show as marked blocks."
                 )
             else:
-                messages.error(request, "The text still has possible identifiers and stays held back.")
+                messages.warning(request, "The text still has possible identifiers and stays held back.")
             anchor = obj.pk if kind == "finding" else obj.finding_id
             return redirect(f"{reverse('scrutiny:meeting-detail', args=[meeting.pk])}#finding-{anchor}")
     return render(
@@ -808,14 +808,14 @@ def review_submit(request: HttpRequest, case_id: int, meeting_id: int) -> HttpRe
 def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     """The meeting as this viewer may see it (also the live fragment's context)."""
     audience = permissions.audience_for(request.user, meeting)
-    agenda = selectors.meeting_agenda(meeting=meeting, viewer=request.user)
+    agenda = selectors.meeting_agenda(meeting=meeting)
     findings = selectors.meeting_findings(meeting=meeting)
     is_chair = permissions.can_chair(request.user, meeting)
     access = permissions.case_access_map(request.user, [item.case for item in agenda])
     return {
         "meeting": presenters.meeting_row(meeting, audience),
         "meeting_id": meeting.pk,
-        "panel": presenters.panel_heading(meeting.panel, audience),
+        "panel": presenters.panel_view(meeting.panel, audience),
         "panel_id": meeting.panel_id,
         "agenda": [
             presenters.agenda_row(
@@ -855,9 +855,11 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     context = meeting_context(request, meeting)
     _log_view(request, meeting, context["audience"], meeting.panel_id, meeting.pk)
     if context["is_coordinator"] and not context["is_closed"]:
+        on_agenda = {row["case"].get("id") for row in context["agenda"]}
         context["addable"] = [
-            {"id": pk, "pseudonym": pseudonym}
-            for pk, pseudonym in selectors.agenda_candidates(viewer=request.user, meeting=meeting)
+            {"id": c.pk, "pseudonym": c.pseudonym}
+            for c in selectors.case_list(viewer=request.user, panel=meeting.panel)
+            if c.status == CaseStatus.RELEASED and c.pk not in on_agenda
         ]
     return render(request, "scrutiny/meeting_detail.html", context)
 
@@ -992,7 +994,7 @@ def finding_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
             if finding.is_releasable:
                 messages.success(request, "Finding recorded. Add an action for it if one was agreed.")
             else:
-                messages.error(request, HELD_MESSAGE)
+                messages.warning(request, HELD_MESSAGE)
             return redirect(f"{reverse('scrutiny:meeting-detail', args=[meeting.pk])}#finding-{finding.pk}")
     return render(
         request,
@@ -1020,7 +1022,7 @@ def action_create(request: HttpRequest, finding_id: int) -> HttpResponse:
             if action.is_releasable:
                 messages.success(request, "Action recorded; the owner agency's panel members are notified.")
             else:
-                messages.error(request, HELD_MESSAGE)
+                messages.warning(request, HELD_MESSAGE)
             return redirect("scrutiny:meeting-detail", finding.meeting_id)
     return render(
         request,
