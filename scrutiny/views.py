@@ -45,7 +45,7 @@ from scrutiny.models import (
     MeetingStatus,
 )
 from scrutiny.permissions import CaseAccess
-from scrutiny.redaction import SITTING, Audience, redact
+from scrutiny.redaction import MEMBERS, SITTING, Audience, redact
 from scrutiny.reporting import scrutiny_view
 
 GET_POST = ["GET", "POST"]
@@ -87,8 +87,8 @@ def _log_view(
     )
 
 
-def _panel_or_404(request: HttpRequest, panel_id: int) -> Any:
-    panel = selectors.panel_get(viewer=request.user, panel_id=panel_id)
+def _panel_or_404(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
+    panel = selectors.panel_get(viewer=request.user, panel_id=panel_id, with_forces=with_forces)
     if panel is None:
         raise Http404
     return panel
@@ -382,7 +382,7 @@ def meeting_create(request: HttpRequest, panel_id: int) -> HttpResponse:
 @require_GET
 @scrutiny_view
 def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
-    panel = _panel_or_404(request, panel_id)
+    panel = _panel_or_404(request, panel_id, with_forces=False)
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
         raise PermissionDenied
@@ -399,7 +399,7 @@ def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
         request,
         "scrutiny/case_list.html",
         {
-            "panel": presenters.panel_view(panel, audience),
+            "panel": presenters.panel_heading(panel, audience),
             "panel_id": panel.pk,
             "cases": rows,
             "is_coordinator": audience == Audience.COORDINATOR,
@@ -497,7 +497,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     extracts = selectors.case_extracts(case=case)
     reviews = selectors.case_reviews(case=case) if audience in SITTING - {Audience.OBSERVER} else []
     is_coordinator = audience == Audience.COORDINATOR
-    meetings = selectors.case_meetings(case=case)
+    # Only members review (permissions.can_review): no meetings to look up for the coordinator,
+    # observers or governance.
+    reviewer = permissions.panel_audience(request.user, case.panel) in MEMBERS
+    meetings = selectors.case_meetings(case=case) if reviewer else []
     can_review = [m for m in meetings if permissions.can_review(request.user, case, m, access)]
     return render(
         request,
@@ -808,14 +811,14 @@ def review_submit(request: HttpRequest, case_id: int, meeting_id: int) -> HttpRe
 def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     """The meeting as this viewer may see it (also the live fragment's context)."""
     audience = permissions.audience_for(request.user, meeting)
-    agenda = selectors.meeting_agenda(meeting=meeting)
+    agenda = selectors.meeting_agenda(meeting=meeting, viewer=request.user)
     findings = selectors.meeting_findings(meeting=meeting)
     is_chair = permissions.can_chair(request.user, meeting)
     access = permissions.case_access_map(request.user, [item.case for item in agenda])
     return {
         "meeting": presenters.meeting_row(meeting, audience),
         "meeting_id": meeting.pk,
-        "panel": presenters.panel_view(meeting.panel, audience),
+        "panel": presenters.panel_heading(meeting.panel, audience),
         "panel_id": meeting.panel_id,
         "agenda": [
             presenters.agenda_row(
@@ -855,11 +858,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     context = meeting_context(request, meeting)
     _log_view(request, meeting, context["audience"], meeting.panel_id, meeting.pk)
     if context["is_coordinator"] and not context["is_closed"]:
-        on_agenda = {row["case"].get("id") for row in context["agenda"]}
         context["addable"] = [
-            {"id": c.pk, "pseudonym": c.pseudonym}
-            for c in selectors.case_list(viewer=request.user, panel=meeting.panel)
-            if c.status == CaseStatus.RELEASED and c.pk not in on_agenda
+            {"id": pk, "pseudonym": pseudonym}
+            for pk, pseudonym in selectors.agenda_candidates(viewer=request.user, meeting=meeting)
         ]
     return render(request, "scrutiny/meeting_detail.html", context)
 
