@@ -29,3 +29,13 @@ class DropinStatsChanged(Event):
     kind: ClassVar[str] = "dropins.stats"
     area_id: int | None
     session_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class DropinScheduleChanged(Event):
+    """Governance figures for an area changed because a host created or edited a schedule
+    (sessions offered, seats): one event per schedule change, however many sessions it touched."""
+
+    kind: ClassVar[str] = "dropins.schedule"
+    area_id: int | None
+    schedule_id: int

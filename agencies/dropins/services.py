@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from agencies import events as core_events
 from agencies.dropins import permissions, recurrence
-from agencies.dropins.events import DropinStatsChanged, SeatsChanged, schedule_group
+from agencies.dropins.events import DropinScheduleChanged, DropinStatsChanged, SeatsChanged, schedule_group
 from agencies.dropins.models import (
     ACTIVE_STATUSES,
     Booking,
@@ -204,7 +204,7 @@ def schedule_create(*, actor: User, spec: ScheduleSpec, now: datetime | None = N
     schedule.save()
     schedule.allowed_areas.set(spec.allowed_area_ids)
     capacity = spec.seats or 1
-    DropInSession.objects.bulk_create(
+    created = DropInSession.objects.bulk_create(
         DropInSession(
             schedule=schedule,
             occurrence_key=o.key,
@@ -215,7 +215,24 @@ def schedule_create(*, actor: User, spec: ScheduleSpec, now: datetime | None = N
         for o in spec.occurrences_list()
         if o.starts_at > now
     )
+    if created:
+        _publish_schedule_figures(schedule)
     return schedule
+
+
+def _publish_schedule_figures(schedule: DropInSchedule) -> None:
+    """Sessions offered and seats changed: tell the host area's and the national dashboards, on
+    commit, numbered (which also moves their figures cache on)."""
+    area_id = schedule.host_agency.area_id
+    _publish_figures(area_id, DropinScheduleChanged(area_id=area_id, schedule_id=schedule.pk))
+
+
+def _publish_figures(area_id: int | None, event: core_events.Event) -> None:
+    """A governance figure changed in the area: publish to its dashboard group and the national one
+    (dashboards re-read their figures on any event there; the sequence numbers key their cache)."""
+    if area_id is not None:
+        core_events.publish(core_events.governance_area_group(area_id), event)
+    core_events.publish(core_events.governance_national_group(), event)
 
 
 @dataclass
@@ -260,7 +277,7 @@ def schedule_update(
             continue
         occurrence = wanted.get(key)
         if occurrence is None:
-            report.bookers_told += _cancel_session(session, now=now)
+            report.bookers_told += _cancel_session(session, now=now, figures=False)
             report.cancelled += 1
             continue
         moved = (session.starts_at, session.ends_at) != (occurrence.starts_at, occurrence.ends_at)
@@ -279,7 +296,7 @@ def schedule_update(
                 report.bookers_told += _tell_bookers_of_change(session)
             if grew:
                 _promote_waitlisted(session)
-            _publish_seats(session)
+            _publish_seats(session, figures=False)
     new = [
         DropInSession(
             schedule=schedule,
@@ -296,6 +313,8 @@ def schedule_update(
     new = [s for s in new if s.occurrence_key not in taken]
     DropInSession.objects.bulk_create(new)
     report.created = len(new)
+    if report.created or report.updated or report.cancelled:
+        _publish_schedule_figures(schedule)
     return report
 
 
@@ -315,7 +334,7 @@ def _tell_bookers_of_change(session: DropInSession) -> int:
     return told
 
 
-def _cancel_session(session: DropInSession, *, now: datetime) -> int:
+def _cancel_session(session: DropInSession, *, now: datetime, figures: bool = True) -> int:
     bookings = list(
         Booking.objects.filter(session=session, status__in=ACTIVE_STATUSES)
         .select_related("isva")
@@ -337,7 +356,7 @@ def _cancel_session(session: DropInSession, *, now: datetime) -> int:
             url=reverse("dropins:my-bookings"),
         )
         email_on_commit(booking.pk, EmailKind.SESSION_CANCELLED)
-    _publish_seats(session)
+    _publish_seats(session, figures=figures)
     return len(bookings)
 
 
@@ -410,7 +429,9 @@ def _check_bookable(session: DropInSession, *, now: datetime) -> None:
         )
 
 
-def _publish_seats(session: DropInSession) -> None:
+def _publish_seats(session: DropInSession, *, figures: bool = True) -> None:
+    """The session's live seat counts; and, unless `figures` is False (a schedule edit announces
+    its figures once for all its sessions), the governance dashboards'."""
     counts = DropInSession.objects.values("confirmed_count", "capacity", "waitlist_count").get(pk=session.pk)
     core_events.publish(
         schedule_group(session.schedule_id),
@@ -421,11 +442,9 @@ def _publish_seats(session: DropInSession) -> None:
             waitlisted=counts["waitlist_count"],
         ),
     )
-    area_id = session.schedule.host_agency.area_id
-    stats = DropinStatsChanged(area_id=area_id, session_id=session.pk)
-    if area_id is not None:
-        core_events.publish(core_events.governance_area_group(area_id), stats)
-    core_events.publish(core_events.governance_national_group(), stats)
+    if figures:
+        area_id = session.schedule.host_agency.area_id
+        _publish_figures(area_id, DropinStatsChanged(area_id=area_id, session_id=session.pk))
 
 
 @transaction.atomic
@@ -618,10 +637,7 @@ def attendance_record(
     booking.updated_at = now
     booking.save(update_fields=["status", "outcome", "updated_at"])
     area_id = booking.session.schedule.host_agency.area_id
-    stats = DropinStatsChanged(area_id=area_id, session_id=booking.session_id)
-    if area_id is not None:
-        core_events.publish(core_events.governance_area_group(area_id), stats)
-    core_events.publish(core_events.governance_national_group(), stats)
+    _publish_figures(area_id, DropinStatsChanged(area_id=area_id, session_id=booking.session_id))
     return booking
 
 
