@@ -25,8 +25,10 @@ logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
-CLOSE_INTERNAL_ERROR = 1011
-CLOSE_SERVICE_RESTART = 1012  # the client reconnects (frontend/js/realtime.js)
+# A server may only send 1000 or an application code (3000-4999; autobahn under daphne refuses the
+# others, leaving the socket open). Both make frontend/js/realtime.js reconnect with backoff.
+CLOSE_RECONNECT = 4012  # the realtime layer failed under this worker: reconnect and resynchronise
+CLOSE_INTERNAL_ERROR = 4500  # rendering an event for this socket failed
 MAX_CLIENT_MESSAGE = 4096
 
 
@@ -286,7 +288,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         (with backoff) and resynchronises from the sequence numbers in its next hello."""
         if not self._closed:
             self._closed = True
-            await self.close(code=CLOSE_SERVICE_RESTART)
+            await self.close(code=CLOSE_RECONNECT)
 
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content))

@@ -128,8 +128,10 @@ class Hub:
             self.members.clear()
             self._stop()
         for subscriber in subscribers:
-            with contextlib.suppress(Exception):
+            try:
                 await subscriber.connection_lost()
+            except Exception:
+                logger.exception("Closing a socket after the channel layer failed did not work")
 
     # --- the three tasks ---------------------------------------------------------------------------
     async def _read(self) -> None:

@@ -111,7 +111,7 @@ if os.environ.get("BENCH_FANOUT_ROLE") == "daphne":
                 await consumer.send(text_data=frame)
 
         async def connection_lost(self) -> None:
-            await self.close(code=1012)
+            await self.close(code=4012)
 
     application = (HubConsumer if os.environ["BENCH_CONSUMER"] == "hub" else SocketConsumer).as_asgi()
 

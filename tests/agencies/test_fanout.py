@@ -1,6 +1,6 @@
 """agencies.fanout: one layer subscription per group per process, one batch per event, events in
 order, events that arrive while a socket opens held until its hello, and a failed layer closing
-the process's sockets (1012) so clients reconnect, after which a new socket works again."""
+the process's sockets (4012) so clients reconnect, after which a new socket works again."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_la
 from channels.testing import WebsocketCommunicator
 
 from agencies import events, fanout
-from agencies.consumers import CLOSE_SERVICE_RESTART, NotificationConsumer
+from agencies.consumers import CLOSE_RECONNECT, NotificationConsumer
 from agencies.services import notification_send
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -123,7 +123,7 @@ async def test_a_failed_layer_closes_the_sockets_and_new_sockets_work(isva, sett
         BreakableLayer.break_()
         for socket in sockets:
             closed = await socket.receive_output(timeout=5)
-            assert closed == {"type": "websocket.close", "code": CLOSE_SERVICE_RESTART}
+            assert closed == {"type": "websocket.close", "code": CLOSE_RECONNECT}
         assert fanout.hub().members == {}
 
         BreakableLayer.mend()
