@@ -3,6 +3,8 @@ without JavaScript and shows errors through the GOV.UK error summary."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -12,11 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.dropins import ics, permissions, selectors, services
 from agencies.dropins.forms import AttendanceForm, BookingForm, RebookForm, ScheduleForm, SessionFilterForm
-from agencies.dropins.models import BookingStatus, SessionStatus
+from agencies.dropins.models import BookingStatus, DropInSession, SessionStatus
 from agencies.dropins.services import DropinError, NotFound
 
 PAGE_SIZE = 25
@@ -31,6 +34,16 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def session_when(session: DropInSession) -> str:
+    """ "Sat 5 Dec 2026, 10:00–10:45" in UK time: what the template's
+    `starts_at|date:"D j M Y, H:i"`–`ends_at|date:"H:i"` printed, at a fraction of the cost (the
+    date filter took ~150 us per call; two per row were half the listing's row rendering).
+    Same translated day and month names as Django's date format."""
+    start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    day, month = WEEKDAYS_ABBR[start.weekday()], MONTHS_3[start.month].title()
+    return f"{day} {start.day} {month} {start.year}, {start:%H:%M}–{end:%H:%M}"
+
+
 def _page_number(request: HttpRequest) -> int:
     value = request.GET.get("page", "1")
     return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
@@ -40,6 +53,11 @@ def _page_number(request: HttpRequest) -> int:
 def session_list(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_view_dropins(request.user))
     form = SessionFilterForm(request.GET or None)
+    # The area choices in one plain query: a ModelChoiceField iterates its queryset through a
+    # server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE: several round trips per page).
+    # Validation still looks the chosen area up in the field's queryset.
+    areas = [(area.pk, str(area)) for area in selectors.area_choices()]
+    form.fields["area"].choices = [("", form.fields["area"].empty_label), *areas]
     filters = selectors.SessionFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -53,16 +71,23 @@ def session_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(_page_number(request))
     query = request.GET.copy()
     query.pop("page", None)
+    sessions = list(page.object_list)
+    for session in sessions:
+        session.when_text = session_when(session)
     return render(
         request,
         "dropins/session_list.html",
         {
             "form": form,
             "page": page,
-            "sessions": list(page.object_list),
+            "sessions": sessions,
             "query": query.urlencode(),
-            "schedule_ids": sorted({s.schedule_id for s in page.object_list}),
+            "schedule_ids": sorted({s.schedule_id for s in sessions}),
             "can_host": permissions.can_host_any(request.user),
+            # The empty filter form is the same HTML for everyone who may see the listing (the
+            # list of areas is public configuration, nothing about the viewer), so it is a shared
+            # fragment keyed by the area list itself: a changed area makes a new key at once.
+            "filter_form_key": hashlib.sha256(repr(areas).encode()).hexdigest(),
         },
     )
 
