@@ -16,7 +16,9 @@ and drives --concurrency keep-alive connections at each of
 
 alternating each page with the minimal view (same session) in 0.5 s slices for --seconds each, so
 both see the same machine load, and prints requests/s, p50/p99 latency and the page's rate as a
-fraction of the minimal view's; then the peak resident memory (VmHWM) of the serving worker(s).
+fraction of the minimal view's, with the CPU time per request the serving workers and the database
+backends spent on each (from /proc, so it does not depend on the machine's load the way the
+rates do); then the peak resident memory (VmHWM) of the serving worker(s).
 
 Stacks (--stacks, default both):
   single      the single-process default: one daphne (config.asgi), SQLite, local-memory cache,
@@ -300,6 +302,39 @@ def _status(pid: int) -> dict[str, str]:
 def worker_peaks(server: Server) -> list[tuple[int, float]]:
     """(pid, peak RSS in MiB) of the processes serving pages: daphne itself, or gunicorn's
     workers (the master forks them and serves nothing)."""
+    peaks = []
+    for pid in worker_pids(server):
+        hwm = _status(pid).get("VmHWM", "0 kB").split()[0]
+        peaks.append((pid, int(hwm) / 1024))
+    return peaks
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (from /proc/<pid>/stat)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_pids(database_url: str | None) -> list[int]:
+    """PostgreSQL backends connected to the bench database (their titles name it)."""
+    if not database_url or not database_url.startswith("postgres"):
+        return []
+    name = urllib.parse.urlparse(database_url).path.lstrip("/").encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                title = (entry / "cmdline").read_bytes()
+                if title.startswith(b"postgres: ") and b" " + name + b" " in title:
+                    found.append(int(entry.name))
+    return found
+
+
+def worker_pids(server: Server) -> list[int]:
     tree = _children()
     found: list[int] = []
     stack = [server.process.pid]
@@ -314,11 +349,7 @@ def worker_peaks(server: Server) -> list[tuple[int, float]]:
     if "gunicorn" in server.worker_names:
         masters = {pid for pid in found if any(child in found for child in tree.get(pid, []))}
         found = [pid for pid in found if pid not in masters]
-    peaks = []
-    for pid in found:
-        hwm = _status(pid).get("VmHWM", "0 kB").split()[0]
-        peaks.append((pid, int(hwm) / 1024))
-    return peaks
+    return found
 
 
 # Signing in through the real pages ----------------------------------------------------------------
@@ -423,6 +454,8 @@ class Row:
     p99: float
     statuses: dict[int, int]
     client_cpu_us: float
+    server_cpu_ms: float = float("nan")  # serving workers' CPU per request
+    database_cpu_ms: float = float("nan")  # PostgreSQL backends' CPU per request
     baseline: float | None = None
 
 
@@ -450,23 +483,36 @@ SLICE = 0.5  # seconds: page and minimal view alternate in slices this long
 
 
 def measure_pair(
-    base: str, label: str, who: str, path: str, cookie: str, seconds: float, concurrency: int
+    base: str,
+    label: str,
+    who: str,
+    path: str,
+    cookie: str,
+    seconds: float,
+    concurrency: int,
+    pids: tuple[list[int], list[int]] = ([], []),
 ) -> tuple[Row, Row]:
     """The page and the minimal view with the same session, alternating in SLICE-second slices
-    (page first, then minimal, and so on) for `seconds` each, so both see the same machine load."""
+    (page first, then minimal, and so on) for `seconds` each, so both see the same machine load.
+    `pids`: the serving workers and the database backends, whose CPU time per request is noted
+    (a page's cost that does not depend on how busy the machine is)."""
     for target in (path, "/bench/minimal/"):
         asyncio.run(drive(base, target, cookie, min(1.0, seconds), 2))  # warm up
+    # per target: latencies, statuses, [client CPU, server CPU, database CPU]
     collected: dict[str, tuple[list[float], dict[int, int], list[float]]] = {
-        path: ([], {}, [0.0]),
-        "/bench/minimal/": ([], {}, [0.0]),
+        path: ([], {}, [0.0, 0.0, 0.0]),
+        "/bench/minimal/": ([], {}, [0.0, 0.0, 0.0]),
     }
     slices = max(1, round(seconds / SLICE))
     for _ in range(slices):
         for target in (path, "/bench/minimal/"):
             latencies, statuses, cpu = collected[target]
             started = time.process_time()
+            server, database = cpu_seconds(pids[0]), cpu_seconds(pids[1])
             got, codes = asyncio.run(drive(base, target, cookie, seconds / slices, concurrency))
             cpu[0] += time.process_time() - started
+            cpu[1] += cpu_seconds(pids[0]) - server
+            cpu[2] += cpu_seconds(pids[1]) - database
             latencies.extend(got)
             for code, n in codes.items():
                 statuses[code] = statuses.get(code, 0) + n
@@ -484,6 +530,8 @@ def measure_pair(
             latencies[int(0.99 * (count - 1))] if latencies else float("nan"),
             statuses,
             cpu[0] / max(count, 1) * 1e6,
+            cpu[1] / max(count, 1) * 1e3 if pids[0] else float("nan"),
+            cpu[2] / max(count, 1) * 1e3 if pids[1] else float("nan"),
         )
 
     page, minimal = row(label, path), row("minimal view", "/bench/minimal/")
@@ -492,7 +540,12 @@ def measure_pair(
 
 
 def run_stack(
-    server: Server, found: dict[str, object], seconds: float, concurrency: int, only: list[str]
+    server: Server,
+    found: dict[str, object],
+    seconds: float,
+    concurrency: int,
+    only: list[str],
+    database_url: str | None = None,
 ) -> None:
     keys = found.get("keys") or {}
     cookies = {
@@ -505,7 +558,8 @@ def run_stack(
     for label, who, path, target in pages(found):
         if only and not any(word in f"{label}/{who}" for word in only):
             continue
-        page, minimal = measure_pair(server.base, label, who, path, cookies[who], seconds, concurrency)
+        pids = (worker_pids(server), database_pids(database_url))
+        page, minimal = measure_pair(server.base, label, who, path, cookies[who], seconds, concurrency, pids)
         pairs.append((page, minimal, target))
     peaks = worker_peaks(server)
 
@@ -515,7 +569,7 @@ def run_stack(
     )
     print(
         f"{'page':16} {'session':12} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'minimal':>8} "
-        f"{'ratio':>6} {'target':>10} {'client us':>9}  statuses"
+        f"{'ratio':>6} {'target':>10} {'client us':>9} {'cpu ms':>11} {'db ms':>11}  statuses"
     )
     for page, minimal, target in pairs:
         ratio = page.rate / minimal.rate if minimal.rate else float("nan")
@@ -524,10 +578,15 @@ def run_stack(
         print(
             f"{page.label:16} {page.who:12} {page.rate:7.1f} {page.p50 * 1000:7.1f} "
             f"{page.p99 * 1000:7.1f} {minimal.rate:8.1f} {ratio:5.2f}x {verdict:>10} "
-            f"{page.client_cpu_us:9.0f}  {statuses}"
+            f"{page.client_cpu_us:9.0f} {page.server_cpu_ms:5.1f}/{minimal.server_cpu_ms:<5.1f} "
+            f"{page.database_cpu_ms:5.2f}/{minimal.database_cpu_ms:<5.2f} {statuses}"
         )
     total = sum(mib for _, mib in peaks)
     detail = ", ".join(f"pid {pid}: {mib:.1f}" for pid, mib in peaks)
+    print(
+        "cpu ms / db ms: CPU time per request of the serving worker(s) / the PostgreSQL backends,"
+        " page/minimal view (what a request costs whatever the machine's load)"
+    )
     print(f"peak RSS of serving worker(s), MiB: {detail} (total {total:.1f})")
     bad = [row for page, minimal, _ in pairs for row in (page, minimal) if set(row.statuses) - {200}]
     if bad:
@@ -578,7 +637,7 @@ def main() -> int:
         else:
             sys.exit(f"unknown stack {name!r}")
         try:
-            run_stack(server, found, args.seconds, args.concurrency, only)
+            run_stack(server, found, args.seconds, args.concurrency, only, env.get("DATABASE_URL"))
         finally:
             server.stop()
     took = time.monotonic() - started
