@@ -17,6 +17,7 @@ from django.utils import timezone
 from agencies import events as agency_events
 from agencies.identifiers import ALL_KINDS, describe, find_identifiers
 from agencies.models import Agency, AgencyKind, NotificationKind, User
+from agencies.permissions import Perm, has
 from agencies.services import notification_send
 from scrutiny import events, permissions
 from scrutiny.models import (
@@ -237,11 +238,21 @@ def panel_update(
     return panel
 
 
+NOT_A_PANEL_ROLE = (
+    "That person's account does not have a role that can sit on scrutiny panels. Ask their "
+    "agency administrator to give them the Panel member role first."
+)
+
+
 @transaction.atomic
 def membership_add(*, actor: User | None, panel: Panel, user: User, role: str) -> PanelMembership:
-    """Add a member (the panel's coordinator; actor None for set-up scripts)."""
+    """Add a member (the panel's coordinator; actor None for set-up scripts). Only an account
+    whose role may sit on panels can be added: panel_audience() ignores a membership without that
+    permission, so the coordinator would see a member who can never open a case."""
     if actor is not None:
         _require(permissions.can_coordinate(actor, panel))
+    if not has(user, Perm.SIT_ON_PANELS):
+        raise ValidationError(NOT_A_PANEL_ROLE)
     if PanelMembership.objects.filter(panel=panel, user=user, ended_at__isnull=True).exists():
         raise ValidationError("That person is already a member of this panel.")
     membership = PanelMembership(panel=panel, user=user, role=role)

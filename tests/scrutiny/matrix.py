@@ -264,7 +264,8 @@ ROWS: tuple[Row, ...] = (
         args=_panel,
         method="post",
         json=True,
-        data=lambda w: {"email": w.users["evaluator"].email, "role": "observer"},
+        # Someone who may sit on panels (an evaluator is refused: tests/scrutiny/test_membership.py).
+        data=lambda w: {"email": w.users["other_panel_member"].email, "role": "observer"},
     ),
     Row(
         "api-v1:scrutiny_member_end",

@@ -158,7 +158,13 @@ def test_agreement_form(world, data) -> None:  # type: ignore[no-untyped-def]
 @given(
     data=form_body(
         {
-            "email": ["member@independent.example.org", "nobody@example.org"],
+            # A member already, nobody, an account that cannot sit on panels, one that can.
+            "email": [
+                "member@independent.example.org",
+                "nobody@example.org",
+                "evaluator@research.example.org",
+                "officer@other-police.example.org",
+            ],
             "role": _values(PanelRole.choices),
         }
     )
