@@ -181,3 +181,27 @@ async def test_one_event_is_rendered_once_for_every_open_dashboard_of_the_proces
     assert len(reads) == 1
     for communicator in sockets:
         await communicator.disconnect()
+
+
+async def test_an_area_dashboard_whose_area_has_gone_closes_instead_of_showing_other_figures(
+    governance_member, cps_agency
+) -> None:  # type: ignore[no-untyped-def]
+    """Not the national figures in its place (the area lookup gives nothing: the socket closes)."""
+    from tests.factories import AreaFactory
+
+    gone = await database_sync_to_async(AreaFactory)()
+    communicator, connected, _ = await _connect(governance_member, f"/ws/governance/area/{gone.pk}/")
+    assert connected
+    await communicator.receive_json_from()
+
+    def remove_then_publish() -> None:
+        area_id = gone.pk
+        DropInSessionFactory(schedule=DropInScheduleFactory(host_agency=cps_agency))
+        gone.delete()
+        events.publish(
+            events.governance_area_group(area_id), events.GovernanceFiguresChanged(area_id=area_id)
+        )
+
+    await database_sync_to_async(remove_then_publish)()
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
+    await communicator.disconnect()
