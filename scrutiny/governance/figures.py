@@ -341,10 +341,10 @@ def suppress_scopes(scopes: list[Stats]) -> None:
 # only ever read for the governance audience; anyone else reads the selectors as themselves,
 # uncached), and it moves on whenever a figure can have changed: it digests every scope's realtime
 # sequence number (`governance.national` and each `governance.area.<id>`; every service that
-# changes a figure publishes to its area's group and the national one inside its transaction), so
-# does the list of areas (a new area is a new scope), and the date turns "overdue" over at
-# midnight. The expiry bounds staleness from changes that publish nothing (a theme or agency
-# renamed, records removed by retention).
+# changes a figure publishes to its area's group and the national one inside its transaction), in
+# the areas' order, so a new area or a new order moves it too (the entry is a list by position),
+# and the date turns "overdue" over at midnight. The expiry bounds staleness from changes that
+# publish nothing (a theme or agency renamed, records removed by retention).
 FIGURES_CACHE_SECONDS = 60
 CACHE_PREFIX = "governance-figures-v2"
 
