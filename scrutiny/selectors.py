@@ -132,19 +132,38 @@ def meeting_findings(*, meeting: Meeting) -> list[Finding]:
     )
 
 
-def agenda_candidates(*, viewer: User | AnonymousUser, meeting: Meeting) -> list[tuple[int, str]]:
-    """(id, pseudonym) of the released cases of the meeting's panel that are not on its agenda:
-    what its coordinator may add (nothing for anyone else). Ids and pseudonyms only."""
+AGENDA_CHOICES = 50  # the coordinator's "add to agenda" list; any other case is added by pseudonym
+
+
+def agenda_candidates(
+    *, viewer: User | AnonymousUser, meeting: Meeting
+) -> tuple[list[tuple[int, str]], bool]:
+    """(id, pseudonym) of up to AGENDA_CHOICES released cases of the meeting's panel that are not on
+    its agenda, and whether there are more: what its coordinator may add (nothing for anyone
+    else). Bounded, so the page does not grow with the panel's cases."""
     if not permissions.can_coordinate(
         viewer, meeting.panel if Meeting.panel.is_cached(meeting) else meeting.panel_id
     ):
-        return []
-    return list(
+        return [], False
+    rows = list(
         Case.objects.filter(panel_id=meeting.panel_id, status=CaseStatus.RELEASED)
         .exclude(agenda_items__meeting=meeting)
         .order_by("pseudonym")
-        .values_list("pk", "pseudonym")
+        .values_list("pk", "pseudonym")[: AGENDA_CHOICES + 1]
     )
+    return rows[:AGENDA_CHOICES], len(rows) > AGENDA_CHOICES
+
+
+def case_by_pseudonym(*, viewer: User | AnonymousUser, panel: Panel, pseudonym: str) -> Case | None:
+    """The panel's case with this pseudonym, if the viewer may reach it (case_get's rules)."""
+    if "\x00" in pseudonym:  # no pseudonym has one, and PostgreSQL refuses it in a query
+        return None
+    case_id = (
+        Case.objects.filter(panel=panel, pseudonym__iexact=pseudonym.strip()[:30])
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return case_get(viewer=viewer, case_id=case_id) if case_id is not None else None
 
 
 def next_meetings(*, panel: Panel) -> QuerySet[Meeting]:

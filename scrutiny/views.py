@@ -858,10 +858,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     context = meeting_context(request, meeting)
     _log_view(request, meeting, context["audience"], meeting.panel_id, meeting.pk)
     if context["is_coordinator"] and not context["is_closed"]:
-        context["addable"] = [
-            {"id": pk, "pseudonym": pseudonym}
-            for pk, pseudonym in selectors.agenda_candidates(viewer=request.user, meeting=meeting)
-        ]
+        candidates, more = selectors.agenda_candidates(viewer=request.user, meeting=meeting)
+        context["addable"] = [{"id": pk, "pseudonym": pseudonym} for pk, pseudonym in candidates]
+        context["addable_more"] = more
     return render(request, "scrutiny/meeting_detail.html", context)
 
 
@@ -893,11 +892,15 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(request, meeting_id)
     if not permissions.can_coordinate(request.user, meeting.panel):
         raise PermissionDenied
-    try:
-        case_id = int(request.POST.get("case", ""))
-    except ValueError:
-        case_id = 0
-    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    pseudonym = request.POST.get("pseudonym", "").strip()
+    if pseudonym:  # typed in, for a case beyond the listed choices
+        case = selectors.case_by_pseudonym(viewer=request.user, panel=meeting.panel, pseudonym=pseudonym)
+    else:
+        try:
+            case_id = int(request.POST.get("case", ""))
+        except ValueError:
+            case_id = 0
+        case = selectors.case_get(viewer=request.user, case_id=case_id)
     if case is None:
         messages.error(request, "Choose a released case of this panel.")
         return redirect("scrutiny:meeting-detail", meeting.pk)

@@ -237,3 +237,39 @@ def test_meeting_page_queries_do_not_grow_with_findings_and_actions(world) -> No
             )
             services.action_update(actor=chair, action=action, text="started", status="in_progress")
     assert _count(client, url) == before
+
+
+@pytest.mark.django_db
+def test_coordinator_add_list_is_bounded_and_any_case_can_be_added_by_pseudonym(world) -> None:  # type: ignore[no-untyped-def]
+    """The coordinator's "add to agenda" list listed every released case of the panel (10,000 in
+    bench/data_growth: a 6 s, 400 KiB page); it lists AGENDA_CHOICES and takes a pseudonym for the rest."""
+    from scrutiny.models import AgendaItem
+    from scrutiny.selectors import AGENDA_CHOICES
+
+    _add_cases(world, AGENDA_CHOICES + 10)
+    client = signed_in_client(world.users["coordinator"])
+    url = reverse("scrutiny:meeting-detail", args=[world.other_meeting.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    listed = response.context["addable"]
+    assert len(listed) == AGENDA_CHOICES and response.context["addable_more"] is True
+    assert b'name="pseudonym"' in response.content
+    unlisted = (
+        Case.objects.filter(panel=world.panel, status=CaseStatus.RELEASED)
+        .exclude(pk__in=[row["id"] for row in listed])
+        .order_by("-pseudonym")
+        .first()
+    )
+    add = reverse("scrutiny:agenda-add", args=[world.other_meeting.pk])
+    for hostile in ("NO-SUCH-CASE", "BULK\x00", "x" * 5000, world.draft.pseudonym):
+        assert client.post(add, {"pseudonym": hostile}).status_code == 302
+        assert not AgendaItem.objects.filter(meeting=world.other_meeting).exists()
+    assert client.post(add, {"pseudonym": f" {unlisted.pseudonym.lower()} "}).status_code == 302
+    assert list(AgendaItem.objects.filter(meeting=world.other_meeting).values_list("case_id", flat=True)) == [
+        unlisted.pk
+    ]
+    # Someone else's panel's case is not found by its pseudonym either.
+    other = Case.objects.exclude(panel=world.panel).first()
+    if other is not None:
+        client.post(add, {"pseudonym": other.pseudonym})
+        assert AgendaItem.objects.filter(meeting=world.other_meeting).count() == 1
