@@ -200,6 +200,18 @@ def clients() -> tuple[dict[str, object], dict[str, str]]:
     }, urls
 
 
+PAGES = (
+    "home",
+    "guidance page",
+    "guidance index",
+    "drop-in listing",
+    "my bookings",
+    "case review",
+    "meeting",
+    "dashboard",
+)
+
+
 def plan(urls: dict[str, str]) -> list[tuple[str, str, str]]:
     rows = [("home", "signed out", "/"), ("guidance page", "signed out", urls["guidance"])]
     rows += [
@@ -212,6 +224,7 @@ def plan(urls: dict[str, str]) -> list[tuple[str, str, str]]:
         ("meeting", "panel member", urls["meeting"]),
         ("dashboard", "governance", "/governance/national/"),
     ]
+    assert {label for label, _, _ in rows} <= set(PAGES), rows
     return [row for row in rows if row[2]]
 
 
@@ -307,6 +320,11 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page and size (<= 200)")
+    parser.add_argument(
+        "--pages",
+        help="measure only these pages (comma-separated labels as printed, e.g. 'case review,meeting'); "
+        "the databases are built in full either way",
+    )
     parser.add_argument("--build", choices=["small", "large"], help=argparse.SUPPRESS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -320,6 +338,9 @@ def main() -> int:
         return 0
 
     args.requests = max(5, min(args.requests, 200))
+    wanted = {name.strip() for name in args.pages.split(",")} if args.pages else None
+    if wanted is not None and not wanted <= set(PAGES):
+        parser.error(f"--pages: unknown page(s) {sorted(wanted - set(PAGES))}; pages: {', '.join(PAGES)}")
     started = time.monotonic()
     (ROOT / "var").mkdir(exist_ok=True)
     small_url, large_url = database_urls()
@@ -338,8 +359,9 @@ def main() -> int:
     try:
         rows = small.rows
         assert rows == large.rows, (rows, large.rows)
+        measured = [i for i, (label, _, _) in enumerate(rows) if wanted is None or label in wanted]
         results: dict[int, tuple[list[float], list[float], set[int], set[int], set[int], set[int]]] = {}
-        for index in range(len(rows)):
+        for index in measured:
             for worker in (small, large):
                 worker.ask(index)
                 worker.ask(index)  # warm-up: per-process and shared caches, as on a running site
@@ -384,7 +406,8 @@ def main() -> int:
 
     changed = []
     over = []
-    for index, (label, who, _) in enumerate(rows):
+    for index in measured:
+        label, who, _ = rows[index]
         s_times, l_times, s_q, l_q, s_st, l_st = results[index]
         s50, l50 = statistics.median(s_times), statistics.median(l_times)
         s99, l99 = pct(s_times, 0.99), pct(l_times, 0.99)
