@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Two-factor authentication on every request for MFA roles; idle timeout for case roles.
     "agencies.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A Wagtail admin `next` that Django's redirect() cannot follow is a 400, not a 500 after the action.
+    "content.middleware.AdminNextParameterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
