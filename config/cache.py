@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -58,7 +58,30 @@ def _clear_own_keys(self: RedisCache) -> bool:
     return True
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` object for every cache call (`get_client`); with
+    redis-py 8 building one copies its table of response callbacks, which cost as much CPU as the
+    round trip itself (measured here: ~150 us each, beside ~165 us for a GET). One client per
+    connection pool instead. Safe: a `redis.Redis` holds no per-command state (the pool lends each
+    command its own connection), and Django keeps a cache object per thread anyway."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
+    def __init__(self, server: Any, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+
     get = _tolerant("get", _default)
     set = _tolerant("set", lambda *a, **k: None)
     add = _tolerant("add", lambda *a, **k: False)

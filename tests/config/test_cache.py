@@ -26,3 +26,12 @@ def test_clearing_the_cache_keeps_channel_groups_and_queued_events() -> None:
     async_to_sync(layer.group_send)("cache-probe", {"type": "probe.after"})
     assert layer_receive(channel)["type"] == "probe.after"  # and so did the group
     async_to_sync(layer.group_discard)("cache-probe", channel)
+
+
+def test_one_redis_client_serves_every_cache_call() -> None:
+    """config.cache.ReusedClientRedisCacheClient: no new redis.Redis object per call."""
+    client = cache._cache.get_client()  # type: ignore[attr-defined]
+    cache.set("probe", "cached")
+    assert cache.get_many(["probe", "absent"]) == {"probe": "cached"}
+    assert cache._cache.get_client() is client  # type: ignore[attr-defined]
+    assert cache._cache.get_client(write=True) is client  # type: ignore[attr-defined]
