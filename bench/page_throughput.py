@@ -309,14 +309,20 @@ def worker_peaks(server: Server) -> list[tuple[int, float]]:
     return peaks
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time the processes have used so far (from /proc/<pid>/stat)."""
-    total = 0
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds each process has used so far (from /proc/<pid>/stat)."""
+    found: dict[int, float] = {}
     for pid in pids:
         with contextlib.suppress(OSError, IndexError, ValueError):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+            found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings by the processes alive at the second (a process
+    that started in between counts from zero; one that exited is left out, never negative)."""
+    return sum(max(0.0, used - before.get(pid, 0.0)) for pid, used in after.items())
 
 
 def database_pids(database_url: str | None) -> list[int]:
@@ -490,12 +496,16 @@ def measure_pair(
     cookie: str,
     seconds: float,
     concurrency: int,
-    pids: tuple[list[int], list[int]] = ([], []),
+    server_pids: list[int] | None = None,
+    database_url: str | None = None,
 ) -> tuple[Row, Row]:
     """The page and the minimal view with the same session, alternating in SLICE-second slices
     (page first, then minimal, and so on) for `seconds` each, so both see the same machine load.
-    `pids`: the serving workers and the database backends, whose CPU time per request is noted
-    (a page's cost that does not depend on how busy the machine is)."""
+    The CPU time per request of the serving workers and of the database's backends (looked up
+    again for each slice: connections come and go) is noted too: a page's cost that does not
+    depend on how busy the machine is."""
+    server_pids = server_pids or []
+    on_postgres = bool(database_url and database_url.startswith("postgres"))
     for target in (path, "/bench/minimal/"):
         asyncio.run(drive(base, target, cookie, min(1.0, seconds), 2))  # warm up
     # per target: latencies, statuses, [client CPU, server CPU, database CPU]
@@ -508,11 +518,12 @@ def measure_pair(
         for target in (path, "/bench/minimal/"):
             latencies, statuses, cpu = collected[target]
             started = time.process_time()
-            server, database = cpu_seconds(pids[0]), cpu_seconds(pids[1])
+            database_before = cpu_by_pid(database_pids(database_url))
+            server_before = cpu_by_pid(server_pids)
             got, codes = asyncio.run(drive(base, target, cookie, seconds / slices, concurrency))
             cpu[0] += time.process_time() - started
-            cpu[1] += cpu_seconds(pids[0]) - server
-            cpu[2] += cpu_seconds(pids[1]) - database
+            cpu[1] += cpu_used(server_before, cpu_by_pid(server_pids))
+            cpu[2] += cpu_used(database_before, cpu_by_pid(database_pids(database_url)))
             latencies.extend(got)
             for code, n in codes.items():
                 statuses[code] = statuses.get(code, 0) + n
@@ -530,8 +541,8 @@ def measure_pair(
             latencies[int(0.99 * (count - 1))] if latencies else float("nan"),
             statuses,
             cpu[0] / max(count, 1) * 1e6,
-            cpu[1] / max(count, 1) * 1e3 if pids[0] else float("nan"),
-            cpu[2] / max(count, 1) * 1e3 if pids[1] else float("nan"),
+            cpu[1] / max(count, 1) * 1e3 if server_pids else float("nan"),
+            cpu[2] / max(count, 1) * 1e3 if on_postgres else float("nan"),
         )
 
     page, minimal = row(label, path), row("minimal view", "/bench/minimal/")
@@ -558,8 +569,10 @@ def run_stack(
     for label, who, path, target in pages(found):
         if only and not any(word in f"{label}/{who}" for word in only):
             continue
-        pids = (worker_pids(server), database_pids(database_url))
-        page, minimal = measure_pair(server.base, label, who, path, cookies[who], seconds, concurrency, pids)
+        workers = worker_pids(server)
+        page, minimal = measure_pair(
+            server.base, label, who, path, cookies[who], seconds, concurrency, workers, database_url
+        )
         pairs.append((page, minimal, target))
     peaks = worker_peaks(server)
 
