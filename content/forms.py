@@ -1,18 +1,167 @@
 """CMS forms: every content page runs the identifier check when it is submitted for approval,
-approved or published (saving a draft is allowed, so authors do not lose work)."""
+approved or published (saving a draft is allowed, so authors do not lose work), and refuses a
+hand-made post its widgets cannot read with a message instead of a 500."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.db import models
+from draftjs_exporter.error import ExporterException
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from content.blocks import BROKEN_REFERENCE, broken_rich_text_reference, rich_text_too_deep
 from content.identifier_check import blocking_message, hits_in, texts_from_values
 
 _GATED_BUTTONS = ("action-submit", "action-publish", "action-restart-workflow")
 
+UNREADABLE_FIELD = "This could not be read, so nothing was saved. Reload the page and make the change again."
+UNSTORABLE_FIELD = (
+    "This contains characters that cannot be stored (a null character or a broken character "
+    "code). Remove them and try again."
+)
+UNREADABLE_FORMSET = (
+    "The {label} could not be read, so nothing was saved. Reload the page and make the change again."
+)
+# The widest id any of our tables can hold (64-bit signed).
+_ID_RANGE = range(-(2**63), 2**63)
+_MALFORMED = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OverflowError,
+    ExporterException,  # Wagtail's rich-text converter: an entity range naming no entity, ...
+)
+
+
+def _has_lone_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _integer_ids(field: forms.Field) -> bool:
+    if not isinstance(field, forms.ModelChoiceField):
+        return False
+    key = field.to_field_name or field.queryset.model._meta.pk.name
+    target = field.queryset.model._meta.get_field(key)
+    while target.is_relation:  # a page type's pk is its page_ptr, Page's integer id underneath
+        target = target.target_field
+    return isinstance(target, models.IntegerField)
+
+
+def _out_of_range(values: Any) -> str | None:
+    """The first posted id that is not a 64-bit integer (None when all are, or none was posted)."""
+    for value in values if isinstance(values, list | tuple) else [values]:
+        if value in (None, ""):
+            continue
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            return str(value)
+        if number not in _ID_RANGE:
+            return str(value)
+    return None
+
+
+def _formset_readable(data: Any, formset: Any) -> bool:
+    """Whether every existing child a bound formset claims (below INITIAL_FORMS) has a readable id,
+    and every chosen object's id is a number. A missing or non-numeric management form is
+    Django's to report (it does, without raising)."""
+    prefix = formset.prefix
+    try:
+        initial = int(data[f"{prefix}-INITIAL_FORMS"])
+        total = int(data[f"{prefix}-TOTAL_FORMS"])
+    except (KeyError, ValueError):
+        return True
+    pk_name = formset.model._meta.pk.name
+    for i in range(max(0, min(initial, total, formset.absolute_max))):
+        key = f"{prefix}-{i}-{pk_name}"
+        if key not in data:
+            return False
+        if data[key] != "" and _out_of_range(data[key]) is not None:
+            return False
+    # A chooser in a child form (a publication's document) re-renders by looking its id up, which
+    # raised on a non-number; the page form's own choosers are guarded in _widget_data_value.
+    choices = [name for name, field in formset.form.base_fields.items() if _integer_ids(field)]
+    for i in range(max(0, min(total, formset.absolute_max))):
+        for name in choices:
+            if _out_of_range(data.getlist(f"{prefix}-{i}-{name}")) is not None:
+                return False
+    return True
+
 
 class IdentifierCheckedPageForm(WagtailAdminPageForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Fields whose posted value was refused before cleaning: name -> message.
+        self._refused_data: dict[str, str] = {}
+        if self.is_bound:
+            self._refuse_unreadable_formsets()
+
+    def _refuse_unreadable_formsets(self) -> None:
+        """modelcluster builds each existing child's form from `<prefix>-<i>-id` for every i below
+        INITIAL_FORMS, reading it with data[...] and the pk field's to_python: a post with a missing
+        or non-numeric id (change notes, board members and meetings, publication documents) was a
+        500, raised while Wagtail's views first iterate the forms. Such a formset is refused with a
+        message and emptied (TOTAL and INITIAL set to 0 in a copy of the data) so the page
+        re-renders; nothing is saved."""
+        broken = [
+            name for name, formset in self.formsets.items() if not _formset_readable(self.data, formset)
+        ]
+        if not broken:
+            return
+        data = self.data.copy()
+        for name in broken:
+            prefix = self.formsets[name].prefix
+            data[f"{prefix}-TOTAL_FORMS"] = "0"
+            data[f"{prefix}-INITIAL_FORMS"] = "0"
+            label = self.formsets[name].model._meta.verbose_name_plural
+            self._refused_data[f"formset:{name}"] = UNREADABLE_FORMSET.format(label=label)
+        self.data = data
+        for formset in self.formsets.values():
+            formset.data = data
+
+    def _widget_data_value(self, widget: forms.Widget, html_name: str) -> Any:
+        """Read one posted field, refusing what would otherwise be a 500 further on: rich text
+        that is not Draftail's JSON object (Wagtail's converter raises), text with a lone
+        surrogate sent as a JSON escape (no database can store it), and choice ids beyond 64 bits
+        (SQLite raises OverflowError on the `__in` query of a multiple choice), and rich-text links
+        whose ids are not numbers (every render of the page would raise). NUL needs no check
+        here: Django's CharField refuses it. The field then gets an error in clean() and reads as
+        empty, so the form re-renders instead of crashing. Every read of a bound field (cleaning,
+        re-rendering, change detection) comes through here."""
+        from wagtail.admin.rich_text import DraftailRichTextArea  # not importable before the models
+
+        name = html_name[len(self.prefix) + 1 :] if self.prefix else html_name
+        if isinstance(widget, DraftailRichTextArea) and rich_text_too_deep(self.data.get(html_name)):
+            self._refused_data[name] = UNREADABLE_FIELD
+            return None
+        try:
+            value = super()._widget_data_value(widget, html_name)
+        except _MALFORMED:
+            self._refused_data[name] = UNREADABLE_FIELD
+            return None
+        if isinstance(value, str) and _has_lone_surrogate(value):
+            self._refused_data[name] = UNSTORABLE_FIELD
+            return None
+        if isinstance(widget, DraftailRichTextArea) and value and broken_rich_text_reference(value):
+            self._refused_data[name] = BROKEN_REFERENCE
+            return None
+        field = self.fields.get(name)
+        if field is not None and _integer_ids(field):
+            bad = _out_of_range(value)
+            if bad is not None:
+                key = "invalid_pk_value" if "invalid_pk_value" in field.error_messages else "invalid_choice"
+                self._refused_data[name] = field.error_messages[key] % {"pk": bad, "value": bad}
+                return [] if isinstance(field, forms.ModelMultipleChoiceField) else None
+        return value
+
     def _is_gated_action(self) -> bool:
         if any(self.data.get(button) for button in _GATED_BUTTONS):
             return True
@@ -23,6 +172,8 @@ class IdentifierCheckedPageForm(WagtailAdminPageForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        for name, message in self._refused_data.items():
+            self.add_error(name if name in self.fields else None, message)
         if not self._is_gated_action():
             return cleaned
         values: list[Any] = []
