@@ -97,8 +97,16 @@ class Hub:
             raise RuntimeError("No channel layer is configured.")
         if self._tasks and layer is self.layer and all(not t.done() for t in self._tasks):
             return
+        # A new layer (settings reloaded) or a task that ended: subscribers of the old
+        # subscription would hear nothing more, so they are told to reconnect, not dropped silently.
+        orphans = {s for members in self.members.values() for s in members}
         self._stop()
         self.members.clear()
+        for subscriber in orphans:
+            try:
+                await subscriber.connection_lost()
+            except Exception:
+                logger.exception("Closing a socket of a replaced subscription did not work")
         self.layer = layer
         self.channel = await layer.new_channel()
         self._tasks = [

@@ -135,3 +135,14 @@ async def test_a_failed_layer_closes_the_sockets_and_new_sockets_work(isva, sett
         await again.disconnect()
     finally:
         BreakableLayer.mend()
+
+
+async def test_sockets_of_a_replaced_layer_are_told_to_reconnect(isva) -> None:  # type: ignore[no-untyped-def]
+    old = await _open(isva)
+    channel_layers.backends.clear()  # settings reloaded: a new layer object
+    new = await _open(isva)
+    assert await old.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_RECONNECT}
+    notification = await database_sync_to_async(notification_send)(recipient=isva, title="On the new layer")
+    event = await new.receive_json_from(timeout=5)
+    assert event["notification"]["id"] == notification.pk
+    await new.disconnect()
