@@ -4,6 +4,7 @@ hand-made post its widgets cannot read with a message instead of a 500."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -69,6 +70,9 @@ def _out_of_range(values: Any) -> str | None:
     return None
 
 
+_ORDER_VALUE = re.compile(r"^\s*[+-]?\d{1,9}\s*$")
+
+
 def _formset_readable(data: Any, formset: Any) -> bool:
     """Whether every existing child a bound formset claims (below INITIAL_FORMS) has a readable id,
     and every chosen object's id is a number. A missing or non-numeric management form is
@@ -86,6 +90,13 @@ def _formset_readable(data: Any, formset: Any) -> bool:
             return False
         if data[key] != "" and _out_of_range(data[key]) is not None:
             return False
+    # Wagtail's InlinePanel sorts the child forms by cleaned_data["ORDER"], which an unreadable
+    # order value leaves out: a KeyError (500) found by the CI fuzz pass on PostgreSQL.
+    if formset.can_order:
+        for i in range(max(0, min(total, formset.absolute_max))):
+            order = data.get(f"{prefix}-{i}-ORDER", "")
+            if order.strip() and not _ORDER_VALUE.match(order):
+                return False
     # A chooser in a child form (a publication's document) re-renders by looking its id up, which
     # raised on a non-number; the page form's own choosers are guarded in _widget_data_value.
     choices = [name for name, field in formset.form.base_fields.items() if _integer_ids(field)]

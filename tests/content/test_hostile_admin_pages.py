@@ -56,13 +56,13 @@ pytestmark = pytest.mark.django_db
 
 # Each example renders Wagtail's whole edit page: a handful per view keeps the file's cost down
 # (about 150 s of calls at load 11 on the shared 2-core machine); the CI fuzz pass (RUN_FUZZ=1)
-# runs fifteen times as many.
+# runs three times as many (fifteen times made that pass alone overrun CI's 25-minute budget).
 FUZZ = os.environ.get("RUN_FUZZ", "").strip().lower() in {"1", "true", "yes"}
 # No shrink phase: each shrinking step re-renders the admin, minutes on a loaded machine; the
 # failing example is reported as drawn.
 ADMIN_SETTINGS = settings(
     HOSTILE_SETTINGS,
-    max_examples=60 if FUZZ else 4,
+    max_examples=12 if FUZZ else 4,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 
