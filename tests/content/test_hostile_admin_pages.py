@@ -525,3 +525,27 @@ def test_an_unfollowable_next_is_a_400_before_the_action(cms, editor, governance
     assert response.status_code == 302 and response["Location"] == "/cms/"
     task_state.refresh_from_db()
     assert task_state.status == TaskState.STATUS_APPROVED
+
+
+@pytest.mark.parametrize("order", ["abc", "1.5", "9" * 5000, "1e3", "--1"])
+def test_an_unreadable_child_order_makes_the_formset_unreadable(order: str) -> None:
+    """Wagtail's InlinePanel sorts child forms by cleaned_data["ORDER"]; an order Django's field
+    cannot read is left out of cleaned_data and was a KeyError (500) in the RUN_FUZZ pass."""
+    from types import SimpleNamespace
+
+    from django.http import QueryDict
+
+    from content.forms import _formset_readable
+
+    formset = SimpleNamespace(
+        prefix="meetings",
+        can_order=True,
+        absolute_max=1000,
+        model=SimpleNamespace(_meta=SimpleNamespace(pk=SimpleNamespace(name="id"))),
+        form=SimpleNamespace(base_fields={}),
+    )
+    data = QueryDict(mutable=True)
+    data.update({"meetings-TOTAL_FORMS": "1", "meetings-INITIAL_FORMS": "0", "meetings-0-ORDER": "2"})
+    assert _formset_readable(data, formset)
+    data["meetings-0-ORDER"] = order
+    assert not _formset_readable(data, formset)
