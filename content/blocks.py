@@ -92,7 +92,7 @@ UNSTORABLE_BODY = (
 # What Wagtail's own parsing raises on a body the admin's editor never sends: a missing or
 # non-numeric count, type, order or deleted flag at any depth, rich text that is not Draftail's
 # JSON object, or a chooser id that is not a number.
-_MALFORMED = (
+MALFORMED = (
     KeyError,
     ValueError,
     TypeError,
@@ -199,7 +199,7 @@ class GuidanceBodyBlock(blocks.StreamBlock):
             return self._unreadable(UNREADABLE_BODY)
         try:
             value = super().value_from_datadict(data, files, prefix)
-        except _MALFORMED:
+        except MALFORMED:
             return self._unreadable(UNREADABLE_BODY)
         # Refused here too: the re-rendered editor cannot encode a lone surrogate either.
         if _unstorable(self.get_prep_value(value)):

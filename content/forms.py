@@ -9,10 +9,9 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from draftjs_exporter.error import ExporterException
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from content.blocks import BROKEN_REFERENCE, broken_rich_text_reference, rich_text_too_deep
+from content.blocks import BROKEN_REFERENCE, MALFORMED, broken_rich_text_reference, rich_text_too_deep
 from content.identifier_check import blocking_message, hits_in, texts_from_values
 
 _GATED_BUTTONS = ("action-submit", "action-publish", "action-restart-workflow")
@@ -27,15 +26,6 @@ UNREADABLE_FORMSET = (
 )
 # The widest id any of our tables can hold (64-bit signed).
 _ID_RANGE = range(-(2**63), 2**63)
-_MALFORMED = (
-    KeyError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    OverflowError,
-    ExporterException,  # Wagtail's rich-text converter: an entity range naming no entity, ...
-)
 
 
 def _has_lone_surrogate(value: str) -> bool:
@@ -155,7 +145,7 @@ class IdentifierCheckedPageForm(WagtailAdminPageForm):
             return None
         try:
             value = super()._widget_data_value(widget, html_name)
-        except _MALFORMED:
+        except MALFORMED:
             self._refused_data[name] = UNREADABLE_FIELD
             return None
         if isinstance(value, str) and _has_lone_surrogate(value):
