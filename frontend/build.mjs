@@ -1,6 +1,6 @@
 // Builds the front-end assets into frontend/dist (served by Django's staticfiles and whitenoise).
 // Run by `make run` and `make test` through `npm run build`.
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as sass from 'sass'
@@ -20,7 +20,13 @@ const css = sass.compile(join(root, 'frontend', 'scss', 'app.scss'), {
 })
 writeFileSync(join(dist, 'css', 'app.css'), css.css)
 
+// Everything the built files refer to must be shipped beside them: the production storage
+// (ManifestStaticFilesStorage) refuses a reference it cannot resolve, and then no page renders.
+// GOV.UK Frontend's CSS refers to its images (the footer's crest) under $govuk-assets-path, and
+// its bundle ends with a sourceMappingURL to all.bundle.js.map, which is resolved next to it.
+cpSync(join(govuk, 'assets', 'images'), join(dist, 'assets', 'images'), { recursive: true })
 copyFileSync(join(govuk, 'all.bundle.js'), join(dist, 'js', 'govuk-frontend.js'))
+copyFileSync(join(govuk, 'all.bundle.js.map'), join(dist, 'js', 'all.bundle.js.map'))
 for (const name of readdirSync(join(root, 'frontend', 'js'))) {
   copyFileSync(join(root, 'frontend', 'js', name), join(dist, 'js', name))
 }
