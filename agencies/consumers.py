@@ -204,7 +204,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return
         try:
             message = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # nesting past the parser's limit fits in a short frame
             await self.send_json({"kind": "error", "message": "Messages must be JSON."})
             return
         if not isinstance(message, dict) or message.get("kind") != "ping":

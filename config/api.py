@@ -2,6 +2,8 @@
 signed-in session (CSRF-checked for writes); OpenAPI at /api/v1/openapi.json."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.security import django_auth
@@ -19,6 +21,24 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url=None,  # the docs page loads assets from a CDN; the schema is at openapi.json
 )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: a 413 (ninja's own handler made it a 500, with the
+    traceback in the response under DEBUG)."""
+    return api.create_response(request, {"detail": "The request body is too large."}, status=413)
+
+
+@api.exception_handler(RawPostDataException)
+def _body_already_read(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    """A form or multipart body: the CSRF check parses it as a form (request.POST), after which
+    Django cannot give the raw body to the JSON parser. It was a 500."""
+    return api.create_response(
+        request, {"detail": "Send the request body as JSON, with Content-Type: application/json."}, status=415
+    )
+
+
 api.add_router("/account/", account_router)
 api.add_router("/dropins/", dropins_router)
 api.add_router("/scrutiny/", scrutiny_router)

@@ -136,6 +136,8 @@ def rich_text_too_deep(raw: Any) -> bool:
         return False
     try:
         data = json.loads(raw)
+    except RecursionError:
+        return True  # nested past the parser's own limit: deeper than any Draftail document
     except ValueError:
         return False
     blocks = data.get("blocks") if isinstance(data, dict) else None
