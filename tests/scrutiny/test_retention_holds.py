@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from hypothesis import given, settings
 
 from agencies.roles import Role
 from scrutiny import services
@@ -14,8 +15,13 @@ from scrutiny.models import AccessEvent, AccessVerb, Case, CaseStatus, LegalHold
 from tests.conftest import signed_in_client
 from tests.factories import AgencyFactory, UserFactory
 from tests.factories.scrutiny import CaseFactory, MeetingFactory, MembershipFactory, PanelFactory
+from tests.hostile import HOSTILE_SETTINGS, check_post, form_body, models_of
 
 pytestmark = pytest.mark.django_db
+
+# Opening a page writes an access event by design; every other scrutiny table must be untouched by
+# a rejected post.
+TABLES = models_of("scrutiny", exclude=["scrutiny.accessevent"])
 
 
 @pytest.fixture
@@ -217,3 +223,10 @@ def test_a_hold_on_a_record_that_does_not_exist_is_a_404(scene) -> None:  # type
         client = signed_in_client(scene[who])
         assert client.get(reverse("scrutiny:case-legal-hold", args=[999999])).status_code == 404
         assert client.post(reverse("scrutiny:meeting-legal-hold", args=[999999]), {}).status_code == 404
+
+
+@settings(HOSTILE_SETTINGS, max_examples=20)
+@given(data=form_body({"action": ["set", "clear"], "reason": ["Inquiry request 2031/4"]}))
+def test_hostile_bodies_on_the_hold_form(scene, data) -> None:  # type: ignore[no-untyped-def]
+    for who, kind in (("coordinator", "case"), ("admin", "meeting"), ("member", "case")):
+        check_post(signed_in_client(scene[who]), _url(kind, scene[kind]), data, TABLES)
