@@ -8,12 +8,16 @@ import io
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.utils import timezone
 
 from agencies import retention as registry
+from agencies.dropins.models import Booking
+from agencies.models import Invitation, Notification
 from scrutiny import services
+from scrutiny.governance.models import ExportJob
 from scrutiny.models import (
     AccessEvent,
     AccessVerb,
@@ -27,6 +31,9 @@ from scrutiny.models import (
     RetentionBatch,
 )
 from scrutiny.retention import apply_retention, audit_log_prune_before
+from tests.factories import AgencyFactory
+from tests.factories.agencies import NotificationFactory
+from tests.factories.dropins import BookingFactory, DropInSessionFactory
 from tests.factories.scrutiny import (
     ActionFactory,
     AgendaItemFactory,
@@ -80,6 +87,24 @@ def test_every_record_type_has_a_rule_a_period_and_a_row_in_the_documentation() 
         assert f"`{record_type}`" in doc, record_type
         assert rule.anchor
     assert "`case_child`" in doc
+
+
+def test_one_command_deletes_old_records_of_every_type(governance_member, area) -> None:  # type: ignore[no-untyped-def]
+    """The reproduction on main (93dc0ed): apply_retention left all of these in place."""
+    old = _aware(dt.date(2026, 1, 2))
+    NotificationFactory(created_at=old)
+    Invitation.objects.create(agency=AgencyFactory(), email="a@example.org", role="isva", expires_at=old)
+    Session.objects.create(session_key="k" * 32, session_data="", expire_date=old)
+    BookingFactory(session=DropInSessionFactory(starts_at=old - dt.timedelta(hours=1), ends_at=old))
+    ExportJob.objects.create(requested_by=governance_member, format="csv", created_at=old)
+    finding = _finding(PanelFactory(area=area), dt.date(2026, 1, 2))
+    call_command("apply_retention", today="2040-01-01", stdout=io.StringIO())
+    left = {
+        model._meta.label: model.objects.count()
+        for model in (Notification, Invitation, Session, Booking, ExportJob, Finding)
+    }
+    assert left == dict.fromkeys(left, 0), left
+    assert finding.pk
 
 
 @pytest.mark.parametrize("bad", [None, -1, "30", 1.5, True])
