@@ -108,7 +108,10 @@ def _delete_due(due: QuerySet, held: Q, ids: Sequence[Any]) -> list[Any]:
 
 # Cases and meetings ------------------------------------------------------------------------------------
 
-CHILD_CASE = Q(offence_category=OffenceCategory.RAPE_CHILD) | Q(victim_age_band=AgeBand.UNDER_16)
+# A child victim (under 18) or a child-rape offence: the CPS schedule keeps child sexual abuse cases longer.
+CHILD_CASE = Q(offence_category=OffenceCategory.RAPE_CHILD) | Q(
+    victim_age_band__in=[AgeBand.UNDER_16, AgeBand.AGE_16_17]
+)
 
 
 def _due_cases(today: dt.date) -> QuerySet:
@@ -207,7 +210,7 @@ def audit_log_retention_report(today: dt.date) -> Selection:
 
 # Registration (ScrutinyConfig.ready) -------------------------------------------------------------------
 
-CASE_ANCHOR = "the month the case was finalised (case_child: a child victim or a child-rape offence)"
+CASE_ANCHOR = "the month the case was finalised (case_child: a victim under 18 or a child-rape offence)"
 
 
 def register_rules() -> None:

@@ -129,9 +129,10 @@ def test_a_case_goes_six_years_after_finalisation_and_not_a_day_before(panel) ->
 def test_a_child_case_is_kept_twenty_years(panel) -> None:  # type: ignore[no-untyped-def]
     child = CaseFactory(panel=panel, finalised_month=FINALISED, offence_category="rape_child")
     under_16 = CaseFactory(panel=panel, finalised_month=FINALISED, victim_age_band="under_16")
+    aged_17 = CaseFactory(panel=panel, finalised_month=FINALISED, victim_age_band="16_17")
     adult = CaseFactory(panel=panel, finalised_month=FINALISED)
     _results(FINALISED + dt.timedelta(days=10 * 365))
-    assert set(Case.objects.values_list("pk", flat=True)) == {child.pk, under_16.pk}
+    assert set(Case.objects.values_list("pk", flat=True)) == {child.pk, under_16.pk, aged_17.pk}
     _results(FINALISED + dt.timedelta(days=20 * 365 + 1))
     assert not Case.objects.exists()
     assert adult.pk
