@@ -144,8 +144,12 @@ def _due_findings(today: dt.date) -> QuerySet:
     )
 
 
-FINDING_HELD = Q(case__legal_hold=True) | Q(meeting__legal_hold=True)
-ACTION_HELD = Q(finding__case__legal_hold=True) | Q(finding__meeting__legal_hold=True)
+def _finding_held(prefix: str = "") -> Q:
+    """Findings (or, with "finding__", actions) of a case or meeting a hold keeps, directly or
+    through the other (a held meeting keeps the cases on its agenda, and so their findings)."""
+    held_cases = Case.objects.filter(held_case_filter()).values("pk")
+    held_meetings = Meeting.objects.filter(held_meeting_filter()).values("pk")
+    return Q(**{f"{prefix}case__in": held_cases}) | Q(**{f"{prefix}meeting__in": held_meetings})
 
 
 def _rule(
@@ -220,7 +224,7 @@ def register_rules() -> None:
             "Agreed actions (with their updates)",
             "when the action was closed as done (open actions are kept)",
             _done_actions,
-            lambda: ACTION_HELD,
+            lambda: _finding_held("finding__"),
             "finding__meeting__panel_id",
             order=10,
         )
@@ -231,7 +235,7 @@ def register_rules() -> None:
             "Agreed findings",
             "when the finding was recorded, once none of its actions is open or still kept",
             _due_findings,
-            lambda: FINDING_HELD,
+            lambda: _finding_held(),
             "meeting__panel_id",
             order=20,
         )

@@ -231,6 +231,17 @@ def test_a_hold_keeps_the_record_and_everything_tied_to_it(panel, coordinator, h
     assert not LegalHold.objects.exists()  # the hold history goes with its record
 
 
+def test_a_held_meeting_keeps_its_cases_findings_from_other_meetings(panel, coordinator) -> None:  # type: ignore[no-untyped-def]
+    case, meeting, finding, action = _discussed(panel)
+    later = MeetingFactory(panel=panel, held_on=dt.date(2025, 6, 5))  # planned: never due itself
+    elsewhere = FindingFactory(meeting=later, case=case, recorded_at=_aware(dt.date(2025, 6, 5)))
+    services.legal_hold_set(actor=coordinator, target=meeting, reason="Inquiry")
+    results = _results(dt.date(2045, 1, 1))
+    assert Finding.objects.filter(pk__in=[finding.pk, elsewhere.pk]).count() == 2
+    assert set(results["finding"].held_ids) == {finding.pk, elsewhere.pk}
+    assert Action.objects.filter(pk=action.pk).exists()
+
+
 def test_a_hold_set_after_the_selection_still_wins(panel, coordinator, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     case = CaseFactory(panel=panel, finalised_month=FINALISED)
     rule = registry.rule_for("case")
