@@ -31,3 +31,7 @@ class AgenciesConfig(AppConfig):
 
         auth_backends.connect_signals()
         selectors.connect_notification_signals()
+
+        from agencies.retention import register_agencies_rules
+
+        register_agencies_rules()

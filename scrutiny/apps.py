@@ -16,3 +16,7 @@ class ScrutinyConfig(AppConfig):
         for handler in logging.getLogger().handlers:
             if not any(isinstance(f, CaseContentLogFilter) for f in handler.filters):
                 handler.addFilter(CaseContentLogFilter())
+
+        from scrutiny.retention import register_rules
+
+        register_rules()

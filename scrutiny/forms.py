@@ -277,3 +277,37 @@ class ActionForm(forms.Form):
 class ActionUpdateForm(forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices, label="Status")
     text = forms.CharField(label="Update", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class LegalHoldForm(forms.Form):
+    """Set or clear a legal hold (which one is the button pressed); the service checks the reason."""
+
+    action = forms.ChoiceField(
+        choices=[("set", "Place a legal hold"), ("clear", "Clear the legal hold")],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose whether to place or clear the hold.",
+            "invalid_choice": "Choose whether to place or clear the hold.",
+        },
+    )
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Reason",
+        help_text="For example the inquiry, claim or request that needs the records kept. Name nobody.",
+        error_messages={
+            "required": "Enter the reason.",
+            "max_length": "The reason must be 500 characters or fewer.",
+        },
+    )
+
+
+class LegalHoldLookupForm(forms.Form):
+    case = forms.CharField(
+        max_length=30,
+        label="Case reference (pseudonym)",
+        error_messages={
+            "required": "Enter the case reference.",
+            "max_length": "Case references are 30 characters or fewer.",
+        },
+    )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import CharField, Exists, F, OuterRef, Subquery, Value
 
-from agencies.permissions import Perm, has
+from agencies.permissions import Perm, can_manage_accounts, has
 from scrutiny.models import (
     Action,
     AgreementAcceptance,
@@ -421,3 +421,14 @@ def can_promote_finding(user: User | AnonymousUser, finding_kind: str) -> bool:
 
 def can_run_retention(user: User | AnonymousUser) -> bool:
     return _active(user) and has(user, Perm.COORDINATE_CASES)
+
+
+def can_manage_legal_hold(user: User | AnonymousUser, panel: Panel | int) -> bool:
+    """Set or clear a legal hold on a case or meeting of this panel: the panel's coordinator, or a
+    platform administrator (who reaches only the hold pages, never the case's content)."""
+    return can_coordinate(user, panel) or can_manage_accounts(user)
+
+
+def can_list_legal_holds(user: User | AnonymousUser) -> bool:
+    """The legal-hold index: any case coordinator (their own area's panels) or platform administrator."""
+    return _active(user) and (has(user, Perm.COORDINATE_CASES) or can_manage_accounts(user))

@@ -189,3 +189,33 @@ def finding_view(
 
 def access_rows(rows: list[AccessEvent], audience: Audience | None) -> list[dict[str, Any]]:
     return [labelled(AccessEvent, redact(row, audience), "verb", "channel") for row in rows]
+
+
+def _person(user: Any) -> str:
+    if user is None:
+        return "A removed account"
+    return user.get_full_name() or f"Account {user.pk}"
+
+
+def legal_hold_rows(holds: list[Any]) -> list[dict[str, Any]]:
+    """A record's legal-hold history for the people who manage holds (coordinator, platform
+    administrator): who set and cleared each hold, when and why. No case content."""
+    return [
+        {
+            "active": hold.cleared_at is None,
+            "reason": hold.reason,
+            "set_by": _person(hold.set_by),
+            "set_at": hold.set_at,
+            "cleared_by": _person(hold.cleared_by) if hold.cleared_at else "",
+            "cleared_at": hold.cleared_at,
+            "clear_reason": hold.clear_reason,
+        }
+        for hold in holds
+    ]
+
+
+def legal_hold_target_label(target: Any) -> str:
+    """How the hold pages name the record: a case by its pseudonym, a meeting by panel and date."""
+    if hasattr(target, "pseudonym"):
+        return f"Case {target.pseudonym}"
+    return f"Meeting of {target.panel.name} on {target.held_on:%d %B %Y}"

@@ -280,6 +280,7 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         "held_on": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}),
         "status": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}),
         "created_at": _coord_only(),
+        "legal_hold": _coord_only(),
     },
     m.MeetingAttendance: {
         "id": P(full=SITTING),
@@ -393,6 +394,27 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         "status": P(full=SITTING | {A.GOVERNANCE}),
         "author": _coord_name(),
         "created_at": P(full=SITTING | {A.GOVERNANCE}),
+    },
+    # Legal holds and retention batches: the coordinator's (platform administrators reach holds
+    # only through the legal-hold pages, which show no case content).
+    m.LegalHold: {
+        "id": _coord_only(),
+        "case": _coord_only(),
+        "meeting": _coord_only(),
+        "reason": _coord_only(),
+        "set_by": _coord_name(),
+        "set_at": _coord_only(),
+        "cleared_by": _coord_name(),
+        "cleared_at": _coord_only(),
+        "clear_reason": _coord_only(),
+    },
+    m.RetentionBatch: {
+        "id": _coord_only(),
+        "record_type": _coord_only(),
+        "ran_at": _coord_only(),
+        "count": _coord_only(),
+        "object_ids": _coord_only(),
+        "panel_id": _coord_only(),
     },
     m.AccessEvent: {
         "id": _coord_only(),

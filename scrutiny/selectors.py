@@ -27,6 +27,7 @@ from scrutiny.models import (
     DecisionPoint,
     Extract,
     Finding,
+    LegalHold,
     Meeting,
     MeetingAttendance,
     Panel,
@@ -512,3 +513,41 @@ def governance_stats_by_scope(
 
 def _scope_key(area: Area | None) -> int | None:
     return area.pk if area is not None else None
+
+
+# Legal holds --------------------------------------------------------------------------------------------
+
+
+def legal_hold_target(*, viewer: User | AnonymousUser, kind: str, pk: int) -> Case | Meeting | None:
+    """The case or meeting whose legal hold `viewer` manages; None when there is no such record or
+    it is not theirs to hold (the view then tells 403 from 404 by what else they may see)."""
+    model: type[Case] | type[Meeting] = Case if kind == "case" else Meeting
+    target = model.objects.select_related("panel").filter(pk=pk).first()
+    if target is None or not permissions.can_manage_legal_hold(viewer, target.panel):
+        return None
+    return target
+
+
+def legal_hold_history(*, target: Case | Meeting) -> list[LegalHold]:
+    holds = LegalHold.objects.filter(**{"case" if isinstance(target, Case) else "meeting": target})
+    return list(holds.select_related("set_by", "cleared_by").order_by("-set_at", "-pk"))
+
+
+def legal_hold_active(*, viewer: User | AnonymousUser) -> list[LegalHold]:
+    """The active holds on the panels `viewer` may hold records of (every panel for a platform
+    administrator, their area's for a coordinator)."""
+    if not permissions.can_list_legal_holds(viewer):
+        return []
+    holds = list(
+        LegalHold.objects.filter(cleared_at__isnull=True)
+        .select_related("case__panel", "meeting__panel", "set_by")
+        .order_by("-set_at", "-pk")
+    )
+    return [h for h in holds if permissions.can_manage_legal_hold(viewer, (h.case or h.meeting).panel)]
+
+
+def legal_hold_lookup(*, viewer: User | AnonymousUser, pseudonym: str) -> Case | None:
+    case = Case.objects.select_related("panel").filter(pseudonym__iexact=pseudonym.strip()).first()
+    if case is None or not permissions.can_manage_legal_hold(viewer, case.panel):
+        return None
+    return case

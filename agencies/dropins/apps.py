@@ -9,3 +9,8 @@ class DropinsConfig(AppConfig):
     label = "dropins"
     verbose_name = "ISVA drop-ins"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from agencies.dropins.retention import register_rules
+
+        register_rules()

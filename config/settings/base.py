@@ -353,6 +353,23 @@ LOGGING = {
     },
 }
 
+# --- Retention (docs/security/retention.md) ----------------------------------------------------------
+# Days each record type is kept after its anchor date (the table in the doc says which date, and
+# what a legal hold blocks). One variable per type: RETENTION_DAYS_CASE=2190 and so on.
+RETENTION_DAYS = {
+    "case": env.int("RETENTION_DAYS_CASE", 6 * 365),
+    "case_child": env.int("RETENTION_DAYS_CASE_CHILD", 20 * 365),
+    "meeting": env.int("RETENTION_DAYS_MEETING", 7 * 365),
+    "finding": env.int("RETENTION_DAYS_FINDING", 7 * 365),
+    "action": env.int("RETENTION_DAYS_ACTION", 7 * 365),
+    "export": env.int("RETENTION_DAYS_EXPORT", 30),
+    "notification": env.int("RETENTION_DAYS_NOTIFICATION", 365),
+    "booking": env.int("RETENTION_DAYS_BOOKING", 365),
+    "invitation": env.int("RETENTION_DAYS_INVITATION", 90),
+    "session": env.int("RETENTION_DAYS_SESSION", 1),
+    "audit_log": env.int("RETENTION_DAYS_AUDIT_LOG", 8 * 365),
+}
+
 SCRUTINY_HUB = {
     "SERVICE_NAME": "Scrutiny Hub",
     "PHASE": "Beta",

@@ -9,3 +9,8 @@ class GovernanceConfig(AppConfig):
     label = "governance"
     verbose_name = "Joint governance"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from scrutiny.governance.retention import register_rules
+
+        register_rules()

@@ -164,6 +164,36 @@ ROWS: tuple[Row, ...] = (
         args=_draft,
         method="post",
     ),
+    # Legal hold: the panel's coordinator and a platform administrator; someone who can see the
+    # record but not hold it gets a 403, anyone else a 404.
+    Row(
+        "scrutiny:case-legal-hold",
+        statuses(coordinator=OK, sitting=FORBIDDEN, governance=NOT_FOUND, admin=OK),
+        args=_case,
+    ),
+    Row(
+        "scrutiny:case-legal-hold",
+        statuses(coordinator=FOUND, sitting=FORBIDDEN, governance=NOT_FOUND, admin=FOUND),
+        args=_case,
+        method="post",
+        data=lambda w: {"action": "set", "reason": "Inquiry request"},
+    ),
+    Row(
+        "scrutiny:meeting-legal-hold",
+        statuses(coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN, admin=OK),
+        args=_meeting,
+    ),
+    Row(
+        "scrutiny:legal-hold-list",
+        statuses(
+            coordinator=OK,
+            sitting=FORBIDDEN,
+            governance=FORBIDDEN,
+            outsiders=FORBIDDEN,
+            coordinator_other=OK,
+            admin=OK,
+        ),
+    ),
     Row("scrutiny:text-add", DRAFT_ONLY_COORDINATOR, args=lambda w: [w.draft.pk, "extract"]),
     Row("scrutiny:text-edit", DRAFT_ONLY_COORDINATOR, args=lambda w: ["extract", w.draft_text.pk]),
     Row(

@@ -27,6 +27,7 @@ from scrutiny.models import (
     Finding,
     Meeting,
     MeetingStatus,
+    RetentionBatch,
 )
 from scrutiny.permissions import CaseAccess
 from scrutiny.reporting import CaseContentLogFilter, ScrutinyExceptionReporterFilter
@@ -331,12 +332,21 @@ def test_error_reports_and_scrutiny_logs_carry_no_case_content() -> None:
 def test_retention_deletes_old_cases_except_held_ones_and_logs_it(world) -> None:  # type: ignore[no-untyped-def]
     Case.objects.filter(pk=world.cases[1].pk).update(legal_hold=True)
     later = dt.date(2031, 1, 1)  # more than six years after September 2024
-    dry = apply_retention(today=later, dry_run=True)
-    assert Case.objects.count() == 4 and dry[0].held == 1
+    dry = {result.record_type: result for result in apply_retention(today=later, dry_run=True)}
+    assert Case.objects.count() == 4 and dry["case"].held_ids == (world.cases[1].pk,)
     call_command("apply_retention", today=later.isoformat())
     assert list(Case.objects.values_list("pk", flat=True)) == [world.cases[1].pk]
-    deleted = AccessEvent.objects.filter(verb=AccessVerb.DELETE, object_type="case", channel="command")
-    assert deleted.count() == 3
+    batches = RetentionBatch.objects.filter(record_type="case")
+    assert sorted(pk for batch in batches for pk in batch.object_ids) == sorted(
+        [world.cases[0].pk, world.cases[2].pk, world.draft.pk]
+    )
+    deleted = AccessEvent.objects.filter(
+        verb=AccessVerb.DELETE,
+        object_type="retention_batch",
+        channel="command",
+        object_id__in=batches.values("pk"),
+    )
+    assert deleted.count() == batches.count() == 1 and deleted.get().panel_id == world.panel.pk
     assert not Finding.objects.filter(case_id=world.case.pk).exists()
     assert Meeting.objects.filter(pk=world.meeting.pk).exists()
 
