@@ -68,7 +68,8 @@ def hidden_paths(*, viewer: Viewer) -> list[str]:
 def visibility_key(*, viewer: Viewer) -> str:
     """A cache key part for "what this viewer may see of the content": the content version and
     the restricted subtrees hidden from them. Two viewers with the same key see the same pages, so
-    a fragment listing pages may be shared between them (never anything else about the viewer)."""
+    a fragment listing pages may be shared between them (never anything else about the viewer).
+    Fragments add the revision and sign-in state (content.fragments.page_fragment_key)."""
     hidden = "|".join(sorted(hidden_paths(viewer=viewer)))
     return hashlib.sha256(f"{content_version()}#{hidden}".encode()).hexdigest()
 
@@ -128,14 +129,6 @@ class GuidanceListing:
     @property
     def total(self) -> int:
         return int(self.paginator.count)
-
-
-def listing_cache_key(*, viewer: Viewer, listing: GuidanceListing) -> str:
-    """The guidance results fragment's key: the viewer's audience (visibility_key) plus the
-    validated filter and the page number asked for."""
-    return hashlib.sha256(
-        f"{visibility_key(viewer=viewer)}|{listing.query_string}|{listing.page_number}".encode()
-    ).hexdigest()
 
 
 def _listing_queryset(queryset: QuerySet[GuidancePage]) -> QuerySet[GuidancePage]:
