@@ -234,6 +234,27 @@ def can_view_file(*, viewer: Viewer, obj: Any) -> bool:
     return visible_pages(viewer=viewer).filter(pk__in=ids).exists()
 
 
+def openable_files(*, viewer: Viewer, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The documents or images of `queryset` the viewer may open, by can_view_file's rule: all of
+    them for someone who edits pages, otherwise those a live page the viewer may see uses (for
+    listings: Wagtail's admin API, content.admin_api). Collection privacy is the caller's."""
+    if _edits_pages(viewer):
+        return queryset
+    references = ReferenceIndex.objects.filter(
+        base_content_type__app_label="wagtailcore",
+        base_content_type__model="page",
+        to_content_type=ReferenceIndex._get_base_content_type(queryset.model),
+    ).values_list("object_id", "to_object_id")
+    by_page: dict[int, set[int]] = {}
+    for page_id, file_id in references:
+        if str(page_id).isdigit() and str(file_id).isdigit():
+            by_page.setdefault(int(page_id), set()).add(int(file_id))
+    if not by_page:
+        return queryset.none()
+    seen = visible_pages(viewer=viewer).filter(pk__in=list(by_page)).values_list("pk", flat=True)
+    return queryset.filter(pk__in={file_id for page_id in seen for file_id in by_page[page_id]})
+
+
 # Search -------------------------------------------------------------------------------------------
 
 
