@@ -185,7 +185,8 @@ def _fragment_calls(monkeypatch) -> list[tuple[str, str]]:  # type: ignore[no-un
 @pytest.mark.parametrize("target", ["home", "index", "guidance"])
 def test_previews_neither_read_nor_fill_any_fragment(live_page, people, monkeypatch, target) -> None:  # type: ignore[no-untyped-def]
     """Home page, guidance index and guidance page: their fragments are never read or written
-    while a preview renders (view draft and the revision view of each page type)."""
+    while a preview renders (view draft, the revision view and the revisions compare view of each
+    page type)."""
     page = {
         "home": live_page.get_parent().get_parent(),
         "index": live_page.get_parent(),
@@ -198,6 +199,7 @@ def test_previews_neither_read_nor_fill_any_fragment(live_page, people, monkeypa
     for url in (
         reverse("wagtailadmin_pages:view_draft", args=[page.pk]),
         reverse("wagtailadmin_pages:revisions_view", args=[page.pk, revision.pk]),
+        reverse("wagtailadmin_pages:revisions_compare", args=[page.pk, "live", revision.pk]),
     ):
         assert editor.get(url).status_code == 200
     assert calls == []
