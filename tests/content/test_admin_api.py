@@ -117,8 +117,9 @@ def test_a_platform_admin_lists_no_pages(world, platform_admin) -> None:  # type
 
 
 def test_a_draft_only_document_is_not_served_from_the_live_page(world, platform_admin, isva) -> None:  # type: ignore[no-untyped-def]
-    """Wagtail indexes a page's references from its latest draft; the download (and the listing)
-    follows the live page: a document or image added only in a draft is not public yet."""
+    """Wagtail's reference index is rebuilt from the page's row (its live content) after each save,
+    so the download and the listing follow the live page: a document or image added only in a
+    draft is not public yet."""
     from django.urls import reverse
 
     for client in (signed_in_client(platform_admin), signed_in_client(isva), Client()):
