@@ -283,3 +283,18 @@ def test_related_guidance_of_another_audience_is_never_served(
             body = _text(client.get(page.url))
             assert "Guidance with related links" in body
             assert ("Members only related guidance" in body) is (client is member)
+
+
+def test_page_templates_cache_only_through_the_revision_and_audience_key() -> None:
+    """Django's {% cache %} caches under whatever key it is given, preview or not: page templates
+    (content/ and the shared layout in config/) use {% fragment %} with content.fragments' key."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("content/templates", "config/templates")
+        for path in (root / folder).rglob("*.html")
+        if "{% cache" in path.read_text() or "{% load cache" in path.read_text()
+    ]
+    assert offenders == []
