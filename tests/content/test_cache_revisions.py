@@ -109,11 +109,19 @@ def _moderation_preview(page: GuidancePage, people: dict[str, Any]) -> tuple[Cli
     workflow.start(page, people["editor"])
     state = page.current_workflow_state
     task = state.current_task_state.task
-    # Whoever may act on the current task previews what is up for approval.
+    # Whoever may act on the current task previews what is up for approval (a board member, or
+    # an editor other than the author should the workflow start with an editor's check).
+    from tests.factories import UserFactory
+
+    second_editor = UserFactory(
+        email="second-editor@test-gov.example.org",
+        agency=people["editor"].agency,
+        roles=[Role.CONTENT_EDITOR],
+    )
     actor = next(
-        people[name]
-        for name in ("governance_member", "editor")
-        if task.specific.get_actions(page, people[name])
+        user
+        for user in (people["governance_member"], second_editor, people["editor"])
+        if task.specific.get_actions(page, user)
     )
     url = reverse("wagtailadmin_pages:workflow_preview", args=[page.pk, task.pk])
     return signed_in_client(actor), url
