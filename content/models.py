@@ -86,13 +86,14 @@ class HomePage(CachedRestrictionsMixin, Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["entry_points"] = home_entry_points(viewer=request.user)
-        from content.selectors import latest_guidance, visibility_key
+        from content.fragments import page_fragment_key
+        from content.selectors import latest_guidance
 
         viewer = request.user
-        # Rendered once per audience (what the viewer may see: content.selectors.visibility_key)
-        # and content version; the query runs only when the fragment is not cached.
+        # Rendered once per revision and audience (content.fragments: never for a preview); the
+        # query runs only when the fragment is not cached.
         context["latest_guidance"] = lambda: latest_guidance(viewer=viewer, limit=5)
-        context["latest_guidance_key"] = visibility_key(viewer=viewer)
+        context["latest_guidance_key"] = page_fragment_key(request, self, "home_latest_guidance")
         return context
 
     def route(self, request: HttpRequest, path_components: list[str]) -> Any:
@@ -153,14 +154,18 @@ class GuidanceIndexPage(CachedRestrictionsMixin, Page):
         verbose_name = "guidance index page"
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from content.selectors import guidance_listing, listing_cache_key
+        from content.fragments import page_fragment_key
+        from content.selectors import guidance_listing
 
         context = super().get_context(request, *args, **kwargs)
         listing = guidance_listing(viewer=request.user, index=self, params=request.GET)
         context["listing"] = listing
-        # The results (count, page of pages, pagination) are a fragment cached per audience and
-        # filter; the count and list queries run only when it is not cached (they are lazy).
-        context["listing_key"] = listing_cache_key(viewer=request.user, listing=listing)
+        # The results (count, page of pages, pagination) are a fragment cached per revision,
+        # audience and filter (content.fragments: never for a preview); the count and list
+        # queries run only when it is not cached (they are lazy).
+        context["listing_key"] = page_fragment_key(
+            request, self, "guidance_results", listing.query_string, listing.page_number
+        )
         return context
 
     def route(self, request: HttpRequest, path_components: list[str]) -> Any:
@@ -353,14 +358,15 @@ class GuidancePage(CachedRestrictionsMixin, Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from django.utils.functional import SimpleLazyObject
 
-        from content.selectors import guidance_page_context, visibility_key
+        from content.fragments import page_fragment_key
+        from content.selectors import guidance_page_context
 
         context = super().get_context(request, *args, **kwargs)
         viewer = request.user
-        # The page body is a fragment cached per audience (visibility_key: what the viewer may
-        # see) and content version; these reads run only when it is not cached.
+        # The page body is a fragment cached per revision and audience (content.fragments: never
+        # for a preview); these reads run only when it is not cached.
         context["extra"] = SimpleLazyObject(lambda: guidance_page_context(viewer=viewer, page=self))
-        context["page_key"] = visibility_key(viewer=viewer)
+        context["page_key"] = page_fragment_key(request, self, "guidance_page")
         return context
 
 

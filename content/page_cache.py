@@ -7,7 +7,9 @@ trip to Redis.
 
 Who is answered from a copy: a GET whose session is empty (no session cookie, or one holding
 nothing, so the visitor is signed out: a signed-in session holds the user's id) and who has no
-message waiting. Everyone else goes through the whole stack as before.
+message waiting, and that is not one of Wagtail's preview requests (`is_dummy`: they are made
+up for the page's own URL, with the editor's cookies only if there was a browser request).
+Everyone else goes through the whole stack as before.
 
 What is stored, and when: the response as it leaves the middleware below this one (status,
 headers and body), only when Wagtail's `serve` view answered it, after Wagtail's serve hook had
@@ -64,7 +66,15 @@ def eligible_early(request: HttpRequest) -> bool:
     """May this request be answered from (and its response become) the shared copy? A GET from a
     signed-out visitor with an empty session and no message waiting (the message storage is read
     directly: MessageMiddleware runs later in the stack)."""
-    if request.method != "GET" or not _session_is_empty(request):
+    if (
+        request.method != "GET"
+        or getattr(request, "is_dummy", False)
+        or getattr(request, "is_preview", False)
+    ):
+        # Wagtail's previews (edit preview, view draft, revisions, moderation) are made-up
+        # requests for the page's own URL: never answered from, nor stored as, its copy.
+        return False
+    if not _session_is_empty(request):
         return False
     return not len(default_storage(request))
 
@@ -123,7 +133,7 @@ def _from_copy(stored: Any, version: str) -> HttpResponse | None:
 
 
 def _shareable_response(request: HttpRequest, response: Any) -> bool:
-    if not getattr(request, "_content_page_shareable", False):
+    if not getattr(request, "_content_page_shareable", False) or getattr(request, "is_preview", False):
         return False
     match = getattr(request, "resolver_match", None)
     if match is None or match.func is not wagtail_views.serve:

@@ -68,7 +68,8 @@ def hidden_paths(*, viewer: Viewer) -> list[str]:
 def visibility_key(*, viewer: Viewer) -> str:
     """A cache key part for "what this viewer may see of the content": the content version and
     the restricted subtrees hidden from them. Two viewers with the same key see the same pages, so
-    a fragment listing pages may be shared between them (never anything else about the viewer)."""
+    a fragment listing pages may be shared between them (never anything else about the viewer).
+    Fragments add the revision and sign-in state (content.fragments.page_fragment_key)."""
     hidden = "|".join(sorted(hidden_paths(viewer=viewer)))
     return hashlib.sha256(f"{content_version()}#{hidden}".encode()).hexdigest()
 
@@ -128,14 +129,6 @@ class GuidanceListing:
     @property
     def total(self) -> int:
         return int(self.paginator.count)
-
-
-def listing_cache_key(*, viewer: Viewer, listing: GuidanceListing) -> str:
-    """The guidance results fragment's key: the viewer's audience (visibility_key) plus the
-    validated filter and the page number asked for."""
-    return hashlib.sha256(
-        f"{visibility_key(viewer=viewer)}|{listing.query_string}|{listing.page_number}".encode()
-    ).hexdigest()
 
 
 def _listing_queryset(queryset: QuerySet[GuidancePage]) -> QuerySet[GuidancePage]:
@@ -239,6 +232,27 @@ def can_view_file(*, viewer: Viewer, obj: Any) -> bool:
     if not ids:
         return False
     return visible_pages(viewer=viewer).filter(pk__in=ids).exists()
+
+
+def openable_files(*, viewer: Viewer, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The documents or images of `queryset` the viewer may open, by can_view_file's rule: all of
+    them for someone who edits pages, otherwise those a live page the viewer may see uses (for
+    listings: Wagtail's admin API, content.admin_api). Collection privacy is the caller's."""
+    if _edits_pages(viewer):
+        return queryset
+    references = ReferenceIndex.objects.filter(
+        base_content_type__app_label="wagtailcore",
+        base_content_type__model="page",
+        to_content_type=ReferenceIndex._get_base_content_type(queryset.model),
+    ).values_list("object_id", "to_object_id")
+    by_page: dict[int, set[int]] = {}
+    for page_id, file_id in references:
+        if str(page_id).isdigit() and str(file_id).isdigit():
+            by_page.setdefault(int(page_id), set()).add(int(file_id))
+    if not by_page:
+        return queryset.none()
+    seen = visible_pages(viewer=viewer).filter(pk__in=list(by_page)).values_list("pk", flat=True)
+    return queryset.filter(pk__in={file_id for page_id in seen for file_id in by_page[page_id]})
 
 
 # Search -------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""CMS wiring: the document privacy check, and the admin dashboard panel of guidance past review."""
+"""CMS wiring: the document privacy check, the admin API's file endpoints (content.admin_api), and
+the admin dashboard panel of guidance past review."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 from content.selectors import can_view_file, guidance_past_review
+
+
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's own (order 0), to replace them
+def admin_api_lists_only_openable_files(router: Any) -> None:
+    from content import admin_api
+
+    admin_api.register(router)
 
 
 @hooks.register("before_serve_document")
