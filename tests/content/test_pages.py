@@ -90,10 +90,12 @@ def test_index_filters_by_theme_audience_and_area(home_page, client: Client, are
     assert titles("?audience=prosecutors") == {"Beta disclosure"}
     assert titles(f"?area={area.code}") == {"Alpha strategy"}
     assert titles("?area=national") == {"Beta disclosure"}
-    response = client.get(index.url + "?theme=no-such-theme&audience=%00")
+    response = client.get(index.url + "?theme=no-such-theme&audience=nobody")
     assert response.status_code == 200
     body = response.content.decode()
     assert "There is a problem" in body and body.count("<title>Error: ") == 1
+    # A NUL byte is refused before any view reads it (config.middleware.HostileRequestMiddleware).
+    assert client.get(index.url + "?theme=no-such-theme&audience=%00").status_code == 400
 
 
 def test_index_paginates_and_keeps_filters(home_page, client: Client) -> None:
