@@ -413,6 +413,37 @@ DOMAIN_WORDS = _lines(
     vietnamese
     bsl
     makaton
+    demo
+    audi
+    bmw
+    ford
+    vauxhall
+    volkswagen
+    vw
+    toyota
+    nissan
+    honda
+    kia
+    hyundai
+    peugeot
+    renault
+    citroen
+    fiat
+    skoda
+    mercedes
+    mercedes-benz
+    volvo
+    mazda
+    lexus
+    jaguar
+    tesla
+    corsa
+    fiesta
+    qashqai
+    astra
+    transit
+    uber
+    unknown
     dalesford
     lantern
     beacon

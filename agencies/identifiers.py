@@ -218,7 +218,7 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     IdentifierKind.PHONE: re.compile(
         # 04 and 06 are not allocated; the national number has 9 or 10 digits after the 0.
         r"(?<![\w+])(?:(?:\+|00)[ .\-]?44[ .\-]?(?:\(0\)[ .\-]?|0[ .\-]?)?\(?|\(?0)"
-        r"(?=[1-35789])(?:\d[ .\-()/]{0,3}){8,10}\d(?!\w)",
+        r"(?=[ .\-()/]{0,3}[1-35789])(?:[ .\-()/]{0,3}\d){9,10}(?!\w)",
     ),
     IdentifierKind.NHS_NUMBER: re.compile(r"(?<![\w+])\d{3}[ .\-]{0,3}\d{3}[ .\-]{0,3}\d{4}(?![\w])"),
     IdentifierKind.NI_NUMBER: re.compile(
@@ -301,6 +301,80 @@ _ADDRESS = re.compile(
     rf"|\bflat\s+\d+[a-z]?\b",
     re.IGNORECASE,
 )
+_NOT_STREET_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "before",
+        "after",
+        "down",
+        "up",
+        "along",
+        "across",
+        "through",
+        "past",
+        "round",
+        "around",
+        "near",
+        "off",
+        "miles",
+        "mile",
+        "yards",
+        "metres",
+        "meters",
+        "km",
+        "minutes",
+        "hours",
+        "days",
+        "weeks",
+        "months",
+        "years",
+        "times",
+        "people",
+        "officers",
+        "cases",
+        "was",
+        "were",
+        "is",
+        "are",
+        "had",
+        "has",
+    ]
+)
+_STRONG_STREET = re.compile(rf"(?:{_STRONG_STREET_TYPES}|rd|ave)\.?$", re.IGNORECASE)
+
+
+def _address_words_name_a_street(matched: str, mixed_case: bool) -> bool:
+    """ "12 Acacia Avenue" or "9 cherry tree close", not "3 miles down the road" or "400, before
+    the view": the words between the number and the street type name the street."""
+    words = re.findall(r"(?<!\w)[^\W\d_][\w'-]*", matched)
+    if words and words[0].lower() in ("flat", "apartment", "apt", "unit", "house"):
+        words = words[1:]
+    middle = words[:-1]
+    if not middle or any(word.lower() in _NOT_STREET_WORDS for word in middle):
+        return False
+    if mixed_case and not _STRONG_STREET.search(words[-1]):
+        return all(word[:1].isupper() for word in middle)
+    return True
+
+
 _ADDRESS_LOWER = re.compile(
     # "lives on acacia avenue": lower case, after a preposition.
     rf"\b(?:at|on|in|near|off|to|from|of)\s+(?!(?:the|a|an|this|that|her|his|their|main|high|same|"
@@ -310,7 +384,7 @@ _ADDRESS_LOWER = re.compile(
 _SCHOOL_TYPE = re.compile(
     r"\b(?:primary school|primary|secondary school|high school|grammar school|junior school|"
     r"infants? school|junior and infant school|academy|free school|sixth form college|sixth form|"
-    r"college|school|comprehensive|pupil referral unit)\b",
+    r"college|school|comprehensive|pupil referral unit|(?-i:High)(?! [A-Z]))\b",
     re.IGNORECASE,
 )
 _SCHOOL_WORD = re.compile(r"[\w'.&]+$")
@@ -515,18 +589,26 @@ _SUFFIXES = (
 )
 
 
+_ENGLISH_SPEAKING = ("en", "ga_IE")
+
+
 @cache
 def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
     """Given names and surnames from Faker's person providers (MIT licence), every locale,
-    folded to plain Latin letters; two-letter entries are left out (they are mostly words)."""
+    folded to plain Latin letters. Two-letter entries are left out (they are mostly words), and so
+    is a name from a locale where English is not spoken that is also an English word ("Edit" is a
+    Hungarian name, "Made" a Balinese one; in English prose they are words)."""
     import importlib
     import pkgutil
 
     import faker.providers.person as person
 
+    # Webster's lower-case words only: GCIDE lower-cased also holds names ("Hamid").
+    everyday = _dictionaries()[1]
     given: set[str] = set()
     family: set[str] = set()
     for module in pkgutil.iter_modules(person.__path__):
+        english = module.name.startswith(_ENGLISH_SPEAKING)
         provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
         for attr, into in (
             ("first_names", given),
@@ -540,9 +622,18 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
                 continue
             for value in values:
                 key = normalise(value).lower()
-                if len(key) > 2 and _TOKEN.fullmatch(key):
+                if len(key) > 2 and _TOKEN.fullmatch(key) and (english or key not in everyday):
                     into.add(key)
     return frozenset(given), frozenset(family)
+
+
+@cache
+def _secondary_dictionary() -> frozenset[str]:
+    """GCIDE's headwords (english-words), lower-cased: modern words Webster's 1934 list lacks
+    ("edit", "online", "email"). Used only for words on no name list, as it also holds some names."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["gcide"], lower=True))
 
 
 @cache
@@ -638,14 +729,17 @@ def _classify(key: str, word: str) -> tuple[_Class, bool]:
         return _Class.ALLOW, True
     parts = [part for part in key.split("-") if part]
     if len(parts) > 1:
-        classes = [_classify(part, part)[0] for part in parts]
-        if all(
-            c in (_Class.WORD, _Class.ALLOW) or p in _PREFIXES for c, p in zip(classes, parts, strict=True)
-        ):
+        classified = [_classify(part, part) for part in parts]
+        classes = [c for c, _ in classified]
+        pairs = list(zip(classes, parts, strict=True))
+        if all(c in (_Class.WORD, _Class.ALLOW) or p in _PREFIXES for c, p in pairs):
             return _Class.WORD, True
-        for wanted in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN, _Class.WEAK):
+        if all(c in (_Class.WORD, _Class.ALLOW, _Class.WEAK) or p in _PREFIXES for c, p in pairs):
+            return _Class.WEAK, True
+        in_dictionary = all(d or p in _PREFIXES for (_, d), p in zip(classified, parts, strict=True))
+        for wanted in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN):
             if wanted in classes:
-                return wanted, False
+                return wanted, in_dictionary
     in_dictionary = _is_word(key, dictionary)
     bare = key[2:] if key.startswith("o'") and len(key) > 4 else key
     if re.fullmatch(r"(?:mc|mac|fitz)[A-Z][a-z]+|O'[A-Z][a-z]+", word) or bare != key:
@@ -656,7 +750,7 @@ def _classify(key: str, word: str) -> tuple[_Class, bool]:
         return _Class.GIVEN, in_dictionary
     if key in family:
         return _Class.FAMILY, in_dictionary
-    if in_dictionary:
+    if in_dictionary or _is_word(key, _secondary_dictionary(), compound=False):
         return _Class.WORD, True
     return _Class.UNKNOWN, False
 
@@ -733,7 +827,7 @@ def _decide(token: _Token) -> bool:
 def _gap(text: str, left: _Token, right: _Token) -> bool:
     """Whether two tokens sit next to each other as parts of one name ("Mary Jane", "J. Smith")."""
     between = text[left.end : right.start]
-    return between in (" ", "-") or (between == ". " and len(left.word) == 1)
+    return between in (" ", "-") or (between == ". " and len(left.word) == 1 and left.word not in "AI")
 
 
 def _name_hits(text: str) -> list[tuple[int, int]]:
@@ -779,9 +873,8 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             )
             if not same_shape:
                 continue
-            if other.cls in listed or (
-                other.shape == "cap" and other.cls is not _Class.ALLOW and len(other.word) == 1
-            ):
+            initial = other.shape == "cap" and len(other.word) == 1 and other.word not in "AI"
+            if other.cls in listed or (initial and other.cls is not _Class.ALLOW):
                 other.name = True
                 changed = True
         if not changed:
@@ -838,6 +931,16 @@ def _nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def _plate_case_consistent(plate: str) -> bool:
+    """ "AB12 CDE" and "ab12cde", not "MG11 was": a plate is written in one case, and a
+    lower-case one split off by a space is not an everyday word."""
+    letters = "".join(c for c in plate if c.isalpha())
+    if not (letters.isupper() or letters.islower()):
+        return False
+    tail = re.search(r"[ \-]([a-z]{3})$", plate)
+    return not (tail and tail.group(1) in _dictionaries()[0])
+
+
 def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[IdentifierKind, int, int]]:
     hits: list[tuple[IdentifierKind, int, int]] = []
     for kind, pattern in _PATTERNS.items():
@@ -845,6 +948,8 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             continue
         for match in pattern.finditer(text):
             start, end = match.span()
+            if kind is IdentifierKind.VEHICLE_REG and not _plate_case_consistent(match.group()):
+                continue
             if kind is IdentifierKind.NHS_NUMBER and not _nhs_number_valid(re.sub(r"\D", "", match.group())):
                 continue
             if kind is IdentifierKind.PHONE:
@@ -864,7 +969,12 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             for pattern in patterns:
                 hits.extend((kind, *m.span("id")) for m in pattern.finditer(text))
     if IdentifierKind.STREET_ADDRESS in wanted:
-        hits.extend((IdentifierKind.STREET_ADDRESS, *m.span()) for m in _ADDRESS.finditer(text))
+        mixed_case = text != text.lower() and text != text.upper()
+        hits.extend(
+            (IdentifierKind.STREET_ADDRESS, *m.span())
+            for m in _ADDRESS.finditer(text)
+            if _address_words_name_a_street(m.group(), mixed_case)
+        )
         hits.extend((IdentifierKind.STREET_ADDRESS, *m.span("id")) for m in _ADDRESS_LOWER.finditer(text))
     if IdentifierKind.SCHOOL in wanted:
         hits.extend((IdentifierKind.SCHOOL, start, end) for start, end in _school_hits(text))

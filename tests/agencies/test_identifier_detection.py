@@ -124,6 +124,16 @@ def test_the_corpus_is_large_and_covers_every_kind(corpus) -> None:  # type: ign
     assert sum(not s.expected for s in corpus) >= 100
 
 
+HOLDOUT = DEFAULT_CORPUS.with_name("identifier_holdout.jsonl")
+
+
+def test_recall_and_false_alarm_targets_on_the_holdout_corpus_too() -> None:
+    """A second corpus written after the detector, first scored blind (see docs/security/detector.md)."""
+    report = evaluate(load_corpus(HOLDOUT))
+    assert report.recall() >= 0.95, report.misses
+    assert report.false_alarm_rate <= 0.10, report.false_alarms
+
+
 def test_recall_and_false_alarm_targets(corpus) -> None:  # type: ignore[no-untyped-def]
     report = evaluate(corpus)
     assert report.recall() >= 0.97, report.misses
@@ -257,3 +267,17 @@ def test_evaluate_identifiers_refuses_a_bad_corpus(tmp_path: Path) -> None:
         call_command("evaluate_identifiers", str(path), stdout=io.StringIO())
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("evaluate_identifiers", str(tmp_path / "none.jsonl"), stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Answers 400, before the view, any request.",
+        "He followed her 3 miles down the road.",
+        "The MG11 was signed.",
+        "Edit free text, then save it.",
+        "A hand-made sign re-renders the page.",
+    ],
+)
+def test_ordinary_prose_found_while_building_is_not_flagged(text: str) -> None:
+    assert found(text) == []
