@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 from agencies import identifier_allowlist as allow
 
@@ -651,6 +651,7 @@ def _dictionaries() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(basic), frozenset(dictionary | basic)
 
 
+@lru_cache(maxsize=65536)
 def _is_word(key: str, dictionary: frozenset[str], *, compound: bool = True, british: bool = True) -> bool:
     if key in dictionary:
         return True
@@ -722,6 +723,7 @@ class _Token:
     name: bool = False
 
 
+@lru_cache(maxsize=65536)
 def _classify(key: str, word: str) -> tuple[_Class, bool]:
     given, family = _name_lists()
     basic, dictionary = _dictionaries()
@@ -756,16 +758,12 @@ def _classify(key: str, word: str) -> tuple[_Class, bool]:
 
 
 def _shape(word: str) -> str:
-    letters = [c for c in word if c.isalpha()]
-    if not letters:
-        return "other"
-    if all(c.isupper() for c in letters):
-        return "upper" if len(letters) > 1 else "cap"
-    if letters[0].isupper():
+    """ "cap" (Sarah, McDonald, iPhone), "upper" (SARAH), "lower" (sarah). Tokens start with a letter."""
+    if word.isupper():
+        return "upper" if len(word) > 1 else "cap"
+    if word[0].isupper() or not word.islower():
         return "cap"
-    if all(c.islower() for c in letters):
-        return "lower"
-    return "cap" if any(c.isupper() for c in letters[1:]) else "lower"
+    return "lower"
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
