@@ -231,7 +231,8 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     # Current format (AB12 CDE) in any case; the older prefix/suffix formats (A123 BCD, ABC 123D)
     # in capitals (in lower case they are ordinary words and numbers: "q3 and").
     IdentifierKind.VEHICLE_REG: re.compile(
-        r"\b(?:(?i:[A-Z]{2}\d{2}[ \-]?[A-Z]{3})|[A-Z]\d{1,3}[ \-]?[A-Z]{3}|[A-Z]{3}[ \-]?\d{1,3}[A-Z])\b",
+        r"\b(?:(?i:[A-Z]{2}[ \-]?\d{2}[ \-]?[A-Z]{3})"
+        r"|[A-Z]\d{1,3}[ \-]?[A-Z]{3}|[A-Z]{3}[ \-]?\d{1,3}[A-Z])\b",
     ),
     # CPS URN: police force code (2 digits), unit (2 characters), number (5 digits), year (2 digits).
     IdentifierKind.URN: re.compile(r"\b\d{2} ?[A-Z0-9]{2} ?\d{5} ?/? ?\d{2}\b", re.IGNORECASE),
@@ -266,6 +267,14 @@ _NOT_HANDLES = (
 _HANDLE = r"@?[A-Za-z0-9_.]*[A-Za-z0-9_][A-Za-z0-9_.]*"
 # Patterns whose identifier is the group "id"; the rest of the match is the cue that finds it.
 _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
+    IdentifierKind.EMAIL: (
+        # Spelt out: "sarah dot jones at example dot com".
+        re.compile(
+            r"(?P<id>\b[\w+-]+(?:\s+dot\s+[\w+-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*"
+            r"\s+dot\s+(?:com|co|uk|org|net|gov|ac|nhs|me|io|info|biz|ie)\b(?:\s+dot\s+[a-z]{2,3}\b)?)",
+            re.IGNORECASE,
+        ),
+    ),
     IdentifierKind.SOCIAL_HANDLE: (
         # "her instagram is kayz_2005", "snap name dazza.92": a platform, then a handle-like token
         # (one with a digit, dot or underscore: "on Snapchat and…" is not a handle).
@@ -907,8 +916,16 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_PARTICLES = re.compile(
+    r" (?:(?:de|da|di|du|del|della|dos|das|do|van|von|der|den|ter|ten|le|la|bin|bint|ibn|al|el|y) )+",
+    re.IGNORECASE,
+)
+
+
 def _joined(text: str, end: int, start: int) -> bool:
-    return text[end:start] in (" ", "-", ". ", "")
+    """Two name hits are one name: side by side, or joined by particles ("Ana de Souza")."""
+    between = text[end:start]
+    return between in (" ", "-", ". ", "") or _PARTICLES.fullmatch(between) is not None
 
 
 # Finding --------------------------------------------------------------------------------------------
@@ -935,8 +952,10 @@ def _plate_case_consistent(plate: str) -> bool:
     letters = "".join(c for c in plate if c.isalpha())
     if not (letters.isupper() or letters.islower()):
         return False
-    tail = re.search(r"[ \-]([a-z]{3})$", plate)
-    return not (tail and tail.group(1) in _dictionaries()[0])
+    tail = re.search(r"[ \-]([a-z]{3})$", plate, re.IGNORECASE)
+    spaced = re.match(r"[a-z]{2}[ \-]\d", plate, re.IGNORECASE) is not None
+    # "ON 12 MAY", "mg11 was": a separated three-letter everyday word is not a plate's letters.
+    return not (tail and (letters.islower() or spaced) and tail.group(1).lower() in _dictionaries()[0])
 
 
 def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[IdentifierKind, int, int]]:

@@ -281,3 +281,20 @@ def test_evaluate_identifiers_refuses_a_bad_corpus(tmp_path: Path) -> None:
 )
 def test_ordinary_prose_found_while_building_is_not_flagged(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "matched"),
+    [
+        ("Ana de Souza reported it.", K.NAME, "Ana de Souza"),
+        ("Pieter van der Berg is the witness.", K.NAME, "Pieter van der Berg"),
+        ("email: Sarah dot Jones at example dot com", K.EMAIL, "Sarah dot Jones at example dot com"),
+        ("Reg: AB 12 CDE", K.VEHICLE_REG, "AB 12 CDE"),
+    ],
+)
+def test_particles_spelt_emails_and_spaced_plates(text: str, kind: IdentifierKind, matched: str) -> None:
+    assert (kind.value, matched) in found(text)
+
+
+def test_a_date_in_capitals_is_not_a_plate() -> None:
+    assert found("ON 12 MAY 2023 SHE REPORTED") == [("full_date", "12 MAY 2023")]
