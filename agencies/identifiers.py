@@ -4,14 +4,27 @@ narrative (scrutiny), booking questions (drop-ins), guidance submitted for appro
 It is deliberately cautious: a hit never edits text by itself, it blocks release until a second
 person edits or confirms it. Kinds can be chosen per use (a drop-in question checks contact
 details and dates; a case extract checks everything).
+
+Text is normalised first (`normalise`): compatibility forms (NFKC/NFKD), every space, dash and
+apostrophe variant, zero-width and other invisible characters removed, diacritics and common
+Cyrillic/Greek look-alikes folded to Latin letters. Patterns run on the normalised text; every hit
+is mapped back to offsets in the ORIGINAL text and covers whole tokens, so a redaction of a hit
+never leaves part of a name behind. Names are found from openly licensed name lists (Faker's
+given names and surnames) plus a deny-by-default rule for unknown capitalised words, against a
+dictionary of ordinary English (english-words) and the domain allow-list in
+agencies.identifier_allowlist. The design and its measured figures: docs/adr/0010-identifier-detection.md.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache, lru_cache
+
+from agencies import identifier_allowlist as allow
 
 
 class IdentifierKind(StrEnum):
@@ -19,10 +32,15 @@ class IdentifierKind(StrEnum):
     PHONE = "phone"
     EMAIL = "email"
     NI_NUMBER = "ni_number"
+    NHS_NUMBER = "nhs_number"
     VEHICLE_REG = "vehicle_registration"
     URN = "urn"
     CRIME_NUMBER = "crime_number"
     FULL_DATE = "full_date"
+    DATE_OF_BIRTH = "date_of_birth"
+    SOCIAL_HANDLE = "social_handle"
+    STREET_ADDRESS = "street_address"
+    SCHOOL = "school"
     NAME = "name"
 
 
@@ -31,41 +49,190 @@ LABELS = {
     IdentifierKind.PHONE: "a phone number",
     IdentifierKind.EMAIL: "an email address",
     IdentifierKind.NI_NUMBER: "a National Insurance number",
+    IdentifierKind.NHS_NUMBER: "an NHS number",
     IdentifierKind.VEHICLE_REG: "a vehicle registration",
     IdentifierKind.URN: "a CPS case reference (URN)",
     IdentifierKind.CRIME_NUMBER: "a crime reference number",
     IdentifierKind.FULL_DATE: "a full date",
+    IdentifierKind.DATE_OF_BIRTH: "a date of birth",
+    IdentifierKind.SOCIAL_HANDLE: "a social media handle",
+    IdentifierKind.STREET_ADDRESS: "a street address",
+    IdentifierKind.SCHOOL: "the name of a school",
     IdentifierKind.NAME: "what looks like a person's name",
 }
 
 CONTACT_AND_DATES = frozenset(
-    {IdentifierKind.POSTCODE, IdentifierKind.PHONE, IdentifierKind.EMAIL, IdentifierKind.FULL_DATE}
+    {
+        IdentifierKind.POSTCODE,
+        IdentifierKind.PHONE,
+        IdentifierKind.EMAIL,
+        IdentifierKind.FULL_DATE,
+        IdentifierKind.DATE_OF_BIRTH,
+        IdentifierKind.SOCIAL_HANDLE,
+        IdentifierKind.STREET_ADDRESS,
+        IdentifierKind.NHS_NUMBER,
+    }
 )
 ALL_KINDS = frozenset(IdentifierKind)
+
+
+@dataclass(frozen=True)
+class IdentifierHit:
+    """Where a possible identifier is, in the original text. Hits carry positions, never the
+    matched text, so logging a hit cannot leak the identifier (use `hit_text` to read it)."""
+
+    kind: IdentifierKind
+    start: int
+    end: int
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+
+def hit_text(text: str, hit: IdentifierHit) -> str:
+    return text[hit.start : hit.end]
+
+
+# Normalisation --------------------------------------------------------------------------------------
+
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+    "\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
+)
+_DASHES = frozenset(
+    "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u058a\u05be"
+)
+_APOSTROPHES = frozenset(
+    "\u2018\u2019\u201a\u201b\u2032\u2035\u02b9\u02bb\u02bc\u02bd\u02be\u02c8\u0060\u00b4\uff07"
+)
+_DOUBLE_QUOTES = frozenset("\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\uff02")
+# The Cyrillic and Greek letters that look like Latin ones (Unicode's confusables, the common part).
+_LOOKALIKES = dict(
+    zip(
+        "АВСЕНІЈКМОРЅТХУаеһіјорсѕхуԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοινρτυχ",
+        "ABCEHIJKMOPSTXYaehijopcsxydqwABEZHIKMNOPTYXaoivptux",
+        strict=True,
+    )
+)
+
+
+def _fold_char(char: str) -> str:
+    """One original character as the detector reads it (possibly several characters, or none)."""
+    if char in _INVISIBLE:
+        return ""
+    if char in _DASHES:
+        return "-"
+    if char in _APOSTROPHES:
+        return "'"
+    if char in _DOUBLE_QUOTES:
+        return '"'
+    if char in _LOOKALIKES:
+        return _LOOKALIKES[char]
+    category = unicodedata.category(char)
+    if category in ("Mn", "Me", "Cf"):
+        return ""
+    if category == "Zs" or char in "\t\v\f":
+        return " "
+    if category in ("Zl", "Zp") or char in "\r\x85":
+        return "\n"
+    decomposed = unicodedata.normalize("NFKD", char)
+    out = []
+    for part in decomposed:
+        if unicodedata.category(part) in ("Mn", "Me"):
+            continue
+        out.append(_fold_char(part) if part != char and ord(part) > 127 else part)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str
+    # origin[i]: the index in the original text of normalised character i.
+    origin: tuple[int, ...] | None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.origin is None:
+            return start, end
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+_ASCII_TABLE = str.maketrans({"\t": " ", "\v": " ", "\f": " ", "\r": "\n", "`": "'"})
+
+
+def normalise_with_map(text: str) -> Normalised:
+    if text.isascii():
+        return Normalised(text.translate(_ASCII_TABLE), None)
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = char if ord(char) < 128 and char not in "\t\v\f\r`" else _fold_char(char)
+        for part in folded:
+            chars.append(part)
+            origin.append(index)
+    return Normalised("".join(chars), tuple(origin))
+
+
+def normalise(text: str) -> str:
+    """The text as the detector reads it: NFKC/NFKD compatibility forms, diacritics dropped,
+    look-alike letters folded, every space/dash/apostrophe variant made plain, invisible
+    characters removed."""
+    return normalise_with_map(text).text
+
+
+# Patterns (on normalised text) ----------------------------------------------------------------------
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_SEP = r"[ .\-]?"  # one optional separator between digit groups, after normalisation
+_NUMERIC_DATE = r"\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:\d{4}|\d{2})"
+_WRITTEN_DATE = (
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+(?:\d{{4}}|'\d{{2}})|"
+    rf"(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+)
+_DOB_CUE = (
+    r"(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on|\s+in)?|"
+    r"birth)\s*[:=-]?(?:\s*(?:is|was|of|on|in|the|given|recorded|stated|listed|as)\b){0,4}\s*[:=-]?\s*"
+)
 
 _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
-    IdentifierKind.EMAIL: re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    IdentifierKind.EMAIL: re.compile(
+        r"(?<![\w.+-])[\w.+-]+(?:@|\s?[\[({]\s?at\s?[\])}]\s?)[\w-]+"
+        r"(?:(?:\.|\s?[\[({]\s?dot\s?[\])}]\s?)[\w-]+)*(?:\.|\s?[\[({]\s?dot\s?[\])}]\s?)[a-z]{2,}\b",
+        re.IGNORECASE,
+    ),
+    IdentifierKind.SOCIAL_HANDLE: re.compile(
+        r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])"
+        r"|\b(?:https?://)?(?:www\.|m\.)?(?:instagram|facebook|fb|tiktok|twitter|x|snapchat|threads"
+        r"|linkedin|youtube)\.com/[\w.@/%-]+",
+        re.IGNORECASE,
+    ),
     IdentifierKind.POSTCODE: re.compile(
         r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRV-Y\d]?)"
-        r" ?\d[ABD-HJLNP-UW-Z]{2})\b",
+        r"[ .\-]{0,3}\d[ABD-HJLNP-UW-Z]{2})\b",
         re.IGNORECASE,
     ),
     IdentifierKind.PHONE: re.compile(
-        r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s\-)]{0,2}){9,10}(?!\w)",
+        # 04 and 06 are not allocated; the national number has 9 or 10 digits after the 0.
+        r"(?<![\w+])(?:(?:\+|00)[ .\-]?44[ .\-]?(?:\(0\)[ .\-]?|0[ .\-]?)?\(?|\(?0)"
+        r"(?=[ .\-()/]{0,3}[1-35789])(?:[ .\-()/]{0,3}\d){9,10}(?!\w)",
     ),
+    IdentifierKind.NHS_NUMBER: re.compile(r"(?<![\w+])\d{3}[ .\-]{0,3}\d{3}[ .\-]{0,3}\d{4}(?![\w])"),
     IdentifierKind.NI_NUMBER: re.compile(
         # The format, not only issued prefixes: example numbers (QQ...) must be caught too.
-        r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
+        r"\b[A-Z]{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?[A-D]\b"
+        # Without the suffix letter: issued prefixes only, in capitals.
+        r"|\b(?-i:(?![DFIQUV])[A-Z](?![DFIOQUV])[A-Z] ?\d{2} ?\d{2} ?\d{2})\b",
         re.IGNORECASE,
     ),
-    # Current format (AB12 CDE), and the older prefix/suffix formats (A123 BCD, ABC 123D).
+    # Current format (AB12 CDE) in any case; the older prefix/suffix formats (A123 BCD, ABC 123D)
+    # in capitals (in lower case they are ordinary words and numbers: "q3 and").
     IdentifierKind.VEHICLE_REG: re.compile(
-        r"\b(?:[A-Z]{2}\d{2} ?[A-Z]{3}|[A-Z]\d{1,3} ?[A-Z]{3}|[A-Z]{3} ?\d{1,3}[A-Z])\b",
+        r"\b(?:(?i:[A-Z]{2}[ \-]?\d{2}[ \-]?[A-Z]{3})"
+        r"|[A-Z]\d{1,3}[ \-]?[A-Z]{3}|[A-Z]{3}[ \-]?\d{1,3}[A-Z])\b",
     ),
     # CPS URN: police force code (2 digits), unit (2 characters), number (5 digits), year (2 digits).
     IdentifierKind.URN: re.compile(r"\b\d{2} ?[A-Z0-9]{2} ?\d{5} ?/? ?\d{2}\b", re.IGNORECASE),
@@ -76,76 +243,784 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
         r"|\b[A-Z]{1,4}\d{0,3}[/\-]\d{3,8}[/\-]\d{2,4}\b",
         re.IGNORECASE,
     ),
+    IdentifierKind.DATE_OF_BIRTH: re.compile(
+        rf"\b{_DOB_CUE}(?P<date>{_NUMERIC_DATE}|\d{{4}}-\d{{2}}-\d{{2}}|{_WRITTEN_DATE}|"
+        rf"\d{{1,2}}\s\d{{1,2}}\s\d{{2,4}}|(?:{_MONTHS})\.?\s+\d{{4}}|"
+        rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b)",
+        re.IGNORECASE,
+    ),
     IdentifierKind.FULL_DATE: re.compile(
-        r"\b(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|"
-        rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}|"
-        rf"(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\b",
+        rf"\b(?:{_NUMERIC_DATE}|\d{{4}}-\d{{2}}-\d{{2}}|{_WRITTEN_DATE})\b",
         re.IGNORECASE,
     ),
 }
 
-# Name-like tokens: two or more capitalised words in a row that are not at the start of a sentence
-# and are not common words, titles of roles or organisations. A heuristic with no stop-list of
-# real names; it errs towards flagging, and a second person confirms.
-_CAPITALISED_RUN = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)+)\b")
-_TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z'\-]+\b")
-_NOT_NAMES = frozenset(
-    """
-    the a an and or of in on at to for by with from crown prosecution service police constabulary cps
-    isva isvas court crown magistrates youth victim suspect witness officer detective inspector sergeant
-    constable chief superintendent prosecutor counsel judge panel scrutiny rape serious sexual offence
-    offences act code victims right review national framework january february march april may june july
-    august september october november december monday tuesday wednesday thursday friday saturday sunday
-    england wales north south east west midlands london wessex mersey cheshire yorkshire humberside
-    thames chiltern cymru independent sexual violence advisor adviser support team unit rasso area
-    special measures achieving best evidence abe vlo npcc jnap home office ministry justice
-    """.split()  # noqa: SIM905 - a word list reads better as prose
+_PLATFORMS = (
+    "instagram|insta|snapchat|snap|tiktok|twitter|telegram|discord|kik|threads|facebook|fb|"
+    "onlyfans|reddit|twitch|whatsapp|x"
+)
+_NOT_HANDLES = (
+    "and|or|the|a|an|to|of|on|in|at|by|for|with|as|messages?|account|app|chat|group|post|profile|"
+    "story|video|was|is|he|she|they|it|but|so|then|that|this|which|who|after|before|where|number|"
+    "no|data|call|calls|messenger|page|not"
+)
+_HANDLE = r"@?[A-Za-z0-9_.]*[A-Za-z0-9_][A-Za-z0-9_.]*"
+# Patterns whose identifier is the group "id"; the rest of the match is the cue that finds it.
+_CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
+    IdentifierKind.EMAIL: (
+        # Spelt out: "sarah dot jones at example dot com".
+        re.compile(
+            r"(?P<id>\b[\w+-]+(?:\s+dot\s+[\w+-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*"
+            r"\s+dot\s+(?:com|co|uk|org|net|gov|ac|nhs|me|io|info|biz|ie)\b(?:\s+dot\s+[a-z]{2,3}\b)?)",
+            re.IGNORECASE,
+        ),
+    ),
+    IdentifierKind.SOCIAL_HANDLE: (
+        # "her instagram is kayz_2005", "snap name dazza.92": a platform, then a handle-like token
+        # (one with a digit, dot or underscore: "on Snapchat and…" is not a handle).
+        re.compile(
+            rf"\b(?:{_PLATFORMS})(?:\s(?:handle|username|user\s?name|user|name|account|id|profile))?"
+            rf"(?:\sis|\swas|\s-|\scalled)?\s+(?!(?:{_NOT_HANDLES})\b)"
+            r"(?P<id>@?[A-Za-z0-9_]*[._\d][A-Za-z0-9_.]*[A-Za-z0-9_])",
+            re.IGNORECASE,
+        ),
+        # "Snapchat: lils.xo", "username b1gman_77", "gamertag was xXSniperXx": any token.
+        re.compile(
+            rf"\b(?:(?:{_PLATFORMS})(?:\s(?:handle|username|user\s?name|user|name|account|id|profile))?\s?:"
+            rf"|(?:handle|username|user\s?name|user\sid|screen\sname|profile\sname|gamertag)\b"
+            rf"(?:\s?:|\sis|\swas|\sof|\s-|\scalled)?)\s*(?!(?:{_NOT_HANDLES})\b)(?P<id>{_HANDLE})",
+            re.IGNORECASE,
+        ),
+    ),
+}
+
+_STREET_TYPES = (
+    "street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|court|ct|place|pl|"
+    "gardens|gdns|terrace|ter|grove|gr|hill|park|row|square|sq|mews|view|walk|rise|parade|green|"
+    "boulevard|vale|wharf|yard|approach|croft|fields|gate|meadow|meadows|end|chase|hollow|brow"
+)
+_STRONG_STREET_TYPES = "street|road|avenue|lane|crescent|terrace|grove|mews|gardens|drive|close|boulevard"
+_ADDRESS = re.compile(
+    # "12 Acacia Avenue", "flat 3, 14a station rd", "no. 7 the mews"
+    rf"\b(?:(?:flat|apartment|apt|unit|house)\s+\d+[a-z]?,?\s+)?\d{{1,4}}[a-z]?(?:-\d{{1,4}})?,?\s+"
+    rf"(?:[a-z][\w'-]*\s+){{1,3}}(?:{_STREET_TYPES})\b"
+    # "Acacia Avenue", "Station Road" (capitalised, no number)
+    rf"|\b(?-i:[A-Z][\w'-]+\s+(?:[A-Z][\w'-]+\s+)?(?:Street|Road|Avenue|Lane|Crescent|Terrace|Grove|"
+    rf"Mews|Gardens|Drive|Close|Boulevard|Way|Rise|Parade|Walk|Square))\b"
+    rf"|\bflat\s+\d+[a-z]?\b",
+    re.IGNORECASE,
+)
+_NOT_STREET_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "before",
+        "after",
+        "down",
+        "up",
+        "along",
+        "across",
+        "through",
+        "past",
+        "round",
+        "around",
+        "near",
+        "off",
+        "miles",
+        "mile",
+        "yards",
+        "metres",
+        "meters",
+        "km",
+        "minutes",
+        "hours",
+        "days",
+        "weeks",
+        "months",
+        "years",
+        "times",
+        "people",
+        "officers",
+        "cases",
+        "was",
+        "were",
+        "is",
+        "are",
+        "had",
+        "has",
+    ]
+)
+_STRONG_STREET = re.compile(rf"(?:{_STRONG_STREET_TYPES}|rd|ave)\.?$", re.IGNORECASE)
+
+
+def _address_words_name_a_street(matched: str, mixed_case: bool) -> bool:
+    """ "12 Acacia Avenue" or "9 cherry tree close", not "3 miles down the road" or "400, before
+    the view": the words between the number and the street type name the street."""
+    words = re.findall(r"(?<!\w)[^\W\d_][\w'-]*", matched)
+    if words and words[0].lower() in ("flat", "apartment", "apt", "unit", "house"):
+        words = words[1:]
+    middle = words[:-1]
+    if not middle or any(word.lower() in _NOT_STREET_WORDS for word in middle):
+        return False
+    if mixed_case and not _STRONG_STREET.search(words[-1]):
+        return all(word[:1].isupper() for word in middle)
+    return True
+
+
+_ADDRESS_LOWER = re.compile(
+    # "lives on acacia avenue": lower case, after a preposition.
+    rf"\b(?:at|on|in|near|off|to|from|of)\s+(?!(?:the|a|an|this|that|her|his|their|main|high|same|"
+    rf"next|busy|quiet|local|dual|slip|ring|side|back|country|private|public|any|every|one|each)\b)"
+    rf"(?P<id>[a-z][a-z'-]+\s+(?:{_STRONG_STREET_TYPES}))\b",
+)
+_SCHOOL_TYPE = re.compile(
+    r"\b(?:primary school|primary|secondary school|high school|grammar school|junior school|"
+    r"infants? school|junior and infant school|academy|free school|sixth form college|sixth form|"
+    r"college|school|comprehensive|pupil referral unit|(?-i:High)(?! [A-Z]))\b",
+    re.IGNORECASE,
+)
+_SCHOOL_WORD = re.compile(r"[\w'.&]+$")
+# Words that end a school's name when reading backwards from "School": "at the school", "her
+# school", "attended school" name no school.
+_SCHOOL_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "at",
+        "to",
+        "from",
+        "in",
+        "into",
+        "and",
+        "or",
+        "but",
+        "her",
+        "his",
+        "their",
+        "its",
+        "our",
+        "my",
+        "your",
+        "this",
+        "that",
+        "these",
+        "those",
+        "same",
+        "local",
+        "new",
+        "old",
+        "another",
+        "previous",
+        "current",
+        "former",
+        "each",
+        "every",
+        "any",
+        "which",
+        "what",
+        "one",
+        "no",
+        "was",
+        "is",
+        "attended",
+        "attends",
+        "attending",
+        "attend",
+        "started",
+        "starts",
+        "left",
+        "leaves",
+        "moved",
+        "moves",
+        "changed",
+        "went",
+        "goes",
+        "go",
+        "after",
+        "before",
+        "during",
+        "outside",
+        "inside",
+        "near",
+        "about",
+        "with",
+        "by",
+        "for",
+        "on",
+        "as",
+        "also",
+        "then",
+        "school",
+        "college",
+        "academy",
+        "primary",
+        "secondary",
+        "junior",
+        "infant",
+        "boarding",
+        "special",
+        "independent",
+        "private",
+        "state",
+        "village",
+        "nursery",
+        "holidays",
+        "holiday",
+        "term",
+        "day",
+        "days",
+        "meant",
+        "staff",
+        "teacher",
+        "teachers",
+        "head",
+        "victim",
+        "victim's",
+        "child",
+        "child's",
+        "suspect",
+        "suspect's",
+        "friend",
+        "friend's",
+    ]
+)
+_SCHOOL_INNER = frozenset({"of", "and", "&", "st", "st.", "saint", "c", "e", "ce", "rc", "r.c.", "c.e."})
+
+
+def _school_hits(text: str) -> list[tuple[int, int]]:
+    hits = []
+    lower_text = not any(c.isupper() for c in text)
+    for match in _SCHOOL_TYPE.finditer(text):
+        start = match.start()
+        named = 0
+        position = match.start()
+        while True:
+            word = _SCHOOL_WORD.search(text[max(0, position - 40) : position].rstrip(" "))
+            if word is None or text[position - 1 : position] not in (" ",):
+                break
+            token = word.group()
+            token_start = (
+                position - 1 - len(text[max(0, position - 40) : position].rstrip(" ")) + word.start()
+            )
+            token_start = position - len(text[max(0, position - 40) : position]) + word.start()
+            key = token.lower()
+            if key in _SCHOOL_INNER and named:
+                position = token_start
+                if key in ("st", "st.", "saint"):
+                    start = token_start
+                continue
+            if key in _SCHOOL_STOP or not (token[:1].isupper() or lower_text):
+                break
+            named += 1
+            start = token_start
+            position = token_start
+            if named == 4:
+                break
+        if named:
+            hits.append((start, match.end()))
+    return hits
+
+
+# Names ----------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['-](?=[^\W\d_]))*")
+_SENTENCE_END = frozenset(".!?:;\n•*|#>")
+_OPENERS = frozenset("\"'([{- ")
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "st", "e.g", "i.e", "etc", "no", "vs", "v", "prof", "rev"}
+)
+_PREFIXES = frozenset(
+    [
+        "pre",
+        "post",
+        "non",
+        "multi",
+        "co",
+        "re",
+        "ex",
+        "anti",
+        "self",
+        "cross",
+        "sub",
+        "inter",
+        "intra",
+        "under",
+        "over",
+        "semi",
+        "mid",
+        "out",
+        "up",
+        "well",
+        "ill",
+        "step",
+        "half",
+        "long",
+        "short",
+        "full",
+        "part",
+    ]
+)
+_SUFFIXES = (
+    "'s",
+    "s",
+    "es",
+    "ed",
+    "d",
+    "ing",
+    "ly",
+    "er",
+    "ers",
+    "ment",
+    "ments",
+    "ness",
+    "ies",
+    "ied",
+    "ee",
+    "ees",
 )
 
 
-@dataclass(frozen=True)
-class IdentifierHit:
-    kind: IdentifierKind
+_ENGLISH_SPEAKING = ("en", "ga_IE")
+
+
+@cache
+def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """Given names and surnames from Faker's person providers (MIT licence), every locale,
+    folded to plain Latin letters. Two-letter entries are left out (they are mostly words), and so
+    is a name from a locale where English is not spoken that is also an English word ("Edit" is a
+    Hungarian name, "Made" a Balinese one; in English prose they are words)."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    # Webster's lower-case words only: GCIDE lower-cased also holds names ("Hamid").
+    everyday = _dictionaries()[1]
+    given: set[str] = set()
+    family: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        english = module.name.startswith(_ENGLISH_SPEAKING)
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr, into in (
+            ("first_names", given),
+            ("first_names_male", given),
+            ("first_names_female", given),
+            ("first_names_nonbinary", given),
+            ("last_names", family),
+        ):
+            values = provider.__dict__.get(attr, ())
+            if not isinstance(values, (list, tuple, set, frozenset, dict)):
+                continue
+            for value in values:
+                key = normalise(value).lower()
+                if len(key) > 2 and _TOKEN.fullmatch(key) and (english or key not in everyday):
+                    into.add(key)
+    return frozenset(given), frozenset(family)
+
+
+@cache
+def _secondary_dictionary() -> frozenset[str]:
+    """GCIDE's headwords (english-words), lower-cased: modern words Webster's 1934 list lacks
+    ("edit", "online", "email"). Used only for words on no name list, as it also holds some names."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["gcide"], lower=True))
+
+
+@cache
+def _dictionaries() -> tuple[frozenset[str], frozenset[str]]:
+    """(basic, dictionary): basic English vocabulary (Faker's lorem word list, MIT) with the
+    ambiguous given names; and every word Webster's list (english-words, MIT) spells in lower case."""
+    import faker.providers.lorem.en_US as lorem
+    from english_words import get_english_words_set
+
+    basic = {word.lower() for word in lorem.Provider.word_list}
+    for words in lorem.Provider.parts_of_speech.values():
+        basic.update(word.lower() for word in words)
+    basic |= allow.AMBIGUOUS_GIVEN_NAMES
+    dictionary = {word for word in get_english_words_set(["web2"], alpha=False) if word.islower()}
+    return frozenset(basic), frozenset(dictionary | basic)
+
+
+@lru_cache(maxsize=65536)
+def _is_word(key: str, dictionary: frozenset[str], *, compound: bool = True, british: bool = True) -> bool:
+    if key in dictionary:
+        return True
+    if british:
+        for variant in _american(key):
+            if _is_word(variant, dictionary, compound=False, british=False):
+                return True
+    if compound and len(key) >= 6:
+        # "screenshots", "postcode", "payslip": two everyday words run together (everyday ones
+        # only: "Fen" and "wick" are in Webster's, and Fenwick is a surname).
+        basic = _dictionaries()[0]
+        for cut in range(3, len(key) - 2):
+            if _is_word(key[:cut], basic, compound=False, british=False) and _is_word(
+                key[cut:], basic, compound=False, british=False
+            ):
+                return True
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+            stem = key[: -len(suffix)]
+            if (
+                stem in dictionary
+                or stem + "e" in dictionary
+                or (stem[-1:] == stem[-2:-1] and stem[:-1] in dictionary)
+            ):
+                return True
+            if suffix in ("ies", "ied") and stem + "y" in dictionary:
+                return True
+    return False
+
+
+def _american(key: str) -> list[str]:
+    """Webster's spells American: finalised, organisation, behaviour, centre."""
+    variants = []
+    for british, american in (("is", "iz"), ("our", "or"), ("tre", "ter"), ("ogue", "og"), ("ll", "l")):
+        index = key.rfind(british)
+        if index > 1:
+            variants.append(key[:index] + american + key[index + len(british) :])
+    return variants
+
+
+@cache
+def _allowed_phrases() -> re.Pattern[str]:
+    phrases = sorted(
+        allow.DOMAIN_PHRASES | {term for term in allow.DOMAIN_WORDS if " " in term}, key=len, reverse=True
+    )
+    body = "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in phrases)
+    return re.compile(rf"(?<![\w'-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+class _Class(StrEnum):
+    ALLOW = "allow"  # domain language
+    GIVEN = "given"  # a given name that is not an everyday word
+    FAMILY = "family"  # a surname that is not an everyday word
+    WEAK = "weak"  # on a name list, but also an everyday word (Will, May, Green, Young)
+    UNKNOWN = "unknown"  # neither a word nor on a list: a proper noun nobody declared
+    WORD = "word"  # ordinary English
+
+
+@dataclass
+class _Token:
     start: int
     end: int
+    word: str
+    key: str
+    cls: _Class
+    shape: str  # "cap", "upper", "lower", "other"
+    sentence_start: bool
+    in_dictionary: bool
+    name: bool = False
 
-    @property
-    def label(self) -> str:
-        return LABELS[self.kind]
+
+@lru_cache(maxsize=65536)
+def _classify(key: str, word: str) -> tuple[_Class, bool]:
+    given, family = _name_lists()
+    basic, dictionary = _dictionaries()
+    if key in allow.DOMAIN_WORDS:
+        return _Class.ALLOW, True
+    parts = [part for part in key.split("-") if part]
+    if len(parts) > 1:
+        classified = [_classify(part, part) for part in parts]
+        classes = [c for c, _ in classified]
+        pairs = list(zip(classes, parts, strict=True))
+        if all(c in (_Class.WORD, _Class.ALLOW) or p in _PREFIXES for c, p in pairs):
+            return _Class.WORD, True
+        if all(c in (_Class.WORD, _Class.ALLOW, _Class.WEAK) or p in _PREFIXES for c, p in pairs):
+            return _Class.WEAK, True
+        in_dictionary = all(d or p in _PREFIXES for (_, d), p in zip(classified, parts, strict=True))
+        for wanted in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN):
+            if wanted in classes:
+                return wanted, in_dictionary
+    in_dictionary = _is_word(key, dictionary)
+    bare = key[2:] if key.startswith("o'") and len(key) > 4 else key
+    if re.fullmatch(r"(?:mc|mac|fitz)[A-Z][a-z]+|O'[A-Z][a-z]+", word) or bare != key:
+        return _Class.FAMILY, False
+    if key in basic:
+        return (_Class.WEAK if key in given or key in family else _Class.WORD), True
+    if key in given:
+        return _Class.GIVEN, in_dictionary
+    if key in family:
+        return _Class.FAMILY, in_dictionary
+    if in_dictionary or _is_word(key, _secondary_dictionary(), compound=False):
+        return _Class.WORD, True
+    return _Class.UNKNOWN, False
+
+
+def _shape(word: str) -> str:
+    """ "cap" (Sarah, McDonald, iPhone), "upper" (SARAH), "lower" (sarah). Tokens start with a letter."""
+    if word.isupper():
+        return "upper" if len(word) > 1 else "cap"
+    if word[0].isupper() or not word.islower():
+        return "cap"
+    return "lower"
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    index = start - 1
+    while index >= 0 and text[index] in _OPENERS:
+        index -= 1
+    if index < 0:
+        return True
+    char = text[index]
+    if char not in _SENTENCE_END:
+        return False
+    if char == ".":
+        before = re.search(r"([\w.]+)\.$", text[max(0, index - 8) : index + 1])
+        if before and (before.group(1).lower() in _ABBREVIATIONS or len(before.group(1)) == 1):
+            return False
+    return True
+
+
+def _tokens(text: str) -> list[_Token]:
+    allowed_spans = [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
+    tokens = []
+    span_index = 0
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        start, end = match.start(), match.end()
+        if word.lower().endswith("'s") and len(word) > 3:
+            word, end = word[:-2], end - 2
+        while span_index < len(allowed_spans) and allowed_spans[span_index][1] <= start:
+            span_index += 1
+        key = word.lower()
+        if span_index < len(allowed_spans) and allowed_spans[span_index][0] <= start:
+            cls, in_dictionary = _Class.ALLOW, True
+        else:
+            cls, in_dictionary = _classify(key, word)
+        tokens.append(
+            _Token(start, end, word, key, cls, _shape(word), _at_sentence_start(text, start), in_dictionary)
+        )
+    return tokens
+
+
+def _decide(token: _Token) -> bool:
+    """Whether this token on its own reads as (part of) a person's name."""
+    cls, shape = token.cls, token.shape
+    if cls in (_Class.ALLOW, _Class.WORD):
+        return False
+    if shape == "cap":
+        if cls is _Class.GIVEN:
+            return True
+        if token.sentence_start:
+            # "Sarah told…", "Okonkwo said…": a listed or unknown name; a surname that is also in
+            # Webster's ("Street lighting…") waits for a neighbour.
+            return cls is _Class.UNKNOWN or (cls is _Class.FAMILY and not token.in_dictionary)
+        # Mid-sentence capitals: deny by default. Will/May/Green wait for a neighbour or a title.
+        return cls in (_Class.FAMILY, _Class.UNKNOWN, _Class.WEAK)
+    # Capitals or lower case: listed names that are not English words at all ("SARAH", "aisha").
+    return cls in (_Class.GIVEN, _Class.FAMILY) and not token.in_dictionary
+
+
+def _gap(text: str, left: _Token, right: _Token) -> bool:
+    """Whether two tokens sit next to each other as parts of one name ("Mary Jane", "J. Smith")."""
+    between = text[left.end : right.start]
+    return between in (" ", "-") or (between == ". " and len(left.word) == 1 and left.word not in "AI")
+
+
+def _name_hits(text: str) -> list[tuple[int, int]]:
+    tokens = _tokens(text)
+    for token in tokens:
+        token.name = _decide(token)
+    listed = (_Class.GIVEN, _Class.FAMILY, _Class.WEAK, _Class.UNKNOWN)
+    for index, token in enumerate(tokens):
+        previous = tokens[index - 1] if index else None
+        # After a title or rank: "DC Smith", "Mrs Green", "PC BEST".
+        if (
+            previous is not None
+            and previous.key in allow.TITLES
+            and text[previous.end : token.start] in (" ", ". ")
+            and token.cls is not _Class.ALLOW
+            and (
+                (previous.shape in ("cap", "upper") and token.shape in ("cap", "upper"))
+                or token.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
+            )
+        ):
+            token.name = True
+        # "her brother, Tom, …", "the victim, aisha, …", "a man called jordan": any listed or
+        # unknown word in the name slot.
+        if (
+            previous is not None
+            and previous.key in allow.RELATION_WORDS
+            and text[previous.end : token.start] == (" " if previous.key in ("named", "called") else ", ")
+            and token.cls in listed
+        ):
+            token.name = True
+    # Neighbours: a listed name next to a name joins it ("Will Smith", "jordan miller", "SEAN MCDONALD").
+    changed = True
+    while changed:
+        changed = False
+        for left, right in zip(tokens, tokens[1:], strict=False):
+            if not _gap(text, left, right) or left.name == right.name:
+                continue
+            named, other = (left, right) if left.name else (right, left)
+            same_shape = (
+                other.shape == named.shape
+                or {other.shape, named.shape} <= {"cap", "upper"}
+                and (len(other.word) == 1 or len(named.word) == 1)
+            )
+            if not same_shape:
+                continue
+            initial = other.shape == "cap" and len(other.word) == 1 and other.word not in "AI"
+            if other.cls in listed or (initial and other.cls is not _Class.ALLOW):
+                other.name = True
+                changed = True
+        if not changed:
+            # Two listed names side by side in lower case or capitals ("tom baker", "JORDAN MILLER").
+            for left, right in zip(tokens, tokens[1:], strict=False):
+                if (
+                    not left.name
+                    and _gap(text, left, right)
+                    and left.cls in (_Class.GIVEN, _Class.WEAK)
+                    and right.cls in (_Class.FAMILY, _Class.GIVEN, _Class.WEAK)
+                    and left.shape == right.shape
+                    and (left.cls is _Class.GIVEN or right.cls is _Class.FAMILY)
+                ):
+                    left.name = right.name = True
+                    changed = True
+    spans: list[tuple[int, int]] = []
+    for index, token in enumerate(tokens):
+        if not token.name:
+            continue
+        start = token.start
+        previous = tokens[index - 1] if index else None
+        if (
+            previous is not None
+            and previous.key in allow.TITLES
+            and text[previous.end : start] in (" ", ". ")
+        ):
+            start = previous.start
+        if spans and _joined(text, spans[-1][1], start):
+            spans[-1] = (spans[-1][0], token.end)
+        else:
+            spans.append((start, token.end))
+    return spans
+
+
+_PARTICLES = re.compile(
+    r" (?:(?:de|da|di|du|del|della|dos|das|do|van|von|der|den|ter|ten|le|la|bin|bint|ibn|al|el|y) )+",
+    re.IGNORECASE,
+)
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    """Two name hits are one name: side by side, or joined by particles ("Ana de Souza")."""
+    between = text[end:start]
+    return between in (" ", "-", ". ", "") or _PARTICLES.fullmatch(between) is not None
+
+
+# Finding --------------------------------------------------------------------------------------------
+
+_PRIORITY = {kind: rank for rank, kind in enumerate(IdentifierKind)}
+_PRIORITY[IdentifierKind.DATE_OF_BIRTH] = -2
+_PRIORITY[IdentifierKind.NHS_NUMBER] = -1
+
+
+def _nhs_number_valid(digits: str) -> bool:
+    """The NHS number's modulus-11 check digit."""
+    if len(digits) != 10 or len(set(digits)) == 1:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def _plate_case_consistent(plate: str) -> bool:
+    """ "AB12 CDE" and "ab12cde", not "MG11 was": a plate is written in one case, and a
+    lower-case one split off by a space is not an everyday word."""
+    letters = "".join(c for c in plate if c.isalpha())
+    if not (letters.isupper() or letters.islower()):
+        return False
+    tail = re.search(r"[ \-]([a-z]{3})$", plate, re.IGNORECASE)
+    spaced = re.match(r"[a-z]{2}[ \-]\d", plate, re.IGNORECASE) is not None
+    # "ON 12 MAY", "mg11 was": a separated three-letter everyday word is not a plate's letters.
+    return not (tail and (letters.islower() or spaced) and tail.group(1).lower() in _dictionaries()[0])
+
+
+def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[IdentifierKind, int, int]]:
+    hits: list[tuple[IdentifierKind, int, int]] = []
+    for kind, pattern in _PATTERNS.items():
+        if kind not in wanted:
+            continue
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if kind is IdentifierKind.VEHICLE_REG and not _plate_case_consistent(match.group()):
+                continue
+            if kind is IdentifierKind.NHS_NUMBER and not _nhs_number_valid(re.sub(r"\D", "", match.group())):
+                continue
+            if kind is IdentifierKind.PHONE:
+                digits = re.sub(r"\D", "", match.group())
+                national = (
+                    re.sub(r"^(?:0044|44)0?", "", digits)
+                    if match.group().lstrip("(").startswith(("+", "00"))
+                    else digits[1:]
+                )
+                if len(national) not in (9, 10):
+                    continue
+            if kind is IdentifierKind.DATE_OF_BIRTH:
+                start, end = match.span("date")
+            hits.append((kind, start, end))
+    for kind, patterns in _CUED.items():
+        if kind in wanted:
+            for pattern in patterns:
+                hits.extend((kind, *m.span("id")) for m in pattern.finditer(text))
+    if IdentifierKind.STREET_ADDRESS in wanted:
+        mixed_case = text != text.lower() and text != text.upper()
+        hits.extend(
+            (IdentifierKind.STREET_ADDRESS, *m.span())
+            for m in _ADDRESS.finditer(text)
+            if _address_words_name_a_street(m.group(), mixed_case)
+        )
+        hits.extend((IdentifierKind.STREET_ADDRESS, *m.span("id")) for m in _ADDRESS_LOWER.finditer(text))
+    if IdentifierKind.SCHOOL in wanted:
+        hits.extend((IdentifierKind.SCHOOL, start, end) for start, end in _school_hits(text))
+    if IdentifierKind.NAME in wanted:
+        hits.extend((IdentifierKind.NAME, start, end) for start, end in _name_hits(text))
+    return hits
 
 
 def find_identifiers(text: str, kinds: Iterable[IdentifierKind] = ALL_KINDS) -> list[IdentifierHit]:
     """Every place in `text` that looks like a personal identifier of the given kinds, in order.
-    Hits carry positions, never the matched text, so logging a hit cannot leak the identifier."""
+    The text is normalised first; offsets are in the original text. Hits carry positions, never
+    the matched text, so logging a hit cannot leak the identifier."""
     if not text:
         return []
-    wanted = frozenset(kinds)
-    hits: list[IdentifierHit] = []
-    for kind, pattern in _PATTERNS.items():
-        if kind in wanted:
-            hits.extend(IdentifierHit(kind, m.start(), m.end()) for m in pattern.finditer(text))
-    if IdentifierKind.NAME in wanted:
-        hits.extend(_name_hits(text))
+    normalised = normalise_with_map(text)
+    raw = _raw_hits(normalised.text, frozenset(kinds))
+    hits = [IdentifierHit(kind, *normalised.span(start, end)) for kind, start, end in raw if end > start]
     return _without_overlaps(hits)
-
-
-def _name_hits(text: str) -> list[IdentifierHit]:
-    hits = [IdentifierHit(IdentifierKind.NAME, m.start(), m.end()) for m in _TITLE_NAME.finditer(text)]
-    for match in _CAPITALISED_RUN.finditer(text):
-        words = match.group(1).split()
-        if all(word.lower().strip("'-") in _NOT_NAMES for word in words):
-            continue
-        if sum(word.lower() not in _NOT_NAMES for word in words) >= 2:
-            hits.append(IdentifierHit(IdentifierKind.NAME, match.start(1), match.end(1)))
-    return hits
 
 
 def _without_overlaps(hits: list[IdentifierHit]) -> list[IdentifierHit]:
     # Longest first at each position, so "12/03/2024" is one date, not a date and a crime number.
-    ordered = sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
+    ordered = sorted(hits, key=lambda h: (h.start, -(h.end - h.start), _PRIORITY[h.kind]))
     kept: list[IdentifierHit] = []
     for hit in ordered:
         if kept and hit.start < kept[-1].end:
+            if hit.end > kept[-1].end:
+                # Overlapping spans: one hit covering both, so a redaction leaves nothing behind.
+                kept[-1] = IdentifierHit(kept[-1].kind, kept[-1].start, hit.end)
             continue
         kept.append(hit)
     return kept
