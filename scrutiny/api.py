@@ -125,7 +125,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
             row["case"] = {"id": item.case.pk, "pseudonym": item.case.pseudonym, "closed": True}
         agenda.append(row)
     findings = []
-    for finding in selectors.meeting_findings(meeting=meeting):
+    for finding in selectors.meeting_findings(meeting=meeting, viewer=request.user):
         row = redact(finding, audience)
         row["actions"] = [
             {**redact(a, audience), "updates": [redact(u, audience) for u in a.updates.all()]}
