@@ -278,7 +278,12 @@ def acting_chair_case_ids(user: User | AnonymousUser, meeting: Meeting) -> froze
     )
 
 
-def chaired_case_ids(user: User | AnonymousUser, meeting: Meeting, case_ids: Iterable[int]) -> frozenset[int]:
+def chaired_case_ids(
+    user: User | AnonymousUser,
+    meeting: Meeting,
+    case_ids: Iterable[int],
+    acting: Iterable[int] | None = None,
+) -> frozenset[int]:
     """Which of `case_ids` (on this meeting's agenda) `user` may chair: score, record findings
     and actions for. The coordinator: all. The chair: all but those they declared involvement in.
     Another member: those they were appointed acting chair for (and are not involved in)."""
@@ -291,7 +296,11 @@ def chaired_case_ids(user: User | AnonymousUser, meeting: Meeting, case_ids: Ite
     walled = walled_case_ids(user)
     if audience == Audience.CHAIR:
         return ids - walled
-    return (ids & acting_chair_case_ids(user, meeting)) - walled
+    if audience not in MEMBERS:
+        return frozenset()
+    # `acting`: the cases the agenda selector found the viewer acting chair for (no query then).
+    appointed = frozenset(acting) if acting is not None else acting_chair_case_ids(user, meeting)
+    return (ids & appointed) - walled
 
 
 def can_chair_case(user: User | AnonymousUser, meeting: Meeting, case: Case | int) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Area, User
@@ -16,6 +16,7 @@ from agencies.permissions import Perm, has
 from scrutiny import permissions
 from scrutiny.models import (
     AccessEvent,
+    ActingChair,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -94,6 +95,13 @@ def meeting_agenda(*, meeting: Meeting, viewer: User | AnonymousUser) -> list[Ag
     reviews = Review.objects.filter(case_id=OuterRef("case_id"), meeting=meeting).order_by()
     counted = permissions.sees_records(Review, permissions.audience_for(viewer, meeting))
     annotations: dict[str, Any] = permissions.case_fact_annotations(viewer, "case_id")
+    if getattr(viewer, "is_authenticated", False):
+        # Whether the viewer chairs the case as acting chair (permissions.chaired_case_ids).
+        annotations["viewer_acting"] = Exists(
+            ActingChair.objects.filter(
+                agenda_item=OuterRef("pk"), membership__user_id=viewer.pk, membership__ended_at__isnull=True
+            )
+        )
     if counted:
         annotations["review_count"] = Subquery(
             reviews.values("case_id").annotate(n=Count("pk")).values("n")[:1]

@@ -824,7 +824,12 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     findings = selectors.meeting_findings(meeting=meeting, viewer=request.user)
     is_chair = permissions.can_chair(request.user, meeting)
     access = permissions.case_access_map(request.user, [item.case for item in agenda])
-    chaired = permissions.chaired_case_ids(request.user, meeting, [item.case_id for item in agenda])
+    chaired = permissions.chaired_case_ids(
+        request.user,
+        meeting,
+        [item.case_id for item in agenda],
+        acting=[item.case_id for item in agenda if getattr(item, "viewer_acting", False)],
+    )
     rows = [
         presenters.agenda_row(
             item,
@@ -999,7 +1004,12 @@ def finding_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
         raise permissions.Refused(meeting, panel_id=meeting.panel_id, meeting_id=meeting.pk)
     # Only the cases the viewer chairs: never one they declared involvement in (not even listed).
     agenda = selectors.meeting_agenda(meeting=meeting, viewer=request.user)
-    chaired = permissions.chaired_case_ids(request.user, meeting, [item.case_id for item in agenda])
+    chaired = permissions.chaired_case_ids(
+        request.user,
+        meeting,
+        [item.case_id for item in agenda],
+        acting=[item.case_id for item in agenda if getattr(item, "viewer_acting", False)],
+    )
     agenda = [item for item in agenda if item.case_id in chaired]
     form = FindingForm(
         request.POST or None, case_choices=[(item.case.pk, item.case.pseudonym) for item in agenda]

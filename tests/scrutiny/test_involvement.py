@@ -433,3 +433,19 @@ def test_the_wall_holds_for_a_released_case_only_after_the_declaration(world) ->
     assert permissions.audience_for(user, world.cases[1]) == Audience.INDEPENDENT_MEMBER
     assert permissions.walled_case_ids(user) == {world.case.pk}
     assert CANARIES["finding"] in world.finding.text
+
+
+@pytest.mark.django_db
+def test_refusals_of_case_data_are_audited_on_pages_and_the_api(world, governance_member) -> None:  # type: ignore[no-untyped-def]
+    """Another role asking for the case list, a case edit or an export it may not have: each
+    refusal is an AccessEvent (refused), on the page and on the API alike."""
+    client = signed_in_client(governance_member)
+    assert client.get(reverse("scrutiny:case-list", args=[world.panel.pk])).status_code == 403
+    assert client.get(reverse("api-v1:scrutiny_cases", args=[world.panel.pk])).status_code == 403
+    member = signed_in_client(world.users["isva_member"])
+    assert member.get(reverse("scrutiny:case-edit", args=[world.draft.pk])).status_code in (403, 404)
+    assert member.get(reverse("scrutiny:access-log-export", args=[world.panel.pk, "csv"])).status_code == 403
+    refused = AccessEvent.objects.filter(verb=AccessVerb.REFUSED)
+    assert {e.channel for e in refused.filter(actor=governance_member)} == {"page", "api"}
+    assert refused.filter(actor=world.users["isva_member"], object_type="panel").exists()
+    assert {e.panel_id for e in refused} == {world.panel.pk}
