@@ -449,3 +449,17 @@ def test_refusals_of_case_data_are_audited_on_pages_and_the_api(world, governanc
     assert {e.channel for e in refused.filter(actor=governance_member)} == {"page", "api"}
     assert refused.filter(actor=world.users["isva_member"], object_type="panel").exists()
     assert {e.panel_id for e in refused} == {world.panel.pk}
+
+
+def test_the_policy_gives_the_involved_audience_nothing_of_any_case_record() -> None:
+    """The `involved` audience in the policy itself: NONE for every field of every record that
+    belongs to a case (all but the platform-wide agreement and the panel's own name and area)."""
+    from scrutiny.models import ConfidentialityAgreement, Panel
+    from scrutiny.redaction import POLICY, Level
+
+    for model, fields in POLICY.items():
+        for name, policy in fields.items():
+            level = policy.rule(Audience.INVOLVED).level
+            if model is ConfidentialityAgreement or (model is Panel and name in {"id", "name", "area"}):
+                continue
+            assert level == Level.NONE, f"{model.__name__}.{name}"
