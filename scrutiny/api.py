@@ -17,7 +17,7 @@ from scrutiny import permissions, selectors, services
 from scrutiny.models import AccessChannel, AccessVerb, PanelRole
 from scrutiny.permissions import CaseAccess
 from scrutiny.redaction import SITTING, Audience, redact
-from scrutiny.reporting import ScrutinyExceptionReporterFilter
+from scrutiny.reporting import ScrutinyExceptionReporterFilter, audit_refusal
 
 router = Router(tags=["scrutiny"])
 
@@ -125,7 +125,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
             row["case"] = {"id": item.case.pk, "pseudonym": item.case.pseudonym, "closed": True}
         agenda.append(row)
     findings = []
-    for finding in selectors.meeting_findings(meeting=meeting):
+    for finding in selectors.meeting_findings(meeting=meeting, viewer=request.user):
         row = redact(finding, audience)
         row["actions"] = [
             {**redact(a, audience), "updates": [redact(u, audience) for u in a.updates.all()]}
@@ -149,6 +149,9 @@ def list_cases(request: HttpRequest, panel_id: int) -> dict:
     panel = _panel(request, panel_id, with_forces=False)
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
+        audit_refusal(
+            request.user, permissions.Refused(panel, panel_id=panel.pk, audience=audience), channel="api"
+        )
         raise HttpError(403, "You cannot list this panel's cases.")
     cases = selectors.case_list(viewer=request.user, panel=panel)
     access = permissions.case_access_map(request.user, cases)

@@ -32,7 +32,7 @@ class MeetingConsumer(RealtimeConsumer):
 
     def _snapshot(self, meeting: Any) -> dict[str, Any]:
         audience = permissions.audience_for(self.user, meeting)
-        findings = selectors.meeting_findings(meeting=meeting)
+        findings = selectors.meeting_findings(meeting=meeting, viewer=self.user)
         services.access_record(
             actor=self.user,
             verb=AccessVerb.VIEW,

@@ -258,6 +258,21 @@ class FindingForm(forms.Form):
         self.fields["case"].choices = case_choices
 
 
+class ActingChairForm(forms.Form):
+    """Hand one case's chairing to another member. Choices are ids; whether the member may chair
+    that case is decided by the service (permissions.can_act_as_chair)."""
+
+    item = forms.TypedChoiceField(coerce=int, label="Case")
+    membership = forms.TypedChoiceField(coerce=int, label="Acting chair for this case")
+
+    def __init__(
+        self, *args: Any, items: list[tuple[int, str]], members: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = items
+        self.fields["membership"].choices = members
+
+
 class ActionForm(forms.Form):
     description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     owner_agency = forms.ModelChoiceField(

@@ -382,6 +382,22 @@ class AgendaItem(models.Model):
         return f"Agenda item {self.pk}"
 
 
+class ActingChair(models.Model):
+    """The member who chairs one case of one meeting (scores it, records its findings and actions)
+    because the chair declared prior involvement in it. Appointed by that chair or the panel's
+    coordinator; a new appointment replaces the old one. Audited like every edit."""
+
+    agenda_item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="acting_chair")
+    membership = models.ForeignKey(PanelMembership, on_delete=models.CASCADE, related_name="+")
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    appointed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Acting chair {self.pk}"
+
+
 class Score(models.IntegerChoices):
     CONSISTENT = 1, "1 – Consistent with policy and the Code for Crown Prosecutors"
     OBSERVATIONS = 2, "2 – Appropriate, with observations"

@@ -6,13 +6,16 @@ meeting) to one audience of scrutiny.redaction, or None (no access at all).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import CharField, Exists, F, OuterRef, Subquery, Value
+from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Value
 
 from agencies.permissions import Perm, can_manage_accounts, has
 from scrutiny.models import (
+    ActingChair,
     Action,
     AgreementAcceptance,
     Case,
@@ -26,7 +29,7 @@ from scrutiny.models import (
     PanelMembership,
     PanelRole,
 )
-from scrutiny.redaction import MEMBERS, SITTING, Audience
+from scrutiny.redaction import MEMBERS, SITTING, Audience, visible_fields
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -47,6 +50,28 @@ ROLE_AUDIENCE = {
 _CACHE = "_scrutiny_access_cache"
 _CASE_FACTS = "_scrutiny_viewer_case_facts"
 _AREA_FACT = "agency-area"  # not a PanelRole value, so the tagged UNION rows cannot be confused
+_WALL_FACT = "involved-in"  # likewise: a case the person declared prior involvement in
+
+
+class Refused(PermissionDenied):
+    """A refusal that concerns case data. `scrutiny.reporting.scrutiny_view` (pages) records it as
+    an AccessEvent (verb refused) before Django answers 403, so no refusal of case data goes
+    unaudited; `obj` is the record asked for, never its content."""
+
+    def __init__(
+        self,
+        obj: Any,
+        *,
+        panel_id: int | None,
+        meeting_id: int | None = None,
+        audience: Audience | None = None,
+        message: str = "You cannot do that.",
+    ) -> None:
+        super().__init__(message)
+        self.obj = obj
+        self.panel_id = panel_id
+        self.meeting_id = meeting_id
+        self.audience = audience
 
 
 class CaseAccess(StrEnum):
@@ -66,8 +91,9 @@ def forget(obj: User | AnonymousUser | Case) -> None:
 
 
 def _facts(user: User) -> dict:
-    """Per-user facts read once per request, in one query: the active memberships (panel -> role)
-    and the area of the person's agency (a UNION of the two, tagged rows). Cached on the user
+    """Per-user facts read once per request, in one query: the active memberships (panel -> role),
+    the area of the person's agency and the cases they declared prior involvement in (a UNION of
+    the three, tagged rows). Cached on the user
     object, which lives for one request (consumers call `forget` before every re-check), so a
     change of membership or agency is seen by the next request."""
     cached = getattr(user, _CACHE, None)
@@ -87,10 +113,19 @@ def _facts(user: User) -> dict:
             .order_by()
             .values_list("fact_id", "fact")
         )
-        rows = list(memberships.union(area, all=True))
+        walled = (
+            InvolvementDeclaration.objects.filter(user=user, involved=True)
+            .annotate(fact_id=F("case_id"), fact=Value(_WALL_FACT, output_field=text))
+            .order_by()
+            .values_list("fact_id", "fact")
+        )
+        rows = list(memberships.union(area, walled, all=True))
         cached = {
-            "memberships": {panel_id: role for panel_id, role in rows if role != _AREA_FACT},
+            "memberships": {
+                panel_id: role for panel_id, role in rows if role not in {_AREA_FACT, _WALL_FACT}
+            },
             "area_id": next((area_id for area_id, fact in rows if fact == _AREA_FACT), None),
+            "walled": frozenset(case_id for case_id, fact in rows if fact == _WALL_FACT),
             "panel_areas": {},
         }
         setattr(user, _CACHE, cached)
@@ -132,12 +167,52 @@ def panel_audience(
     return None
 
 
+# Involvement: a wall around the case -------------------------------------------------------------------
+
+
+def walled_case_ids(user: User | AnonymousUser | None) -> frozenset[int]:
+    """The cases `user` declared prior involvement in: they see nothing of these, on any channel.
+    Read with the person's other facts (no query of its own)."""
+    if not _active(user):
+        return frozenset()
+    return _facts(user)["walled"]  # type: ignore[arg-type]
+
+
+def is_walled(user: User | AnonymousUser | None, case_id: int | None) -> bool:
+    return case_id is not None and case_id in walled_case_ids(user)
+
+
+def exclude_walled(queryset: QuerySet, user: User | AnonymousUser | None, case_ref: str = "case") -> QuerySet:
+    """`queryset` without the rows tied (through `case_ref`, a path to the case's id) to a case the
+    viewer declared involvement in. Every selector that lists case-tied records goes through this."""
+    walled = walled_case_ids(user)
+    return queryset.exclude(**{f"{case_ref}__in": walled}) if walled else queryset
+
+
+def refuse_walled(user: User | AnonymousUser, obj: Any, case_id: int | None, panel_id: int | None) -> None:
+    """Raise Refused (audited, 403) when `obj` is tied to a case `user` is walled off from."""
+    if is_walled(user, case_id):
+        raise Refused(obj, panel_id=panel_id, audience=Audience.INVOLVED)
+
+
+def walled_off_user_ids(case_id: int) -> QuerySet:
+    """Ids of the people who declared involvement in this case (left out of its notifications)."""
+    return InvolvementDeclaration.objects.filter(case_id=case_id, involved=True).values("user_id")
+
+
 def audience_for(user: User | AnonymousUser, target: Case | Panel | Meeting) -> Audience | None:
-    """The redaction audience of `user` for a case, panel or meeting (None: no access)."""
+    """The redaction audience of `user` for a case, panel or meeting (None: no access).
+
+    For a case the panel role decides first: only a member (chair, CPS, police, ISVA,
+    independent) employed by the presenting agency gets the presenting agency's access; an
+    observer stays an observer whoever employs them. A member or observer who declared prior
+    involvement in the case is INVOLVED for it (nothing of it is visible)."""
     if isinstance(target, Case):
         panel = target.panel if Case.panel.is_cached(target) else target.panel_id
         audience = panel_audience(user, panel)
-        if audience in MEMBERS | {Audience.OBSERVER} and user.agency_id == target.presenting_agency_id:
+        if audience in MEMBERS | {Audience.OBSERVER} and is_walled(user, target.pk):
+            return Audience.INVOLVED
+        if audience in MEMBERS and user.agency_id == target.presenting_agency_id:
             return Audience.PRESENTING_AGENCY
         return audience
     if isinstance(target, Meeting):
@@ -190,6 +265,95 @@ def can_chair(user: User | AnonymousUser, meeting: Meeting) -> bool:
         Audience.COORDINATOR,
         Audience.CHAIR,
     }
+
+
+def acting_chair_case_ids(user: User | AnonymousUser, meeting: Meeting) -> frozenset[int]:
+    """The cases of this meeting `user` chairs as acting chair (one query; none for others)."""
+    if not _active(user) or panel_audience(user, _panel_of(meeting)) not in MEMBERS:
+        return frozenset()
+    return frozenset(
+        ActingChair.objects.filter(
+            agenda_item__meeting_id=meeting.pk, membership__user=user, membership__ended_at__isnull=True
+        ).values_list("agenda_item__case_id", flat=True)
+    )
+
+
+def chaired_case_ids(
+    user: User | AnonymousUser,
+    meeting: Meeting,
+    case_ids: Iterable[int],
+    acting: Iterable[int] | None = None,
+) -> frozenset[int]:
+    """Which of `case_ids` (on this meeting's agenda) `user` may chair: score, record findings
+    and actions for. The coordinator: all. The chair: all but those they declared involvement in.
+    Another member: those they were appointed acting chair for (and are not involved in)."""
+    ids = frozenset(case_ids)
+    if meeting.status == MeetingStatus.CLOSED:
+        return frozenset()
+    audience = panel_audience(user, _panel_of(meeting))
+    if audience == Audience.COORDINATOR:
+        return ids
+    walled = walled_case_ids(user)
+    if audience == Audience.CHAIR:
+        return ids - walled
+    if audience not in MEMBERS:
+        return frozenset()
+    # `acting`: the cases the agenda selector found the viewer acting chair for (no query then).
+    appointed = frozenset(acting) if acting is not None else acting_chair_case_ids(user, meeting)
+    return (ids & appointed) - walled
+
+
+def can_chair_case(user: User | AnonymousUser, meeting: Meeting, case: Case | int) -> bool:
+    case_id = case if isinstance(case, int) else case.pk
+    return case_id in chaired_case_ids(user, meeting, [case_id])
+
+
+def can_record_findings(user: User | AnonymousUser, meeting: Meeting) -> bool:
+    """Open the finding form: whoever chairs the meeting or one of its cases."""
+    return can_chair(user, meeting) or (
+        meeting.status != MeetingStatus.CLOSED and bool(acting_chair_case_ids(user, meeting))
+    )
+
+
+def can_appoint_acting_chair(
+    user: User | AnonymousUser, meeting: Meeting, case_id: int | None = None
+) -> bool:
+    """The coordinator, for any case of an open meeting; the chair, only for a case they declared
+    involvement in (they hand its chairing over). `case_id` None: for some case."""
+    if meeting.status == MeetingStatus.CLOSED:
+        return False
+    audience = panel_audience(user, _panel_of(meeting))
+    if audience == Audience.COORDINATOR:
+        return True
+    if audience != Audience.CHAIR:
+        return False
+    walled = walled_case_ids(user)
+    return bool(walled) if case_id is None else case_id in walled
+
+
+def can_act_as_chair(
+    user: User | AnonymousUser, membership: PanelMembership, meeting: Meeting, case: Case
+) -> bool:
+    """Whether `membership` may be appointed acting chair for `case`: an active member (not an
+    observer, not the chair) of the meeting's panel who may open the case (agreement accepted,
+    no prior involvement declared)."""
+    person = membership.user
+    return (
+        membership.ended_at is None
+        and membership.panel_id == meeting.panel_id
+        and membership.role not in {PanelRole.OBSERVER, PanelRole.CHAIR}
+        and person.pk != getattr(user, "pk", None)
+        and _active(person)
+        and has(person, Perm.SIT_ON_PANELS)
+        and case_access(person, case) == CaseAccess.ALLOWED
+    )
+
+
+def sees_records(model: type, audience: Audience | None) -> bool:
+    """Whether the policy lets an audience see `model`'s records one by one (its id), and so
+    anything derived from them per record, such as a count of reviews per case: reviews are the
+    panel's only, never observers' or oversight's (they get aggregates, suppressed)."""
+    return "id" in visible_fields(model, audience)
 
 
 def can_attend(user: User | AnonymousUser, meeting: Meeting) -> bool:
@@ -282,6 +446,8 @@ def case_access(user: User | AnonymousUser, case: Case) -> CaseAccess:
     audience = audience_for(user, case)
     if audience == Audience.COORDINATOR:
         return CaseAccess.ALLOWED
+    if audience == Audience.INVOLVED:
+        return CaseAccess.INVOLVED
     if audience not in SITTING or case.status != CaseStatus.RELEASED:
         return CaseAccess.FORBIDDEN
     facts = _case_facts(user, case)
@@ -336,6 +502,8 @@ def case_access_map(user: User | AnonymousUser, cases: list[Case]) -> dict[int, 
         audience = audiences[case.pk]
         if audience == Audience.COORDINATOR:
             out[case.pk] = CaseAccess.ALLOWED
+        elif audience == Audience.INVOLVED:
+            out[case.pk] = CaseAccess.INVOLVED
         elif audience not in SITTING or case.status != CaseStatus.RELEASED:
             out[case.pk] = CaseAccess.FORBIDDEN
         elif not accepted:
@@ -377,13 +545,16 @@ def can_check_text(user: User | AnonymousUser, case: Case, author_id: int | None
     )
 
 
-def can_check_meeting_text(user: User | AnonymousUser, panel_id: int, author_id: int | None) -> bool:
+def can_check_meeting_text(
+    user: User | AnonymousUser, panel_id: int, author_id: int | None, case_id: int | None = None
+) -> bool:
     """The second-person check of a finding's or action's text: someone who can record them on
-    this panel (its coordinator or chair) who did not write it. Allowed after the meeting closes:
-    redacting is not reopening."""
+    this panel (its coordinator or chair) who did not write it, and is not walled off the case
+    (`case_id`). Allowed after the meeting closes: redacting is not reopening."""
     return (
         _active(user)
         and user.pk != author_id
+        and not is_walled(user, case_id)
         and panel_audience(user, panel_id) in {Audience.COORDINATOR, Audience.CHAIR}
     )
 
@@ -409,6 +580,8 @@ def can_review(
 
 
 def can_update_action(user: User | AnonymousUser, action: Action, panel_id: int) -> bool:
+    if is_walled(user, action.finding.case_id):
+        return False
     audience = panel_audience(user, panel_id)
     if audience in {Audience.COORDINATOR, Audience.CHAIR}:
         return True

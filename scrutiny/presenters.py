@@ -30,7 +30,7 @@ from scrutiny.models import (
     Review,
     Vulnerability,
 )
-from scrutiny.redaction import Audience, label, redact
+from scrutiny.redaction import Audience, label, person_name, redact
 
 MARKING = "OFFICIAL-SENSITIVE"
 
@@ -143,12 +143,49 @@ def review_view(review: Review, audience: Audience | None) -> dict[str, Any]:
 
 
 def agenda_row(
-    item: AgendaItem, audience: Audience | None, case_audience: Audience | None, *, can_open: bool
+    item: AgendaItem,
+    audience: Audience | None,
+    case_audience: Audience | None,
+    *,
+    can_open: bool,
+    can_score: bool = False,
 ) -> dict[str, Any]:
+    """`can_score`: the viewer chairs this case (permissions.chaired_case_ids). The review count is
+    there only when the selector gave one (an audience that sees reviews) and the viewer may open
+    the case: a count is derived from the reviews and goes no further than they do."""
     data = labelled(AgendaItem, redact(item, audience), "agreed_score")
     data["case"] = case_row(item.case, case_audience, can_open=can_open)
-    data["review_count"] = getattr(item, "review_count", None)
+    if can_open and hasattr(item, "review_count"):
+        data["review_count"] = item.review_count
+    data["can_score"] = can_score
     return data
+
+
+def member_choices(memberships: list[PanelMembership], audience: Audience | None) -> list[tuple[int, str]]:
+    """(membership id, label) as the policy lets `audience` name members: the coordinator by name
+    and role, others by role only (numbered when a role repeats)."""
+    out: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for membership in memberships:
+        data = redact(membership, audience)
+        if audience == Audience.COORDINATOR:
+            text = f"{person_name(membership.user, membership)} ({membership.get_role_display()})"
+        else:
+            role = label(PanelMembership, "role", data.get("role"))
+            seen[role] = seen.get(role, 0) + 1
+            text = f"{role} {seen[role]}"
+        out.append((membership.pk, text))
+    return out
+
+
+def acting_chair_row(item: AgendaItem, audience: Audience | None) -> dict[str, Any]:
+    """A case whose chairing can be handed over: its pseudonym, and who chairs it now (by role)."""
+    acting = getattr(item, "acting_chair", None) if hasattr(item, "acting_chair") else None
+    return {
+        "id": item.pk,
+        "pseudonym": item.case.pseudonym,
+        "acting": redact(acting, audience).get("membership") if acting is not None else None,
+    }
 
 
 def attendance_rows(rows: list[MeetingAttendance], audience: Audience | None) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """The redaction policy: the one declarative place that says who sees what (domain.md §4).
 
-For every field of every scrutiny model, each of the ten audiences gets exactly one of:
+For every field of every scrutiny model, each of the eleven audiences gets exactly one of:
 
 * FULL - the stored value (a foreign key gives the related id);
 * GENERALISED - the value passed through a named function (month and year, area only, role only…);
@@ -37,6 +37,9 @@ class Audience(StrEnum):
     OBSERVER = "observer"
     GOVERNANCE = "governance"
     EVALUATOR = "evaluator"
+    # A sitting member or observer who declared prior involvement in the case: for that case and
+    # every record tied to it (agenda line, reviews, findings, actions, updates) nothing at all.
+    INVOLVED = "involved"
 
 
 class Level(StrEnum):
@@ -152,7 +155,7 @@ NONE_RULE = Rule(Level.NONE)
 
 @dataclass(frozen=True)
 class FieldPolicy:
-    """One field's classification for every audience. Construction fails unless each of the ten
+    """One field's classification for every audience. Construction fails unless each of the eleven
     audiences is given exactly one level, so a policy entry is always a complete decision."""
 
     full: frozenset[Audience] = frozenset()
@@ -343,6 +346,15 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         "order": P(full=SITTING | {A.GOVERNANCE}),
         "agreed_score": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}),
         "carried_over": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}),
+    },
+    # Who chairs one case in place of a chair who declared involvement in it: the people in the
+    # room see that someone of a given role does; the coordinator sees who, and who appointed them.
+    m.ActingChair: {
+        "id": P(full=SITTING),
+        "agenda_item": P(full=SITTING),
+        "membership": P(gen=[(COORD, membership_name), (SITTING - COORD, membership_role)]),
+        "appointed_by": _coord_name(),
+        "appointed_at": _coord_only(),
     },
     m.Review: {
         "id": P(full=PANEL),

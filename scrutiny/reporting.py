@@ -42,11 +42,35 @@ class CaseContentLogFilter(logging.Filter):
 
 
 def scrutiny_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Mark a view as handling case content: its error reports are cleansed completely."""
+    """Mark a view as handling case content: its error reports are cleansed completely, and a
+    refusal of case data (`scrutiny.permissions.Refused`, from a selector or the view) is written
+    to the access audit before Django answers 403."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from scrutiny.permissions import Refused
+
         request.exception_reporter_filter = ScrutinyExceptionReporterFilter()
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except Refused as refusal:
+            audit_refusal(request.user, refusal, channel="page")
+            raise
 
     return wrapped
+
+
+def audit_refusal(user: Any, refusal: Any, *, channel: str) -> None:
+    """One AccessEvent (verb refused) for a refusal of case data: ids only, never content."""
+    from scrutiny import services
+    from scrutiny.models import AccessVerb
+
+    services.access_record(
+        actor=user,
+        verb=AccessVerb.REFUSED,
+        obj=refusal.obj,
+        audience=refusal.audience,
+        channel=channel,
+        panel_id=refusal.panel_id,
+        meeting_id=refusal.meeting_id,
+    )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Area, User
@@ -16,6 +16,7 @@ from agencies.permissions import Perm, has
 from scrutiny import permissions
 from scrutiny.models import (
     AccessEvent,
+    ActingChair,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -75,9 +76,9 @@ def membership_get(*, viewer: User | AnonymousUser, membership_id: int) -> Panel
 def meeting_list(*, viewer: User | AnonymousUser, panel: Panel) -> QuerySet[Meeting]:
     if not permissions.can_view_panel(viewer, panel):
         return Meeting.objects.none()
-    return (
-        Meeting.objects.filter(panel=panel).annotate(case_count=Count("agenda")).order_by("-held_on", "-pk")
-    )
+    walled = permissions.walled_case_ids(viewer)
+    count = Count("agenda", filter=~Q(agenda__case_id__in=walled)) if walled else Count("agenda")
+    return Meeting.objects.filter(panel=panel).annotate(case_count=count).order_by("-held_on", "-pk")
 
 
 def meeting_get(*, viewer: User | AnonymousUser, meeting_id: int) -> Meeting | None:
@@ -87,23 +88,35 @@ def meeting_get(*, viewer: User | AnonymousUser, meeting_id: int) -> Meeting | N
     return meeting
 
 
-def meeting_agenda(*, meeting: Meeting, viewer: User | AnonymousUser | None = None) -> list[AgendaItem]:
-    """The agenda with each case; with `viewer`, their access facts for each case come in the same
-    query (permissions.case_fact_annotations)."""
+def meeting_agenda(*, meeting: Meeting, viewer: User | AnonymousUser) -> list[AgendaItem]:
+    """The agenda as `viewer` may know it: without the cases they declared involvement in (not even
+    the line), their access facts for each case in the same query
+    (permissions.case_fact_annotations), and each case's review count only for an audience that
+    may see reviews (the panel: never observers or governance)."""
     reviews = Review.objects.filter(case_id=OuterRef("case_id"), meeting=meeting).order_by()
-    items = list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("case", "case__panel", "case__presenting_agency", "case__area", "case__created_by")
-        .annotate(
-            review_count=Subquery(reviews.values("case_id").annotate(n=Count("pk")).values("n")[:1]),
-            **(permissions.case_fact_annotations(viewer, "case_id") if viewer is not None else {}),
+    counted = permissions.sees_records(Review, permissions.audience_for(viewer, meeting))
+    annotations: dict[str, Any] = permissions.case_fact_annotations(viewer, "case_id")
+    if getattr(viewer, "is_authenticated", False):
+        # Whether the viewer chairs the case as acting chair (permissions.chaired_case_ids).
+        annotations["viewer_acting"] = Exists(
+            ActingChair.objects.filter(
+                agenda_item=OuterRef("pk"), membership__user_id=viewer.pk, membership__ended_at__isnull=True
+            )
         )
+    if counted:
+        annotations["review_count"] = Subquery(
+            reviews.values("case_id").annotate(n=Count("pk")).values("n")[:1]
+        )
+    items = list(
+        permissions.exclude_walled(AgendaItem.objects.filter(meeting=meeting), viewer)
+        .select_related("case", "case__panel", "case__presenting_agency", "case__area", "case__created_by")
+        .annotate(**annotations)
         .order_by("order", "pk")
     )
     for item in items:
-        item.review_count = item.review_count or 0
-        if viewer is not None:
-            permissions.remember_case_facts(viewer, item.case, item)
+        if counted:
+            item.review_count = item.review_count or 0
+        permissions.remember_case_facts(viewer, item.case, item)
     return items
 
 
@@ -115,9 +128,10 @@ def meeting_attendance(*, meeting: Meeting) -> list[MeetingAttendance]:
     )
 
 
-def meeting_findings(*, meeting: Meeting) -> list[Finding]:
+def meeting_findings(*, meeting: Meeting, viewer: User | AnonymousUser) -> list[Finding]:
+    """The meeting's findings with their actions, without those of cases `viewer` is walled off."""
     return list(
-        Finding.objects.filter(meeting=meeting)
+        permissions.exclude_walled(Finding.objects.filter(meeting=meeting), viewer)
         .select_related("theme", "recorded_by", "checked_by", "case")
         .prefetch_related(
             Prefetch(
@@ -182,6 +196,7 @@ def case_list(*, viewer: User | AnonymousUser, panel: Panel) -> list[Case]:
     )
     if audience != Audience.COORDINATOR:
         cases = cases.filter(status=CaseStatus.RELEASED)
+    cases = permissions.exclude_walled(cases, viewer, "pk")
     out = list(cases.annotate(**permissions.case_fact_annotations(viewer)).order_by("pseudonym"))
     for case in out:
         permissions.remember_case_facts(viewer, case, case)
@@ -202,7 +217,8 @@ def case_get(*, viewer: User | AnonymousUser, case_id: int) -> Case | None:
     audience = permissions.audience_for(viewer, case)
     if audience == Audience.COORDINATOR:
         return case
-    if audience in SITTING and case.status == CaseStatus.RELEASED:
+    # Involved: reached, so that opening it is refused (403) and the refusal audited.
+    if audience in SITTING | {Audience.INVOLVED} and case.status == CaseStatus.RELEASED:
         return case
     return None
 
@@ -215,9 +231,10 @@ def case_key(*, viewer: User | AnonymousUser, case: Case) -> CaseKey | None:
 
 
 def agenda_item_get(*, viewer: User | AnonymousUser, item_id: int) -> AgendaItem | None:
-    item = AgendaItem.objects.select_related("meeting", "meeting__panel").filter(pk=item_id).first()
+    item = AgendaItem.objects.select_related("meeting", "meeting__panel", "case").filter(pk=item_id).first()
     if item is None or not permissions.can_view_meeting(viewer, item.meeting):
         return None
+    permissions.refuse_walled(viewer, item, item.case_id, item.meeting.panel_id)
     return item
 
 
@@ -270,6 +287,50 @@ def own_review(*, viewer: User, case: Case, meeting: Meeting) -> Review | None:
     )
 
 
+def acting_chair_choices(
+    *, viewer: User | AnonymousUser, meeting: Meeting
+) -> tuple[list[AgendaItem], list[PanelMembership]]:
+    """For the acting-chair page: the agenda items `viewer` may hand over (the coordinator: any;
+    the chair: the cases they declared involvement in, pseudonym only) and the panel's members who
+    could take one (each choice is re-checked for its case on submit)."""
+    if not permissions.can_appoint_acting_chair(viewer, meeting):
+        return [], []
+    items = [
+        item
+        for item in AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case", "acting_chair", "acting_chair__membership")
+        .order_by("order", "pk")
+        if permissions.can_appoint_acting_chair(viewer, meeting, item.case_id)
+    ]
+    members = list(
+        PanelMembership.objects.filter(panel_id=meeting.panel_id, ended_at__isnull=True)
+        .exclude(role__in=["observer", "chair"])
+        .exclude(user=viewer)
+        .select_related("user")
+        .order_by("role", "pk")
+    )
+    return items, members
+
+
+def acting_chair_item(*, viewer: User | AnonymousUser, meeting: Meeting, item_id: int) -> AgendaItem | None:
+    """One agenda item of this meeting whose chairing `viewer` may hand over."""
+    item = (
+        AgendaItem.objects.select_related("case", "case__panel").filter(pk=item_id, meeting=meeting).first()
+    )
+    if item is None or not permissions.can_appoint_acting_chair(viewer, meeting, item.case_id):
+        return None
+    return item
+
+
+def acting_chair_membership(*, meeting: Meeting, membership_id: int) -> PanelMembership | None:
+    """An active membership of the meeting's panel (its fitness for a case: can_act_as_chair)."""
+    return (
+        PanelMembership.objects.select_related("user")
+        .filter(pk=membership_id, panel_id=meeting.panel_id, ended_at__isnull=True)
+        .first()
+    )
+
+
 def case_meetings(*, case: Case) -> list[Meeting]:
     """Meetings with this case on the agenda that are not closed (where it can be reviewed)."""
     return list(
@@ -298,19 +359,21 @@ def finding_get(*, viewer: User | AnonymousUser, finding_id: int) -> Finding | N
     )
     if finding is None or not permissions.can_view_meeting(viewer, finding.meeting):
         return None
+    permissions.refuse_walled(viewer, finding, finding.case_id, finding.meeting.panel_id)
     return finding
 
 
 def action_get(*, viewer: User | AnonymousUser, action_id: int) -> Action | None:
     action = (
         Action.objects.select_related(
-            "finding", "finding__meeting", "finding__meeting__panel", "owner_agency"
+            "finding", "finding__case", "finding__meeting", "finding__meeting__panel", "owner_agency"
         )
         .filter(pk=action_id)
         .first()
     )
     if action is None or not permissions.can_view_meeting(viewer, action.finding.meeting):
         return None
+    permissions.refuse_walled(viewer, action, action.finding.case_id, action.finding.meeting.panel_id)
     return action
 
 
@@ -318,7 +381,7 @@ def panel_findings(*, viewer: User | AnonymousUser, panel: Panel) -> list[Findin
     if not permissions.can_export_findings(viewer, panel):
         return []
     return list(
-        Finding.objects.filter(meeting__panel=panel)
+        permissions.exclude_walled(Finding.objects.filter(meeting__panel=panel), viewer)
         .select_related("theme", "recorded_by", "case", "meeting")
         .order_by("recorded_at", "pk")
     )
@@ -328,7 +391,9 @@ def panel_actions(*, viewer: User | AnonymousUser, panel: Panel) -> list[Action]
     if not permissions.can_export_findings(viewer, panel):
         return []
     return list(
-        Action.objects.filter(finding__meeting__panel=panel)
+        permissions.exclude_walled(
+            Action.objects.filter(finding__meeting__panel=panel), viewer, "finding__case"
+        )
         .select_related("owner_agency", "created_by", "finding")
         .order_by("due_on", "pk")
     )
@@ -347,8 +412,11 @@ def open_actions_for(*, viewer: User | AnonymousUser) -> list[Action]:
     if not getattr(viewer, "is_authenticated", False):
         return []
     panel_ids = PanelMembership.objects.filter(user=viewer, ended_at__isnull=True).values("panel_id")
+    actions = Action.objects.filter(
+        owner_agency_id=viewer.agency_id, finding__meeting__panel_id__in=panel_ids
+    )
     return list(
-        Action.objects.filter(owner_agency_id=viewer.agency_id, finding__meeting__panel_id__in=panel_ids)
+        permissions.exclude_walled(actions, viewer, "finding__case")
         .exclude(status=ActionStatus.DONE)
         .select_related("owner_agency", "finding", "finding__meeting")
         .prefetch_related("updates")

@@ -24,6 +24,7 @@ from scrutiny.models import (
     AccessChannel,
     AccessEvent,
     AccessVerb,
+    ActingChair,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -399,7 +400,7 @@ def attendance_join(*, actor: User, meeting: Meeting) -> MeetingAttendance:
 @transaction.atomic
 def agreed_score_record(*, actor: User, item: AgendaItem, score: int) -> AgendaItem:
     meeting = _locked(item.meeting_id)
-    _require(permissions.can_chair(actor, meeting))
+    _require(permissions.can_chair_case(actor, meeting, item.case_id))
     if score not in Score.values:
         raise ValidationError("Choose a score from 1 to 4.")
     item.agreed_score = score
@@ -613,6 +614,7 @@ def involvement_declare(*, actor: User, case: Case, involved: bool) -> Involveme
     _require(permissions.can_declare(actor, case))
     declaration = InvolvementDeclaration.objects.create(case=case, user=actor, involved=involved)
     permissions.forget(case)  # the viewer facts a selector loaded with this case are now stale
+    permissions.forget(actor)  # and the person's own facts (the cases they are walled off)
     audience = permissions.audience_for(actor, case)
     access_record(
         actor=actor,
@@ -675,15 +677,21 @@ def review_submit(
     return review
 
 
-def _panel_people(panel_id: int, exclude: User) -> list[User]:
+def _panel_people(panel_id: int, exclude: User, case_id: int) -> list[User]:
+    """The panel's members to tell about a record of this case: not the actor, and never anyone
+    who declared involvement in the case (they hear nothing of it)."""
     member_ids = PanelMembership.objects.filter(panel_id=panel_id, ended_at__isnull=True).values("user_id")
-    return list(User.objects.filter(pk__in=member_ids, is_active=True).exclude(pk=exclude.pk))
+    return list(
+        User.objects.filter(pk__in=member_ids, is_active=True)
+        .exclude(pk=exclude.pk)
+        .exclude(pk__in=permissions.walled_off_user_ids(case_id))
+    )
 
 
 @transaction.atomic
 def finding_record(*, actor: User, meeting: Meeting, case: Case, theme: Any, kind: str, text: str) -> Finding:
     meeting = _locked(meeting.pk)
-    _require(permissions.can_chair(actor, meeting))
+    _require(permissions.can_chair_case(actor, meeting, case))
     if not AgendaItem.objects.filter(meeting=meeting, case=case).exists():
         raise ValidationError("Record findings for cases on this meeting's agenda.")
     finding = Finding(meeting=meeting, case=case, theme=theme, kind=kind, text=text, recorded_by=actor)
@@ -692,7 +700,7 @@ def finding_record(*, actor: User, meeting: Meeting, case: Case, theme: Any, kin
     finding.save()
     _edit_logged(actor, finding, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
     url = reverse("scrutiny:meeting-detail", args=[meeting.pk])
-    for person in _panel_people(meeting.panel_id, actor):
+    for person in _panel_people(meeting.panel_id, actor, case.pk):
         notification_send(
             recipient=person,
             title="A finding was recorded at a panel meeting",
@@ -715,7 +723,7 @@ def action_record(
     due_on: dt.date,
 ) -> Action:
     meeting = _locked(finding.meeting_id)
-    _require(permissions.can_chair(actor, meeting))
+    _require(permissions.can_chair_case(actor, meeting, finding.case_id))
     _check_text(owner_role, "owner_role")
     action = Action(
         finding=finding,
@@ -733,9 +741,10 @@ def action_record(
     member_ids = PanelMembership.objects.filter(panel_id=meeting.panel_id, ended_at__isnull=True).values(
         "user_id"
     )
-    for person in User.objects.filter(agency=owner_agency, is_active=True, pk__in=member_ids).exclude(
-        pk=actor.pk
-    ):
+    recipients = User.objects.filter(agency=owner_agency, is_active=True, pk__in=member_ids).exclude(
+        pk__in=permissions.walled_off_user_ids(finding.case_id)
+    )
+    for person in recipients.exclude(pk=actor.pk):
         notification_send(
             recipient=person,
             title="An action was assigned to your agency",
@@ -805,7 +814,14 @@ def meeting_text_confirm(
     released to the panel and governance, redactions as visible blocks."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     meeting = obj.meeting if isinstance(obj, Finding) else obj.finding.meeting
-    _require(permissions.can_check_meeting_text(actor, meeting.panel_id, obj.author_id_value))
+    _require(
+        permissions.can_check_meeting_text(
+            actor,
+            meeting.panel_id,
+            obj.author_id_value,
+            obj.case_id if isinstance(obj, Finding) else obj.finding.case_id,
+        )
+    )
     if obj.check_status != CheckStatus.FLAGGED:
         raise ValidationError("This text has no possible identifiers waiting for a check.")
     _redact_hits(obj, redactions)
@@ -824,7 +840,14 @@ def meeting_text_edit(*, actor: User, obj: Finding | Action, text: str) -> Findi
     it counts as their check and releases the text; otherwise it stays held."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     meeting = obj.meeting if isinstance(obj, Finding) else obj.finding.meeting
-    _require(permissions.can_check_meeting_text(actor, meeting.panel_id, obj.author_id_value))
+    _require(
+        permissions.can_check_meeting_text(
+            actor,
+            meeting.panel_id,
+            obj.author_id_value,
+            obj.case_id if isinstance(obj, Finding) else obj.finding.case_id,
+        )
+    )
     if obj.check_status != CheckStatus.FLAGGED:
         raise ValidationError("This text has no possible identifiers waiting for a check.")
     setattr(obj, obj.checked_field, text)
@@ -838,6 +861,29 @@ def meeting_text_edit(*, actor: User, obj: Finding | Action, text: str) -> Findi
     _edit_logged(actor, obj, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
     _meeting_changed(meeting)
     return obj
+
+
+@transaction.atomic
+def acting_chair_appoint(*, actor: User, item: AgendaItem, membership: PanelMembership) -> ActingChair:
+    """Hand the chairing of one case of a meeting to another member: the chair who declared
+    involvement in it, or the coordinator. The member then scores the case and records its
+    findings and actions; the chair cannot. Replaces an earlier appointment. Audited."""
+    meeting = _locked(item.meeting_id)
+    _require(permissions.can_appoint_acting_chair(actor, meeting, item.case_id))
+    if not permissions.can_act_as_chair(actor, membership, meeting, item.case):
+        raise ValidationError(
+            {
+                "membership": "Choose a member of this panel (not an observer or the chair) who has "
+                "accepted the agreement and declared no involvement in this case."
+            }
+        )
+    acting, _ = ActingChair.objects.update_or_create(
+        agenda_item=item,
+        defaults={"membership": membership, "appointed_by": actor, "appointed_at": timezone.now()},
+    )
+    _edit_logged(actor, acting, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    _meeting_changed(meeting)
+    return acting
 
 
 # Legal hold -------------------------------------------------------------------------------------------

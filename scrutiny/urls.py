@@ -42,6 +42,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/close/", views.meeting_close, name="meeting-close"),
     path("meetings/<int:meeting_id>/join/", views.meeting_join, name="meeting-join"),
     path("meetings/<int:meeting_id>/findings/new/", views.finding_create, name="finding-create"),
+    path("meetings/<int:meeting_id>/acting-chair/", views.acting_chair, name="acting-chair"),
     path("agenda/<int:item_id>/score/", views.agreed_score, name="agreed-score"),
     path("findings/<int:finding_id>/actions/new/", views.action_create, name="action-create"),
     path("findings/<int:finding_id>/promote/", views.finding_promote, name="finding-promote"),

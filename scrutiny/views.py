@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencies.identifiers import ALL_KINDS, find_identifiers
 from scrutiny import exports, permissions, presenters, selectors, services
 from scrutiny.forms import (
+    ActingChairForm,
     ActionForm,
     ActionUpdateForm,
     AgreedScoreForm,
@@ -113,7 +114,7 @@ def _case_or_404(request: HttpRequest, case_id: int) -> Case:
 def _coordinated_case(request: HttpRequest, case_id: int) -> Case:
     case = _case_or_404(request, case_id)
     if not permissions.can_coordinate(request.user, case.panel):
-        raise PermissionDenied
+        raise permissions.Refused(case, panel_id=case.panel_id)
     return case
 
 
@@ -387,7 +388,7 @@ def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
     panel = _panel_or_404(request, panel_id, with_forces=False)
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
-        raise PermissionDenied
+        raise permissions.Refused(panel, panel_id=panel.pk, audience=audience)
     cases = selectors.case_list(viewer=request.user, panel=panel)
     access = permissions.case_access_map(request.user, cases)
     rows = [
@@ -449,7 +450,7 @@ def case_create(request: HttpRequest, panel_id: int) -> HttpResponse:
 def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _coordinated_case(request, case_id)
     if not permissions.can_edit_case(request.user, case):
-        raise PermissionDenied
+        raise permissions.Refused(case, panel_id=case.panel_id)
     initial = {name: getattr(case, name) for name in services.CASE_FIELDS}
     form = CaseForm(request.POST or None, initial=initial, area_id=case.panel.area_id)
     if request.method == "POST" and form.is_valid():
@@ -535,7 +536,9 @@ def case_declare(request: HttpRequest, case_id: int) -> HttpResponse:
     if access == CaseAccess.ALLOWED:
         return redirect("scrutiny:case-detail", case.pk)
     if not permissions.can_declare(request.user, case):
-        raise PermissionDenied
+        raise permissions.Refused(
+            case, panel_id=case.panel_id, audience=permissions.audience_for(request.user, case)
+        )
     form = DeclarationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         involved = form.cleaned_data["involved"]
@@ -557,7 +560,7 @@ def case_declare(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_release(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _coordinated_case(request, case_id)
     if not permissions.can_edit_case(request.user, case):
-        raise PermissionDenied
+        raise permissions.Refused(case, panel_id=case.panel_id)
     try:
         services.case_release(actor=request.user, case=case)
     except ValidationError as exc:
@@ -578,7 +581,7 @@ def text_add(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
         raise Http404
     case = _coordinated_case(request, case_id)
     if not permissions.can_edit_case(request.user, case):
-        raise PermissionDenied
+        raise permissions.Refused(case, panel_id=case.panel_id)
     model, form_class = TEXT_FORMS[kind]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -618,7 +621,7 @@ def _text_or_404(request: HttpRequest, kind: str, text_id: int) -> DecisionPoint
 def text_edit(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
     obj = _text_or_404(request, kind, text_id)
     if not permissions.can_edit_case(request.user, obj.case):
-        raise PermissionDenied
+        raise permissions.Refused(obj, panel_id=obj.case.panel_id)
     form = ExtractForm if kind == "extract" else DecisionPointForm
     form = form(
         request.POST or None,
@@ -649,7 +652,7 @@ def text_edit(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
 def text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
     obj = _text_or_404(request, kind, text_id)
     if not permissions.can_check_text(request.user, obj.case, obj.author_id):
-        raise PermissionDenied
+        raise permissions.Refused(obj, panel_id=obj.case.panel_id)
     hits = find_identifiers(obj.text, ALL_KINDS)
     form = CheckForm(request.POST or None, hits=hits)
     if request.method == "POST" and form.is_valid():
@@ -705,8 +708,9 @@ def meeting_text_check(request: HttpRequest, kind: str, text_id: int) -> HttpRes
         meeting = obj.finding.meeting if obj is not None else None
     if obj is None or meeting is None:
         raise Http404
-    if not permissions.can_check_meeting_text(request.user, meeting.panel_id, obj.author_id_value):
-        raise PermissionDenied
+    case_id = obj.case_id if kind == "finding" else obj.finding.case_id
+    if not permissions.can_check_meeting_text(request.user, meeting.panel_id, obj.author_id_value, case_id):
+        raise permissions.Refused(obj, panel_id=meeting.panel_id, meeting_id=meeting.pk)
     if obj.is_releasable:
         messages.success(request, "This text has no possible identifiers waiting for a check.")
         return redirect("scrutiny:meeting-detail", meeting.pk)
@@ -760,7 +764,12 @@ def review_submit(request: HttpRequest, case_id: int, meeting_id: int) -> HttpRe
     case = _case_or_404(request, case_id)
     meeting = _meeting_or_404(request, meeting_id)
     if not permissions.can_review(request.user, case, meeting):
-        raise PermissionDenied
+        raise permissions.Refused(
+            case,
+            panel_id=case.panel_id,
+            meeting_id=meeting.pk,
+            audience=permissions.audience_for(request.user, case),
+        )
     points = selectors.case_decision_points(case=case)
     existing = selectors.own_review(viewer=request.user, case=case, meeting=meeting)
     initial: dict[str, Any] = {}
@@ -814,35 +823,51 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     """The meeting as this viewer may see it (also the live fragment's context)."""
     audience = permissions.audience_for(request.user, meeting)
     agenda = selectors.meeting_agenda(meeting=meeting, viewer=request.user)
-    findings = selectors.meeting_findings(meeting=meeting)
+    findings = selectors.meeting_findings(meeting=meeting, viewer=request.user)
     is_chair = permissions.can_chair(request.user, meeting)
     access = permissions.case_access_map(request.user, [item.case for item in agenda])
+    chaired = permissions.chaired_case_ids(
+        request.user,
+        meeting,
+        [item.case_id for item in agenda],
+        acting=[item.case_id for item in agenda if getattr(item, "viewer_acting", False)],
+    )
+    rows = [
+        presenters.agenda_row(
+            item,
+            audience,
+            permissions.audience_for(request.user, item.case),
+            can_open=access.get(item.case.pk) == CaseAccess.ALLOWED,
+            can_score=item.case_id in chaired,
+        )
+        for item in agenda
+    ]
+    finding_rows = []
+    for f in findings:
+        row = presenters.finding_view(
+            f,
+            audience,
+            lambda obj: permissions.can_check_meeting_text(
+                request.user,
+                meeting.panel_id,
+                obj.author_id_value,
+                obj.case_id if hasattr(obj, "case_id") else obj.finding.case_id,
+            ),
+        )
+        row["can_add_action"] = f.case_id in chaired
+        finding_rows.append(row)
     return {
         "meeting": presenters.meeting_row(meeting, audience),
         "meeting_id": meeting.pk,
         "panel": presenters.panel_heading(meeting.panel, audience),
         "panel_id": meeting.panel_id,
-        "agenda": [
-            presenters.agenda_row(
-                item,
-                audience,
-                permissions.audience_for(request.user, item.case),
-                can_open=access.get(item.case.pk) == CaseAccess.ALLOWED,
-            )
-            for item in agenda
-        ],
+        "agenda": rows,
+        "show_review_counts": any("review_count" in row for row in rows),
         "attendance": presenters.attendance_rows(selectors.meeting_attendance(meeting=meeting), audience),
-        "findings": [
-            presenters.finding_view(
-                f,
-                audience,
-                lambda obj: permissions.can_check_meeting_text(
-                    request.user, meeting.panel_id, obj.author_id_value
-                ),
-            )
-            for f in findings
-        ],
+        "findings": finding_rows,
         "is_chair": is_chair,
+        "can_record_findings": meeting.status != MeetingStatus.CLOSED and (is_chair or bool(chaired)),
+        "can_appoint_acting_chair": permissions.can_appoint_acting_chair(request.user, meeting),
         "is_coordinator": audience == Audience.COORDINATOR,
         "can_join": permissions.can_attend(request.user, meeting),
         "is_closed": meeting.status == MeetingStatus.CLOSED,
@@ -962,8 +987,8 @@ def agreed_score(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.agenda_item_get(viewer=request.user, item_id=item_id)
     if item is None:
         raise Http404
-    if not permissions.can_chair(request.user, item.meeting):
-        raise PermissionDenied
+    if not permissions.can_chair_case(request.user, item.meeting, item.case_id):
+        raise permissions.Refused(item, panel_id=item.meeting.panel_id, meeting_id=item.meeting_id)
     form = AgreedScoreForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose an agreed score from 1 to 4.")
@@ -977,9 +1002,17 @@ def agreed_score(request: HttpRequest, item_id: int) -> HttpResponse:
 @scrutiny_view
 def finding_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(request, meeting_id)
-    if not permissions.can_chair(request.user, meeting):
-        raise PermissionDenied
-    agenda = selectors.meeting_agenda(meeting=meeting)
+    if not permissions.can_record_findings(request.user, meeting):
+        raise permissions.Refused(meeting, panel_id=meeting.panel_id, meeting_id=meeting.pk)
+    # Only the cases the viewer chairs: never one they declared involvement in (not even listed).
+    agenda = selectors.meeting_agenda(meeting=meeting, viewer=request.user)
+    chaired = permissions.chaired_case_ids(
+        request.user,
+        meeting,
+        [item.case_id for item in agenda],
+        acting=[item.case_id for item in agenda if getattr(item, "viewer_acting", False)],
+    )
+    agenda = [item for item in agenda if item.case_id in chaired]
     form = FindingForm(
         request.POST or None, case_choices=[(item.case.pk, item.case.pseudonym) for item in agenda]
     )
@@ -1012,12 +1045,56 @@ def finding_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
+def acting_chair(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """A chair who declared involvement in a case (or the coordinator) hands that case's chairing
+    to another member for this meeting. The chair sees the case by pseudonym only."""
+    meeting = _meeting_or_404(request, meeting_id)
+    if not permissions.can_appoint_acting_chair(request.user, meeting):
+        raise permissions.Refused(meeting, panel_id=meeting.panel_id, meeting_id=meeting.pk)
+    audience = permissions.audience_for(request.user, meeting)
+    items, members = selectors.acting_chair_choices(viewer=request.user, meeting=meeting)
+    form = ActingChairForm(
+        _posted(request),
+        items=[(item.pk, item.case.pseudonym) for item in items],
+        members=presenters.member_choices(members, audience),
+    )
+    if request.method == "POST" and form.is_valid():
+        item = selectors.acting_chair_item(
+            viewer=request.user, meeting=meeting, item_id=form.cleaned_data["item"]
+        )
+        membership = selectors.acting_chair_membership(
+            meeting=meeting, membership_id=form.cleaned_data["membership"]
+        )
+        if item is None or membership is None:
+            form.add_error(None, "Choose a case of this meeting and a member of this panel.")
+        else:
+            try:
+                services.acting_chair_appoint(actor=request.user, item=item, membership=membership)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "The chairing of that case was handed over for this meeting.")
+                return redirect("scrutiny:meeting-detail", meeting.pk)
+    return render(
+        request,
+        "scrutiny/acting_chair.html",
+        {
+            "form": form,
+            "meeting_id": meeting.pk,
+            "items": [presenters.acting_chair_row(item, audience) for item in items],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
 def action_create(request: HttpRequest, finding_id: int) -> HttpResponse:
     finding = selectors.finding_get(viewer=request.user, finding_id=finding_id)
     if finding is None:
         raise Http404
-    if not permissions.can_chair(request.user, finding.meeting):
-        raise PermissionDenied
+    if not permissions.can_chair_case(request.user, finding.meeting, finding.case_id):
+        raise permissions.Refused(finding, panel_id=finding.meeting.panel_id, meeting_id=finding.meeting_id)
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -1046,7 +1123,7 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
         raise Http404
     meeting = action.finding.meeting
     if not permissions.can_update_action(request.user, action, meeting.panel_id):
-        raise PermissionDenied
+        raise permissions.Refused(action, panel_id=meeting.panel_id, meeting_id=meeting.pk)
     form = ActionUpdateForm(request.POST or None, initial={"status": action.status})
     if request.method == "POST" and form.is_valid():
         try:
@@ -1077,7 +1154,7 @@ def finding_promote(request: HttpRequest, finding_id: int) -> HttpResponse:
     if finding is None:
         raise Http404
     if not permissions.can_promote_finding(request.user, finding.kind):
-        raise PermissionDenied
+        raise permissions.Refused(finding, panel_id=finding.meeting.panel_id, meeting_id=finding.meeting_id)
     try:
         with transaction.atomic():
             services.finding_promote(actor=request.user, finding=finding)
@@ -1131,7 +1208,9 @@ def findings_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpRespon
     fmt = _export_format(fmt)
     panel = _panel_or_404(request, panel_id)
     if not permissions.can_export_findings(request.user, panel):
-        raise PermissionDenied
+        raise permissions.Refused(
+            panel, panel_id=panel.pk, audience=permissions.panel_audience(request.user, panel)
+        )
     audience = permissions.panel_audience(request.user, panel)
     findings = selectors.panel_findings(viewer=request.user, panel=panel)
     rows = [presenters.labelled(type(f), redact(f, audience), "kind") for f in findings]
@@ -1158,7 +1237,9 @@ def actions_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpRespons
     fmt = _export_format(fmt)
     panel = _panel_or_404(request, panel_id)
     if not permissions.can_export_findings(request.user, panel):
-        raise PermissionDenied
+        raise permissions.Refused(
+            panel, panel_id=panel.pk, audience=permissions.panel_audience(request.user, panel)
+        )
     audience = permissions.panel_audience(request.user, panel)
     actions = selectors.panel_actions(viewer=request.user, panel=panel)
     rows = []
@@ -1221,7 +1302,7 @@ def aggregate_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def access_log(request: HttpRequest, panel_id: int) -> HttpResponse:
     panel = _panel_or_404(request, panel_id)
     if not permissions.can_view_access_log(request.user, panel):
-        raise PermissionDenied
+        raise permissions.Refused(panel, panel_id=panel.pk)
     rows = presenters.access_rows(
         selectors.access_events(viewer=request.user, panel=panel), Audience.COORDINATOR
     )
@@ -1239,7 +1320,7 @@ def access_log_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpResp
     fmt = _export_format(fmt)
     panel = _panel_or_404(request, panel_id)
     if not permissions.can_view_access_log(request.user, panel):
-        raise PermissionDenied
+        raise permissions.Refused(panel, panel_id=panel.pk)
     rows = [
         redact(e, Audience.COORDINATOR)
         for e in selectors.access_events(viewer=request.user, panel=panel, limit=100_000)

@@ -20,6 +20,7 @@ from agencies.models import NotificationKind, User
 from agencies.services import notification_send
 from scrutiny.governance.models import OverdueNotice
 from scrutiny.models import Action, ActionStatus, PanelMembership
+from scrutiny.permissions import walled_off_user_ids
 
 
 def _announce(action: Action) -> None:
@@ -28,7 +29,9 @@ def _announce(action: Action) -> None:
         "user_id"
     )
     url = reverse("scrutiny:meeting-detail", args=[meeting.pk])
-    for person in User.objects.filter(agency_id=action.owner_agency_id, is_active=True, pk__in=members):
+    people = User.objects.filter(agency_id=action.owner_agency_id, is_active=True, pk__in=members)
+    # Never anyone who declared involvement in the action's case: they hear nothing of it.
+    for person in people.exclude(pk__in=walled_off_user_ids(action.finding.case_id)):
         notification_send(
             recipient=person,
             title="An action for your agency is overdue",

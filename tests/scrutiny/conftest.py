@@ -306,3 +306,30 @@ def add_held_texts(world: World) -> World:
 @pytest.fixture
 def held(world) -> World:  # type: ignore[no-untyped-def]
     return add_held_texts(world)
+
+
+@pytest.fixture
+def presenting_observer(world) -> User:  # type: ignore[no-untyped-def]
+    """An observer employed by the presenting police force (accepted, no involvement declared)."""
+    from scrutiny.permissions import current_agreement
+
+    police = world.users["presenting"].agency
+    user = UserFactory(email="observer@test-police.example.org", agency=police, roles=[Role.PANEL_MEMBER])
+    services.membership_add(actor=None, panel=world.panel, user=user, role=PanelRole.OBSERVER)
+    services.agreement_accept(actor=user, agreement=current_agreement())
+    for case in world.cases:
+        services.involvement_declare(actor=user, case=case, involved=False)
+    return user
+
+
+@pytest.fixture
+def involved_chair(world) -> User:  # type: ignore[no-untyped-def]
+    """The panel's chair, having declared prior involvement in the canary case (world.case)."""
+    from scrutiny.models import InvolvementDeclaration
+
+    chair = world.users["chair"]
+    from scrutiny import permissions
+
+    InvolvementDeclaration.objects.filter(user=chair, case=world.case).update(involved=True)
+    permissions.forget(chair)
+    return chair

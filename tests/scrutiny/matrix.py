@@ -230,6 +230,15 @@ ROWS: tuple[Row, ...] = (
         method="post",
     ),
     Row("scrutiny:finding-create", CHAIR_GET, args=_meeting),
+    # Handing a case's chairing over: the coordinator, or a chair involved in one of the cases (the
+    # world's chair is involved in none; tests/scrutiny/test_involvement.py covers that chair).
+    Row("scrutiny:acting-chair", COORDINATOR_ONLY, args=_meeting),
+    Row(
+        "scrutiny:acting-chair",
+        statuses(coordinator=BAD_REQUEST, sitting=FORBIDDEN, governance=FORBIDDEN),
+        args=_meeting,
+        method="post",
+    ),
     Row(
         "scrutiny:agreed-score",
         CHAIR_POST,

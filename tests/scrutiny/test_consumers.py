@@ -83,3 +83,35 @@ async def test_ending_a_membership_closes_the_members_socket(live_world) -> None
     )
     output = await communicator.receive_output(timeout=5)
     assert output["type"] == "websocket.close" and output["code"] == 4403
+
+
+async def test_an_involved_member_hears_nothing_of_the_case_on_the_live_socket(live_world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13 point 4, over a real socket: the involved member (walled off every case of the
+    world) gets no finding in the hello nor in the frame that follows a new finding on the case,
+    and the frame carries no count of findings or actions either; a member beside them does."""
+    world = live_world
+    involved, connected, _ = await _connect(world.users["involved"], world.meeting.pk)
+    assert connected
+    hello = await involved.receive_json_from()
+    assert hello["meeting"]["findings"] == []
+    member, _, _ = await _connect(world.users["isva_member"], world.meeting.pk)
+    await member.receive_json_from()
+
+    await database_sync_to_async(services.finding_record)(
+        actor=world.users["chair"],
+        meeting=world.meeting,
+        case=world.case,
+        theme=world.finding.theme,
+        kind="concern",
+        text="agreed zqxlivewalled",
+    )
+    event = await involved.receive_json_from(timeout=5)
+    assert event["kind"] == "scrutiny.meeting_changed"
+    assert event["findings"] == []
+    raw = str(event)
+    assert "zqxlivewalled" not in raw and CANARIES["finding"] not in raw
+    assert "actions" not in event and "data" not in event
+    beside = await member.receive_json_from(timeout=5)
+    assert "zqxlivewalled" in str(beside)
+    await involved.disconnect()
+    await member.disconnect()

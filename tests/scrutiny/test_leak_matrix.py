@@ -28,12 +28,13 @@ from scrutiny.models import (
     DecisionPoint,
     Extract,
     Finding,
+    InvolvementDeclaration,
     MeetingAttendance,
     PanelMembership,
     Review,
 )
 from scrutiny.permissions import CaseAccess
-from scrutiny.redaction import redact
+from scrutiny.redaction import Audience, redact
 from tests.conftest import signed_in_client
 from tests.scrutiny.conftest import CANARIES, OWN_NAME, World
 
@@ -43,13 +44,25 @@ FORCE_CANARIES = {"force_a", "force_b"}
 
 def allowed_canaries(world: World, user: Any) -> set[str]:
     """Canary names the policy lets this person see, from `redact` of every seeded record under
-    the audience that applies to it (case content only once the person may open the case)."""
+    the audience that applies to it (case content only once the person may open the case).
+
+    The `involved` audience: every record tied to a case the person declared prior involvement in
+    (its agenda line, reviews, findings, actions and their updates) is redacted as
+    Audience.INVOLVED, which the policy gives nothing. Read here from the declarations themselves,
+    not from the permission code under test."""
     if user is None:
         return set()
     case = world.case
     case_audience = permissions.audience_for(user, case)
     case_open = permissions.case_access(user, case) == CaseAccess.ALLOWED
+    walled = set(
+        InvolvementDeclaration.objects.filter(user=user, involved=True).values_list("case_id", flat=True)
+    )
     meeting_audience = permissions.audience_for(user, world.meeting)
+
+    def tied(case_id: int) -> Any:
+        return Audience.INVOLVED if case_id in walled else meeting_audience
+
     records: list[tuple[Any, Any]] = [(world.panel, permissions.panel_audience(user, world.panel))]
     if case_open:
         records.append((case, case_audience))
@@ -60,10 +73,16 @@ def allowed_canaries(world: World, user: Any) -> set[str]:
             if model is CaseKey and not permissions.can_view_case_key(user, case):
                 continue
             records += [(obj, case_audience) for obj in model.objects.filter(**{field: case})]
-    for model in (Finding, AgendaItem, MeetingAttendance):
-        records += [(obj, meeting_audience) for obj in model.objects.filter(meeting=world.meeting)]
-    records += [(a, meeting_audience) for a in Action.objects.filter(finding__meeting=world.meeting)]
-    records += [(u, meeting_audience) for u in ActionUpdate.objects.filter(action=world.action)]
+    for model in (Finding, AgendaItem):
+        records += [(obj, tied(obj.case_id)) for obj in model.objects.filter(meeting=world.meeting)]
+    records += [(obj, meeting_audience) for obj in MeetingAttendance.objects.filter(meeting=world.meeting)]
+    records += [
+        (a, tied(a.finding.case_id))
+        for a in Action.objects.filter(finding__meeting=world.meeting).select_related("finding")
+    ]
+    records += [
+        (u, tied(world.action.finding.case_id)) for u in ActionUpdate.objects.filter(action=world.action)
+    ]
     records += [(m, meeting_audience) for m in PanelMembership.objects.filter(panel=world.panel)]
     text = json.dumps([redact(obj, audience) for obj, audience in records])
     found = {name for name, value in CANARIES.items() if value in text}
@@ -115,6 +134,7 @@ def page_urls(world: World) -> list[str]:
         reverse("scrutiny:meeting-detail", args=[meeting]),
         reverse("scrutiny:meeting-fragment", args=[meeting]),
         reverse("scrutiny:finding-create", args=[meeting]),
+        reverse("scrutiny:acting-chair", args=[meeting]),
         reverse("scrutiny:action-create", args=[world.finding.pk]),
         reverse("scrutiny:action-update", args=[world.action.pk]),
         reverse("scrutiny:access-log", args=[panel]),
@@ -165,7 +185,9 @@ VIEWERS = [
     "isva_member",
     "independent",
     "observer",
+    "presenting_observer",
     "involved",
+    "involved_chair",
     "not_accepted",
     "other_panel_member",
     "evaluator",
@@ -212,7 +234,12 @@ def test_no_canary_reaches_anyone_the_policy_does_not_allow(held, viewer, reques
     else:
         user = request.getfixturevalue(viewer)
     allowed = allowed_canaries(world, user)
-    own = {name for name, owner in OWN_NAME.items() if owner == viewer}
+    # The fixtures' own names and agencies: the involved chair is the chair; the presenting
+    # observer works for force A (each sees their own in the account bar).
+    alias = {"involved_chair": "chair", "presenting_observer": "presenting"}.get(viewer, viewer)
+    own = {name for name, owner in OWN_NAME.items() if owner == alias}
+    if viewer == "presenting_observer":
+        own = {"force_a"}
     from django.test import Client
 
     client = signed_in_client(user) if user is not None else Client()
@@ -261,7 +288,9 @@ def test_no_canary_reaches_anyone_the_policy_does_not_allow(held, viewer, reques
 
 
 @pytest.mark.django_db
-def test_the_matrix_sees_the_restricted_fields_where_they_are_allowed(held, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_the_matrix_sees_the_restricted_fields_where_they_are_allowed(
+    held, governance_member, request
+) -> None:  # type: ignore[no-untyped-def]
     world = held
     """Guard against a vacuous matrix: the coordinator and the presenting agency see the keys and
     flagged text, members see checked text but not the keys, governance sees findings only."""
@@ -281,7 +310,13 @@ def test_the_matrix_sees_the_restricted_fields_where_they_are_allowed(held, gove
     member = allowed_canaries(world, world.users["isva_member"])
     assert {"extract_ok", "decision", "notes", "finding", "action"} <= member
     assert not {"urn", "crime", "extract_flagged", "offence_month", "reviewer_name"} & member
-    assert allowed_canaries(world, world.users["involved"]) & {"extract_ok", "decision", "notes"} == set()
+    # Involved (issue 13 point 4): nothing of the case, its findings, actions or updates either.
+    involved = allowed_canaries(world, world.users["involved"])
+    assert involved & {"extract_ok", "decision", "notes", "finding", "action", "owner", "update"} == set()
+    # The panel role decides first: an observer from the presenting force stays an observer.
+    observer = allowed_canaries(world, request.getfixturevalue("presenting_observer"))
+    assert not {"urn", "crime", "extract_flagged", "offence_month", "notes", "decision"} & observer
+    assert {"finding", "action", "terms"} <= observer
     assert not FORCE_CANARIES & member
     # Held meeting texts: the coordinator and the chair (who can check them), nobody else.
     assert {"held_finding", "held_action"} <= coordinator
@@ -303,3 +338,7 @@ def test_the_matrix_sees_the_restricted_fields_where_they_are_allowed(held, gove
     assert CANARIES["extract_ok"] in page and "Redacted: Contact details" in page
     assert "07700 900123" not in page
     assert "OFFICIAL-SENSITIVE" in page
+    # Last (it changes the chair's declaration): an involved chair sees nothing of the case either.
+    assert not {"finding", "action", "held_finding", "held_action", "update"} & allowed_canaries(
+        world, request.getfixturevalue("involved_chair")
+    )
