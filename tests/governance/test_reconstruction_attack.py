@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import random
 import re
@@ -73,6 +74,7 @@ class Knowledge:
         self.shown: dict[Key, int] = {}
         self.hidden: dict[Key, int | None] = {}  # upper bound when a route said "<5"
         self.conflicts: list[tuple[Key, Any, Any]] = []
+        self.routes: dict[str, int] = defaultdict(int)  # route -> figures read from it
 
     def add(self, key: Key, value: Any) -> None:
         if isinstance(value, int) and not isinstance(value, bool):
@@ -150,7 +152,32 @@ def _from_rows(knowledge: Knowledge, rows: list[list[Any]], scope_of: dict[str, 
 
 
 def _value(text: str) -> Any:
-    return int(text) if re.fullmatch(r"\d+", text or "") else text
+    text = (text or "").strip().replace(",", "")
+    return int(text) if re.fullmatch(r"\d+", text) else text
+
+
+def _html_rows(page: str, scope_label: str) -> list[list[Any]]:
+    """A dashboard's figures (summary lists and data tables) as export rows."""
+    rows: list[list[Any]] = []
+    for label, value in re.findall(
+        r'<dt class="govuk-summary-list__key">([^<]*)</dt>\s*<dd class="govuk-summary-list__value" '
+        r'data-figure="\w+">([^<]*)</dd>',
+        page,
+    ):
+        rows.append([scope_label, "", html.unescape(label), "", _value(value)])
+    for table in re.findall(r'<table class="govuk-table" data-breakdown="\w+">(.*?)</table>', page, re.S):
+        title = html.unescape(re.search(r"<caption[^>]*>(.*?): data table</caption>", table, re.S).group(1))
+        columns = [
+            html.unescape(c) for c in re.findall(r'<th scope="col" class="[^"]*--numeric">(.*?)</th>', table)
+        ]
+        for name, cells in re.findall(
+            r'<th scope="row" class="govuk-table__header">(.*?)</th>(.*?)</tr>', table, re.S
+        ):
+            values = re.findall(r"<td[^>]*>(.*?)</td>", cells)
+            for column, value in zip(columns, values, strict=True):
+                detail = html.unescape(name) if len(columns) == 1 else f"{html.unescape(name)}: {column}"
+                rows.append([scope_label, "", title, detail, _value(value)])
+    return rows
 
 
 def _csv_rows(body: bytes) -> list[list[Any]]:
@@ -169,6 +196,7 @@ def collect(user: Any, *, callbacks: Any) -> Knowledge:
     for scope, query in [(NATIONAL, {}), *((area.pk, {"area_id": area.pk}) for area in areas)]:
         response = client.get(api, query)
         if response.status_code == 200:
+            knowledge.routes["api"] += 1
             _from_api(knowledge, scope, response.json())
     for fmt in ("csv", "xlsx"):
         response = client.get(reverse("scrutiny:aggregate-export", args=[fmt]))
@@ -179,7 +207,17 @@ def collect(user: Any, *, callbacks: Any) -> Knowledge:
         else:
             sheet = load_workbook(io.BytesIO(response.content)).active
             rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+        knowledge.routes[f"figures.{fmt}"] += len(rows)
         _from_figures_file(knowledge, rows, scope_of)
+    for scope, url in [(None, reverse("governance:national-figures"))] + [
+        (area, reverse("governance:area-figures", args=[area.pk])) for area in areas
+    ]:
+        response = client.get(url)  # the live fragment: what the page and every WebSocket frame show
+        if response.status_code == 200:
+            label = "England and Wales" if scope is None else scope.name
+            rows = _html_rows(response.content.decode(), label)
+            knowledge.routes["dashboard"] += len(rows)
+            _from_rows(knowledge, rows, scope_of)
     for url in [reverse("governance:national-export")] + [
         reverse("governance:area-export", args=[area.pk]) for area in areas
     ]:
@@ -190,6 +228,7 @@ def collect(user: Any, *, callbacks: Any) -> Knowledge:
         job_id = int(response["Location"].rstrip("/").split("/")[-1])
         download = client.get(reverse("governance:export-download", args=[job_id]))
         if download.status_code == 200:
+            knowledge.routes["export"] += 1
             _from_rows(knowledge, _csv_rows(download.content)[1:], scope_of)
     return knowledge
 
@@ -440,6 +479,10 @@ def test_no_suppressed_figure_can_be_reconstructed_from_everything_an_audience_c
     for name, user in audiences.items():
         knowledge = collect(user, callbacks=django_capture_on_commit_callbacks)
         held[name] = (knowledge.scopes(), len(knowledge.shown), len(knowledge.hidden))
+        routes = {route for route, n in knowledge.routes.items() if n}
+        governance = name.endswith("governance member")
+        dashboards = ("dashboard", "export") if governance else ()
+        assert routes == {"api", "figures.csv", "figures.xlsx", *dashboards}, (name, routes)
         leaks = attack(knowledge, truth, area_ids)
         leaks += [f"routes disagree on {key}: {a} and {b}" for key, a, b in knowledge.conflicts]
         if leaks:
