@@ -102,7 +102,7 @@ class Cell:
 
 def count_cell(value: Any) -> Cell:
     if isinstance(value, bool) or not isinstance(value, int):
-        return Cell(None)  # "<5" or anything that is not a plain count
+        return Cell(None)  # SUPPRESSED, or anything that is not a plain count
     return Cell(None) if suppression.is_small(value) else Cell(value)
 
 
