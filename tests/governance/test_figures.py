@@ -161,7 +161,9 @@ def scope_stats(draw):  # type: ignore[no-untyped-def]
     return {
         "scrutiny": {
             "area": None,
-            "cases_reviewed": sum(scores) - draw(st.integers(0, min(2, sum(scores)))),
+            # A case scored at two meetings counts once: up to 2 fewer cases than scores, never 0 of
+            # them where something was scored.
+            "cases_reviewed": sum(scores) - draw(st.integers(0, max(0, min(2, sum(scores) - 1)))),
             "score_distribution": {str(i + 1): n for i, n in enumerate(scores)},
             "findings_by_theme": {f"Theme {i}": n for i, n in enumerate(themes)},
             "findings_by_kind": {"good_practice": cut_a, "learning": cut_b - cut_a, "concern": total - cut_b},
@@ -191,8 +193,8 @@ def _add(a, b):  # type: ignore[no-untyped-def]
     return a + b if isinstance(a, int) and isinstance(b, int) else a
 
 
-@settings(max_examples=60, deadline=None)
-@given(areas=st.lists(scope_stats(), min_size=1, max_size=4), extra=st.integers(0, 3))
+@settings(max_examples=30, deadline=None)
+@given(areas=st.lists(scope_stats(), min_size=1, max_size=3), extra=st.integers(0, 3))
 def test_no_suppressed_count_can_be_reconstructed(areas, extra) -> None:  # type: ignore[no-untyped-def]
     """Property: the reconstruction attack of tests/governance/test_reconstruction_attack.py (an
     integer programme over every relation a reader knows) pins no suppressed count and no small
