@@ -134,3 +134,10 @@ def test_refusals_carry_no_figures(coordinator, other_area, scored) -> None:  # 
     )
     assert response.status_code == FORBIDDEN
     assert set(response.json()) == {"detail"} and "9" not in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "99999999999999999999999", "abc", "1e3", "", "1;2"])
+def test_a_hostile_area_id_is_a_clear_4xx(evaluator, value) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in_client(evaluator).get(reverse("api-v1:scrutiny_figures"), {"area_id": value})
+    assert 400 <= response.status_code < 500, (value, response.status_code)
+    assert "detail" in response.json()
