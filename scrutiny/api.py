@@ -14,6 +14,8 @@ from ninja.errors import HttpError
 
 from agencies.api import Id, PlainText
 from scrutiny import permissions, selectors, services
+from scrutiny.governance import figures as figures_module
+from scrutiny.governance import permissions as governance_permissions
 from scrutiny.models import AccessChannel, AccessVerb, PanelRole
 from scrutiny.permissions import CaseAccess
 from scrutiny.redaction import SITTING, Audience, redact
@@ -269,13 +271,23 @@ def list_actions(request: HttpRequest, panel_id: int) -> dict:
     "/figures", response=dict[str, Any], url_name="scrutiny_figures", summary="Aggregate scrutiny figures"
 )
 def figures(request: HttpRequest, area_id: int | None = None) -> dict:
+    """One scope's suppressed scrutiny figures (national without `area_id`): the same publication,
+    and the same scopes, as the dashboards and exports (scrutiny.governance.figures)."""
     _cleanse_reports(request)
     if not permissions.can_export_aggregate(request.user):
         raise HttpError(403, "You cannot see scrutiny figures.")
-    area = selectors.area_get(area_id=area_id) if area_id is not None else None
+    areas = figures_module.all_areas()
+    area = next((a for a in areas if a.pk == area_id), None) if area_id is not None else None
     if area_id is not None and area is None:
         raise HttpError(404, "Not found.")
-    return selectors.governance_stats(viewer=request.user, area=area)
+    allowed = (
+        governance_permissions.can_view_national_figures(request.user)
+        if area is None
+        else governance_permissions.can_view_area_figures(request.user, area.pk)
+    )
+    if not allowed:
+        raise HttpError(403, "You cannot see the figures for this area.")
+    return figures_module.api_figures(viewer=request.user, area=area, areas=areas)
 
 
 # Writes: the same services as the pages (permission re-checked, audited), JSON errors ---------------

@@ -37,8 +37,6 @@ from scrutiny.models import (
 )
 from scrutiny.redaction import SITTING, Audience, may_aggregate
 
-SUPPRESS_BELOW = 5
-
 
 def panel_list(*, viewer: User | AnonymousUser) -> list[tuple[Panel, Audience]]:
     panels = Panel.objects.select_related("area").order_by("name")
@@ -439,17 +437,17 @@ def _aggregate_audience(viewer: User | AnonymousUser) -> Audience | None:
     return None
 
 
-def _suppress(counts: dict[str, int], audience: Audience) -> dict[str, int | str]:
-    if audience != Audience.EVALUATOR:
-        return dict(counts)
-    return {key: (value if value == 0 or value >= SUPPRESS_BELOW else "<5") for key, value in counts.items()}
+def aggregate_audience(viewer: User | AnonymousUser) -> Audience | None:
+    """The audience aggregate figures are read for (None: no aggregate access)."""
+    return _aggregate_audience(viewer)
 
 
 def governance_stats(*, viewer: User | AnonymousUser, area: Area | None = None) -> dict[str, Any]:
     """Scrutiny figures for the governance dashboard and evaluators: cases reviewed, the agreed
     score distribution, findings by theme and kind, actions open/overdue/closed by owner agency.
-    Counts only, each gated by the redaction policy's aggregate level; for evaluators every count
-    from 1 to 4 is suppressed (shown as "<5"). Empty dict for anyone without aggregate access."""
+    Counts only, each gated by the redaction policy's aggregate level, raw: nothing is suppressed
+    here. Every route publishes them only through scrutiny.governance.figures, which applies the
+    one suppression rule (ADR 0012). Empty dict for anyone without aggregate access."""
     audience = _aggregate_audience(viewer)
     if audience is None:
         return {}
@@ -460,20 +458,16 @@ def governance_stats(*, viewer: User | AnonymousUser, area: Area | None = None) 
         items = items.filter(case__area=area)
         findings = findings.filter(case__area=area)
         actions = actions.filter(finding__case__area=area)
-    stats: dict[str, Any] = {"area": area.name if area is not None else None, "suppressed_below": None}
-    if audience == Audience.EVALUATOR:
-        stats["suppressed_below"] = SUPPRESS_BELOW
+    stats: dict[str, Any] = {"area": area.name if area is not None else None}
     if may_aggregate(AgendaItem, "agreed_score", audience):
         scores = Counter(items.values_list("agreed_score", flat=True))
-        stats["cases_reviewed"] = _suppress({"total": items.values("case_id").distinct().count()}, audience)[
-            "total"
-        ]
-        stats["score_distribution"] = _suppress({str(s): scores.get(s, 0) for s in (1, 2, 3, 4)}, audience)
+        stats["cases_reviewed"] = items.values("case_id").distinct().count()
+        stats["score_distribution"] = {str(s): scores.get(s, 0) for s in (1, 2, 3, 4)}
     if may_aggregate(Finding, "theme", audience) and may_aggregate(Finding, "kind", audience):
         by_theme = Counter(findings.values_list("theme__name", flat=True))
         by_kind = Counter(findings.values_list("kind", flat=True))
-        stats["findings_by_theme"] = _suppress(dict(sorted(by_theme.items())), audience)
-        stats["findings_by_kind"] = _suppress(dict(sorted(by_kind.items())), audience)
+        stats["findings_by_theme"] = dict(sorted(by_theme.items()))
+        stats["findings_by_kind"] = dict(sorted(by_kind.items()))
     if may_aggregate(Action, "owner_agency", audience) and may_aggregate(Action, "status", audience):
         today = timezone.localdate()
         by_owner: dict[str, dict[str, int]] = {}
@@ -485,9 +479,7 @@ def governance_stats(*, viewer: User | AnonymousUser, area: Area | None = None) 
                 row["open"] += 1
                 if due_on < today:
                     row["overdue"] += 1
-        stats["actions_by_owner_agency"] = {
-            name: _suppress(row, audience) for name, row in sorted(by_owner.items())
-        }
+        stats["actions_by_owner_agency"] = {name: dict(row) for name, row in sorted(by_owner.items())}
     return stats
 
 
@@ -510,9 +502,7 @@ def governance_stats_by_scope(
         return {_scope_key(scope): {} for scope in scopes}
     result: dict[int | None, dict[str, Any]] = {}
     for scope in scopes:
-        stats: dict[str, Any] = {"area": scope.name if scope is not None else None, "suppressed_below": None}
-        if audience == Audience.EVALUATOR:
-            stats["suppressed_below"] = SUPPRESS_BELOW
+        stats: dict[str, Any] = {"area": scope.name if scope is not None else None}
         result[_scope_key(scope)] = stats
 
     def targets(area_id: int | None) -> list[int | None]:
@@ -537,8 +527,8 @@ def governance_stats_by_scope(
                 for s in (1, 2, 3, 4):
                     scores[key][s] += row[f"score_{s}"]
         for key, stats in result.items():
-            stats["cases_reviewed"] = _suppress({"total": cases[key]}, audience)["total"]
-            stats["score_distribution"] = _suppress({str(s): n for s, n in scores[key].items()}, audience)
+            stats["cases_reviewed"] = cases[key]
+            stats["score_distribution"] = {str(s): n for s, n in scores[key].items()}
     if may_aggregate(Finding, "theme", audience) and may_aggregate(Finding, "kind", audience):
         by_theme: dict[int | None, Counter[str]] = {key: Counter() for key in result}
         by_kind: dict[int | None, Counter[str]] = {key: Counter() for key in result}
@@ -550,8 +540,8 @@ def governance_stats_by_scope(
                 by_theme[key][row["theme__name"]] += row["n"]
                 by_kind[key][row["kind"]] += row["n"]
         for key, stats in result.items():
-            stats["findings_by_theme"] = _suppress(dict(sorted(by_theme[key].items())), audience)
-            stats["findings_by_kind"] = _suppress(dict(sorted(by_kind[key].items())), audience)
+            stats["findings_by_theme"] = dict(sorted(by_theme[key].items()))
+            stats["findings_by_kind"] = dict(sorted(by_kind[key].items()))
     if may_aggregate(Action, "owner_agency", audience) and may_aggregate(Action, "status", audience):
         today = timezone.localdate()
         not_done = ~Q(status=ActionStatus.DONE)
@@ -574,7 +564,7 @@ def governance_stats_by_scope(
                     counts[column] += row[column]
         for key, stats in result.items():
             stats["actions_by_owner_agency"] = {
-                name: _suppress(counts, audience) for name, counts in sorted(by_owner[key].items())
+                name: dict(counts) for name, counts in sorted(by_owner[key].items())
             }
     return result
 

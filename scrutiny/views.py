@@ -37,6 +37,7 @@ from scrutiny.forms import (
     PanelForm,
     ReviewForm,
 )
+from scrutiny.governance import figures as governance_figures
 from scrutiny.models import (
     AccessChannel,
     AccessVerb,
@@ -1267,20 +1268,12 @@ def actions_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpRespons
 @require_GET
 @scrutiny_view
 def aggregate_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Counts only; for evaluators every count from 1 to 4 is suppressed."""
+    """Suppressed scrutiny figures of every scope the viewer may fetch (scrutiny.governance.figures:
+    the same publication and scopes as the dashboards and the API)."""
     fmt = _export_format(fmt)
     if not permissions.can_export_aggregate(request.user):
         raise PermissionDenied
-    stats = selectors.governance_stats(viewer=request.user)
-    rows: list[list[Any]] = []
-    for section in ("score_distribution", "findings_by_theme", "findings_by_kind"):
-        for key, value in (stats.get(section) or {}).items():
-            rows.append([section, key, "", value])
-    for agency, counts in (stats.get("actions_by_owner_agency") or {}).items():
-        for key, value in counts.items():
-            rows.append(["actions_by_owner_agency", agency, key, value])
-    if "cases_reviewed" in stats:
-        rows.insert(0, ["cases_reviewed", "total", "", stats["cases_reviewed"]])
+    rows = [list(row) for row in governance_figures.aggregate_rows(viewer=request.user)]
     services.access_record(
         actor=request.user,
         verb=AccessVerb.EXPORT,
@@ -1291,10 +1284,15 @@ def aggregate_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return exports.respond(
         fmt=fmt,
         filename="scrutiny-figures",
-        columns=("figure", "group", "measure", "count"),
-        rows=rows,
+        columns=AGGREGATE_COLUMNS,
+        rows=exports.table(
+            (dict(zip(AGGREGATE_COLUMNS, row, strict=True)) for row in rows), AGGREGATE_COLUMNS
+        ),
         user=request.user,
     )
+
+
+AGGREGATE_COLUMNS = ("scope", "section", "measure", "breakdown", "value")
 
 
 @require_GET

@@ -1,22 +1,24 @@
-"""Dashboard figures: read through the drop-in and scrutiny selectors (the only doors to their
-data), apply the suppression rule, and shape them for the page, the SVG charts and the exports.
-This is the one place figures are suppressed: pages, the live fragment, charts, data tables and the
-CSV/XLSX exports all come from `dashboard_for` / `dashboards_for_export`.
+"""Every aggregate figure, for every route: read through the drop-in and scrutiny selectors (the
+only doors to their data), suppress them (one rule, `suppress_scopes`), and shape them for the
+dashboards, their live fragment and WebSocket frames, the SVG charts, the evaluation exports, the
+JSON API (`api_figures`) and `/scrutiny/figures.csv|xlsx` (`aggregate_rows`). No other module
+suppresses or publishes an aggregate count; which scopes a person may fetch is decided by
+`scrutiny.governance.permissions.can_view_national_figures` / `can_view_area_figures` on every
+route. ADR 0012 explains the rule.
 
-Suppression (the documented rule; `suppress_scopes` applies it):
-1. Primary: any count from 1 to 4 is suppressed (zero is shown: it discloses nobody). Counts that
-   arrive already suppressed (the scrutiny selector marks them "<5" for evaluators) stay so.
-2. Secondary: figures that add up to the same thing form a group (`EQUATIONS`: findings by theme
-   and findings by type both add up to all findings; the agreed-score distribution adds up to
-   cases reviewed; seats taken is the sum of bookings by topic; and a national count is the sum of
-   the areas' counts, so the national figures and every area's are suppressed together for every
-   page and export: one person may see them all, and subtract one page from the others).
-   Wherever exactly one figure of a group is suppressed, it could be worked out by subtraction, so
-   the smallest other non-zero figure of the group is suppressed too; repeated until no group has
-   exactly one suppressed figure.
+Suppression (`suppress_scopes`, with the engine in `scrutiny.governance.suppression`):
+1. Primary: any count from 1 to 4 is suppressed. Zero is shown: it discloses nobody, and showing
+   it lets every reader know a suppressed count is at least 1 (the audit assumes they do).
+2. Secondary: the national figures and every area's are suppressed together, once, for everyone
+   (one person may hold them all), with every relation a reader knows (a distribution and its
+   total, two breakdowns of one total, national = the sum of the areas, overdue <= open, ...). An
+   integer programme checks that no suppressed count, and no derivable count from 1 to 4, can be
+   pinned to one value; while one can, the smallest related count is suppressed too.
 3. Every suppressed figure reads the same ("suppressed"), so no one can tell which were small.
 4. A rate is withheld when any count of the same source is suppressed, so it cannot be used to
    work a suppressed count back out.
+Every audience gets a subset of that one suppressed publication (its scopes and sections), and a
+subset of a publication no one can solve is no easier to solve.
 """
 
 from __future__ import annotations
@@ -30,16 +32,17 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from agencies import events
+from agencies.dropins.permissions import can_view_stats
 from agencies.dropins.selectors import dropin_stats_by_scope
-from agencies.permissions import Perm, has
-from scrutiny.selectors import governance_stats_by_scope
+from scrutiny.governance import permissions, suppression
+from scrutiny.selectors import aggregate_audience, governance_stats_by_scope
 
 if TYPE_CHECKING:
     from agencies.models import Area, User
 
-SUPPRESS_BELOW = 5
+SUPPRESS_BELOW = suppression.SUPPRESS_BELOW
 SUPPRESSED_TEXT = "suppressed"
-SUPPRESSED = "<5"  # the marker a suppressed count carries in the raw figures (as the selectors use)
+SUPPRESSED = SUPPRESSED_TEXT  # the marker a suppressed count carries in the figures (API: as is)
 
 # Labels for the keys the selectors return today; a key not listed still shows, humanised.
 LABELS = {
@@ -99,8 +102,8 @@ class Cell:
 
 def count_cell(value: Any) -> Cell:
     if isinstance(value, bool) or not isinstance(value, int):
-        return Cell(None)  # "<5" or anything that is not a plain count
-    return Cell(None) if 0 < value < SUPPRESS_BELOW else Cell(value)
+        return Cell(None)  # SUPPRESSED, or anything that is not a plain count
+    return Cell(None) if suppression.is_small(value) else Cell(value)
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,7 @@ def _section(key: str, title: str, stats: dict[str, Any] | None) -> Section:
 
 
 def _is_count(value: Any) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool)) or value == "<5"
+    return (isinstance(value, int) and not isinstance(value, bool)) or value == SUPPRESSED
 
 
 @dataclass
@@ -243,17 +246,9 @@ class Dashboard:
         )
 
 
-# Groups of figures that add up to the same total (see the module docstring). Each entry is a list
-# of (section, key) whose counts, taken together, form one group: a key naming a dict stands for
-# every count in it.
-EQUATIONS: list[list[tuple[str, str]]] = [
-    [("scrutiny", "findings_by_theme"), ("scrutiny", "findings_by_kind")],
-    [("scrutiny", "cases_reviewed"), ("scrutiny", "score_distribution")],
-    [("dropins", "confirmed"), ("dropins", "topics")],
-]
-
 Stats = dict[str, dict[str, Any] | None]  # section key -> the selector's raw figures (or None)
 Path = tuple[str, ...]
+SECTIONS = ("scrutiny", "dropins")
 
 
 def _counts(value: Any, path: Path) -> list[Path]:
@@ -282,81 +277,132 @@ def _set(stats: Stats, path: Path, value: Any) -> None:
     target[path[-1]] = value
 
 
-def _groups(scopes: list[Stats]) -> list[list[tuple[int, Path]]]:
-    groups: list[list[tuple[int, Path]]] = []
+def _table(scopes: list[Stats], section: str) -> suppression.Table:
+    """The published counts of one section for every scope shown together (with several, the
+    first is the nation and the others are every area), and what a reader knows relates them:
+
+    - per scope: the agreed-score distribution adds up to the cases reviewed plus the cases scored
+      at more than one meeting (that difference is taken as known to the reader); findings by
+      theme and by type add up to the same total; seats taken is the sum of bookings by topic;
+    - implicit counts a reader can derive and nobody prints, each sensitive when from 1 to 4:
+      open actions that are not overdue (open minus overdue), seats taken that are neither
+      attended nor missed, and a national count's remainder after its areas (host agencies with
+      no area), unless that remainder is zero (then taken as known: national = sum of the areas).
+    Keys are (scope index, path) for published cells."""
+    table = suppression.Table()
     for index, stats in enumerate(scopes):
-        for equation in EQUATIONS:
-            members = [
-                (index, p)
-                for section, key in equation
-                for p in _counts(_get(stats, (section, key)), (section, key))
-            ]
-            if members:
-                groups.append(members)
-    if len(scopes) > 1:
-        # The first scope is the sum of the others (national = the areas): per count, one group.
-        for path in {p for stats in scopes for section, v in stats.items() for p in _counts(v, (section,))}:
-            groups.append(
-                [(index, path) for index in range(len(scopes)) if _is_count(_get(scopes[index], path))]
+        raw = stats.get(section)
+        if not raw:
+            continue
+        for path in _counts(raw, (section,)):
+            table.published[(index, path)] = _get(stats, path)
+
+        def cells(key: str, index: int = index, raw: dict[str, Any] = raw) -> list[tuple[int, Path]]:
+            return [(index, p) for p in _counts(raw.get(key), (section, key))] if key in raw else []
+
+        def value(cell: tuple[int, Path]) -> int:
+            return table.published[cell]
+
+        def relate_sums(plus: list[tuple[int, Path]], minus: list[tuple[int, Path]]) -> None:
+            # The true difference, as known to the reader (zero where the parts add up exactly).
+            coefficients = {**dict.fromkeys(plus, 1), **dict.fromkeys(minus, -1)}
+            table.relate(coefficients, sum(map(value, plus)) - sum(map(value, minus)))
+
+        if section == "scrutiny":
+            if cells("cases_reviewed") and cells("score_distribution"):
+                relate_sums(cells("score_distribution"), cells("cases_reviewed"))
+            if cells("findings_by_theme") or cells("findings_by_kind"):
+                relate_sums(cells("findings_by_theme"), cells("findings_by_kind"))
+            for agency, row in (raw.get("actions_by_owner_agency") or {}).items():
+                base = (section, "actions_by_owner_agency", str(agency))
+                opened, overdue = (index, (*base, "open")), (index, (*base, "overdue"))
+                if isinstance(row, dict) and opened in table.published and overdue in table.published:
+                    _implicit(table, ("not overdue", index, base), {opened: 1, overdue: -1})
+        else:
+            if cells("confirmed") and cells("topics"):
+                relate_sums(cells("topics"), cells("confirmed"))
+            taken, attended, missed = (
+                (index, (section, "confirmed")),
+                (index, (section, "attended")),
+                (index, (section, "no_shows")),
             )
-    return groups
+            if all(cell in table.published for cell in (taken, attended, missed)):
+                _implicit(table, ("held", index), {taken: 1, attended: -1, missed: -1})
+    if len(scopes) > 1:
+        paths = sorted({path for (_, path) in table.published})
+        for path in paths:
+            national = (0, path)
+            parts = [(index, path) for index in range(1, len(scopes)) if (index, path) in table.published]
+            terms = {**dict.fromkeys(parts, -1), **({national: 1} if national in table.published else {})}
+            if national in table.published:
+                table.keep.add(national)
+            _implicit(table, ("remainder", path), terms, known_if_zero=True)
+    return table
+
+
+def _implicit(
+    table: suppression.Table, key: Any, terms: dict[Any, int], *, known_if_zero: bool = False
+) -> None:
+    """An implicit count `sum(terms)`: an unknown of its own in the relations (or, if it is zero
+    and `known_if_zero`, or negative, a known constant)."""
+    amount = sum(table.published[cell] * coef for cell, coef in terms.items())
+    if amount > 0 or (amount == 0 and not known_if_zero):
+        table.implicit[key] = amount
+        table.relate({**terms, key: -1}, 0)
+    else:
+        table.relate(terms, amount)
 
 
 def suppress_scopes(scopes: list[Stats]) -> None:
-    """Apply primary and secondary suppression, in place, to the raw figures of one or more scopes
-    shown together (with several, the first is the total of the others)."""
-
-    def suppressed(index: int, path: Path) -> bool:
-        return count_cell(_get(scopes[index], path)).suppressed
-
-    for index, stats in enumerate(scopes):
-        for section, value in stats.items():
-            for path in _counts(value, (section,)):
-                if suppressed(index, path):
-                    _set(scopes[index], path, SUPPRESSED)
-    groups = _groups(scopes)
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            hidden = [member for member in group if suppressed(*member)]
-            if len(hidden) != 1:
-                continue
-            shown = [
-                (_get(scopes[i], p), n, (i, p)) for n, (i, p) in enumerate(group) if not suppressed(i, p)
-            ]
-            candidates = [c for c in shown if c[0] > 0]
-            if candidates:
-                _, _, (i, p) = min(candidates)
-                _set(scopes[i], p, SUPPRESSED)
-                changed = True
+    """Apply primary and secondary suppression (`scrutiny.governance.suppression.protect`), in
+    place, to the raw figures of one or more scopes shown together (with several, the first is the
+    total of the others): section by section, as no relation crosses sections."""
+    for section in SECTIONS:
+        for index, path in suppression.protect(_table(scopes, section)):
+            _set(scopes[index], path, SUPPRESSED)
 
 
-# Figures are aggregate and the same for everyone who may see a dashboard (the governance audience),
-# so they are cached for that audience: one entry holding the national figures and every area's.
-# The selectors read every scope at once in a fixed number of grouped queries (5, whatever the
-# number of areas), so re-reading them all after a change costs no more than re-reading one scope
-# did (9); one entry means one cache read per page and no per-scope bookkeeping.
-# The key is safe: it holds no viewer (suppression runs after the cache, and the cached figures are
-# only ever read for the governance audience; anyone else reads the selectors as themselves,
-# uncached), and it moves on whenever a figure can have changed: it digests every scope's realtime
-# sequence number (`governance.national` and each `governance.area.<id>`; every service that
-# changes a figure publishes to its area's group and the national one inside its transaction), in
-# the areas' order, so a new area or a new order moves it too (the entry is a list by position),
-# and the date turns "overdue" over at midnight. The expiry bounds staleness from changes that
-# publish nothing (a theme or agency renamed, records removed by retention).
+# Figures are aggregate and, once suppressed, the same for everyone who may see them, so they are
+# cached already suppressed (raw counts are never stored): one entry per section holding the
+# national figures and every area's. The selectors read every scope at once in a fixed number of
+# grouped queries (5, whatever the number of areas) and the suppression audit runs once per change,
+# not once per page. The key is safe: it holds no viewer, only the section and the audience the
+# section was read for (the redaction policy decides per audience which figures a section has;
+# drop-in figures are read only for those the drop-in selector lets through), and it moves on
+# whenever a figure can have changed: it digests every scope's realtime sequence number
+# (`governance.national` and each `governance.area.<id>`; every service that changes a figure
+# publishes to its area's group and the national one inside its transaction), in the areas'
+# order, so a new area or a new order moves it too (the entry is a list by position), and the
+# date turns "overdue" over at midnight. The expiry bounds staleness from changes that publish
+# nothing (a theme or agency renamed, records removed by retention). Which scopes a person gets
+# out of an entry is decided after the cache, per request (`visible_scopes`).
 FIGURES_CACHE_SECONDS = 60
-CACHE_PREFIX = "governance-figures-v2"
+CACHE_PREFIX = "governance-figures-v3"
 
 
-def _read_scopes(*, viewer: User, areas: list[Area]) -> list[Stats]:
-    """The selectors' figures for the national scope and each area, in that order (one grouped read)."""
-    scrutiny = governance_stats_by_scope(viewer=viewer, areas=areas)
-    dropins = dropin_stats_by_scope(viewer=viewer, areas=areas)
-    return [
-        {"scrutiny": scrutiny[key] or None, "dropins": dropins[key]}
-        for key in [None, *(area.pk for area in areas)]
-    ]
+def _sections_for(viewer: User) -> dict[str, str]:
+    """The sections this viewer may read, each with the audience it is read for."""
+    sections: dict[str, str] = {}
+    audience = aggregate_audience(viewer)
+    if audience is not None:
+        sections["scrutiny"] = audience.value
+    if can_view_stats(viewer):
+        sections["dropins"] = "governance"
+    return sections
+
+
+def _read_sections(*, viewer: User, areas: list[Area], sections: list[str]) -> dict[str, list[Any]]:
+    """The selectors' raw figures of each section for the national scope and each area, in that
+    order (one grouped read per section)."""
+    keys = [None, *(area.pk for area in areas)]
+    result: dict[str, list[Any]] = {}
+    if "scrutiny" in sections:
+        scrutiny = governance_stats_by_scope(viewer=viewer, areas=areas)
+        result["scrutiny"] = [scrutiny[key] or None for key in keys]
+    if "dropins" in sections:
+        dropins = dropin_stats_by_scope(viewer=viewer, areas=areas)
+        result["dropins"] = [dropins[key] for key in keys]
+    return result
 
 
 def _group(area: Area | None) -> str:
@@ -371,31 +417,47 @@ def _cache_key(areas: list[Area]) -> str:
     return f"{CACHE_PREFIX}:{digest}:{timezone.localdate().isoformat()}"
 
 
-def raw_stats_all(*, viewer: User, areas: list[Area]) -> list[Stats]:
-    """The selectors' figures for the national scope and each area (in that order), read as the
-    viewer, before suppression: from the cache when no scope has changed since they were read."""
-    if not has(viewer, Perm.VIEW_GOVERNANCE):
-        return _read_scopes(viewer=viewer, areas=areas)  # another audience: never cached
-    key = _cache_key(areas)
-    stats = cache.get(key)
-    if stats is None:
-        stats = _read_scopes(viewer=viewer, areas=areas)
-        cache.set(key, stats, FIGURES_CACHE_SECONDS)
-    return copy.deepcopy(stats)  # suppression works in place
-
-
 def suppressed_scopes(
     *, viewer: User, areas: list[Area] | None = None
 ) -> tuple[list[Area | None], list[Stats]]:
     """The national figures and every area's, suppressed together (the national figure is the sum
     of the areas', and one person may see all of those pages), so no page can be subtracted from
-    another to recover a suppressed count. Every dashboard and export shows figures from this.
+    another to recover a suppressed count: a section the viewer may not read is None. Every route
+    shows figures from this, and only the scopes `visible_scopes` gives the viewer.
     `areas`: every area, by name, when the caller has read them already (one query fewer)."""
     if areas is None:
         areas = all_areas()
-    stats = raw_stats_all(viewer=viewer, areas=areas)
-    suppress_scopes(stats)
+    sections = _sections_for(viewer)
+    stored: dict[str, Any] = {}
+    if sections:
+        prefix = _cache_key(areas)
+        keys = {section: f"{prefix}:{section}:{audience}" for section, audience in sections.items()}
+        cached = cache.get_many(list(keys.values()))
+        missing = [section for section, key in keys.items() if key not in cached]
+        if missing:
+            fresh = _read_sections(viewer=viewer, areas=areas, sections=missing)
+            writes = {}
+            for section in missing:
+                scopes = [{section: stats} for stats in fresh[section]]
+                suppress_scopes(scopes)
+                writes[keys[section]] = [scope[section] for scope in scopes]
+            cache.set_many(writes, FIGURES_CACHE_SECONDS)
+            cached.update(writes)
+        stored = {section: cached[key] for section, key in keys.items()}
+    stats: list[Stats] = [
+        {
+            section: copy.deepcopy(stored[section][index]) if section in stored else None
+            for section in SECTIONS
+        }
+        for index in range(len(areas) + 1)
+    ]
     return [None, *areas], stats
+
+
+def visible_scopes(viewer: User, areas: list[Area]) -> list[Area | None]:
+    """The scopes (None: national) whose figures this viewer may fetch, on any route."""
+    national: list[Area | None] = [None] if permissions.can_view_national_figures(viewer) else []
+    return national + [area for area in areas if permissions.can_view_area_figures(viewer, area.pk)]
 
 
 def all_areas() -> list[Area]:
@@ -414,19 +476,61 @@ def dashboard_from(area: Area | None, stats: Stats) -> Dashboard:
     )
 
 
-def dashboard_for(*, viewer: User, area: Area | None, areas: list[Area] | None = None) -> Dashboard:
-    """Everything the dashboard shows, read as the viewer. The caller has checked the viewer may
-    see this dashboard (scrutiny.governance.permissions). `areas`: as for `suppressed_scopes`."""
-    scopes, stats = suppressed_scopes(viewer=viewer, areas=areas)
+def _scope_stats(scopes: list[Area | None], stats: list[Stats], area: Area | None) -> Stats | None:
     wanted = area.pk if area is not None else None
     for scope, scope_stats in zip(scopes, stats, strict=True):
         if (scope.pk if scope is not None else None) == wanted:
-            return dashboard_from(area, scope_stats)
-    # An area created since the list was read (the national scope is always in it): on its own, it
-    # cannot be subtracted from anything.
-    single = _read_scopes(viewer=viewer, areas=[area] if area is not None else [])[-1]
-    suppress_scopes([single])
-    return dashboard_from(area, single)
+            return scope_stats
+    return None
+
+
+def figures_for(*, viewer: User, area: Area | None, areas: list[Area] | None = None) -> Stats:
+    """One scope's suppressed figures, taken from the publication of every scope. The caller has
+    checked the viewer may see this scope (`visible_scopes`)."""
+    scopes, stats = suppressed_scopes(viewer=viewer, areas=areas)
+    found = _scope_stats(scopes, stats, area)
+    if found is None and areas is not None:
+        # An area created since the list was read: read the list again, so that it is suppressed
+        # together with the others (on its own it could be subtracted from the national figure).
+        scopes, stats = suppressed_scopes(viewer=viewer)
+        found = _scope_stats(scopes, stats, area)
+    return found if found is not None else dict.fromkeys(SECTIONS)  # the area has gone
+
+
+def dashboard_for(*, viewer: User, area: Area | None, areas: list[Area] | None = None) -> Dashboard:
+    """Everything the dashboard shows, read as the viewer. The caller has checked the viewer may
+    see this dashboard (scrutiny.governance.permissions). `areas`: as for `suppressed_scopes`."""
+    return dashboard_from(area, figures_for(viewer=viewer, area=area, areas=areas))
+
+
+def api_figures(*, viewer: User, area: Area | None, areas: list[Area] | None = None) -> dict[str, Any]:
+    """The JSON API's scrutiny figures for one scope: the selector's shape, every suppressed count
+    reading "suppressed". The caller has checked the scope (`visible_scopes`)."""
+    stats = figures_for(viewer=viewer, area=area, areas=areas)["scrutiny"]
+    if stats is None:
+        return {}
+    return {**stats, "area": area.name if area is not None else None, "suppressed_below": SUPPRESS_BELOW}
+
+
+NATIONAL_LABEL = "England and Wales"
+
+
+def scope_label(area: Area | None) -> str:
+    return area.name if area is not None else NATIONAL_LABEL
+
+
+def aggregate_rows(*, viewer: User) -> list[tuple[str, str, str, str, int | float | str]]:
+    """`/scrutiny/figures.csv|xlsx`: the scrutiny figures of every scope the viewer may fetch, as
+    (scope, section, measure, breakdown, value) rows, suppressed as everywhere else."""
+    areas = all_areas()
+    scopes, stats = suppressed_scopes(viewer=viewer, areas=areas)
+    by_scope = {(s.pk if s is not None else None): st for s, st in zip(scopes, stats, strict=True)}
+    rows: list[tuple[str, str, str, str, int | float | str]] = []
+    for scope in visible_scopes(viewer, areas):
+        scope_stats = by_scope[scope.pk if scope is not None else None]
+        dashboard = dashboard_from(scope, {"scrutiny": scope_stats["scrutiny"], "dropins": None})
+        rows.extend((scope_label(scope), *row) for row in export_rows(dashboard))
+    return rows
 
 
 def export_rows(dashboard: Dashboard) -> list[tuple[str, str, str, int | float | str]]:

@@ -61,7 +61,7 @@ def _build(job: ExportJob) -> None:
             if stats is not None
             else figures.dashboard_for(viewer=viewer, area=scope)
         )
-        label = scope.name if scope is not None else "England and Wales"
+        label = figures.scope_label(scope)
         rows.extend((label, *row) for row in figures.export_rows(dashboard))
         _update(
             job.pk, progress=min(99, round(100 * index / len(scopes))), blocks_done=index, row_count=len(rows)

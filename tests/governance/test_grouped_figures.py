@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies.dropins.models import Booking, BookingStatus, DropInSession, SessionStatus, Topic
@@ -18,6 +19,7 @@ from agencies.dropins.selectors import dropin_stats, dropin_stats_by_scope
 from agencies.models import AgencyKind
 from scrutiny.models import ActionStatus, FindingKind
 from scrutiny.selectors import governance_stats, governance_stats_by_scope
+from tests.conftest import signed_in_client
 from tests.factories import AgencyFactory, AreaFactory, UserFactory
 from tests.factories.content import ThemeFactory
 from tests.factories.dropins import DropInScheduleFactory
@@ -146,18 +148,26 @@ def test_grouped_figures_refuse_or_are_empty_exactly_as_the_per_scope_ones(
             dropin_stats_by_scope(viewer=viewer, areas=[area])
 
 
-def test_an_evaluator_sees_small_counts_as_under_five_after_summing(evaluator, area, other_area) -> None:  # type: ignore[no-untyped-def]
-    """Each area has 3 cases reviewed ("<5"); nationally 6 are shown: the sum of the raw counts,
-    not of the suppressed ones."""
+def test_an_evaluator_reads_raw_counts_and_the_national_figure_is_the_raw_sum(
+    evaluator, area, other_area
+) -> None:  # type: ignore[no-untyped-def]
+    """Each area has 3 cases reviewed; nationally 6: the sum of the raw counts. The selectors
+    suppress nothing (scrutiny.governance.figures does, for every route): the API shows the
+    nation's 6 and neither area's 3, and 3 + 3 with both hidden cannot be solved."""
     for scope_area in (area, other_area):
         panel = PanelFactory(area=scope_area)
         meeting = MeetingFactory(panel=panel)
         for _ in range(3):
             AgendaItemFactory(meeting=meeting, case=CaseFactory(panel=panel), agreed_score=2)
     grouped = governance_stats_by_scope(viewer=evaluator, areas=[area, other_area])
-    assert grouped[area.pk]["cases_reviewed"] == "<5" and grouped[other_area.pk]["cases_reviewed"] == "<5"
+    assert grouped[area.pk]["cases_reviewed"] == 3 and grouped[other_area.pk]["cases_reviewed"] == 3
     assert grouped[None]["cases_reviewed"] == 6
     assert grouped[None]["score_distribution"] == {"1": 0, "2": 6, "3": 0, "4": 0}
+    client = signed_in_client(evaluator)
+    api = reverse("api-v1:scrutiny_figures")
+    assert client.get(api).json()["cases_reviewed"] == 6
+    for scope_area in (area, other_area):
+        assert client.get(api, {"area_id": scope_area.pk}).json()["cases_reviewed"] == "suppressed"
 
 
 def test_grouped_reads_take_the_same_queries_for_two_areas_as_for_many(governance_member) -> None:  # type: ignore[no-untyped-def]

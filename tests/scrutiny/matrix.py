@@ -275,7 +275,12 @@ ROWS: tuple[Row, ...] = (
     Row("api-v1:scrutiny_reviews", API_CASE_READ, args=_case),
     Row("api-v1:scrutiny_findings", API_PANEL_READ, args=_panel),
     Row("api-v1:scrutiny_actions", API_PANEL_READ, args=_panel),
-    Row("api-v1:scrutiny_figures", {**AGGREGATE, "anonymous": UNAUTHORISED}),
+    # The national figures: coordinators belong to an agency in an area, so, as on the dashboards,
+    # they reach their own area's figures only (ADR 0012; tests/governance/test_aggregate_scope.py).
+    Row(
+        "api-v1:scrutiny_figures",
+        {**AGGREGATE, "anonymous": UNAUTHORISED, "coordinator": FORBIDDEN, "coordinator_other": FORBIDDEN},
+    ),
     # API writes: valid bodies, so the status is the permission decision (201 = it was done).
     Row(
         "api-v1:scrutiny_panel_create",

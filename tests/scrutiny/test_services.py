@@ -355,9 +355,11 @@ def test_retention_deletes_old_cases_except_held_ones_and_logs_it(world) -> None
 
 
 @pytest.mark.django_db
-def test_governance_stats_counts_and_suppresses_small_numbers_for_evaluators(
+def test_governance_stats_count_raw_and_every_route_suppresses_small_numbers(
     world, governance_member
 ) -> None:  # type: ignore[no-untyped-def]
+    """The selector counts (raw, for every aggregate audience); the routes publish only through
+    scrutiny.governance.figures, which suppresses (issue 13, point 5)."""
     services.agreed_score_record(
         actor=world.users["chair"],
         item=AgendaItem.objects.get(meeting=world.meeting, case=world.case),
@@ -368,16 +370,17 @@ def test_governance_stats_counts_and_suppresses_small_numbers_for_evaluators(
     assert full["score_distribution"] == {"1": 0, "2": 1, "3": 0, "4": 0}
     assert full["findings_by_theme"] == {"Case strategy": 1}
     assert full["actions_by_owner_agency"] == {"Test RASSO Unit": {"open": 1, "overdue": 1, "closed": 0}}
-    evaluated = selectors.governance_stats(viewer=world.users["evaluator"])
-    assert evaluated["cases_reviewed"] == "<5"
-    assert evaluated["score_distribution"]["2"] == "<5" and evaluated["score_distribution"]["1"] == 0
-    assert evaluated["suppressed_below"] == 5
+    assert selectors.governance_stats(viewer=world.users["evaluator"]) == full | {"area": None}
     assert selectors.governance_stats(viewer=world.users["independent"]) == {}
-    export = signed_in_client(world.users["evaluator"]).get(
-        reverse("scrutiny:aggregate-export", args=["csv"])
-    )
+    client = signed_in_client(world.users["evaluator"])
+    evaluated = client.get(reverse("api-v1:scrutiny_figures")).json()
+    assert evaluated["cases_reviewed"] == "suppressed"
+    assert evaluated["score_distribution"]["2"] == "suppressed" and evaluated["score_distribution"]["1"] == 0
+    assert evaluated["suppressed_below"] == 5
+    export = client.get(reverse("scrutiny:aggregate-export", args=["csv"]))
     body = export.content.decode()
-    assert "OFFICIAL-SENSITIVE" in body and "<5" in body
+    assert "OFFICIAL-SENSITIVE" in body and "suppressed" in body
+    assert not any(line.endswith((",1", ",2", ",3", ",4")) for line in body.splitlines())
 
 
 @pytest.mark.django_db
