@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scrutiny', '0003_finding_action_identifier_check'),
+        ('scrutiny', '0005_acting_chair'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
