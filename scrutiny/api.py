@@ -80,6 +80,8 @@ def _panel(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> 
 def list_panels(request: HttpRequest) -> dict:
     _cleanse_reports(request)
     rows = selectors.panel_list(viewer=request.user)
+    for panel, audience in rows:  # a list is a read of every record in it, as on the pages
+        _audit(request, panel, audience, panel.pk)
     return {"audience": "per-item", "items": [{"audience": a.value, **redact(p, a)} for p, a in rows]}
 
 
@@ -103,6 +105,7 @@ def list_meetings(request: HttpRequest, panel_id: int) -> dict:
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     meetings = selectors.meeting_list(viewer=request.user, panel=panel)
+    _audit(request, panel, audience, panel.pk)
     return {"audience": audience.value, "items": [redact(m, audience) for m in meetings]}
 
 
@@ -268,11 +271,26 @@ def list_actions(request: HttpRequest, panel_id: int) -> dict:
 def figures(request: HttpRequest, area_id: int | None = None) -> dict:
     _cleanse_reports(request)
     if not permissions.can_export_aggregate(request.user):
+        _audit_figures(request, area_id, AccessVerb.REFUSED)
         raise HttpError(403, "You cannot see scrutiny figures.")
     area = selectors.area_get(area_id=area_id) if area_id is not None else None
     if area_id is not None and area is None:
         raise HttpError(404, "Not found.")
-    return selectors.governance_stats(viewer=request.user, area=area)
+    stats = selectors.governance_stats(viewer=request.user, area=area)
+    _audit_figures(request, area_id, AccessVerb.VIEW)
+    return stats
+
+
+def _audit_figures(request: HttpRequest, area_id: int | None, verb: str) -> None:
+    """The same fields as the aggregate export's event; the area asked for, if any, as the object."""
+    services.access_record(
+        actor=request.user,
+        verb=verb,
+        object_type="aggregate",
+        object_id=area_id if area_id is not None and 0 < area_id < 2**63 else None,
+        audience="aggregate",
+        channel=AccessChannel.API,
+    )
 
 
 # Writes: the same services as the pages (permission re-checked, audited), JSON errors ---------------

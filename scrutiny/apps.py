@@ -3,6 +3,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -24,7 +25,10 @@ class ScrutinyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from scrutiny.audit import register_sqlite_functions
+
         post_migrate.connect(_ensure_audit_guards, sender=self, dispatch_uid="scrutiny-audit-guards")
+        connection_created.connect(register_sqlite_functions, dispatch_uid="scrutiny-audit-sqlite-functions")
         from scrutiny.reporting import CaseContentLogFilter
 
         # Records logged from scrutiny code lose their interpolation arguments on every handler of

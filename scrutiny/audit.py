@@ -1,10 +1,14 @@
 """The access audit's integrity: its hash chain, its database guards and its own retention.
 
 Every AccessEvent stores `prev_hash`, the previous row's `row_hash`, and `row_hash`, the SHA-256 of
-its canonical content (`canonical`) with `prev_hash` in it. Appending serialises on the chain head:
-a transaction-level advisory lock on PostgreSQL, the write lock of the IMMEDIATE transaction on
-SQLite (config/settings/base.py); `prev_hash` is unique, so two rows can never extend one head.
-`verify_audit` walks the chain in id order and names the first row that does not fit.
+its canonical content (`canonical`) with `prev_hash` in it. Appends serialise on the chain head
+through the unique index on `prev_hash`: two rows can never extend one head. On PostgreSQL a second
+writer that read the same head waits on the index for the first one's commit, is refused, and reads
+the new head (optimistic: no lock is held for the rest of the request's transaction, and no query
+is added); on SQLite the IMMEDIATE transaction (config/settings/base.py) already holds the write
+lock. A row's successor reads it only after it committed, so it always has the higher id: chain
+order is id order, and `verify_audit` walks the chain in id order and names the first row that
+does not fit. Pruning takes a transaction-level advisory lock (one pruning at a time).
 
 Database guards (migration scrutiny/0006, and `ensure_guards` after every migrate because SQLite's
 table rebuilds drop triggers): UPDATE of an access event is refused; DELETE is refused unless a
@@ -23,12 +27,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 GENESIS = "0" * 64
@@ -47,6 +51,7 @@ CONTENT_FIELDS = (
     "meeting_id",
 )
 DEFAULT_RETENTION_DAYS = 8 * 365
+APPEND_ATTEMPTS = 50
 
 
 def retention_days() -> int:
@@ -70,11 +75,15 @@ def _at(value: dt.datetime | str) -> str:
 
 
 def canonical(values: dict[str, Any], prev_hash: str) -> bytes:
-    """The bytes a row's hash covers. Never change this: every stored hash depends on it."""
+    """The bytes a row's hash covers: its content as sorted JSON, a line break, the previous hash.
+    Never change this: every stored hash depends on it (and the INSERT below builds it in SQL)."""
+    return (content_json(values) + "\n" + prev_hash).encode()
+
+
+def content_json(values: dict[str, Any]) -> str:
     content = {name: values[name] for name in CONTENT_FIELDS}
     content["at"] = _at(content["at"])
-    content["prev_hash"] = prev_hash
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 def digest(values: dict[str, Any], prev_hash: str) -> str:
@@ -86,7 +95,7 @@ def _values(event: Any) -> dict[str, Any]:
 
 
 def _lock_head(using: str) -> None:
-    """Serialise appends (and pruning) on the chain head until the transaction ends."""
+    """Serialise prunings until the transaction ends."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -104,16 +113,75 @@ def head_hash(using: str = "default") -> str:
     return checkpoint.through_hash if checkpoint is not None else GENESIS
 
 
-def chain_append(event: Any, save: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+# One statement reads the head and inserts the row with its hash (the pages' query budgets have
+# no room for a separate read): the hash of the content JSON (from Python), a line break and the
+# head's hash, computed by the database: sha256() on PostgreSQL, scrutiny_sha256 (registered on
+# every SQLite connection, see register_sqlite_functions) on SQLite.
+_COLUMNS = (*CONTENT_FIELDS, "prev_hash", "row_hash")
+_HEAD = (
+    "COALESCE("
+    "(SELECT row_hash FROM scrutiny_accessevent ORDER BY id DESC LIMIT 1), "
+    "(SELECT through_hash FROM scrutiny_auditcheckpoint ORDER BY through_id DESC LIMIT 1), "
+    "%s)"
+)
+_HASH = {
+    "postgresql": f"encode(sha256(convert_to(%s::text || chr(10) || {_HEAD}, 'UTF8')), 'hex')",
+    "sqlite": f"scrutiny_sha256(%s || char(10) || {_HEAD})",
+}
+
+
+def _insert_sql(vendor: str) -> str:
+    columns = ", ".join(f'"{name}"' for name in _COLUMNS)
+    values = ", ".join(["%s"] * len(CONTENT_FIELDS))
+    # Both head subqueries read the same snapshot (one statement).
+    return (
+        f'INSERT INTO "scrutiny_accessevent" ({columns}) '  # noqa: S608 (names are constants)
+        f"VALUES ({values}, {_HEAD}, {_HASH[vendor]}) "
+        'RETURNING "id", "prev_hash", "row_hash"'
+    )
+
+
+def chain_append(event: Any, using: str | None = None) -> None:
     """Called by AccessEvent.save for a new row: link it to the head and insert it."""
-    using = kwargs.get("using") or router.db_for_write(type(event), instance=event)
+    from scrutiny.models import AccessEvent
+
+    using = using or router.db_for_write(AccessEvent, instance=event)
+    connection = connections[using]
     if event.at is None:
         event.at = timezone.now()
-    with transaction.atomic(using=using):
-        _lock_head(using)
-        event.prev_hash = head_hash(using)
-        event.row_hash = digest(_values(event), event.prev_hash)
-        save(*args, **kwargs)
+    params = [
+        AccessEvent._meta.get_field(name).get_db_prep_save(getattr(event, name), connection)
+        for name in CONTENT_FIELDS
+    ]
+    if connection.vendor not in _HASH:
+        raise NotImplementedError(f"The access audit has no chain insert for {connection.vendor}.")
+    sql = _insert_sql(connection.vendor)
+    payload = content_json(_values(event))
+    for attempt in range(APPEND_ATTEMPTS):
+        try:
+            # A savepoint inside a request's transaction: a refused insert leaves the rest intact.
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                cursor.execute(sql, [*params, GENESIS, payload, GENESIS])
+                event.pk, event.prev_hash, event.row_hash = cursor.fetchone()
+            break
+        except IntegrityError:
+            # Another writer extended the same head first (prev_hash is unique; PostgreSQL makes
+            # this insert wait for that writer's commit, then refuses it): read the new head.
+            if attempt == APPEND_ATTEMPTS - 1:
+                raise
+    event._state.adding = False
+    event._state.db = using
+
+
+def _sqlite_sha256(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()
+
+
+def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """connection_created: the chain insert's hash function on SQLite. A client without it (the
+    sqlite3 shell) cannot insert an access event at all, so cannot append a forged one."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("scrutiny_sha256", 1, _sqlite_sha256, deterministic=True)
 
 
 # Verification ---------------------------------------------------------------------------------------

@@ -592,7 +592,8 @@ class AccessEvent(models.Model):
             raise AppendOnlyError("Access events are append-only.")
         from scrutiny.audit import chain_append
 
-        chain_append(self, super().save, *args, **kwargs)
+        # One INSERT that reads the chain head and hashes the row (scrutiny/audit.py).
+        chain_append(self, using=kwargs.get("using"))
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Access events are append-only.")
