@@ -95,8 +95,6 @@ def _guarded_sqlite_flush() -> None:
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
 
 
-_guarded_sqlite_flush()
-
 
 # Migration-made data after transactional tests ------------------------------------------------------
 # A transactional test (the live daphne and browser tests) ends by flushing every table, which also
@@ -125,6 +123,8 @@ def _snapshot_migration_data() -> str:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor == "sqlite":
+        _guarded_sqlite_flush()
     with django_db_blocker.unblock():
         connection._scrutiny_migration_data = _snapshot_migration_data()  # type: ignore[attr-defined]
 
