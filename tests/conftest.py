@@ -95,7 +95,6 @@ def _guarded_sqlite_flush() -> None:
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
 
 
-
 # Migration-made data after transactional tests ------------------------------------------------------
 # A transactional test (the live daphne and browser tests) ends by flushing every table, which also
 # removes what migrations created (Wagtail's root page, root collection, locale, default groups and
