@@ -25,6 +25,7 @@ class ScrutinyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from scrutiny import checks  # noqa: F401 (registers the deploy check)
         from scrutiny.audit import register_sqlite_functions
 
         post_migrate.connect(_ensure_audit_guards, sender=self, dispatch_uid="scrutiny-audit-guards")

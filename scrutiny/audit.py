@@ -282,15 +282,23 @@ class PruneResult:
         return asdict(self)
 
 
+def owner_alias() -> str:
+    """The database alias that runs as the owner: "owner" when MIGRATION_DATABASE_URL is set."""
+    return "owner" if "owner" in settings.DATABASES else "default"
+
+
 def prune_audit(
-    *, before: dt.datetime | None = None, dry_run: bool = False, using: str = "default"
+    *, before: dt.datetime | None = None, dry_run: bool = False, using: str | None = None
 ) -> PruneResult:
     """Delete the oldest access events, all older than `before` (default: now minus
     AUDIT_RETENTION_DAYS; a later `before` is refused), after checking their chain, and record a
     checkpoint so the rest of the chain stays verifiable. Only the longest run of rows from the
     start of the log that are all past `before` goes, so the chain is never cut in the middle.
-    On PostgreSQL this needs the owner (the runtime role can neither delete nor checkpoint)."""
+    On PostgreSQL this needs the owner (the runtime role can neither delete nor checkpoint): it
+    uses the "owner" alias when MIGRATION_DATABASE_URL is set."""
     from scrutiny.models import AccessChannel, AccessEvent, AccessVerb, AuditCheckpoint
+
+    using = using or owner_alias()
 
     days = retention_days()
     now = timezone.now()

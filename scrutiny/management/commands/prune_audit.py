@@ -25,7 +25,9 @@ class Command(BaseCommand):
             "--before",
             help="Delete rows older than this date (YYYY-MM-DD, UTC); at most now minus the retention.",
         )
-        parser.add_argument("--database", default="default")
+        parser.add_argument(
+            "--database", default=None, help="Default: owner if MIGRATION_DATABASE_URL is set."
+        )
 
     def handle(
         self,
