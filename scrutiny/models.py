@@ -551,7 +551,8 @@ class AccessEventQuerySet(models.QuerySet):
 class AccessEvent(models.Model):
     """Append-only: who did what to which record, as which audience, through which channel, and
     under which meeting (the justification). Never carries case content. Rows cannot be changed or
-    deleted through the ORM, and database triggers refuse it too (see migration 0002)."""
+    deleted through the ORM, database triggers refuse it too on SQLite and PostgreSQL, and every
+    row is hash-chained to the one before (scrutiny/audit.py, migration 0006)."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
