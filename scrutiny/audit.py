@@ -3,12 +3,13 @@
 Every AccessEvent stores `prev_hash`, the previous row's `row_hash`, and `row_hash`, the SHA-256 of
 its canonical content (`canonical`) with `prev_hash` in it. Appends serialise on the chain head
 through the unique index on `prev_hash`: two rows can never extend one head. On PostgreSQL a second
-writer that read the same head waits on the index for the first one's commit, is refused, and reads
-the new head (optimistic: no lock is held for the rest of the request's transaction, and no query
-is added); on SQLite the IMMEDIATE transaction (config/settings/base.py) already holds the write
-lock. A row's successor reads it only after it committed, so it always has the higher id: chain
-order is id order, and `verify_audit` walks the chain in id order and names the first row that
-does not fit. Pruning takes a transaction-level advisory lock (one pruning at a time).
+writer that read the same head waits on the index for the first one's commit, inserts nothing (ON
+CONFLICT DO NOTHING) and reads the new head (optimistic: no lock is held for the rest of the
+request's transaction, no savepoint, and no query is added); on SQLite the IMMEDIATE transaction
+(config/settings/base.py) already holds the write lock. A row's successor reads it only after it
+committed, so it always has the higher id: chain order is id order, and `verify_audit` walks the
+chain in id order and names the first row that does not fit. Pruning takes a transaction-level
+advisory lock (one pruning at a time).
 
 Database guards (migration scrutiny/0006, and `ensure_guards` after every migrate because SQLite's
 table rebuilds drop triggers): UPDATE of an access event is refused; DELETE is refused unless a
@@ -28,6 +29,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -137,6 +139,7 @@ def _insert_sql(vendor: str) -> str:
     return (
         f'INSERT INTO "scrutiny_accessevent" ({columns}) '  # noqa: S608 (names are constants)
         f"VALUES ({values}, {_HEAD}, {_HASH[vendor]}) "
+        'ON CONFLICT ("prev_hash") DO NOTHING '
         'RETURNING "id", "prev_hash", "row_hash"'
     )
 
@@ -157,20 +160,28 @@ def chain_append(event: Any, using: str | None = None) -> None:
         raise NotImplementedError(f"The access audit has no chain insert for {connection.vendor}.")
     sql = _insert_sql(connection.vendor)
     payload = content_json(_values(event))
-    for attempt in range(APPEND_ATTEMPTS):
-        try:
-            # A savepoint inside a request's transaction: a refused insert leaves the rest intact.
-            with transaction.atomic(using=using), connection.cursor() as cursor:
-                cursor.execute(sql, [*params, GENESIS, payload, GENESIS])
-                event.pk, event.prev_hash, event.row_hash = cursor.fetchone()
-            break
-        except IntegrityError:
-            # Another writer extended the same head first (prev_hash is unique; PostgreSQL makes
-            # this insert wait for that writer's commit, then refuses it): read the new head.
-            if attempt == APPEND_ATTEMPTS - 1:
-                raise
+    # SQLite in autocommit: a transaction, so that it begins IMMEDIATE (the write lock before the
+    # head is read). Inside a transaction (a request's), nothing: no savepoint.
+    outer = transaction.atomic(using=using) if not connection.in_atomic_block else nullcontext()
+    with outer:
+        _insert(event, connection, sql, [*params, GENESIS, payload, GENESIS])
     event._state.adding = False
     event._state.db = using
+
+
+def _insert(event: Any, connection: Any, sql: str, params: list[Any]) -> None:
+    for _attempt in range(APPEND_ATTEMPTS):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is not None:
+            event.pk, event.prev_hash, event.row_hash = row
+            break
+        # Another writer extended the same head first (prev_hash is unique; PostgreSQL makes this
+        # insert wait for that writer's commit, then skips it: ON CONFLICT DO NOTHING, so no
+        # savepoint is needed and the request's transaction is untouched): read the new head.
+    else:
+        raise IntegrityError("The access audit's head kept moving; the event was not recorded.")
 
 
 def _sqlite_sha256(text: str | None) -> str | None:
