@@ -22,6 +22,7 @@ class Role(StrEnum):
     PLATFORM_ADMIN = "Platform admin"
     AGENCY_ADMIN = "Agency admin"
     EVALUATOR = "Evaluator"
+    DATA_PROTECTION_OFFICER = "Data protection officer"
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,14 @@ ROLE_TABLE: dict[Role, RoleSpec] = {
             "(small counts suppressed), never case content or panel records."
         ),
         permissions=frozenset({"scrutiny.evaluate_scrutiny"}),
+        needs_mfa=True,
+    ),
+    Role.DATA_PROTECTION_OFFICER: RoleSpec(
+        description=(
+            "Reviews and exports the platform-wide access audit (who saw or changed what, when, "
+            "through which channel). The audit holds ids, never case content."
+        ),
+        permissions=frozenset({"scrutiny.review_audit"}),
         needs_mfa=True,
     ),
     Role.AGENCY_ADMIN: RoleSpec(

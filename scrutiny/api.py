@@ -82,6 +82,8 @@ def _panel(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> 
 def list_panels(request: HttpRequest) -> dict:
     _cleanse_reports(request)
     rows = selectors.panel_list(viewer=request.user)
+    for panel, audience in rows:  # a list is a read of every record in it, as on the pages
+        _audit(request, panel, audience, panel.pk)
     return {"audience": "per-item", "items": [{"audience": a.value, **redact(p, a)} for p, a in rows]}
 
 
@@ -105,6 +107,7 @@ def list_meetings(request: HttpRequest, panel_id: int) -> dict:
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     meetings = selectors.meeting_list(viewer=request.user, panel=panel)
+    _audit(request, panel, audience, panel.pk)
     return {"audience": audience.value, "items": [redact(m, audience) for m in meetings]}
 
 
@@ -275,6 +278,7 @@ def figures(request: HttpRequest, area_id: int | None = None) -> dict:
     and the same scopes, as the dashboards and exports (scrutiny.governance.figures)."""
     _cleanse_reports(request)
     if not permissions.can_export_aggregate(request.user):
+        _audit_figures(request, area_id, AccessVerb.REFUSED)
         raise HttpError(403, "You cannot see scrutiny figures.")
     areas = figures_module.all_areas()
     area = next((a for a in areas if a.pk == area_id), None) if area_id is not None else None
@@ -286,8 +290,23 @@ def figures(request: HttpRequest, area_id: int | None = None) -> dict:
         else governance_permissions.can_view_area_figures(request.user, area.pk)
     )
     if not allowed:
+        _audit_figures(request, area_id, AccessVerb.REFUSED)
         raise HttpError(403, "You cannot see the figures for this area.")
-    return figures_module.api_figures(viewer=request.user, area=area, areas=areas)
+    result = figures_module.api_figures(viewer=request.user, area=area, areas=areas)
+    _audit_figures(request, area_id, AccessVerb.VIEW)
+    return result
+
+
+def _audit_figures(request: HttpRequest, area_id: int | None, verb: str) -> None:
+    """The same fields as the aggregate export's event; the area asked for, if any, as the object."""
+    services.access_record(
+        actor=request.user,
+        verb=verb,
+        object_type="aggregate",
+        object_id=area_id if area_id is not None and 0 < area_id < 2**63 else None,
+        audience="aggregate",
+        channel=AccessChannel.API,
+    )
 
 
 # Writes: the same services as the pages (permission re-checked, audited), JSON errors ---------------

@@ -1,6 +1,22 @@
 import logging
+from typing import Any
 
 from django.apps import AppConfig
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
+
+
+def _ensure_audit_guards(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """After every migrate: SQLite rebuilds a table to alter it, dropping its triggers."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from scrutiny.audit import ensure_guards
+
+    connection = connections[using]
+    applied = MigrationRecorder(connection).applied_migrations()
+    if ("scrutiny", "0006_audit_chain_and_guards") in applied:
+        ensure_guards(connection)
 
 
 class ScrutinyConfig(AppConfig):
@@ -9,6 +25,11 @@ class ScrutinyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from scrutiny import checks  # noqa: F401 (registers the deploy check)
+        from scrutiny.audit import register_sqlite_functions
+
+        post_migrate.connect(_ensure_audit_guards, sender=self, dispatch_uid="scrutiny-audit-guards")
+        connection_created.connect(register_sqlite_functions, dispatch_uid="scrutiny-audit-sqlite-functions")
         from scrutiny.reporting import CaseContentLogFilter
 
         # Records logged from scrutiny code lose their interpolation arguments on every handler of

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -630,11 +631,19 @@ class AccessEventQuerySet(models.QuerySet):
     def bulk_update(self, *args: object, **kwargs: object) -> int:
         raise AppendOnlyError("Access events are append-only.")
 
+    def bulk_create(self, objs: Any, *args: object, **kwargs: object) -> list[AccessEvent]:
+        """One by one, so every row joins the hash chain (bulk_create would skip save())."""
+        objs = list(objs)
+        for obj in objs:
+            obj.save(using=self.db)
+        return objs
+
 
 class AccessEvent(models.Model):
     """Append-only: who did what to which record, as which audience, through which channel, and
     under which meeting (the justification). Never carries case content. Rows cannot be changed or
-    deleted through the ORM, and database triggers refuse it too (see migration 0002)."""
+    deleted through the ORM, database triggers refuse it too on SQLite and PostgreSQL, and every
+    row is hash-chained to the one before (scrutiny/audit.py, migration 0006)."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -651,19 +660,55 @@ class AccessEvent(models.Model):
     channel = models.CharField(max_length=20, choices=AccessChannel.choices)
     panel_id = models.PositiveBigIntegerField(null=True, db_index=True)
     meeting_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The hash chain (scrutiny/audit.py): SHA-256 of this row's canonical content and the previous
+    # row's hash. Unique predecessor: two rows can never extend the same head (no fork).
+    prev_hash = models.CharField(max_length=64, unique=True, editable=False)
+    row_hash = models.CharField(max_length=64, editable=False)
 
     objects = AccessEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
+        permissions = [
+            (
+                "review_audit",
+                "Can review and export the platform-wide access audit (data protection officer)",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Access event {self.pk}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("Access events are append-only.")
-        super().save(*args, **kwargs)
+        from scrutiny.audit import chain_append
+
+        # One INSERT that reads the chain head and hashes the row (scrutiny/audit.py).
+        chain_append(self, using=kwargs.get("using"))
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Access events are append-only.")
+
+
+class AuditCheckpoint(models.Model):
+    """One pruning of the access audit (scrutiny/audit.py prune_audit): the rows up to and
+    including `through_id` were deleted, all older than `before`. `through_hash` is the last
+    pruned row's hash, where verify_audit resumes the chain; `first_prev_hash` is the first pruned
+    row's predecessor, which must be the previous checkpoint's `through_hash`. Append-only (triggers
+    on both databases); the database lets an access event be deleted only when a checkpoint covers
+    it, and on PostgreSQL only the owner may write checkpoints."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    before = models.DateTimeField()
+    retention_days = models.PositiveIntegerField()
+    through_id = models.PositiveBigIntegerField(unique=True)
+    through_hash = models.CharField(max_length=64)
+    first_prev_hash = models.CharField(max_length=64)
+    pruned = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["through_id"]
+
+    def __str__(self) -> str:
+        return f"Audit checkpoint through {self.through_id}"

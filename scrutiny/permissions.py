@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from agencies.models import User
 
 EVALUATE = "scrutiny.evaluate_scrutiny"
+REVIEW_AUDIT = "scrutiny.review_audit"
 
 ROLE_AUDIENCE = {
     PanelRole.CHAIR: Audience.CHAIR,
@@ -368,6 +369,11 @@ def can_view_access_log(user: User | AnonymousUser, panel: Panel) -> bool:
 
 def can_export_findings(user: User | AnonymousUser, panel: Panel) -> bool:
     return panel_audience(user, panel) in SITTING | {Audience.GOVERNANCE}
+
+
+def can_review_audit(user: User | AnonymousUser) -> bool:
+    """The platform-wide access audit and its export: the data protection officer role only."""
+    return _active(user) and user.has_perm(REVIEW_AUDIT)
 
 
 def can_export_aggregate(user: User | AnonymousUser) -> bool:

@@ -439,6 +439,23 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         "channel": _coord_only(),
         "panel_id": _coord_only(),
         "meeting_id": _coord_only(),
+        # The hash chain (scrutiny/audit.py): hashes of ids and kinds, no content.
+        "prev_hash": _coord_only(),
+        "row_hash": _coord_only(),
+    },
+    # Pruning checkpoints of the audit: read only by verify_audit, shown to no audience.
+    m.AuditCheckpoint: {
+        name: P()
+        for name in (
+            "id",
+            "created_at",
+            "before",
+            "retention_days",
+            "through_id",
+            "through_hash",
+            "first_prev_hash",
+            "pruned",
+        )
     },
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scrutiny import views
+from scrutiny import audit_views, views
 
 app_name = "scrutiny"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("panels/new/", views.panel_create, name="panel-create"),
     path("panels/<int:panel_id>/edit/", views.panel_edit, name="panel-edit"),
     path("figures.<str:fmt>", views.aggregate_export, name="aggregate-export"),
+    path("audit/", audit_views.audit_log, name="audit-log"),
+    path("audit.csv", audit_views.audit_log_export, name="audit-log-export"),
     path("panels/<int:panel_id>/", views.panel_detail, name="panel-detail"),
     path("panels/<int:panel_id>/members/", views.membership_add, name="membership-add"),
     path("members/<int:membership_id>/end/", views.membership_end, name="membership-end"),

@@ -71,6 +71,30 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _missing_or_fail("needs Chromium (apt-get install chromium)", "CI_REQUIRE_BROWSER")
 
 
+# The audit guards and the test flush -------------------------------------------------------------
+# A transactional test ends with Django's flush. On PostgreSQL that is TRUNCATE by the owner, which
+# the row triggers do not see; on SQLite it is DELETE FROM every table, which the audit's guard
+# triggers refuse (as they should for anyone else). The harness flushes as the owner: the guards
+# come off and go back on in the flush's own transaction (scrutiny.audit.sqlite_flush_wrap).
+
+
+def _guarded_sqlite_flush() -> None:
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    from scrutiny.audit import sqlite_flush_wrap
+
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "_audit_guarded", False):
+        return
+
+    def sql_flush(self, style, tables, **kwargs):  # type: ignore[no-untyped-def]
+        statements = original(self, style, tables, **kwargs)
+        return sqlite_flush_wrap(statements) if statements else statements
+
+    sql_flush._audit_guarded = True  # type: ignore[attr-defined]
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
 # Migration-made data after transactional tests ------------------------------------------------------
 # A transactional test (the live daphne and browser tests) ends by flushing every table, which also
 # removes what migrations created (Wagtail's root page, root collection, locale, default groups and
@@ -98,6 +122,8 @@ def _snapshot_migration_data() -> str:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor == "sqlite":
+        _guarded_sqlite_flush()
     with django_db_blocker.unblock():
         connection._scrutiny_migration_data = _snapshot_migration_data()  # type: ignore[attr-defined]
 

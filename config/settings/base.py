@@ -126,6 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# PostgreSQL with two roles (docs/security/audit.md): DATABASE_URL is the runtime role, which owns
+# nothing and may only SELECT and INSERT access events; MIGRATION_DATABASE_URL is the owner, used
+# only by `migrate --database owner`, `grant_runtime_role --database owner` and prune_audit.
+MIGRATION_DATABASE_URL = env.optional("MIGRATION_DATABASE_URL")
+if MIGRATION_DATABASE_URL:
+    DATABASES["owner"] = dj_database_url.parse(MIGRATION_DATABASE_URL, conn_max_age=0)
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and channel layer ----------------------------------------------------------------------
@@ -227,6 +234,9 @@ SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", 2 * 60)
 # Invitations expire after this many hours.
 INVITATION_VALID_HOURS = env.int("INVITATION_VALID_HOURS", 72)
+# The access audit's own retention (scrutiny/audit.py prune_audit): 8 years, longer than any record
+# it describes (cases 6, meetings 7: scrutiny/retention.py) plus a year for complaints. At least 365.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", 8 * 365)
 # django-axes: lock an account, and separately an address, after repeated failures (NCSC suggests
 # allowing about ten). Administrators can unlock early; the lock lifts itself after the cool-off.
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", 10)

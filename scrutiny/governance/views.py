@@ -10,8 +10,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Area
+from scrutiny import services as scrutiny_services
 from scrutiny.governance import figures, forms, permissions, selectors, services
 from scrutiny.governance.models import ExportStatus
+from scrutiny.models import AccessChannel, AccessVerb
+
+
+def _audit(
+    request: HttpRequest, area: Area | None, verb: str, channel: str, object_type: str = "aggregate"
+) -> None:
+    """Governance reads are figures, not records: audited like the figures API and export
+    (object: the area, none for national)."""
+    scrutiny_services.access_record(
+        actor=request.user,
+        verb=verb,
+        object_type=object_type,
+        object_id=area.pk if area is not None else None,
+        audience="aggregate",
+        channel=channel,
+    )
 
 
 def _scope(request: HttpRequest, area_id: int | None, areas: list[Area]) -> Area | None:
@@ -66,6 +83,7 @@ def _dashboard(
     areas = figures.all_areas()
     area = _scope(request, area_id, areas)
     dashboard = figures.dashboard_for(viewer=request.user, area=area, areas=areas)
+    _audit(request, area, AccessVerb.VIEW, AccessChannel.PAGE)
     status = 400 if form is not None and form.errors else 200
     return render(
         request,
@@ -100,6 +118,7 @@ def _figures(request: HttpRequest, area_id: int | None) -> HttpResponse:
     areas = figures.all_areas()
     area = _scope(request, area_id, areas)
     dashboard = figures.dashboard_for(viewer=request.user, area=area, areas=areas)
+    _audit(request, area, AccessVerb.VIEW, AccessChannel.PAGE)
     return render(request, "scrutiny/governance/_figures.html", {"dashboard": dashboard})
 
 
@@ -149,6 +168,14 @@ def export_download(request: HttpRequest, job_id: int) -> HttpResponse:
     if job is None or not permissions.can_view_export(request.user, job) or job.status != ExportStatus.READY:
         raise Http404
     content = selectors.export_content(viewer=request.user, job_id=job.pk) or b""
+    scrutiny_services.access_record(
+        actor=request.user,
+        verb=AccessVerb.EXPORT,
+        object_type="aggregate_export",
+        object_id=job.pk,
+        audience="aggregate",
+        channel=AccessChannel.EXPORT,
+    )
     content_type = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         if job.format == "xlsx"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scrutiny', '0005_acting_chair'),
+        ('scrutiny', '0006_audit_chain_and_guards'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -110,12 +110,17 @@ AGGREGATE = statuses(
 ANY_COORDINATOR = statuses(
     coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN, outsiders=FORBIDDEN, coordinator_other=OK
 )
+NOBODY = statuses(coordinator=FORBIDDEN, sitting=FORBIDDEN, governance=FORBIDDEN, outsiders=FORBIDDEN)
 HELD_CHECK = statuses(coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN)
 
 ROWS: tuple[Row, ...] = (
     Row("scrutiny:panel-list", statuses(coordinator=OK, sitting=OK, governance=OK, outsiders=OK)),
     Row("scrutiny:agreement", statuses(coordinator=OK, sitting=OK, governance=OK, outsiders=OK)),
     Row("scrutiny:aggregate-export", AGGREGATE, args=lambda w: ["csv"]),
+    # The platform-wide access audit: the data protection officer only (no role here has it; the
+    # officer's own access is tests/scrutiny/test_dpo_audit.py).
+    Row("scrutiny:audit-log", NOBODY),
+    Row("scrutiny:audit-log-export", NOBODY),
     Row("scrutiny:panel-detail", PANEL_READ, args=_panel),
     # Creating panels and publishing agreements: any case coordinator (panels in their own area).
     Row("scrutiny:panel-create", ANY_COORDINATOR),
