@@ -512,3 +512,17 @@ def governance_stats_by_scope(
 
 def _scope_key(area: Area | None) -> int | None:
     return area.pk if area is not None else None
+
+
+def case_overrides(*, case: Case) -> list[Any]:
+    """The second-person overrides on the case's texts (the coordinator's view of its checks)."""
+    from scrutiny.models import DecisionPoint, Extract, IdentifierOverride
+
+    points = list(DecisionPoint.objects.filter(case=case).values_list("pk", flat=True))
+    extracts = list(Extract.objects.filter(case=case).values_list("pk", flat=True))
+    return list(
+        IdentifierOverride.objects.filter(
+            Q(object_type="decisionpoint", object_id__in=points)
+            | Q(object_type="extract", object_id__in=extracts)
+        ).select_related("made_by")
+    )

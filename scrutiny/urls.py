@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/<int:case_id>/edit/", views.case_edit, name="case-edit"),
     path("cases/<int:case_id>/declare/", views.case_declare, name="case-declare"),
     path("cases/<int:case_id>/release/", views.case_release, name="case-release"),
+    path("cases/<int:case_id>/generalise/", views.case_generalise, name="case-generalise"),
     path("cases/<int:case_id>/texts/<str:kind>/new/", views.text_add, name="text-add"),
     path("texts/<str:kind>/<int:text_id>/edit/", views.text_edit, name="text-edit"),
     path("texts/<str:kind>/<int:text_id>/check/", views.text_check, name="text-check"),
