@@ -92,7 +92,14 @@ def meeting_agenda(*, meeting: Meeting, viewer: User | AnonymousUser | None = No
     reviews = Review.objects.filter(case_id=OuterRef("case_id"), meeting=meeting).order_by()
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("case", "case__panel", "case__presenting_agency", "case__area", "case__created_by")
+        .select_related(
+            "case",
+            "case__panel",
+            "case__presenting_agency",
+            "case__area",
+            "case__created_by",
+            "case__released_by",
+        )
         .annotate(
             review_count=Subquery(reviews.values("case_id").annotate(n=Count("pk")).values("n")[:1]),
             **(permissions.case_fact_annotations(viewer, "case_id") if viewer is not None else {}),
@@ -177,7 +184,7 @@ def case_list(*, viewer: User | AnonymousUser, panel: Panel) -> list[Case]:
     if audience not in SITTING:
         return []
     cases = Case.objects.filter(panel=panel).select_related(
-        "panel", "presenting_agency", "area", "created_by"
+        "panel", "presenting_agency", "area", "created_by", "released_by"
     )
     if audience != Audience.COORDINATOR:
         cases = cases.filter(status=CaseStatus.RELEASED)
@@ -190,7 +197,9 @@ def case_list(*, viewer: User | AnonymousUser, panel: Panel) -> list[Case]:
 def case_get(*, viewer: User | AnonymousUser, case_id: int) -> Case | None:
     """The case if the viewer may reach it at all (opening it may still need a declaration)."""
     case = (
-        Case.objects.select_related("panel", "panel__area", "presenting_agency", "area", "created_by")
+        Case.objects.select_related(
+            "panel", "panel__area", "presenting_agency", "area", "created_by", "released_by"
+        )
         .filter(pk=case_id)
         .annotate(**permissions.case_fact_annotations(viewer))
         .first()
@@ -515,14 +524,15 @@ def _scope_key(area: Area | None) -> int | None:
 
 
 def case_overrides(*, case: Case) -> list[Any]:
-    """The second-person overrides on the case's texts (the coordinator's view of its checks)."""
+    """The second-person overrides on the case's texts (the coordinator's view of its checks), in
+    one query."""
     from scrutiny.models import DecisionPoint, Extract, IdentifierOverride
 
-    points = list(DecisionPoint.objects.filter(case=case).values_list("pk", flat=True))
-    extracts = list(Extract.objects.filter(case=case).values_list("pk", flat=True))
+    points = DecisionPoint.objects.filter(case=case).values("pk")
+    extracts = Extract.objects.filter(case=case).values("pk")
     return list(
         IdentifierOverride.objects.filter(
-            Q(object_type="decisionpoint", object_id__in=points)
-            | Q(object_type="extract", object_id__in=extracts)
+            Q(object_type="decisionpoint", object_id__in=Subquery(points))
+            | Q(object_type="extract", object_id__in=Subquery(extracts))
         ).select_related("made_by")
     )

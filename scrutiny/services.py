@@ -473,26 +473,59 @@ def _candidates(case: Case, audience: Audience, fields: Iterable[str]) -> Any:
         exact = rule.level == redaction.Level.FULL and name not in redaction.COARSER
         if exact and not model_field.is_relation and not isinstance(model_field, JSONField):
             filters[name] = getattr(case, name)
-    return Case.objects.filter(**filters).select_related("presenting_agency", "area")
+    return _lean(Case.objects.filter(**filters), fields)
+
+
+def _lean(queryset: Any, fields: Iterable[str]) -> Any:
+    """Load only what the comparison reads (model instances cost per column)."""
+    return queryset.select_related("presenting_agency", "area").only(
+        "pk", "status", "pseudonym", "generalised", *fields, "presenting_agency__kind", "area__name"
+    )
+
+
+Views = list[tuple[int, dict[str, tuple[Any, Any]]]]
+
+
+def _views(cases: Iterable[Case], audience: Audience, fields: Iterable[str]) -> Views:
+    """Each case as the audience sees each field, at the fine and at the coarser level (a field's
+    view depends only on its own level), computed once so that every comparison is a lookup."""
+    fields = list(fields)
+    coarse = [name for name in fields if name in redaction.COARSER]
+    out: Views = []
+    for case in cases:
+        fine = _shown(_ShownAs(case, []), audience, fields)
+        rough = _shown(_ShownAs(case, coarse), audience, coarse)
+        out.append((case.pk, {name: (fine[name], rough.get(name, fine[name])) for name in fields}))
+    return out
+
+
+def _count(views: Views, case_pk: int, levels: Iterable[str], ignore: Iterable[str] = ()) -> int:
+    """How many of the cases look exactly like case `case_pk` seen at `levels`, ignoring some fields."""
+    at = set(levels)
+    subject = next(view for pk, view in views if pk == case_pk)
+    wanted = [
+        (name, pair[1] if name in at else pair[0])
+        for name, pair in subject.items()
+        if name not in set(ignore)
+    ]
+    return sum(
+        1
+        for _pk, view in views
+        if all((view[name][1] if name in at else view[name][0]) == value for name, value in wanted)
+    )
 
 
 def _matches(case: Case, *, generalised: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> int:
     """How many cases (this one included) look exactly like this case to the audience that sees
     the most of it, at the given levels, leaving out `ignore`d fields."""
     levels = list(case.generalised if generalised is None else generalised)
-    subject = _ShownAs(case, levels)
     skipped = set(ignore)
     fewest: int | None = None
     for audience, all_fields in _audience_groups():
         fields = [f for f in all_fields if f not in skipped]
-        target = _shown(subject, audience, fields)
-        count = sum(
-            1
-            for other in _candidates(case, audience, fields)
-            if other.pk == case.pk or _shown(_ShownAs(other, levels), audience, fields) == target
-        )
-        if case.pk is None:
-            count += 1
+        candidates = list(_candidates(case, audience, fields).exclude(pk=case.pk))
+        views = _views([case, *candidates], audience, fields)
+        count = _count(views, case.pk, levels)
         fewest = count if fewest is None else min(fewest, count)
     return fewest if fewest is not None else K_ANONYMITY
 
@@ -543,19 +576,25 @@ def field_label(name: str) -> str:
 
 
 def kanon_report(case: Case) -> KanonReport:
+    """The report for the coordinator. One read of the cases the audience could confuse with this
+    one on the fields no suggestion changes, then every count is a lookup (see _views)."""
     matches = _matches(case)
     groups = _audience_groups()
     audience, fields = groups[0] if groups else (Audience.ISVA_MEMBER, ())
-    ignoring = {name: _matches(case, ignore=[name]) for name in fields} if matches < K_ANONYMITY else {}
+    ignoring: dict[str, int] = {}
     suggestions: list[Generalisation] = []
-    if matches < K_ANONYMITY:
+    if matches < K_ANONYMITY and fields:
+        population = [case, *_lean(Case.objects.exclude(pk=case.pk), fields)]
+        views = _views(population, audience, fields)
+        every_view = [views, *(_views(population, a, f) for a, f in groups[1:])]
+        ignoring = {name: _count(views, case.pk, case.generalised, ignore=[name]) for name in fields}
         options = [n for n in redaction.COARSER if n in fields and n not in case.generalised]
         # Fields that set the case apart first; singles, then pairs when no single one is enough.
         options.sort(key=lambda n: -ignoring.get(n, 0))
 
         def offer(combo: tuple[str, ...]) -> None:
             levels = [*case.generalised, *combo]
-            count = _matches(case, generalised=levels)
+            count = min(_count(group_views, case.pk, levels) for group_views in every_view)
             if count >= K_ANONYMITY:
                 seen = _shown(_ShownAs(case, levels), audience, combo)
                 suggestions.append(Generalisation(combo, count, tuple(seen[n] for n in combo)))
@@ -971,6 +1010,18 @@ def case_release(*, actor: User, case: Case) -> Case:
         case = Case.objects.select_for_update().get(pk=case.pk)
         _recheck_texts(case)
         _kanon_refresh(case)
+        refused = release_blockers(case, actor)
+        if refused:  # the refusal is audited (and kept: it is outside the release's transaction)
+            access_record(
+                actor=actor,
+                verb=AccessVerb.REFUSED,
+                obj=case,
+                audience=Audience.COORDINATOR,
+                channel=AccessChannel.PAGE,
+                panel_id=case.panel_id,
+            )
+    if refused:
+        raise ValidationError(refused)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         _require(permissions.can_edit_case(actor, case))

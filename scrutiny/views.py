@@ -528,9 +528,11 @@ def _coordinator_checks(case: Case) -> dict[str, Any]:
     """What the coordinator is told about the case's checks: the re-identification report (which
     details set it apart, which generalisation would fix it, with the form to apply it) and the
     second-person overrides on its texts."""
-    report = services.kanon_report(case)
+    # The report for drafts and for released cases that have come to look unique (a released
+    # case that passes needs no look-up of its lookalikes on every view).
+    needed = case.status == CaseStatus.DRAFT or case.kanon_flagged
     return {
-        "kanon": presenters.kanon_view(report),
+        "kanon": presenters.kanon_view(services.kanon_report(case)) if needed else None,
         "generalise_form": GeneraliseForm(initial={"generalised": case.generalised}),
         "overrides": presenters.override_rows(selectors.case_overrides(case=case)),
         "released_by": presenters.case_row(case, Audience.COORDINATOR).get("released_by"),

@@ -251,8 +251,9 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
         due_on=dt.date(2026, 1, 31),
     )
     # Meeting texts reach the panel once someone other than their author has checked them.
-    finding = services.meeting_text_confirm(actor=coordinator, obj=finding, redactions={})
-    action = services.meeting_text_confirm(actor=coordinator, obj=action, redactions={})
+    for text in (finding, action):
+        services.meeting_text_confirm(actor=coordinator, obj=text, redactions={})
+        text.refresh_from_db(fields=["check_status", "checked_by", "checked_at"])
     services.action_update(
         actor=coordinator,
         action=action,

@@ -47,6 +47,9 @@ def test_the_author_cannot_release_their_own_case_alone(world) -> None:  # type:
         services.case_release(actor=author, case=case)
     case.refresh_from_db()
     assert case.status == CaseStatus.DRAFT
+    assert AccessEvent.objects.filter(
+        actor=author, verb=AccessVerb.REFUSED, object_type="case", object_id=case.pk
+    ).exists()
     # Nor through the page: the button is not offered and a hand-made POST changes nothing.
     client = signed_in_client(author)
     page = client.get(reverse("scrutiny:case-detail", args=[case.pk])).content.decode()
@@ -182,3 +185,29 @@ def test_a_finding_or_action_without_hits_still_needs_a_second_person(world) -> 
     finding = services.meeting_text_confirm(actor=coordinator, obj=finding, redactions={})
     assert finding.check_status == CheckStatus.CONFIRMED and finding.checked_by == coordinator
     assert redact(finding, Audience.ISVA_MEMBER)["text"] == "agreed a clean learning point"
+
+
+def test_the_check_page_asks_for_a_reason_and_refuses_a_keep_without_one(world) -> None:  # type: ignore[no-untyped-def]
+    case = _draft(world, text="Seen at SW1A 1AA.")
+    text = Extract.objects.get(case=case)
+    client = signed_in_client(world.users["coordinator2"])
+    url = reverse("scrutiny:text-check", args=["extract", text.pk])
+    page = client.get(url).content.decode()
+    assert 'name="reason_0"' in page
+    for body in (
+        {"hit_0": "keep"},
+        {"hit_0": "keep", "reason_0": "   "},
+        {"hit_0": "keep", "reason_0": "x" * 5000},
+    ):
+        response = client.post(url, body)
+        assert response.status_code == 400
+    response = client.post(url, {"hit_0": "keep", "reason_0": "Call 07700 900123 to confirm."})
+    assert response.status_code == 400
+    assert not IdentifierOverride.objects.exists()
+    text.refresh_from_db()
+    assert text.check_status == CheckStatus.FLAGGED
+    response = client.post(url, {"hit_0": "keep", "reason_0": "The court building's public address."})
+    assert response.status_code == 302
+    assert (
+        IdentifierOverride.objects.filter(object_id=text.pk, made_by=world.users["coordinator2"]).count() == 1
+    )
