@@ -625,14 +625,14 @@ def _kanon_refresh(case: Case) -> None:
 def _lookalikes(case: Case) -> list[Case]:
     """Other cases whose look (at their own levels) this case's details are consistent with: the
     ones whose count this case is part of."""
-    out = []
+    out: dict[int, Case] = {}
     for audience, fields in _audience_groups():
         for other in _candidates(case, audience, fields).exclude(pk=case.pk):
-            if other in out:
+            if other.pk in out:
                 continue
             if _shown(_ShownAs(case, other.generalised), audience, fields) == _shown(other, audience, fields):
-                out.append(other)
-    return out
+                out[other.pk] = other
+    return list(out.values())
 
 
 def _released_left_unique(before: list[Case]) -> list[str]:

@@ -51,8 +51,14 @@ def test_prepare_check_release_review_and_record_live(new_page, daphne_server, l
     )
     coordinator.get_by_label("Month the offence was reported").fill("2023-05")
     coordinator.get_by_label("Month the case was finalised").fill("2024-09")
+    # Details like the world's released cases on every field members see (issue 13: a case unlike
+    # the others on any of them would look unique to the panel and could not be released).
+    coordinator.get_by_label("Outcome").select_option("nfa_cps")
+    coordinator.get_by_label("Months from report to charging decision (optional)").fill("7")
     coordinator.get_by_label("Victim age band").select_option("25_34")
+    coordinator.get_by_label("Suspect age band").select_option("35_54")
     coordinator.get_by_label("Relationship").select_option("acquaintance")
+    coordinator.get_by_label("Mental health").check()
     coordinator.get_by_label("Yes", exact=True).check()
     coordinator.get_by_role("button", name="Save case").click()
     coordinator.wait_for_load_state()
