@@ -63,6 +63,14 @@ def _user(
     return user
 
 
+def _checker(coordinator: User) -> User:
+    """A second coordinator in the same agency: no one releases their own case or checks their own
+    finding (issue 13), so every demo panel has two."""
+    domain = coordinator.email.split("@", 1)[1]
+    name = coordinator.agency.name
+    return _user(f"checker@{domain}", "Lee", "Ashdown", name, Role.CASE_COORDINATOR, "Case coordinator")
+
+
 def _panel(name: str, code: str, area: Area, coordinator: User, members: list[tuple[User, str]]) -> Panel:
     panel = services.panel_create(
         name=name,
@@ -80,7 +88,8 @@ def _panel(name: str, code: str, area: Area, coordinator: User, members: list[tu
         services.text_add(actor=coordinator, case=case, model=Extract, kind="summary", text=SUMMARY)
         services.text_add(actor=coordinator, case=case, model=DecisionPoint, stage="charging", text=DECISION)
         cases.append(case)
-    cases = [services.case_release(actor=coordinator, case=case) for case in cases]
+    checker = _checker(coordinator)
+    cases = [services.case_release(actor=checker, case=case) for case in cases]
     past = services.meeting_create(actor=coordinator, panel=panel, held_on=dt.date(2026, 1, 15))
     for case in cases[:3]:
         services.agenda_add(actor=coordinator, meeting=past, case=case)
@@ -95,7 +104,7 @@ def _panel(name: str, code: str, area: Area, coordinator: User, members: list[tu
             kind="good_practice",
             text="early investigative advice shortened the time to a charging decision.",
         )
-        services.action_record(
+        action = services.action_record(
             actor=coordinator,
             finding=finding,
             description="share the early advice checklist with every investigation team.",
@@ -103,6 +112,8 @@ def _panel(name: str, code: str, area: Area, coordinator: User, members: list[tu
             owner_role="Head of the rape investigation unit",
             due_on=dt.date(2026, 4, 30),
         )
+        services.meeting_text_confirm(actor=checker, obj=finding, redactions={})
+        services.meeting_text_confirm(actor=checker, obj=action, redactions={})
     upcoming = services.meeting_create(actor=coordinator, panel=panel, held_on=dt.date(2026, 12, 10))
     for case in cases[1:4]:
         services.agenda_add(actor=coordinator, meeting=upcoming, case=case)

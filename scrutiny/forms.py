@@ -126,6 +126,28 @@ class CheckForm(forms.Form):
                     *[(c, f"Redact: {lbl}") for c, lbl in RedactionReason.choices],
                 ],
             )
+            self.fields[f"reason_{index}"] = forms.CharField(
+                label=f"If you keep identifier {index + 1}, say why it is not identifying",
+                help_text="Recorded with your name and shown to the coordinator; it applies to this "
+                "exact text only.",
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for index in range(len(self.hits)):
+            if data.get(f"hit_{index}") == "keep" and not (data.get(f"reason_{index}") or "").strip():
+                self.add_error(f"reason_{index}", "Say why this is not identifying (the reason is recorded).")
+        return data
+
+    def reasons(self) -> dict[int, str]:
+        return {
+            index: self.cleaned_data.get(f"reason_{index}") or ""
+            for index in range(len(self.hits))
+            if self.cleaned_data.get(f"hit_{index}") == "keep"
+        }
 
     def decisions(self) -> dict[int, str | None]:
         return {
@@ -134,6 +156,26 @@ class CheckForm(forms.Form):
             )
             for index in range(len(self.hits))
         }
+
+
+class GeneraliseForm(forms.Form):
+    """Which details the panel sees at their coarser level (scrutiny.redaction.COARSER)."""
+
+    generalised = forms.MultipleChoiceField(
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Show the panel these details more coarsely",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from scrutiny.redaction import COARSER
+        from scrutiny.services import field_label
+
+        super().__init__(*args, **kwargs)
+        self.fields["generalised"].choices = [
+            (name, f"{field_label(name)}: {level}") for name, (level, _) in COARSER.items()
+        ]
 
 
 class HeldTextForm(forms.Form):

@@ -217,12 +217,25 @@ class Case(models.Model):
     kanon_flagged = models.BooleanField(
         default=False, help_text="Quasi-identifiers match fewer than k cases: generalise before release."
     )
+    generalised = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Fields shown to the panel at their coarser level (scrutiny.redaction.COARSER).",
+    )
     legal_hold = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The second person who checked the case and released it (never its author).",
+    )
 
     class Meta:
         ordering = ["pseudonym"]
@@ -279,6 +292,9 @@ class IdentifierCheck(models.Model):
 
     checked_field = "text"
     author_field = "author"
+    # Meeting texts (findings, actions) reach the panel only once a second person has checked
+    # them, hits or not. Case texts reach it only with the case, whose release is that check.
+    needs_second_person = False
 
     identifier_kinds = models.JSONField(default=list, blank=True, help_text="Kinds found; never the text.")
     check_status = models.CharField(max_length=20, choices=CheckStatus.choices, default=CheckStatus.CLEAR)
@@ -292,6 +308,8 @@ class IdentifierCheck(models.Model):
 
     @property
     def is_releasable(self) -> bool:
+        if self.needs_second_person:
+            return self.check_status == CheckStatus.CONFIRMED
         return self.check_status != CheckStatus.FLAGGED
 
     @property
@@ -457,6 +475,7 @@ class Finding(IdentifierCheck):
     panel and governance until a second person who can chair (not the recorder) checks it."""
 
     author_field = "recorded_by"
+    needs_second_person = True
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="findings")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="findings")
@@ -487,6 +506,7 @@ class Action(IdentifierCheck):
 
     checked_field = "description"
     author_field = "created_by"
+    needs_second_person = True
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
@@ -597,6 +617,31 @@ class RetentionBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Retention batch {self.pk}"
+
+
+class IdentifierOverride(models.Model):
+    """A second person's recorded, reasoned decision that one possible identifier in one text is a
+    false alarm. Tied to the exact text it was made for (its SHA-256): once the text changes, the
+    override no longer applies and the re-check flags the hit again. Never the author's."""
+
+    object_type = models.CharField(max_length=40)  # the model name of the checked text
+    object_id = models.PositiveBigIntegerField()
+    text_sha256 = models.CharField(max_length=64)
+    kind = models.CharField(max_length=40)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    reason = models.TextField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["object_type", "object_id", "start", "pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="scrutiny_override_object")]
+
+    def __str__(self) -> str:
+        return f"Identifier override {self.pk}"
 
 
 class AccessVerb(models.TextChoices):

@@ -198,7 +198,8 @@ def _held(data: dict[str, Any], name: str) -> dict[str, Any]:
     if name in data:
         data["withheld"] = data[name] is None
         data[f"{name}_segments"] = segments(data[name])
-    data["held"] = data.get("check_status") == "flagged"
+    # Seen only by the people who can check it: waiting for a second person (hits or not).
+    data["held"] = data.get("check_status") in {"flagged", "clear"}
     return data
 
 
@@ -222,6 +223,47 @@ def finding_view(
     data["can_check"] = bool(data["held"] and can_check is not None and can_check(finding))
     data["actions"] = [action_view(action, audience, can_check) for action in finding.actions.all()]
     return data
+
+
+def kanon_view(report: Any) -> dict[str, Any]:
+    """The re-identification report for the coordinator: what the panel sees of each descriptive
+    detail, how many cases would look alike if that detail were left out, and the suggestions."""
+    from scrutiny.services import field_label
+
+    def shown(value: Any, name: str) -> str:
+        if value is None or value == "":
+            return "Not recorded"
+        if isinstance(value, list):
+            labels = dict(Vulnerability.choices)
+            return ", ".join(str(labels.get(v, v)) for v in value) or "None recorded"
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        return label(Case, name, value) if not isinstance(value, int) else str(value)
+
+    return {
+        "matches": report.matches,
+        "k": report.k,
+        "passes": report.passes,
+        "rows": [
+            {
+                "label": field_label(name),
+                "shown": shown(value, name),
+                "ignoring": report.ignoring.get(name),
+                "distinguishing": name in report.distinguishing,
+            }
+            for name, value in report.shown.items()
+        ],
+        "suggestions": [
+            {"fields": list(s.fields), "labels": s.labels, "matches": s.matches} for s in report.suggestions
+        ],
+    }
+
+
+def override_rows(overrides: list[Any]) -> list[dict[str, Any]]:
+    """Overrides for the coordinator (redact decides the fields; the name through the policy)."""
+    return [
+        {**redact(o, Audience.COORDINATOR), "kind_label": str(o.kind).replace("_", " ")} for o in overrides
+    ]
 
 
 def access_rows(rows: list[AccessEvent], audience: Audience | None) -> list[dict[str, Any]]:

@@ -115,6 +115,101 @@ def theme_name(value: Any, obj: Any) -> str | None:
     return value.name if value is not None else None
 
 
+# Coarser display levels a coordinator can choose per case (Case.generalised) so that a case the
+# panel would see as unique looks like others. Each maps a stored value to what the panel sees at
+# the coarser level; "Not recorded" stays "Not recorded" (it never makes cases look alike).
+
+_WIDE_AGE = {
+    "under_16": "Under 18",
+    "16_17": "Under 18",
+    "18_24": "18 to 34",
+    "25_34": "18 to 34",
+    "35_54": "35 and over",
+    "55_plus": "35 and over",
+}
+_KNOWN_TO_VICTIM = {
+    "stranger": "Stranger",
+    "acquaintance": "Known to the victim",
+    "partner": "Known to the victim",
+    "family": "Known to the victim",
+    "position_of_trust": "Known to the victim",
+}
+UNKNOWN_VALUES = frozenset({"", "unknown"})
+
+
+def is_unknown(value: Any) -> bool:
+    """'Not recorded': shown as it is at every level, never as a value it might have been."""
+    return value is None or (isinstance(value, str) and value in UNKNOWN_VALUES)
+
+
+def _quarter(value: dt.date | None) -> str | None:
+    if value is None:
+        return None
+    first = (value.month - 1) // 3 * 3 + 1
+    start, end = dt.date(value.year, first, 1), dt.date(value.year, first + 2, 1)
+    return f"{start:%B} to {end:%B} {value.year}"
+
+
+def _charge_time_range(value: int | None) -> str | None:
+    if value is None:
+        return None
+    if value <= 3:
+        return "Up to 3 months"
+    if value <= 12:
+        return "4 to 12 months"
+    return "More than 12 months"
+
+
+def _vulnerabilities_recorded(value: Any) -> list[str]:
+    return ["One or more recorded"] if value else []
+
+
+COARSER: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    # field: (what the coarser level is called, stored value -> what the panel sees)
+    "victim_age_band": ("a wider age band", lambda v: _WIDE_AGE.get(v, v)),
+    "suspect_age_band": ("a wider age band", lambda v: _WIDE_AGE.get(v, v)),
+    "relationship": ("known to the victim or a stranger", lambda v: _KNOWN_TO_VICTIM.get(v, v)),
+    "offence_month": ("the quarter instead of the month", _quarter),
+    "finalised_month": ("the quarter instead of the month", _quarter),
+    "months_to_charge_decision": ("a range of months", _charge_time_range),
+    "vulnerability_flags": ("whether any were recorded, not which", _vulnerabilities_recorded),
+}
+
+
+def _shown(name: str, value: Any, obj: Any, fine: Callable[[Any], Any]) -> Any:
+    if name in (getattr(obj, "generalised", None) or ()) and not is_unknown(value):
+        return COARSER[name][1](value)
+    return fine(value)
+
+
+def victim_age_shown(value: Any, obj: Any) -> Any:
+    return _shown("victim_age_band", value, obj, lambda v: v)
+
+
+def suspect_age_shown(value: Any, obj: Any) -> Any:
+    return _shown("suspect_age_band", value, obj, lambda v: v)
+
+
+def relationship_shown(value: Any, obj: Any) -> Any:
+    return _shown("relationship", value, obj, lambda v: v)
+
+
+def offence_month_shown(value: Any, obj: Any) -> Any:
+    return _shown("offence_month", value, obj, lambda v: month_year(v, obj))
+
+
+def finalised_month_shown(value: Any, obj: Any) -> Any:
+    return _shown("finalised_month", value, obj, lambda v: month_year(v, obj))
+
+
+def charge_time_shown(value: Any, obj: Any) -> Any:
+    return _shown("months_to_charge_decision", value, obj, lambda v: v)
+
+
+def vulnerabilities_shown(value: Any, obj: Any) -> Any:
+    return _shown("vulnerability_flags", value, obj, lambda v: sorted(v or []))
+
+
 def released_text(value: str, obj: Any) -> str | None:
     """Free text only once it is clear or a second person has checked it (confirmed redactions stay
     in as tokens and render as visible blocks); flagged text is withheld."""
@@ -135,6 +230,13 @@ GENERALISERS: dict[str, Callable[[Any, Any], Any]] = {
         membership_name,
         theme_name,
         released_text,
+        victim_age_shown,
+        suspect_age_shown,
+        relationship_shown,
+        offence_month_shown,
+        finalised_month_shown,
+        charge_time_shown,
+        vulnerabilities_shown,
     )
 }
 
@@ -162,6 +264,9 @@ class FieldPolicy:
     generalised: tuple[tuple[frozenset[Audience], Callable[[Any, Any], Any]], ...] = ()
     aggregate: frozenset[Audience] = frozenset()
     none: frozenset[Audience] = frozenset()
+    # Whether the field describes the case or the people in it (a quasi-identifier wherever an
+    # audience sees it): True, False, or None (not said; a test fails for a field members see).
+    describes: bool | None = None
     rules: dict[Audience, Rule] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -196,6 +301,7 @@ def P(  # noqa: N802 - reads as a table
     gen: Iterable[tuple[Iterable[Audience], Callable[[Any, Any], Any]]] = (),
     agg: Iterable[Audience] = (),
     none: Iterable[Audience] | None = None,
+    describes: bool | None = None,
 ) -> FieldPolicy:
     """Build a field policy. `none` defaults to every audience not listed before it, written out
     so the table stays short; FieldPolicy still checks every audience gets one level."""
@@ -204,7 +310,9 @@ def P(  # noqa: N802 - reads as a table
     agg_set = frozenset(agg)
     listed = full_set | agg_set | frozenset().union(*(auds for auds, _ in gen_tuple))
     none_set = frozenset(none) if none is not None else ALL - listed
-    return FieldPolicy(full=full_set, generalised=gen_tuple, aggregate=agg_set, none=none_set)
+    return FieldPolicy(
+        full=full_set, generalised=gen_tuple, aggregate=agg_set, none=none_set, describes=describes
+    )
 
 
 def _coord_only() -> FieldPolicy:
@@ -294,30 +402,56 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         "arrived_at": P(full=SITTING),
     },
     m.Case: {
-        "id": P(full=SITTING | {A.GOVERNANCE}),
-        "panel": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}),
-        "pseudonym": P(full=SITTING | {A.GOVERNANCE}),
+        # describes=True: what the case is and who was in it; the re-identification check
+        # (quasi_identifiers below) compares every such field an audience sees, as it sees it.
+        "id": P(full=SITTING | {A.GOVERNANCE}, describes=False),
+        "panel": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}, describes=False),
+        "pseudonym": P(full=SITTING | {A.GOVERNANCE}, describes=False),
         "presenting_agency": P(
-            gen=[(KEYHOLDERS, agency_name), (SITTING - KEYHOLDERS, agency_kind)], agg=OVERSIGHT
+            gen=[(KEYHOLDERS, agency_name), (SITTING - KEYHOLDERS, agency_kind)],
+            agg=OVERSIGHT,
+            describes=True,
         ),
-        "area": P(gen=[(SITTING, area_name)], agg=OVERSIGHT),
-        "offence_category": P(full=SITTING, agg=OVERSIGHT),
-        "outcome": P(full=SITTING, agg=OVERSIGHT),
-        "selection_reason": P(full=SITTING, agg=OVERSIGHT),
-        "offence_month": P(full=KEYHOLDERS, gen=[(SITTING - KEYHOLDERS, month_year)], agg=OVERSIGHT),
-        "finalised_month": P(full=KEYHOLDERS, gen=[(SITTING - KEYHOLDERS, month_year)], agg=OVERSIGHT),
-        "months_to_charge_decision": P(full=SITTING, agg=OVERSIGHT),
-        "victim_age_band": P(full=SITTING, agg=OVERSIGHT),
-        "suspect_age_band": P(full=SITTING, agg=OVERSIGHT),
-        "relationship": P(full=SITTING, agg=OVERSIGHT),
-        "vulnerability_flags": P(full=SITTING, agg=OVERSIGHT),
-        "isva_involved": P(full=SITTING, agg=OVERSIGHT),
+        "area": P(gen=[(SITTING, area_name)], agg=OVERSIGHT, describes=True),
+        "offence_category": P(full=SITTING, agg=OVERSIGHT, describes=True),
+        "outcome": P(full=SITTING, agg=OVERSIGHT, describes=True),
+        "selection_reason": P(full=SITTING, agg=OVERSIGHT, describes=True),
+        "offence_month": P(
+            full=KEYHOLDERS, gen=[(SITTING - KEYHOLDERS, offence_month_shown)], agg=OVERSIGHT, describes=True
+        ),
+        "finalised_month": P(
+            full=KEYHOLDERS,
+            gen=[(SITTING - KEYHOLDERS, finalised_month_shown)],
+            agg=OVERSIGHT,
+            describes=True,
+        ),
+        "months_to_charge_decision": P(
+            full=KEYHOLDERS, gen=[(SITTING - KEYHOLDERS, charge_time_shown)], agg=OVERSIGHT, describes=True
+        ),
+        "victim_age_band": P(
+            full=KEYHOLDERS, gen=[(SITTING - KEYHOLDERS, victim_age_shown)], agg=OVERSIGHT, describes=True
+        ),
+        "suspect_age_band": P(
+            full=KEYHOLDERS, gen=[(SITTING - KEYHOLDERS, suspect_age_shown)], agg=OVERSIGHT, describes=True
+        ),
+        "relationship": P(
+            full=KEYHOLDERS, gen=[(SITTING - KEYHOLDERS, relationship_shown)], agg=OVERSIGHT, describes=True
+        ),
+        "vulnerability_flags": P(
+            full=KEYHOLDERS,
+            gen=[(SITTING - KEYHOLDERS, vulnerabilities_shown)],
+            agg=OVERSIGHT,
+            describes=True,
+        ),
+        "isva_involved": P(full=SITTING, agg=OVERSIGHT, describes=True),
         "status": P(full=KEYHOLDERS),
         "kanon_flagged": P(full=KEYHOLDERS),
+        "generalised": P(full=KEYHOLDERS),
         "legal_hold": _coord_only(),
         "created_by": _coord_name(),
         "created_at": _coord_only(),
         "released_at": P(full=KEYHOLDERS),
+        "released_by": _coord_name(),
     },
     m.CaseKey: {
         "id": P(full=KEYHOLDERS),
@@ -428,6 +562,19 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         "object_ids": _coord_only(),
         "panel_id": _coord_only(),
     },
+    m.IdentifierOverride: {
+        # Shown to the people who check texts (never to members: the text itself is what they see).
+        "id": P(full=CHECKERS),
+        "object_type": P(full=CHECKERS),
+        "object_id": P(full=CHECKERS),
+        "text_sha256": _coord_only(),
+        "kind": P(full=CHECKERS),
+        "start": P(full=CHECKERS),
+        "end": P(full=CHECKERS),
+        "reason": P(full=CHECKERS),
+        "made_by": P(gen=[(CHECKERS, person_name)]),
+        "made_at": P(full=CHECKERS),
+    },
     m.AccessEvent: {
         "id": _coord_only(),
         "actor": _coord_name(),
@@ -491,6 +638,19 @@ def rule_for(model: type[models.Model], field_name: str, audience: Audience | No
 def may_aggregate(model: type[models.Model], field_name: str, audience: Audience | None) -> bool:
     """Whether the audience may see this field counted (aggregate selectors check this)."""
     return rule_for(model, field_name, audience).level in {Level.AGGREGATE, Level.FULL, Level.GENERALISED}
+
+
+def quasi_identifiers(model: type[models.Model], audience: Audience) -> list[str]:
+    """The fields of `model` that describe the case or the people in it and that `audience` sees
+    (FULL or GENERALISED): what a re-identification check must compare, derived from the policy."""
+    fields = POLICY.get(model, {})
+    return [
+        name
+        for name in (f.name for f in model_fields(model))
+        if name in fields
+        and fields[name].describes
+        and fields[name].rule(audience).level in {Level.FULL, Level.GENERALISED}
+    ]
 
 
 def visible_fields(model: type[models.Model], audience: Audience | None) -> list[str]:

@@ -107,7 +107,14 @@ def meeting_agenda(*, meeting: Meeting, viewer: User | AnonymousUser) -> list[Ag
         )
     items = list(
         permissions.exclude_walled(AgendaItem.objects.filter(meeting=meeting), viewer)
-        .select_related("case", "case__panel", "case__presenting_agency", "case__area", "case__created_by")
+        .select_related(
+            "case",
+            "case__panel",
+            "case__presenting_agency",
+            "case__area",
+            "case__created_by",
+            "case__released_by",
+        )
         .annotate(**annotations)
         .order_by("order", "pk")
     )
@@ -190,7 +197,7 @@ def case_list(*, viewer: User | AnonymousUser, panel: Panel) -> list[Case]:
     if audience not in SITTING:
         return []
     cases = Case.objects.filter(panel=panel).select_related(
-        "panel", "presenting_agency", "area", "created_by"
+        "panel", "presenting_agency", "area", "created_by", "released_by"
     )
     if audience != Audience.COORDINATOR:
         cases = cases.filter(status=CaseStatus.RELEASED)
@@ -204,7 +211,9 @@ def case_list(*, viewer: User | AnonymousUser, panel: Panel) -> list[Case]:
 def case_get(*, viewer: User | AnonymousUser, case_id: int) -> Case | None:
     """The case if the viewer may reach it at all (opening it may still need a declaration)."""
     case = (
-        Case.objects.select_related("panel", "panel__area", "presenting_agency", "area", "created_by")
+        Case.objects.select_related(
+            "panel", "panel__area", "presenting_agency", "area", "created_by", "released_by"
+        )
         .filter(pk=case_id)
         .annotate(**permissions.case_fact_annotations(viewer))
         .first()
@@ -609,3 +618,18 @@ def legal_hold_lookup(*, viewer: User | AnonymousUser, pseudonym: str) -> Case |
     if case is None or not permissions.can_manage_legal_hold(viewer, case.panel):
         return None
     return case
+
+
+def case_overrides(*, case: Case) -> list[Any]:
+    """The second-person overrides on the case's texts (the coordinator's view of its checks), in
+    one query."""
+    from scrutiny.models import DecisionPoint, Extract, IdentifierOverride
+
+    points = DecisionPoint.objects.filter(case=case).values("pk")
+    extracts = Extract.objects.filter(case=case).values("pk")
+    return list(
+        IdentifierOverride.objects.filter(
+            Q(object_type="decisionpoint", object_id__in=Subquery(points))
+            | Q(object_type="extract", object_id__in=Subquery(extracts))
+        ).select_related("made_by")
+    )

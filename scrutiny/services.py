@@ -4,13 +4,15 @@ AccessEvent, and publishes ids-only events on commit. Error messages never quote
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import JSONField, Model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,8 +21,9 @@ from agencies.identifiers import ALL_KINDS, describe, find_identifiers
 from agencies.models import Agency, AgencyKind, NotificationKind, User
 from agencies.permissions import Perm, has
 from agencies.services import notification_send
-from scrutiny import events, permissions
+from scrutiny import events, permissions, redaction
 from scrutiny.models import (
+    REDACTION_TOKEN,
     AccessChannel,
     AccessEvent,
     AccessVerb,
@@ -28,7 +31,6 @@ from scrutiny.models import (
     Action,
     ActionStatus,
     ActionUpdate,
-    AgeBand,
     AgendaItem,
     AgreementAcceptance,
     Case,
@@ -41,6 +43,7 @@ from scrutiny.models import (
     Extract,
     Finding,
     IdentifierCheck,
+    IdentifierOverride,
     InvolvementDeclaration,
     LegalHold,
     Meeting,
@@ -49,7 +52,6 @@ from scrutiny.models import (
     Panel,
     PanelMembership,
     RedactionReason,
-    Relationship,
     Review,
     Score,
 )
@@ -414,15 +416,205 @@ def agreed_score_record(*, actor: User, item: AgendaItem, score: int) -> AgendaI
 # Case intake ------------------------------------------------------------------------------------------
 
 
+# Re-identification (k-anonymity) ---------------------------------------------------------------------
+# A member who knows a person's details looks for a case that can only be theirs. What they see of a
+# case is redaction.redact(case, their audience); the fields that describe the case or the people in
+# it are redaction.quasi_identifiers (declared in the policy, never listed here). A case passes when
+# at least K_ANONYMITY cases platform-wide have true details consistent with what the audience sees
+# of it: every other case is shown at this case's levels (its generalisations) and must then look
+# exactly the same. "Not recorded" only looks like "Not recorded": it never stands in for a value.
+
+
+class _ShownAs:
+    """Another case seen at this case's levels (what the audience would see of it there)."""
+
+    def __init__(self, case: Case, generalised: Iterable[str]) -> None:
+        self._case = case
+        self.generalised = list(generalised)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._case, name)
+
+
+def _audience_groups() -> list[tuple[Audience, tuple[str, ...]]]:
+    """One audience per distinct way of seeing a case's descriptive fields (members and observers
+    see them alike), leaving out the keyholders (who hold the case key) and audiences that see
+    none per record (governance, evaluators: aggregates only)."""
+    seen: dict[tuple, tuple[Audience, tuple[str, ...]]] = {}
+    for audience in Audience:
+        if audience in redaction.KEYHOLDERS:
+            continue
+        fields = tuple(redaction.quasi_identifiers(Case, audience))
+        if not fields:
+            continue
+        shape = tuple((name, redaction.rule_for(Case, name, audience)) for name in fields)
+        seen.setdefault(shape, (audience, fields))
+    return list(seen.values())
+
+
+def _shown(case: Any, audience: Audience, fields: Iterable[str]) -> dict[str, Any]:
+    """What `audience` sees of these fields of the case, by the policy's rules (as redact does;
+    `case` may be a _ShownAs view of another case at this case's levels)."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        rule = redaction.rule_for(Case, name, audience)
+        if rule.level == redaction.Level.FULL:
+            data[name] = getattr(case, Case._meta.get_field(name).attname)
+        elif rule.level == redaction.Level.GENERALISED and rule.generaliser is not None:
+            data[name] = rule.generaliser(getattr(case, name), case)
+    return data
+
+
+def _candidates(case: Case, audience: Audience, fields: Iterable[str]) -> Any:
+    """The cases worth comparing: equal stored values on every field the audience sees in full and
+    that has no coarser level (a database filter; the rest is compared as shown, in Python)."""
+    filters: dict[str, Any] = {}
+    for name in fields:
+        model_field = Case._meta.get_field(name)
+        rule = redaction.rule_for(Case, name, audience)
+        exact = rule.level == redaction.Level.FULL and name not in redaction.COARSER
+        if exact and not model_field.is_relation and not isinstance(model_field, JSONField):
+            filters[name] = getattr(case, name)
+    return _lean(Case.objects.filter(**filters), fields)
+
+
+def _lean(queryset: Any, fields: Iterable[str]) -> Any:
+    """Load only what the comparison reads (model instances cost per column)."""
+    return queryset.select_related("presenting_agency", "area").only(
+        "pk", "status", "pseudonym", "generalised", *fields, "presenting_agency__kind", "area__name"
+    )
+
+
+Views = list[tuple[int, dict[str, tuple[Any, Any]]]]
+
+
+def _views(cases: Iterable[Case], audience: Audience, fields: Iterable[str]) -> Views:
+    """Each case as the audience sees each field, at the fine and at the coarser level (a field's
+    view depends only on its own level), computed once so that every comparison is a lookup."""
+    fields = list(fields)
+    coarse = [name for name in fields if name in redaction.COARSER]
+    out: Views = []
+    for case in cases:
+        fine = _shown(_ShownAs(case, []), audience, fields)
+        rough = _shown(_ShownAs(case, coarse), audience, coarse)
+        out.append((case.pk, {name: (fine[name], rough.get(name, fine[name])) for name in fields}))
+    return out
+
+
+def _count(views: Views, case_pk: int, levels: Iterable[str], ignore: Iterable[str] = ()) -> int:
+    """How many of the cases look exactly like case `case_pk` seen at `levels`, ignoring some fields."""
+    at = set(levels)
+    subject = next(view for pk, view in views if pk == case_pk)
+    wanted = [
+        (name, pair[1] if name in at else pair[0])
+        for name, pair in subject.items()
+        if name not in set(ignore)
+    ]
+    return sum(
+        1
+        for _pk, view in views
+        if all((view[name][1] if name in at else view[name][0]) == value for name, value in wanted)
+    )
+
+
+def _matches(case: Case, *, generalised: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> int:
+    """How many cases (this one included) look exactly like this case to the audience that sees
+    the most of it, at the given levels, leaving out `ignore`d fields."""
+    levels = list(case.generalised if generalised is None else generalised)
+    skipped = set(ignore)
+    fewest: int | None = None
+    for audience, all_fields in _audience_groups():
+        fields = [f for f in all_fields if f not in skipped]
+        candidates = list(_candidates(case, audience, fields).exclude(pk=case.pk))
+        views = _views([case, *candidates], audience, fields)
+        count = _count(views, case.pk, levels)
+        fewest = count if fewest is None else min(fewest, count)
+    return fewest if fewest is not None else K_ANONYMITY
+
+
 def quasi_identifier_matches(case: Case) -> int:
-    """How many cases platform-wide share this case's quasi-identifiers (age band x offence x
-    relationship x area x month). 'Not recorded' is a generalisation: it matches any value."""
-    q = Q(offence_category=case.offence_category, area_id=case.area_id, offence_month=case.offence_month)
-    if case.victim_age_band != AgeBand.UNKNOWN:
-        q &= Q(victim_age_band__in=[case.victim_age_band, AgeBand.UNKNOWN])
-    if case.relationship != Relationship.UNKNOWN:
-        q &= Q(relationship__in=[case.relationship, Relationship.UNKNOWN])
-    return Case.objects.filter(q).count()
+    """How many cases platform-wide look like this case to the panel (see above)."""
+    return _matches(case)
+
+
+@dataclass(frozen=True)
+class Generalisation:
+    fields: tuple[str, ...]
+    matches: int
+    shown: tuple[Any, ...] = ()  # what the panel would then see of each field
+
+    @property
+    def labels(self) -> list[str]:
+        out = []
+        for index, name in enumerate(self.fields):
+            value = self.shown[index] if index < len(self.shown) else None
+            seen = ", ".join(value) if isinstance(value, list) else value
+            out.append(f"{field_label(name)}: {redaction.COARSER[name][0]}" + (f" ({seen})" if seen else ""))
+        return out
+
+
+@dataclass(frozen=True)
+class KanonReport:
+    """What the coordinator is told: how many cases look alike, which fields set this one apart
+    (ignoring each alone, how many would), and which generalisations would fix it."""
+
+    matches: int
+    k: int
+    shown: dict[str, Any]
+    ignoring: dict[str, int]
+    suggestions: list[Generalisation]
+
+    @property
+    def passes(self) -> bool:
+        return self.matches >= self.k
+
+    @property
+    def distinguishing(self) -> list[str]:
+        return [name for name, count in self.ignoring.items() if count > self.matches]
+
+
+def field_label(name: str) -> str:
+    return str(Case._meta.get_field(name).verbose_name).capitalize()
+
+
+def kanon_report(case: Case) -> KanonReport:
+    """The report for the coordinator. One read of the cases the audience could confuse with this
+    one on the fields no suggestion changes, then every count is a lookup (see _views)."""
+    matches = _matches(case)
+    groups = _audience_groups()
+    audience, fields = groups[0] if groups else (Audience.ISVA_MEMBER, ())
+    ignoring: dict[str, int] = {}
+    suggestions: list[Generalisation] = []
+    if matches < K_ANONYMITY and fields:
+        population = [case, *_lean(Case.objects.exclude(pk=case.pk), fields)]
+        views = _views(population, audience, fields)
+        every_view = [views, *(_views(population, a, f) for a, f in groups[1:])]
+        ignoring = {name: _count(views, case.pk, case.generalised, ignore=[name]) for name in fields}
+        options = [n for n in redaction.COARSER if n in fields and n not in case.generalised]
+        # Fields that set the case apart first; singles, then pairs when no single one is enough.
+        options.sort(key=lambda n: -ignoring.get(n, 0))
+
+        def offer(combo: tuple[str, ...]) -> None:
+            levels = [*case.generalised, *combo]
+            count = min(_count(group_views, case.pk, levels) for group_views in every_view)
+            if count >= K_ANONYMITY:
+                seen = _shown(_ShownAs(case, levels), audience, combo)
+                suggestions.append(Generalisation(combo, count, tuple(seen[n] for n in combo)))
+
+        for name in options:
+            offer((name,))
+        if not suggestions:
+            for i, first in enumerate(options):
+                for second in options[i + 1 :]:
+                    offer((first, second))
+        suggestions.sort(key=lambda g: (len(g.fields), -g.matches))
+    return KanonReport(
+        matches=matches,
+        k=K_ANONYMITY,
+        shown=_shown(_ShownAs(case, case.generalised), audience, fields) if fields else {},
+        ignoring=ignoring,
+        suggestions=suggestions[:5],
+    )
 
 
 def _kanon_refresh(case: Case) -> None:
@@ -430,6 +622,48 @@ def _kanon_refresh(case: Case) -> None:
     if flagged != case.kanon_flagged:
         case.kanon_flagged = flagged
         case.save(update_fields=["kanon_flagged"])
+
+
+def _lookalikes(case: Case) -> list[Case]:
+    """Other cases whose look (at their own levels) this case's details are consistent with: the
+    ones whose count this case is part of."""
+    out: dict[int, Case] = {}
+    for audience, fields in _audience_groups():
+        for other in _candidates(case, audience, fields).exclude(pk=case.pk):
+            if other.pk in out:
+                continue
+            if _shown(_ShownAs(case, other.generalised), audience, fields) == _shown(other, audience, fields):
+                out[other.pk] = other
+    return list(out.values())
+
+
+def _released_left_unique(before: list[Case]) -> list[str]:
+    return [
+        other.pseudonym
+        for other in before
+        if other.status == CaseStatus.RELEASED and quasi_identifier_matches(other) < K_ANONYMITY
+    ]
+
+
+def _kanon_after_change(case: Case, before: list[Case]) -> None:
+    """After `case` was created or changed: refuse the change if a released case it looked like
+    would now look unique to its panel, then refresh the flags of every case involved."""
+    unique = _released_left_unique(before)
+    if unique:
+        raise ValidationError(
+            f"This change would leave released case {', '.join(unique)} looking unique to its panel "
+            f"(fewer than {K_ANONYMITY} cases would share what the panel sees). Generalise that case "
+            "first, or keep this case's details."
+        )
+    _kanon_refresh(case)
+    for other in {c.pk: c for c in [*before, *_lookalikes(case)]}.values():
+        _kanon_refresh(other)
+
+
+KANON_UNIQUE = (
+    "This case looks unique to the panel: fewer than {k} cases look like it ({matches} including this "
+    "one), so it could be recognised. Generalise it as suggested on the case page before release."
+)
 
 
 def _next_pseudonym(panel: Panel) -> str:
@@ -457,11 +691,7 @@ def case_create(
     case.full_clean()
     case.save()
     CaseKey.objects.create(case=case, cps_urn=cps_urn.strip(), crime_number=crime_number.strip())
-    _kanon_refresh(case)
-    for other in Case.objects.filter(
-        offence_category=case.offence_category, area_id=case.area_id, offence_month=case.offence_month
-    ).exclude(pk=case.pk):
-        _kanon_refresh(other)
+    _kanon_after_change(case, [])
     _edit_logged(actor, case, Audience.COORDINATOR, panel.pk)
     return case
 
@@ -472,13 +702,51 @@ def case_update(*, actor: User, case: Case, **fields: Any) -> Case:
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown case fields: {sorted(unknown)}")
+    Case.objects.select_for_update().filter(pk=case.pk).exists()  # lock; `case` is the caller's object
+    before = _lookalikes(case)
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean()
     case.save()
-    _kanon_refresh(case)
+    _kanon_after_change(case, before)
     _edit_logged(actor, case, Audience.COORDINATOR, case.panel_id)
     return case
+
+
+@transaction.atomic
+def case_generalise(*, actor: User, case: Case, fields: Iterable[str]) -> Case:
+    """Choose which of the case's details the panel sees at their coarser level (a wider age band,
+    a quarter instead of a month...). Allowed after release too, re-checked every time: a change
+    that would make the case look unique to its panel is refused, so a released case can be made
+    coarser but not finer than its lookalikes allow."""
+    Case.objects.select_for_update().filter(pk=case.pk).exists()  # lock; `case` is the caller's object
+    case.refresh_from_db(fields=["status", "generalised", "kanon_flagged"])
+    _require(audience_is_coordinator(actor, case))
+    chosen = list(fields)
+    if len(chosen) > len(redaction.COARSER) or any(
+        not isinstance(name, str) or name not in redaction.COARSER for name in chosen
+    ):
+        raise ValidationError({"generalised": "Choose details from the list."})
+    chosen = [name for name in redaction.COARSER if name in set(chosen)]
+    before = _lookalikes(case)
+    case.generalised = chosen
+    case.save(update_fields=["generalised"])
+    if quasi_identifier_matches(case) < K_ANONYMITY and case.status == CaseStatus.RELEASED:
+        raise ValidationError(
+            {
+                "generalised": (
+                    "The panel already sees this case: showing it in more detail would make it look "
+                    f"unique (fewer than {K_ANONYMITY} cases would share what the panel sees)."
+                )
+            }
+        )
+    _kanon_after_change(case, before)
+    _edit_logged(actor, case, Audience.COORDINATOR, case.panel_id)
+    return case
+
+
+def audience_is_coordinator(actor: User, case: Case) -> bool:
+    return permissions.audience_for(actor, case) == Audience.COORDINATOR
 
 
 @transaction.atomic
@@ -492,29 +760,127 @@ def case_key_update(*, actor: User, case: Case, cps_urn: str, crime_number: str)
     return key
 
 
+# Identifier checks and the second person ---------------------------------------------------------
+# Every check runs through open_hits: the detector (agencies.identifiers, which normalises the text
+# itself) on the stored text with confirmed redaction blocks masked out, less the hits a second
+# person overrode for this exact text. It runs at save and again at release.
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _masked(text: str) -> str:
+    """The text with each confirmed redaction block blanked (same length, so positions hold)."""
+    return REDACTION_TOKEN.sub(lambda match: " " * len(match.group(0)), text)
+
+
+def _overrides(obj: IdentifierCheck, text: str) -> set[tuple[str, int, int]]:
+    if obj.pk is None:
+        return set()
+    return set(
+        IdentifierOverride.objects.filter(
+            object_type=obj._meta.model_name, object_id=obj.pk, text_sha256=text_sha256(text)
+        ).values_list("kind", "start", "end")
+    )
+
+
+def open_hits(obj: IdentifierCheck, text: str | None = None) -> list[Any]:
+    """The possible identifiers in the text that no second person has decided for this exact text."""
+    text = getattr(obj, obj.checked_field) if text is None else text
+    kept = _overrides(obj, text)
+    return [
+        hit
+        for hit in find_identifiers(_masked(text), ALL_KINDS)
+        if (hit.kind.value, hit.start, hit.end) not in kept
+    ]
+
+
 def _apply_check(obj: IdentifierCheck) -> None:
-    hits = find_identifiers(getattr(obj, obj.checked_field), ALL_KINDS)
+    hits = open_hits(obj)
     obj.identifier_kinds = sorted({hit.kind.value for hit in hits})
     obj.check_status = CheckStatus.FLAGGED if hits else CheckStatus.CLEAR
 
 
-def _redact_hits(obj: IdentifierCheck, redactions: dict[int, str | None]) -> None:
-    """Apply a second person's decisions to the checked text: each hit (by its index in the
-    current hit list) becomes a visible redaction token with its reason, or stays (None)."""
+MAX_REASON = 1000
+
+
+def _override_reason(reasons: dict[int, str], index: int) -> str:
+    reason = reasons.get(index)
+    field = f"reason_{index}"
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationError({field: "Say why this is not identifying (the reason is recorded)."})
+    reason = reason.strip()
+    if "\x00" in reason:
+        raise ValidationError({field: "Remove the null character."})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({field: f"Keep the reason to {MAX_REASON} characters or fewer."})
+    _check_text(reason, field)
+    return reason
+
+
+def _redact_hits(
+    obj: IdentifierCheck,
+    redactions: dict[int, str | None],
+    reasons: dict[int, str] | None = None,
+    *,
+    actor: User | None = None,
+) -> list[IdentifierOverride]:
+    """Apply a second person's decisions to the checked text: each open hit (by its index in
+    open_hits) becomes a visible redaction token with its reason, or is kept as a false alarm with
+    a written reason (an IdentifierOverride tied to the resulting text). Returns the overrides."""
     text = getattr(obj, obj.checked_field)
-    hits = find_identifiers(text, ALL_KINDS)
+    hits = open_hits(obj)
+    reasons = reasons or {}
     if set(redactions) != set(range(len(hits))):
         raise ValidationError("Decide every possible identifier: redact it or confirm it is not identifying.")
+    kept: list[tuple[Any, str]] = []
     for index in sorted(redactions, reverse=True):
         reason = redactions[index]
+        hit = hits[index]
         if reason is None:
+            kept.append((hit, _override_reason(reasons, index)))
             continue
         if reason not in RedactionReason.values:
             raise ValidationError("Choose a reason for each redaction.")
-        hit = hits[index]
         text = f"{text[: hit.start]}[[redacted:{reason}]]{text[hit.end :]}"
+    # Positions of the kept hits in the final text (redactions before them shift them).
+    shifts = [
+        (hit.start, len(f"[[redacted:{redactions[i]}]]") - (hit.end - hit.start))
+        for i, hit in enumerate(hits)
+        if redactions[i] is not None
+    ]
     setattr(obj, obj.checked_field, text)
-    obj.identifier_kinds = sorted({hit.kind.value for hit in find_identifiers(text, ALL_KINDS)})
+    digest = text_sha256(text)
+    made = []
+    for hit, why in kept:
+        shift = sum(delta for start, delta in shifts if start < hit.start)
+        made.append(
+            IdentifierOverride(
+                object_type=obj._meta.model_name,
+                object_id=obj.pk,
+                text_sha256=digest,
+                kind=hit.kind.value,
+                start=hit.start + shift,
+                end=hit.end + shift,
+                reason=why,
+                made_by=actor,
+            )
+        )
+    IdentifierOverride.objects.bulk_create(made)
+    remaining = open_hits(obj)
+    if remaining:
+        # The decided text still shows possible identifiers (the detector now reads it differently).
+        raise ValidationError("The text still has possible identifiers: check it again.")
+    obj.identifier_kinds = sorted({hit.kind.value for hit in find_identifiers(_masked(text), ALL_KINDS)})
+    return made
+
+
+def _log_overrides(
+    actor: User, overrides: list[IdentifierOverride], panel_id: int, meeting_id: int | None
+) -> None:
+    for override in overrides:
+        _edit_logged(actor, override, permissions.panel_audience(actor, panel_id), panel_id, meeting_id)
 
 
 @transaction.atomic
@@ -557,54 +923,125 @@ def text_edit(*, actor: User, obj: DecisionPoint | Extract, text: str) -> Decisi
 
 @transaction.atomic
 def text_confirm(
-    *, actor: User, obj: DecisionPoint | Extract, redactions: dict[int, str | None]
+    *,
+    actor: User,
+    obj: DecisionPoint | Extract,
+    redactions: dict[int, str | None],
+    reasons: dict[int, str] | None = None,
 ) -> DecisionPoint | Extract:
-    """The second person's check. `redactions` maps each hit (by its index in the current hit
-    list) to a RedactionReason value (the span becomes a visible redaction block with that
-    reason) or None (confirmed as not identifying). Every hit must be decided."""
+    """The second person's check. `redactions` maps each open hit (by its index in open_hits) to
+    a RedactionReason value (the span becomes a visible redaction block with that reason) or None
+    (a false alarm, kept: `reasons` must then give why, recorded as an override for this exact
+    text). Every hit must be decided."""
     case = obj.case
     _require(permissions.can_check_text(actor, case, obj.author_id))
-    _redact_hits(obj, redactions)
+    overrides = _redact_hits(obj, redactions, reasons, actor=actor)
     obj.check_status = CheckStatus.CONFIRMED
     obj.checked_by = actor
     obj.checked_at = timezone.now()
     obj.save()
     _edit_logged(actor, obj, Audience.COORDINATOR, case.panel_id)
+    _log_overrides(actor, overrides, case.panel_id, None)
     return obj
 
 
-def release_blockers(case: Case) -> list[str]:
-    """Why the case cannot be released yet (plain sentences, no content)."""
+def case_texts(case: Case) -> list[DecisionPoint | Extract]:
+    return [*DecisionPoint.objects.filter(case=case), *Extract.objects.filter(case=case)]
+
+
+def _recheck_texts(case: Case) -> None:
+    """The identifier check again, on the stored text, now: a text with open hits is flagged
+    (whatever its status said) and its second-person check is void."""
+    for obj in case_texts(case):
+        hits = open_hits(obj)
+        if hits and obj.check_status != CheckStatus.FLAGGED:
+            obj.identifier_kinds = sorted({hit.kind.value for hit in hits})
+            obj.check_status = CheckStatus.FLAGGED
+            obj.checked_by = None
+            obj.checked_at = None
+            obj.save(update_fields=["identifier_kinds", "check_status", "checked_by", "checked_at"])
+
+
+SECOND_PERSON = (
+    "You prepared this case: another coordinator of the area must check it and release it "
+    "(no one releases their own case)."
+)
+OWN_TEXT = (
+    "You wrote {count} of this case's texts and no one else has checked {them}: another coordinator "
+    "must check {them} or release the case."
+)
+
+
+def release_blockers(case: Case, actor: User | None = None) -> list[str]:
+    """Why the case cannot be released yet (plain sentences, no content); with `actor`, also why
+    that person may not be the one to release it."""
     blockers = []
-    flagged = DecisionPoint.objects.filter(case=case, check_status=CheckStatus.FLAGGED).count()
-    flagged += Extract.objects.filter(case=case, check_status=CheckStatus.FLAGGED).count()
+    texts = case_texts(case)
+    flagged = sum(1 for obj in texts if obj.check_status == CheckStatus.FLAGGED or open_hits(obj))
     if flagged:
         blockers.append(
             f"{flagged} text{'s' if flagged != 1 else ''} may contain identifiers "
             "and need a second person's check."
         )
-    if quasi_identifier_matches(case) < K_ANONYMITY:
-        blockers.append(
-            f"Fewer than {K_ANONYMITY} cases share this age band, offence, relationship, area and month: "
-            "generalise the age band or relationship (choose 'Not recorded') before release."
-        )
-    if not Extract.objects.filter(case=case).exists():
+    matches = quasi_identifier_matches(case)
+    if matches < K_ANONYMITY:
+        blockers.append(KANON_UNIQUE.format(k=K_ANONYMITY, matches=matches))
+    if not any(isinstance(obj, Extract) for obj in texts):
         blockers.append("Add at least one extract (the case summary).")
+    if actor is not None:
+        if case.created_by_id == actor.pk:
+            blockers.append(SECOND_PERSON)
+        own = [
+            obj
+            for obj in texts
+            if obj.author_id == actor.pk
+            and not (obj.check_status == CheckStatus.CONFIRMED and obj.checked_by_id not in {None, actor.pk})
+        ]
+        if own:
+            blockers.append(OWN_TEXT.format(count=len(own), them="it" if len(own) == 1 else "them"))
     return blockers
 
 
-@transaction.atomic
 def case_release(*, actor: User, case: Case) -> Case:
+    """Release the case to the panel: the second person's check. Never its author's: the person
+    who prepared the case, or wrote a text of it that nobody else checked, cannot release it. The
+    identifier check and the re-identification check run again first, on what is stored now (what
+    they find is kept, even though the release is refused)."""
     _require(permissions.can_edit_case(actor, case))
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    _kanon_refresh(case)
-    blockers = release_blockers(case)
-    if blockers:
-        raise ValidationError(blockers)
-    case.status = CaseStatus.RELEASED
-    case.released_at = timezone.now()
-    case.save(update_fields=["status", "released_at"])
-    _edit_logged(actor, case, Audience.COORDINATOR, case.panel_id)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _recheck_texts(case)
+        _kanon_refresh(case)
+        refused = release_blockers(case, actor)
+        if refused:  # the refusal is audited (and kept: it is outside the release's transaction)
+            access_record(
+                actor=actor,
+                verb=AccessVerb.REFUSED,
+                obj=case,
+                audience=Audience.COORDINATOR,
+                channel=AccessChannel.PAGE,
+                panel_id=case.panel_id,
+            )
+    if refused:
+        raise ValidationError(refused)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _require(permissions.can_edit_case(actor, case))
+        blockers = release_blockers(case, actor)
+        if blockers:
+            raise ValidationError(blockers)
+        now = timezone.now()
+        for obj in case_texts(case):
+            if obj.check_status != CheckStatus.CONFIRMED or obj.checked_by_id is None:
+                obj.check_status = CheckStatus.CONFIRMED
+                obj.checked_by = actor
+                obj.checked_at = now
+                obj.save(update_fields=["check_status", "checked_by", "checked_at"])
+        case.status = CaseStatus.RELEASED
+        case.released_at = now
+        case.released_by = actor
+        case.save(update_fields=["status", "released_at", "released_by"])
+        _edit_logged(actor, case, Audience.COORDINATOR, case.panel_id)
     return case
 
 
@@ -805,13 +1242,21 @@ def finding_promote(*, actor: User, finding: Finding) -> Any:
     return page
 
 
+WAITING = "This text is not waiting for a check."
+
+
 @transaction.atomic
 def meeting_text_confirm(
-    *, actor: User, obj: Finding | Action, redactions: dict[int, str | None]
+    *,
+    actor: User,
+    obj: Finding | Action,
+    redactions: dict[int, str | None],
+    reasons: dict[int, str] | None = None,
 ) -> Finding | Action:
-    """The second person's check of a held finding or action (the same decisions as for case
-    text): every hit redacted with a reason or confirmed as not identifying. The text is then
-    released to the panel and governance, redactions as visible blocks."""
+    """The second person's check of a finding or action (the same decisions as for case text):
+    every open hit redacted with a reason or kept as a false alarm with a written reason; a text
+    with no hits is confirmed as it is. Only then does the panel see it, redactions as visible
+    blocks. Never the person who recorded it."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     meeting = obj.meeting if isinstance(obj, Finding) else obj.finding.meeting
     _require(
@@ -822,22 +1267,23 @@ def meeting_text_confirm(
             obj.case_id if isinstance(obj, Finding) else obj.finding.case_id,
         )
     )
-    if obj.check_status != CheckStatus.FLAGGED:
-        raise ValidationError("This text has no possible identifiers waiting for a check.")
-    _redact_hits(obj, redactions)
+    if obj.check_status == CheckStatus.CONFIRMED and not open_hits(obj):
+        raise ValidationError(WAITING)
+    overrides = _redact_hits(obj, redactions, reasons, actor=actor)
     obj.check_status = CheckStatus.CONFIRMED
     obj.checked_by = actor
     obj.checked_at = timezone.now()
     obj.save()
     _edit_logged(actor, obj, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    _log_overrides(actor, overrides, meeting.panel_id, meeting.pk)
     _meeting_changed(meeting)
     return obj
 
 
 @transaction.atomic
 def meeting_text_edit(*, actor: User, obj: Finding | Action, text: str) -> Finding | Action:
-    """A second person's edit of a held finding or action. If it leaves no possible identifiers
-    it counts as their check and releases the text; otherwise it stays held."""
+    """A second person's edit of a finding or action waiting for a check. If it leaves no possible
+    identifiers it counts as their check and releases the text; otherwise it stays held."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     meeting = obj.meeting if isinstance(obj, Finding) else obj.finding.meeting
     _require(
@@ -848,8 +1294,8 @@ def meeting_text_edit(*, actor: User, obj: Finding | Action, text: str) -> Findi
             obj.case_id if isinstance(obj, Finding) else obj.finding.case_id,
         )
     )
-    if obj.check_status != CheckStatus.FLAGGED:
-        raise ValidationError("This text has no possible identifiers waiting for a check.")
+    if obj.check_status == CheckStatus.CONFIRMED:
+        raise ValidationError(WAITING)
     setattr(obj, obj.checked_field, text)
     _apply_check(obj)
     if obj.check_status == CheckStatus.CLEAR:

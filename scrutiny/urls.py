@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<int:case_id>/legal-hold/", views.case_legal_hold, name="case-legal-hold"),
     path("meetings/<int:meeting_id>/legal-hold/", views.meeting_legal_hold, name="meeting-legal-hold"),
     path("legal-holds/", views.legal_hold_list, name="legal-hold-list"),
+    path("cases/<int:case_id>/generalise/", views.case_generalise, name="case-generalise"),
     path("cases/<int:case_id>/texts/<str:kind>/new/", views.text_add, name="text-add"),
     path("texts/<str:kind>/<int:text_id>/edit/", views.text_edit, name="text-edit"),
     path("texts/<str:kind>/<int:text_id>/check/", views.text_check, name="text-check"),

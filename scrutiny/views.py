@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.identifiers import ALL_KINDS, find_identifiers
 from scrutiny import exports, permissions, presenters, selectors, services
 from scrutiny.forms import (
     ActingChairForm,
@@ -28,6 +27,7 @@ from scrutiny.forms import (
     DeclarationForm,
     ExtractForm,
     FindingForm,
+    GeneraliseForm,
     HeldTextForm,
     LegalHoldForm,
     LegalHoldLookupForm,
@@ -518,12 +518,62 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "reviews": [presenters.review_view(r, audience) for r in reviews],
             "is_coordinator": is_coordinator,
             "is_draft": case.status == CaseStatus.DRAFT,
-            "blockers": services.release_blockers(case)
+            "blockers": services.release_blockers(case, request.user)
             if is_coordinator and case.status == CaseStatus.DRAFT
             else [],
+            **(_coordinator_checks(case) if is_coordinator else {}),
             "review_meetings": [{"id": m.pk, "held_on": m.held_on} for m in can_review],
             "user_id": request.user.pk,
         },
+    )
+
+
+def _coordinator_checks(case: Case) -> dict[str, Any]:
+    """What the coordinator is told about the case's checks: the re-identification report (which
+    details set it apart, which generalisation would fix it, with the form to apply it) and the
+    second-person overrides on its texts."""
+    # The report for drafts and for released cases that have come to look unique (a released
+    # case that passes needs no look-up of its lookalikes on every view).
+    needed = case.status == CaseStatus.DRAFT or case.kanon_flagged
+    return {
+        "kanon": presenters.kanon_view(services.kanon_report(case)) if needed else None,
+        "generalise_form": GeneraliseForm(initial={"generalised": case.generalised}),
+        "overrides": presenters.override_rows(selectors.case_overrides(case=case)),
+        "released_by": presenters.case_row(case, Audience.COORDINATOR).get("released_by"),
+    }
+
+
+@require_http_methods(GET_POST)
+@scrutiny_view
+def case_generalise(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Choose which details the panel sees more coarsely (no JavaScript: a plain form). Allowed
+    after release too, always re-checked: a change that makes the case look unique is refused."""
+    case = _coordinated_case(request, case_id)
+    form = GeneraliseForm(request.POST or None, initial={"generalised": case.generalised})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_generalise(actor=request.user, case=case, fields=form.cleaned_data["generalised"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            case.refresh_from_db()
+            if case.kanon_flagged:
+                messages.warning(
+                    request, "Saved. The case still looks unique to the panel: see the suggestions."
+                )
+            else:
+                messages.success(request, "Saved. The panel now sees these details more coarsely.")
+            return redirect("scrutiny:case-detail", case.pk)
+    return render(
+        request,
+        "scrutiny/case_generalise.html",
+        {
+            "form": form,
+            "case_id": case.pk,
+            "pseudonym": case.pseudonym,
+            "kanon": presenters.kanon_view(services.kanon_report(case)),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -654,11 +704,13 @@ def text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
     obj = _text_or_404(request, kind, text_id)
     if not permissions.can_check_text(request.user, obj.case, obj.author_id):
         raise permissions.Refused(obj, panel_id=obj.case.panel_id)
-    hits = find_identifiers(obj.text, ALL_KINDS)
+    hits = services.open_hits(obj)
     form = CheckForm(request.POST or None, hits=hits)
     if request.method == "POST" and form.is_valid():
         try:
-            services.text_confirm(actor=request.user, obj=obj, redactions=form.decisions())
+            services.text_confirm(
+                actor=request.user, obj=obj, redactions=form.decisions(), reasons=form.reasons()
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -716,7 +768,7 @@ def meeting_text_check(request: HttpRequest, kind: str, text_id: int) -> HttpRes
         messages.success(request, "This text has no possible identifiers waiting for a check.")
         return redirect("scrutiny:meeting-detail", meeting.pk)
     text = getattr(obj, obj.checked_field)
-    hits = find_identifiers(text, ALL_KINDS)
+    hits = services.open_hits(obj)
     editing = request.method == "POST" and request.POST.get("edit") == "yes"
     form = CheckForm(request.POST if request.method == "POST" and not editing else None, hits=hits)
     edit_form = HeldTextForm(request.POST if editing else None, initial={"text": text})
@@ -728,7 +780,9 @@ def meeting_text_check(request: HttpRequest, kind: str, text_id: int) -> HttpRes
                     actor=request.user, obj=obj, text=edit_form.cleaned_data["text"]
                 )
             else:
-                obj = services.meeting_text_confirm(actor=request.user, obj=obj, redactions=form.decisions())
+                obj = services.meeting_text_confirm(
+                    actor=request.user, obj=obj, redactions=form.decisions(), reasons=form.reasons()
+                )
         except ValidationError as exc:
             _form_errors(bound, exc)
         else:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scrutiny', '0003_finding_action_identifier_check'),
+        ('scrutiny', '0004_release_two_person'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -194,7 +194,8 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
         stage="charging",
         text=f"Charging {CANARIES['decision']}.",
     )
-    cases = [services.case_release(actor=coordinator, case=c) for c in cases]
+    # The second person releases (no one releases their own case).
+    cases = [services.case_release(actor=coordinator2, case=c) for c in cases]
     case = cases[0]
     # Defence in depth: a flagged text on a released case (not reachable through the services).
     flagged = ExtractFactory(
@@ -249,6 +250,10 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
         owner_role=f"unit head {CANARIES['owner']}",
         due_on=dt.date(2026, 1, 31),
     )
+    # Meeting texts reach the panel once someone other than their author has checked them.
+    for text in (finding, action):
+        services.meeting_text_confirm(actor=coordinator, obj=text, redactions={})
+        text.refresh_from_db(fields=["check_status", "checked_by", "checked_at"])
     services.action_update(
         actor=coordinator,
         action=action,

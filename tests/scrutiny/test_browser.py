@@ -51,8 +51,14 @@ def test_prepare_check_release_review_and_record_live(new_page, daphne_server, l
     )
     coordinator.get_by_label("Month the offence was reported").fill("2023-05")
     coordinator.get_by_label("Month the case was finalised").fill("2024-09")
+    # Details like the world's released cases on every field members see (issue 13: a case unlike
+    # the others on any of them would look unique to the panel and could not be released).
+    coordinator.get_by_label("Outcome").select_option("nfa_cps")
+    coordinator.get_by_label("Months from report to charging decision (optional)").fill("7")
     coordinator.get_by_label("Victim age band").select_option("25_34")
+    coordinator.get_by_label("Suspect age band").select_option("35_54")
     coordinator.get_by_label("Relationship").select_option("acquaintance")
+    coordinator.get_by_label("Mental health").check()
     coordinator.get_by_label("Yes", exact=True).check()
     coordinator.get_by_role("button", name="Save case").click()
     coordinator.wait_for_load_state()
@@ -83,12 +89,15 @@ def test_prepare_check_release_review_and_record_live(new_page, daphne_server, l
     checker.wait_for_load_state()
     assert "Redacted: Contact details" in checker.content()
 
-    # The coordinator releases it and puts it on the next meeting's agenda.
+    # The author cannot release it; the second person checks the whole case and releases it.
     coordinator.reload()
-    coordinator.get_by_role("button", name="Release to the panel").click()
-    coordinator.wait_for_load_state()
+    assert coordinator.get_by_role("button", name="Check and release to the panel").count() == 0
+    checker.reload()
+    checker.get_by_role("button", name="Check and release to the panel").click()
+    checker.wait_for_load_state()
     case.refresh_from_db()
-    assert case.status == CaseStatus.RELEASED
+    assert case.status == CaseStatus.RELEASED and case.released_by == world.users["coordinator2"]
+    # The coordinator puts it on the next meeting's agenda.
     _visit(coordinator, f"/scrutiny/meetings/{world.other_meeting.pk}/")
     coordinator.get_by_label("Add a released case to the agenda").select_option(label=case.pseudonym)
     coordinator.get_by_role("button", name="Add to agenda").click()
@@ -134,6 +143,11 @@ def test_prepare_check_release_review_and_record_live(new_page, daphne_server, l
     chair.get_by_role("button", name="Record finding").click()
     chair.wait_for_load_state()
     finding = Finding.objects.order_by("-pk").first()
+    # Held from the panel until someone other than the chair checks it.
+    assert "early advice requests were answered within a week" not in watcher.content()
+    _visit(coordinator, f"/scrutiny/meeting-texts/finding/{finding.pk}/check/")
+    coordinator.get_by_role("button", name="Record my check").click()
+    coordinator.wait_for_load_state()
     watcher.get_by_text("early advice requests were answered within a week").wait_for(timeout=10_000)
     chair.locator(f"#finding-{finding.pk}").get_by_role("link", name="Add an action").click()
     assert_accessible(chair)
@@ -143,6 +157,10 @@ def test_prepare_check_release_review_and_record_live(new_page, daphne_server, l
     chair.get_by_label("Due date").fill("2026-09-30")
     chair.get_by_role("button", name="Add action").click()
     chair.wait_for_load_state()
+    action = finding.actions.order_by("-pk").first()
+    _visit(coordinator, f"/scrutiny/meeting-texts/action/{action.pk}/check/")
+    coordinator.get_by_role("button", name="Record my check").click()
+    coordinator.wait_for_load_state()
     watcher.get_by_text("share the early advice checklist with teams").wait_for(timeout=10_000)
     assert_accessible(watcher)
 

@@ -59,11 +59,20 @@ async def test_each_recipient_gets_their_own_redacted_view_of_a_new_finding(live
     event = await member.receive_json_from(timeout=5)
     assert event["kind"] == "scrutiny.meeting_changed" and event["refetch"] is True
     texts = [f["text"] for f in event["findings"]]
-    assert "a second agreed point" in texts
+    # Held from members until someone other than the chair checks it (issue 13).
+    assert "a second agreed point" not in texts and None in texts
     # Members never get who recorded it; the coordinator does (by name only).
     assert all("recorded_by" not in f for f in event["findings"])
     for_coordinator = await coordinator.receive_json_from(timeout=5)
     assert for_coordinator["findings"][-1]["recorded_by"].endswith(CANARIES["chair_name"])
+    assert for_coordinator["findings"][-1]["text"] == "a second agreed point"
+    finding = await database_sync_to_async(lambda: world.meeting.findings.order_by("-pk").first())()
+    await database_sync_to_async(services.meeting_text_confirm)(
+        actor=world.users["coordinator"], obj=finding, redactions={}
+    )
+    event = await member.receive_json_from(timeout=5)
+    assert "a second agreed point" in [f["text"] for f in event["findings"]]
+    await coordinator.receive_json_from(timeout=5)
     raw = str(event)
     for name in ("urn", "crime", "extract_flagged", "coordinator_name", "chair_name", "reviewer_name"):
         assert CANARIES[name] not in raw

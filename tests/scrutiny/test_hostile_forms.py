@@ -135,7 +135,7 @@ def undeclared_case(world):  # type: ignore[no-untyped-def]
         actor=coordinator, panel=world.panel, presenting_agency=world.case.presenting_agency, **CASE_FIELDS
     )
     services.text_add(actor=coordinator, case=case, model=Extract, kind="summary", text="A clean summary.")
-    return services.case_release(actor=coordinator, case=case)
+    return services.case_release(actor=world.users["coordinator2"], case=case)
 
 
 @HOSTILE_SETTINGS

@@ -71,8 +71,9 @@ OWN = {
     # case (with the viewer's facts), viewer facts, audit insert, decision points, extracts,
     # reviews, their assessments; + the source key for keyholders (coordinator, presenting agency);
     # + meetings where it can be reviewed, for members only (the presenting agency's officer is a
-    # member too); the coordinator does not review
-    "case-detail": {"coordinator": 8, "independent": 8, "chair": 8, "presenting": 9},
+    # member too); the coordinator does not review but gets the second-person overrides on the
+    # case's texts (one query; the re-identification report only for drafts and flagged cases)
+    "case-detail": {"coordinator": 9, "independent": 8, "chair": 8, "presenting": 9},
     # meeting with panel, viewer facts, agenda (cases, review counts and the viewer's facts
     # annotated), findings, their actions, the actions' updates, attendance, audit insert; + the
     # released cases not on the agenda (ids and pseudonyms) for the coordinator's "add" list
