@@ -246,16 +246,48 @@ def file_bytes(document: Any) -> bytes | None:
         return None
 
 
-def document_text(document: Any) -> DocumentText:
-    """The checkable text of a Wagtail document (its body and its file properties)."""
+# Wagtail records each uploaded file's SHA-1 (Document.file_hash): when it is known, a document
+# already read is answered without reading its file again (a dashboard asks about many pages).
+_BY_STORED_HASH: OrderedDict[tuple[int, str, str], tuple[DocumentText, str]] = OrderedDict()
+
+
+def _stored_key(document: Any) -> tuple[int, str, str] | None:
+    stored = str(getattr(document, "file_hash", "") or "")
+    if not stored or document.pk is None:
+        return None
+    return (document.pk, str(getattr(document.file, "name", "") or ""), stored)
+
+
+def _read(document: Any) -> tuple[DocumentText, str]:
+    key = _stored_key(document)
+    if key is not None:
+        with _LOCK:
+            if key in _BY_STORED_HASH:
+                _BY_STORED_HASH.move_to_end(key)
+                return _BY_STORED_HASH[key]
     name = str(getattr(document.file, "name", "") or "")
     extension = name.rsplit(".", 1)[-1] if "." in name else ""
     data = file_bytes(document)
     if data is None:
-        return DocumentText((), UNREADABLE.format(why="its file is missing"))
-    return text_of_bytes(data, extension)
+        result = (
+            DocumentText((), UNREADABLE.format(why="its file is missing")),
+            hashlib.sha256(b"").hexdigest(),
+        )
+    else:
+        result = (text_of_bytes(data, extension), hashlib.sha256(data).hexdigest())
+    if key is not None:
+        with _LOCK:
+            _BY_STORED_HASH[key] = result
+            while len(_BY_STORED_HASH) > _CACHE_SIZE:
+                _BY_STORED_HASH.popitem(last=False)
+    return result
+
+
+def document_text(document: Any) -> DocumentText:
+    """The checkable text of a Wagtail document (its body and its file properties)."""
+    return _read(document)[0]
 
 
 def file_sha256(document: Any) -> str:
-    data = file_bytes(document)
-    return hashlib.sha256(data or b"").hexdigest()
+    """The SHA-256 of the document's file as stored (what an override of an unreadable file names)."""
+    return _read(document)[1]
