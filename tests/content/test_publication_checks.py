@@ -386,3 +386,16 @@ def test_retitling_a_live_image_with_an_identifier_is_refused(index, editor) -> 
     assert "used on a published page" in response.content.decode()
     image.refresh_from_db()
     assert image.title == "A meeting room"
+
+
+def test_a_zip_bomb_is_held_without_being_inflated() -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<a>" + b" " * (100 * 1024 * 1024) + b"</a>")
+    result = text_of_bytes(buffer.getvalue(), "docx")
+    assert result.parts == ()
+    assert "too large once unpacked" in (result.problem or "")
