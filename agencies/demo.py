@@ -94,6 +94,15 @@ USERS = (
     DemoUser(
         "editor@governance.example.org", "Lee", "Fir", "Content editor", AGENCIES[5].name, Role.CONTENT_EDITOR
     ),
+    # A second content editor: guidance needs a content check (2i) by someone other than its author.
+    DemoUser(
+        "checker@governance.example.org",
+        "Ash",
+        "Rowan",
+        "Content editor",
+        AGENCIES[5].name,
+        Role.CONTENT_EDITOR,
+    ),
     DemoUser(
         "admin@operations.example.org",
         "Max",

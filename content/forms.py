@@ -1,6 +1,9 @@
-"""CMS forms: every content page runs the identifier check when it is submitted for approval,
-approved or published (saving a draft is allowed, so authors do not lose work), and refuses a
-hand-made post its widgets cannot read with a message instead of a 500."""
+"""CMS forms: every content page runs the identifier check when it is published outside a workflow
+(nothing may be, but the check stays as a second wall); inside the workflow a hit holds the page
+at approval instead (content.workflow, content.identifier_check), so saving and submitting are
+allowed and authors do not lose work. An approver who changes the page while approving it is
+refused: their change would make them an author of what they approve. A hand-made post the
+widgets cannot read is refused with a message instead of a 500."""
 
 from __future__ import annotations
 
@@ -12,9 +15,20 @@ from django.db import models
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from content.blocks import BROKEN_REFERENCE, MALFORMED, broken_rich_text_reference, rich_text_too_deep
-from content.identifier_check import blocking_message, hits_in, texts_from_values
+from content.identifier_check import (
+    blocking_message,
+    hits_in,
+    holds_message,
+    texts_from_values,
+    words_of_slug,
+)
 
-_GATED_BUTTONS = ("action-submit", "action-publish", "action-restart-workflow")
+_GATED_BUTTONS = ("action-publish",)
+
+APPROVER_EDITED = (
+    "You changed this page while approving it, so you would be approving your own changes. Save "
+    "your changes as a draft (the page goes back through the content check), or approve it unchanged."
+)
 
 UNREADABLE_FIELD = "This could not be read, so nothing was saved. Reload the page and make the change again."
 UNSTORABLE_FIELD = (
@@ -163,19 +177,37 @@ class IdentifierCheckedPageForm(WagtailAdminPageForm):
                 return [] if isinstance(field, forms.ModelMultipleChoiceField) else None
         return value
 
-    def _is_gated_action(self) -> bool:
-        if any(self.data.get(button) for button in _GATED_BUTTONS):
-            return True
+    def _is_approval(self) -> bool:
         return (
             bool(self.data.get("action-workflow-action"))
             and self.data.get("workflow-action-name") == "approve"
         )
+
+    def _is_gated_action(self) -> bool:
+        return any(self.data.get(button) for button in _GATED_BUTTONS) or self._is_approval()
+
+    def _has_content_changes(self) -> bool:
+        ignored = {"comments"}
+        if any(name not in ignored for name in self.changed_data):
+            return True
+        return any(formset.has_changed() for name, formset in self.formsets.items() if name not in ignored)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         for name, message in self._refused_data.items():
             self.add_error(name if name in self.fields else None, message)
         if not self._is_gated_action():
+            return cleaned
+        if self._is_approval():
+            # What is approved is the stored latest revision (unchanged by this post, or refused).
+            if self.instance.pk and self._has_content_changes():
+                self.add_error(None, APPROVER_EDITED)
+            elif self.instance.pk:
+                from content.workflow import latest_holds
+
+                holds = latest_holds(self.instance)
+                if holds:
+                    self.add_error(None, holds_message(holds))
             return cleaned
         values: list[Any] = []
         for spec in getattr(self._meta.model, "identifier_checked_fields", ("title",)):
@@ -190,6 +222,13 @@ class IdentifierCheckedPageForm(WagtailAdminPageForm):
                 data = getattr(form, "cleaned_data", None) or {}
                 if not data.get("DELETE"):
                     values.append(data.get(field))
+        values.extend(
+            [
+                words_of_slug(cleaned.get("slug") or ""),
+                cleaned.get("seo_title"),
+                cleaned.get("search_description"),
+            ]
+        )
         hits = hits_in(texts_from_values(values))
         if hits:
             self.add_error(None, blocking_message(hits))

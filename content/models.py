@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 from content.blocks import GuidanceBodyBlock
 from content.forms import IdentifierCheckedPageForm
 from content.presenters import home_entry_points
+from content.workflow import TwoPersonTaskMixin, WorkflowOnlyPublishing
 
 
 class CachedRestrictionsMixin:
@@ -68,7 +69,7 @@ def route_to_typed_child(
     return Page.route(parent, request, path_components)
 
 
-class HomePage(CachedRestrictionsMixin, Page):
+class HomePage(WorkflowOnlyPublishing, CachedRestrictionsMixin, Page):
     """The site root: what Scrutiny Hub is, and role-aware ways in for signed-in people."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
@@ -137,7 +138,7 @@ class Audience(models.TextChoices):
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "document-link"]
 
 
-class GuidanceIndexPage(CachedRestrictionsMixin, Page):
+class GuidanceIndexPage(WorkflowOnlyPublishing, CachedRestrictionsMixin, Page):
     """The guidance section: every guidance page the viewer may see, filterable by theme, audience
     and area."""
 
@@ -174,7 +175,7 @@ class GuidanceIndexPage(CachedRestrictionsMixin, Page):
         return super().route(request, path_components)
 
 
-class GovernanceBoardPage(CachedRestrictionsMixin, Page):
+class GovernanceBoardPage(WorkflowOnlyPublishing, CachedRestrictionsMixin, Page):
     """A joint CPS-police governance board: who sits on it, what it is for, when it meets. Its
     minutes and reports are PublicationPages beneath it."""
 
@@ -245,7 +246,7 @@ class PublicationKind(models.TextChoices):
     REPORT = "report", "Report"
 
 
-class PublicationPage(CachedRestrictionsMixin, Page):
+class PublicationPage(WorkflowOnlyPublishing, CachedRestrictionsMixin, Page):
     """Minutes or a report of a governance board, with its documents."""
 
     kind = models.CharField(max_length=20, choices=PublicationKind.choices, default=PublicationKind.MINUTES)
@@ -281,7 +282,7 @@ class PublicationDocument(Orderable):
         return self.title or self.document.title
 
 
-class GuidancePage(CachedRestrictionsMixin, Page):
+class GuidancePage(WorkflowOnlyPublishing, CachedRestrictionsMixin, Page):
     """One piece of good-practice guidance. Published only through the governance board's approval
     workflow (content.services.guidance_workflow_ensure)."""
 
@@ -381,22 +382,9 @@ class GuidanceChangeNote(Orderable):
         ordering = ["-date", "sort_order"]
 
 
-class BoardApprovalTask(AbstractGroupApprovalTask):
-    """Governance board approval: a group approval that cannot approve a revision whose text
-    contains personal identifiers (agencies.identifiers)."""
-
-    def get_actions(self, obj: Any, user: Any) -> list[tuple[str, str, bool]]:
-        actions = super().get_actions(obj, user)
-        if not actions:
-            return actions
-        from content.identifier_check import page_identifier_hits
-
-        revision = (
-            obj.get_latest_revision_as_object() if hasattr(obj, "get_latest_revision_as_object") else obj
-        )
-        if page_identifier_hits(revision):
-            return [action for action in actions if action[0] != "approve"]
-        return actions
+class ContentCheckTask(TwoPersonTaskMixin, AbstractGroupApprovalTask):
+    """The editor's content check (the "2i" step): another content editor, never the author or
+    the submitter, checks the page before it goes to the board (content.workflow)."""
 
     def start(self, workflow_state: Any, user: Any = None) -> Any:
         task_state = super().start(workflow_state, user=user)
@@ -408,10 +396,61 @@ class BoardApprovalTask(AbstractGroupApprovalTask):
     @classmethod
     def get_description(cls) -> str:
         return (
-            "Members of the chosen groups approve; revisions containing personal identifiers "
-            "cannot be approved."
+            "A member of the chosen groups who did not write or submit the page checks its content; "
+            "pages held by the identifier check cannot be approved."
+        )
+
+    class Meta:
+        verbose_name = "content check (2i) task"
+        verbose_name_plural = "content check (2i) tasks"
+
+
+class BoardApprovalTask(TwoPersonTaskMixin, AbstractGroupApprovalTask):
+    """Governance board approval: a group approval by someone who neither wrote, submitted nor
+    content-checked the page, and which cannot approve a revision the identifier check holds
+    (content.workflow, content.identifier_check)."""
+
+    def start(self, workflow_state: Any, user: Any = None) -> Any:
+        task_state = super().start(workflow_state, user=user)
+        from content.services import guidance_awaiting_approval_notify
+
+        guidance_awaiting_approval_notify(task=self, page_id=int(workflow_state.object_id), submitter=user)
+        return task_state
+
+    @classmethod
+    def get_description(cls) -> str:
+        return (
+            "Members of the chosen groups approve, never the page's author, submitter or content "
+            "checker; revisions the identifier check holds cannot be approved."
         )
 
     class Meta:
         verbose_name = "board approval task"
         verbose_name_plural = "board approval tasks"
+
+
+class PublicationCheckOverride(models.Model):
+    """A second person's recorded decision that one identifier-check hit on one page is a false
+    alarm (or that an unreadable document was opened and checked). It covers only the exact text
+    it was made for: `fingerprint` binds the field, the whole text of that field and the hit
+    (content.identifier_check.fingerprint), so any edit brings the hold back."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=64)
+    field = models.CharField(max_length=100)
+    field_label = models.CharField(max_length=255)
+    kind = models.CharField(max_length=100)
+    excerpt = models.CharField(max_length=200, blank=True)
+    reason = models.TextField()
+    created_by = models.ForeignKey("agencies.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "fingerprint"], name="content_override_once")]
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field_label}: {self.kind}"

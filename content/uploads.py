@@ -10,7 +10,13 @@ Wagtail itself (Willow reads the real format and it must match the extension).
 
 The check reads at most the first 64 KiB (and a ZIP's central directory); it never parses the
 whole document. WAGTAILDOCS_DOCUMENT_FORM_BASE points Wagtail's document forms (single, multiple
-and chooser upload) at `DocumentForm`.
+and chooser upload) at `DocumentForm`, and WAGTAILIMAGES_IMAGE_FORM_BASE the image forms at
+`ImageForm`.
+
+A document or image already used by a live page is published the moment it changes: a new
+title, file name or file (and for a document the text inside it) must pass the identifier check
+(content.identifier_check), or the change is refused with a message. Anything else goes through
+the page's approval workflow, where a hit holds the page for a second person.
 """
 
 from __future__ import annotations
@@ -22,6 +28,13 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.forms import BaseImageForm
+
+LIVE_MEDIA_REFUSED = (
+    "This {kind} is used on a published page, so this change would publish without approval: "
+    "{found} Change it, or upload a new {kind} and add it to the page (which then goes through "
+    "approval)."
+)
 
 HEAD_BYTES = 64 * 1024
 
@@ -107,11 +120,74 @@ def validate_document_file(file: Any) -> None:
         raise ValidationError(problem, code="invalid_content")
 
 
+def used_on_live_page(obj: Any) -> bool:
+    """Whether a live page uses this document or image (Wagtail's reference index)."""
+    if obj is None or obj.pk is None:
+        return False
+    from wagtail.models import Page, ReferenceIndex
+
+    page_ids = (
+        ReferenceIndex.get_references_to(obj)
+        .filter(base_content_type__app_label="wagtailcore", base_content_type__model="page")
+        .values_list("object_id", flat=True)
+    )
+    ids = [int(value) for value in page_ids if str(value).isdigit()]
+    return bool(ids) and Page.objects.filter(pk__in=ids, live=True).exists()
+
+
+def _live_media_problem(kind: str, title: str, file: Any, *, read_text: bool) -> str | None:
+    from agencies.identifiers import describe
+    from content.document_text import text_of_bytes
+    from content.identifier_check import filename_words, hits_in
+
+    texts = [title or ""]
+    if isinstance(file, UploadedFile):
+        name = str(file.name or "")
+        texts.append(filename_words(name))
+        if read_text:
+            file.seek(0)
+            extracted = text_of_bytes(file.read(), name.rsplit(".", 1)[-1] if "." in name else "")
+            file.seek(0)
+            if extracted.problem:
+                return LIVE_MEDIA_REFUSED.format(kind=kind, found=extracted.problem)
+            texts.extend(text for _, text in extracted.parts)
+    hits = hits_in(texts)
+    if hits:
+        return LIVE_MEDIA_REFUSED.format(kind=kind, found=describe(hits))
+    return None
+
+
 class DocumentForm(BaseDocumentForm):
-    """Wagtail's document form with the content check on the file."""
+    """Wagtail's document form with the content check on the file, and the identifier check on a
+    document a live page uses."""
 
     def clean_file(self) -> Any:
         file = self.cleaned_data.get("file")
         if isinstance(file, UploadedFile):  # a new upload (not the stored file on an edit)
             validate_document_file(file)
         return file
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and used_on_live_page(self.instance):
+            problem = _live_media_problem(
+                "document", cleaned.get("title", ""), cleaned.get("file"), read_text=True
+            )
+            if problem:
+                self.add_error(None, problem)
+        return cleaned
+
+
+class ImageForm(BaseImageForm):
+    """Wagtail's image form with the identifier check on an image a live page uses."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and used_on_live_page(self.instance):
+            title = " ".join(
+                str(cleaned.get(name) or "") for name in ("title", "description") if name in cleaned
+            )
+            problem = _live_media_problem("image", title, cleaned.get("file"), read_text=False)
+            if problem:
+                self.add_error(None, problem)
+        return cleaned

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from content import publication_admin  # noqa: F401  (the publication check's views and hooks)
 from content.selectors import can_view_file, guidance_past_review
 
 

@@ -311,6 +311,11 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Scrutiny Hub"
+# Publishing happens only when a workflow finishes, through content.workflow_finish.publish_approved
+# (which re-runs the identifier check on the revision it publishes); an edit made while a page is
+# in review sends it back through every step (the 2i content check sees the final text).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "content.workflow_finish.publish_approved"
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "agencies:sign-in"
 WAGTAIL_FRONTEND_LOGIN_URL = "/account/sign-in/"
@@ -330,6 +335,7 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 # be what the extension says, no markup), fixed content types, and only PDFs shown inline. Wagtail's
 # serve view adds `Content-Security-Policy: default-src 'none'` and `nosniff` to every document.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "content.uploads.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "content.uploads.ImageForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

@@ -1,5 +1,6 @@
 """Real daphne + Chromium: axe-core over every content page type, and the publishing workflow in
-the Wagtail admin (an editor submits, a governance member approves)."""
+the Wagtail admin (an editor submits, a second editor checks the content, a governance member
+approves)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from agencies.demo import seed as seed_agencies
 from agencies.models import User
 from content.demo import seed as seed_content
 from content.models import GuidancePage, Theme
-from content.services import guidance_draft_from_finding
+from content.services import guidance_index_ensure
+from tests.factories.content import guidance_page
 from tests.live import assert_accessible, assert_pages_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 EDITOR = "editor@governance.example.org"
+CHECKER = "checker@governance.example.org"
 GOVERNANCE = "governance@governance.example.org"
 ISVA = "isva@lantern-isva.example.org"
 
@@ -68,13 +71,14 @@ def _open_more_actions(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_editor_submits_and_governance_member_approves_in_the_cms(new_page, demo_data) -> None:  # type: ignore[no-untyped-def]
-    draft = guidance_draft_from_finding(
-        actor=User.objects.get(email=GOVERNANCE),
-        theme=Theme.objects.get(slug="case-strategy"),
-        area=None,
+    draft = guidance_page(
+        guidance_index_ensure(),
         title="Joint pre-charge meetings",
+        slug="joint-pre-charge-meetings",
         summary="Hold a joint meeting before a charging decision in complex cases.",
-        provenance="Fictional panel, fictional area, March 2026",
+        themes=[Theme.objects.get(slug="case-strategy")],
+        owner=User.objects.get(email=EDITOR),
+        publish=False,
     )
     edit_url = f"/cms/pages/{draft.pk}/edit/"
 
@@ -92,12 +96,25 @@ def test_editor_submits_and_governance_member_approves_in_the_cms(new_page, demo
     editor.goto(edit_url)
     assert editor.locator("button[name='action-publish']").count() == 0
 
+    # The content check (2i), by a second editor.
+    checker = new_page()
+    sign_in(checker, CHECKER, DEMO_PASSWORD)
+    checker.goto(edit_url)
+    _open_more_actions(checker)
+    with checker.expect_navigation():
+        checker.get_by_role("button", name="Approve", exact=True).click()
+    checker.wait_for_load_state()
+    draft.refresh_from_db()
+    assert draft.workflow_in_progress and not draft.live
+
     board = new_page()
     sign_in(board, GOVERNANCE, DEMO_PASSWORD)
     board.goto(edit_url)
     _open_more_actions(board)
     with board.expect_navigation():
-        board.get_by_role("button", name="Approve and Publish", exact=True).click()
+        # "Approve", not "Approve and Publish": with WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT an
+        # edit in review sends the page back to the first step, so Wagtail does not promise it.
+        board.get_by_role("button", name="Approve", exact=True).click()
     board.wait_for_load_state()
     draft = GuidancePage.objects.get(pk=draft.pk)
     assert draft.live and not draft.workflow_in_progress

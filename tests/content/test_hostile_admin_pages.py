@@ -466,10 +466,21 @@ def test_each_malformed_body_is_refused_or_stored_safely(cms, editor) -> None:  
 
 
 def _submitted(cms: CMS, editor: Any) -> TaskState:
+    """Submitted by `editor` and through the content check (2i) by a second editor, so the board
+    step is in progress."""
+    from agencies.roles import Role
+    from tests.conftest import _user
+
     client = signed_in_client(editor)
     url = reverse("wagtailadmin_pages:edit", args=[cms.draft.pk])
     response = client.post(url, {**cms.guidance(slug="draft-guidance"), "action-submit": "Submit"})
     assert response.status_code == 302, response.content[:500]
+    check = TaskState.objects.get(
+        workflow_state__object_id=str(cms.draft.pk), status=TaskState.STATUS_IN_PROGRESS
+    )
+    checker = _user(Role.CONTENT_EDITOR, editor.agency, f"checker-{check.pk}@test-gov.example.org")
+    approve = reverse("wagtailadmin_pages:workflow_action", args=[cms.draft.pk, "approve", check.pk])
+    assert signed_in_client(checker).post(approve, {"comment": ""}).status_code == 302
     return TaskState.objects.get(
         workflow_state__object_id=str(cms.draft.pk), status=TaskState.STATUS_IN_PROGRESS
     )

@@ -1,6 +1,7 @@
-"""The governance board approval workflow: editors submit, governance members approve or reject,
-nothing is published without approval, identifiers block submission and approval, and approved
-pages with a go-live date publish on schedule."""
+"""The guidance approval workflow: editors submit, another content editor checks the content (2i),
+governance members approve or reject, nothing is published without approval, identifiers hold the
+page at approval, and approved pages with a go-live date publish on schedule. The two-person rule
+itself is tested in test_workflow_two_person.py."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from django.utils import timezone
 from wagtail.models import Page, TaskState, Workflow, WorkflowState, WorkflowTask
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from content.models import BoardApprovalTask, GuidancePage
-from content.services import WORKFLOW_NAME, guidance_workflow_ensure
-from tests.conftest import signed_in_client
+from agencies.roles import Role
+from content.models import BoardApprovalTask, ContentCheckTask, GuidancePage
+from content.services import CONTENT_CHECK_TASK_NAME, WORKFLOW_NAME, guidance_workflow_ensure
+from tests.conftest import _user, signed_in_client
 from tests.factories.content import ThemeFactory, guidance_index, guidance_page
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +31,12 @@ def draft(home_page, roles):  # type: ignore[no-untyped-def]
     guidance_workflow_ensure()
     index = guidance_index(home_page)
     return guidance_page(index, title="Joint case strategy meetings", slug="joint-meetings", publish=False)
+
+
+@pytest.fixture
+def checker(roles, national_agency):  # type: ignore[no-untyped-def]
+    """A second content editor, who takes the content check (2i)."""
+    return _user(Role.CONTENT_EDITOR, national_agency, "checker@test-gov.example.org")
 
 
 def edit_data(
@@ -72,20 +80,31 @@ def _approve(client, page: Page, action: str = "approve"):  # type: ignore[no-un
     return client.post(url, {"comment": ""})
 
 
+def _checked(client, page: Page) -> None:  # type: ignore[no-untyped-def]
+    """The content check (2i) step, approved by `client`."""
+    assert isinstance(_task_state(page).task.specific, ContentCheckTask)
+    assert _approve(client, page).status_code == 302
+    assert isinstance(_task_state(page).task.specific, BoardApprovalTask)
+
+
 def test_workflow_service_is_idempotent_and_is_the_site_default(home_page, roles) -> None:
     first = guidance_workflow_ensure()
     second = guidance_workflow_ensure()
     assert first.pk == second.pk
     assert Workflow.objects.filter(name=WORKFLOW_NAME).count() == 1
+    check = ContentCheckTask.objects.get(name=CONTENT_CHECK_TASK_NAME)
     task = BoardApprovalTask.objects.get(name=WORKFLOW_NAME)
+    assert [g.name for g in check.groups.all()] == ["Content editor"]
     assert [g.name for g in task.groups.all()] == ["Governance member"]
-    assert list(WorkflowTask.objects.filter(workflow=first).values_list("task_id", flat=True)) == [task.pk]
+    assert list(
+        WorkflowTask.objects.filter(workflow=first).order_by("sort_order").values_list("task_id", flat=True)
+    ) == [check.pk, task.pk]
     index = guidance_index(home_page)
     page = guidance_page(index, title="Any", publish=False)
     assert page.get_workflow().pk == first.pk
 
 
-def test_editor_submits_and_governance_member_approves(draft, editor, governance_member) -> None:
+def test_editor_submits_and_governance_member_approves(draft, editor, checker, governance_member) -> None:
     editor_client = signed_in_client(editor)
     url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
     response = editor_client.post(url, edit_data(draft, **{"action-submit": "Submit"}))
@@ -98,6 +117,9 @@ def test_editor_submits_and_governance_member_approves(draft, editor, governance
     editor_client.post(url, edit_data(draft, **{"action-publish": "Publish"}))
     draft.refresh_from_db()
     assert not draft.live
+    # The board cannot take the content check; another editor does.
+    assert _refused(_approve(signed_in_client(governance_member), draft))
+    _checked(signed_in_client(checker), draft)
     response = _approve(signed_in_client(governance_member), draft)
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -106,10 +128,11 @@ def test_editor_submits_and_governance_member_approves(draft, editor, governance
     assert "Hold a joint meeting" in signed_in_client(editor).get(draft.url).content.decode()
 
 
-def test_governance_member_requests_changes(draft, editor, governance_member) -> None:
+def test_governance_member_requests_changes(draft, editor, checker, governance_member) -> None:
     signed_in_client(editor).post(
         reverse("wagtailadmin_pages:edit", args=[draft.pk]), edit_data(draft, **{"action-submit": "Submit"})
     )
+    _checked(signed_in_client(checker), draft)
     response = _approve(signed_in_client(governance_member), draft, action="reject")
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -128,40 +151,24 @@ def test_editor_cannot_publish_directly(draft, editor) -> None:
     assert not draft.permissions_for_user(editor).can_publish()
 
 
-def test_identifier_blocks_submission_with_a_message(draft, editor) -> None:
+def test_identifier_holds_the_page_in_the_workflow(draft, editor, checker) -> None:
+    """Saving and submitting are allowed (the author does not lose work), but a hit holds the page:
+    the author is told, and no step can be approved (was: submission refused with no way on)."""
     client = signed_in_client(editor)
-    response = client.post(
-        reverse("wagtailadmin_pages:edit", args=[draft.pk]),
-        edit_data(draft, summary=IDENTIFIER_TEXT, **{"action-submit": "Submit"}),
-    )
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "looks like it contains a phone number" in body
-    assert "cannot be submitted for approval" in body
-    draft.refresh_from_db()
-    assert not draft.workflow_in_progress
-    # Saving a draft is still allowed, so the author does not lose work.
-    response = client.post(
-        reverse("wagtailadmin_pages:edit", args=[draft.pk]), edit_data(draft, summary=IDENTIFIER_TEXT)
-    )
+    url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    response = client.post(url, edit_data(draft, summary=IDENTIFIER_TEXT))
     assert response.status_code == 302
     assert GuidancePage.objects.get(pk=draft.pk).get_latest_revision_as_object().summary == IDENTIFIER_TEXT
-
-
-def test_identifier_blocks_approval(draft, editor, governance_member) -> None:
-    editor_client = signed_in_client(editor)
-    url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
-    editor_client.post(url, edit_data(draft, **{"action-submit": "Submit"}))
-    # A later draft revision (saved while in moderation) adds an identifier.
+    response = client.post(
+        url, edit_data(draft, summary=IDENTIFIER_TEXT, **{"action-submit": "Submit"}), follow=True
+    )
+    assert response.status_code == 200
+    assert "This page is held" in response.content.decode()
     draft.refresh_from_db()
-    revision_page = draft.get_latest_revision_as_object()
-    revision_page.summary = IDENTIFIER_TEXT
-    revision_page.save_revision(user=editor)
-    board = signed_in_client(governance_member)
+    assert draft.workflow_in_progress and not draft.live
+    board = signed_in_client(checker)
     assert _refused(_approve(board, draft))
-    draft.refresh_from_db()
-    assert not draft.live and draft.workflow_in_progress
-    # Through the edit view, approving shows the reason and does not publish.
+    # Through the edit view, approving shows the reason and does not move on.
     response = board.post(
         url,
         edit_data(
@@ -171,30 +178,47 @@ def test_identifier_blocks_approval(draft, editor, governance_member) -> None:
         ),
     )
     assert response.status_code == 200
-    assert "cannot be submitted for approval, approved or published" in response.content.decode()
-    draft.refresh_from_db()
-    assert not draft.live
+    # (This post also changes the page - a new change note - which the approver may not do.)
+    body = response.content.decode()
+    assert "This page is held" in body or "approving your own changes" in body
+    assert isinstance(_task_state(draft).task.specific, ContentCheckTask)
     # Requesting changes stays possible.
     assert _approve(board, draft, action="reject").status_code == 302
 
 
+def test_identifier_added_during_review_blocks_approval(draft, editor, checker, governance_member) -> None:
+    editor_client = signed_in_client(editor)
+    url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    editor_client.post(url, edit_data(draft, **{"action-submit": "Submit"}))
+    _checked(signed_in_client(checker), draft)
+    # A later draft revision (saved while in moderation) adds an identifier.
+    draft.refresh_from_db()
+    revision_page = draft.get_latest_revision_as_object()
+    revision_page.summary = IDENTIFIER_TEXT
+    revision_page.save_revision(user=editor)
+    board = signed_in_client(governance_member)
+    assert _refused(_approve(board, draft))
+    draft.refresh_from_db()
+    assert not draft.live and draft.workflow_in_progress
+
+
 def test_governance_member_cannot_publish_identifiers_directly(draft, governance_member) -> None:
     client = signed_in_client(governance_member)
-    response = client.post(
+    client.post(
         reverse("wagtailadmin_pages:edit", args=[draft.pk]),
         edit_data(draft, summary=IDENTIFIER_TEXT, **{"action-publish": "Publish"}),
     )
-    assert response.status_code == 200
     draft.refresh_from_db()
     assert not draft.live
 
 
-def test_scheduled_publishing_after_approval(draft, editor, governance_member) -> None:
+def test_scheduled_publishing_after_approval(draft, editor, checker, governance_member) -> None:
     go_live = timezone.now() + datetime.timedelta(days=2)
     signed_in_client(editor).post(
         reverse("wagtailadmin_pages:edit", args=[draft.pk]),
         edit_data(draft, go_live_at=go_live.strftime("%Y-%m-%d %H:%M"), **{"action-submit": "Submit"}),
     )
+    _checked(signed_in_client(checker), draft)
     assert _approve(signed_in_client(governance_member), draft).status_code == 302
     draft.refresh_from_db()
     assert not draft.live
@@ -209,14 +233,16 @@ def test_scheduled_publishing_after_approval(draft, editor, governance_member) -
 
 
 def test_submission_notifies_governance_members_without_content(
-    draft, editor, governance_member, isva
+    draft, editor, checker, governance_member, isva
 ) -> None:  # type: ignore[no-untyped-def]
     from agencies.models import Notification, NotificationKind
 
     signed_in_client(editor).post(
         reverse("wagtailadmin_pages:edit", args=[draft.pk]), edit_data(draft, **{"action-submit": "Submit"})
     )
-    notes = list(Notification.objects.all())
+    assert [n.recipient for n in Notification.objects.all()] == [checker]
+    _checked(signed_in_client(checker), draft)
+    notes = list(Notification.objects.exclude(recipient=checker))
     assert [n.recipient for n in notes] == [governance_member]
     assert notes[0].kind == NotificationKind.GUIDANCE_AWAITING_APPROVAL
     assert notes[0].url == reverse("wagtailadmin_pages:edit", args=[draft.pk])
