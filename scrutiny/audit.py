@@ -18,9 +18,9 @@ PostgreSQL the application runs as a role that may only SELECT and INSERT access
 SELECT checkpoints (`manage.py grant_runtime_role`), so it cannot prune, TRUNCATE, ALTER, disable
 or drop a trigger: those need the owner, which runs the migrations and `manage.py prune_audit`.
 
-Retention: `settings.AUDIT_RETENTION_DAYS`. `prune_audit` deletes only the oldest rows past it,
-after checking their chain, and records a checkpoint (the last pruned row's hash) that
-`verify_audit` resumes from. Nothing here ever changes a row.
+Retention: `settings.RETENTION_DAYS["audit_log"]` (RETENTION_DAYS_AUDIT_LOG). `prune_audit` deletes
+only the oldest rows past it, after checking their chain, and records a checkpoint (the last pruned
+row's hash) that `verify_audit` resumes from. Nothing here ever changes a row.
 """
 
 from __future__ import annotations
@@ -59,9 +59,9 @@ APPEND_ATTEMPTS = 50
 def retention_days() -> int:
     """How long access events are kept: longer than any record they describe (cases six years,
     meetings seven, scrutiny/retention.py), plus a year for complaints and investigations."""
-    days = int(getattr(settings, "AUDIT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    days = int(settings.RETENTION_DAYS.get("audit_log", DEFAULT_RETENTION_DAYS))
     if days < 365:
-        raise ValueError("AUDIT_RETENTION_DAYS must be at least 365.")
+        raise ValueError('RETENTION_DAYS["audit_log"] (RETENTION_DAYS_AUDIT_LOG) must be at least 365.')
     return days
 
 
@@ -302,7 +302,7 @@ def prune_audit(
     *, before: dt.datetime | None = None, dry_run: bool = False, using: str | None = None
 ) -> PruneResult:
     """Delete the oldest access events, all older than `before` (default: now minus
-    AUDIT_RETENTION_DAYS; a later `before` is refused), after checking their chain, and record a
+    RETENTION_DAYS["audit_log"]; a later `before` is refused), after checking their chain, and record a
     checkpoint so the rest of the chain stays verifiable. Only the longest run of rows from the
     start of the log that are all past `before` goes, so the chain is never cut in the middle.
     On PostgreSQL this needs the owner (the runtime role can neither delete nor checkpoint): it

@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
+from django.utils import timezone
 
 from agencies import retention as registry
 from agencies.retention import RetentionRule, Selection
@@ -195,8 +196,8 @@ def audit_log_prune_before(today: dt.date) -> dt.datetime:
 def audit_log_retention_report(today: dt.date) -> Selection:
     """Report-only rule for the audit log's own retention: how many access events are older than
     RETENTION_DAYS["audit_log"] (and their id range), and which are held back by a legal hold.
-    Deletes nothing: pruning is the audit's function, `prune_audit(before=..., dry_run=...)`, to be
-    wired as this rule's `prune` (see AUDIT_LOG_RULE below)."""
+    Deletes nothing itself: the real run prunes through the audit's own function (`_prune_audit_log`,
+    AUDIT_LOG_RULE below), which keeps the hash chain verifiable."""
     cutoff = registry.cutoff_datetime(today, "audit_log")
     before = audit_log_prune_before(today)
     span = AccessEvent.objects.filter(at__lt=before).aggregate(
@@ -272,11 +273,19 @@ AUDIT_LOG_RULE = RetentionRule(
     anchor="when the event was recorded",
     select=audit_log_retention_report,
     delete=None,
-    # To prune for real, wire the audit's function here:
-    #   prune=lambda today, dry_run: prune_audit(before=audit_log_prune_before(today), dry_run=dry_run)
-    prune=None,
+    prune=lambda today, dry_run: _prune_audit_log(today, dry_run=dry_run),
     order=1000,
 )
+
+
+def _prune_audit_log(today: dt.date, *, dry_run: bool) -> int:
+    """Prune the access audit up to `audit_log_prune_before(today)` (never past the audit's own
+    limit, now minus its period): only the oldest run of rows, with a checkpoint so the chain still
+    verifies (scrutiny.audit.prune_audit). Returns how many rows went."""
+    from scrutiny.audit import prune_audit, retention_days
+
+    limit = timezone.now() - dt.timedelta(days=retention_days())
+    return prune_audit(before=min(audit_log_prune_before(today), limit), dry_run=dry_run).count
 
 
 # The runner --------------------------------------------------------------------------------------------

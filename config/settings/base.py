@@ -234,9 +234,6 @@ SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", 2 * 60)
 # Invitations expire after this many hours.
 INVITATION_VALID_HOURS = env.int("INVITATION_VALID_HOURS", 72)
-# The access audit's own retention (scrutiny/audit.py prune_audit): 8 years, longer than any record
-# it describes (cases 6, meetings 7: scrutiny/retention.py) plus a year for complaints. At least 365.
-AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", 8 * 365)
 # django-axes: lock an account, and separately an address, after repeated failures (NCSC suggests
 # allowing about ten). Administrators can unlock early; the lock lifts itself after the cool-off.
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", 10)
@@ -383,6 +380,8 @@ RETENTION_DAYS = {
     "booking": env.int("RETENTION_DAYS_BOOKING", 365),
     "invitation": env.int("RETENTION_DAYS_INVITATION", 90),
     "session": env.int("RETENTION_DAYS_SESSION", 1),
+    # The access audit's own (scrutiny.audit.prune_audit): longer than any record it describes
+    # (cases 6 years, meetings 7) plus a year for complaints. At least 365.
     "audit_log": env.int("RETENTION_DAYS_AUDIT_LOG", 8 * 365),
 }
 

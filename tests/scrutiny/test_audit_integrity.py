@@ -11,6 +11,7 @@ import threading
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.test import override_settings
@@ -272,7 +273,7 @@ def test_pruning_refuses_a_cut_off_inside_the_retention_period() -> None:
     assert AccessEvent.objects.count() == 2
 
 
-@override_settings(AUDIT_RETENTION_DAYS=400)
+@override_settings(RETENTION_DAYS={**settings.RETENTION_DAYS, "audit_log": 400})
 @pytest.mark.django_db
 def test_pruning_deletes_only_rows_past_retention_and_keeps_the_chain_verifiable() -> None:
     old = _record(3, at=timezone.now() - dt.timedelta(days=500))
@@ -296,7 +297,7 @@ def test_pruning_deletes_only_rows_past_retention_and_keeps_the_chain_verifiable
         cursor.execute("DELETE FROM scrutiny_accessevent WHERE id = %s", [young[0].pk])
 
 
-@override_settings(AUDIT_RETENTION_DAYS=400)
+@override_settings(RETENTION_DAYS={**settings.RETENTION_DAYS, "audit_log": 400})
 @pytest.mark.django_db
 def test_pruning_refuses_to_launder_a_broken_chain() -> None:
     old = _record(3, at=timezone.now() - dt.timedelta(days=500))
@@ -310,7 +311,7 @@ def test_pruning_refuses_to_launder_a_broken_chain() -> None:
     assert AccessEvent.objects.count() == 3 and not AuditCheckpoint.objects.exists()
 
 
-@override_settings(AUDIT_RETENTION_DAYS=400)
+@override_settings(RETENTION_DAYS={**settings.RETENTION_DAYS, "audit_log": 400})
 @pytest.mark.django_db
 def test_prune_audit_command_dry_run_and_run() -> None:
     _record(2, at=timezone.now() - dt.timedelta(days=500))

@@ -323,16 +323,25 @@ def _create_event(at: dt.datetime, **fields) -> int:  # type: ignore[no-untyped-
     ).pk
 
 
-def test_the_audit_log_is_reported_never_deleted(panel) -> None:  # type: ignore[no-untyped-def]
+def test_the_audit_log_is_pruned_past_its_period_and_its_chain_still_verifies(panel) -> None:  # type: ignore[no-untyped-def]
+    import time_machine
+
+    from scrutiny.audit import verify_chain
+
     old = [_create_event(_aware(dt.date(2026, 1, 5))) for _ in range(3)]
     recent = _create_event(_aware(dt.date(2033, 1, 5)))
     today = dt.date(2034, 6, 1)  # eight years after early 2026
-    dry = _results(today, dry_run=True)["audit_log"]
-    assert dry.due_count == 3 and f"ids {min(old)} to {max(old)}" in dry.note and "report only" in dry.note
-    real = _results(today)["audit_log"]
-    assert real.deleted == 0
-    assert AccessEvent.objects.filter(pk__in=[*old, recent]).count() == 4
-    assert not RetentionBatch.objects.filter(record_type="audit_log").exists()
+    with time_machine.travel(_aware(today), tick=False):
+        dry = _results(today, dry_run=True)["audit_log"]
+        assert dry.due_count == 3 and f"ids {min(old)} to {max(old)}" in dry.note
+        assert AccessEvent.objects.filter(pk__in=old).count() == 3  # the dry run deletes nothing
+        real = _results(today)["audit_log"]
+    assert real.deleted == 3
+    assert not AccessEvent.objects.filter(pk__in=old).exists()
+    assert AccessEvent.objects.filter(pk=recent).exists()
+    assert RetentionBatch.objects.get(record_type="audit_log").count == 3
+    # The pruned prefix is replaced by a checkpoint: the rest of the chain still verifies.
+    assert verify_chain().ok
 
 
 def test_the_audit_prune_boundary_stops_before_a_held_records_events(panel, coordinator) -> None:  # type: ignore[no-untyped-def]

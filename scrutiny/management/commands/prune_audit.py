@@ -12,7 +12,7 @@ from scrutiny.audit import AuditChainBroken, prune_audit, retention_days
 
 class Command(BaseCommand):
     help = (
-        "Prune the access audit: the oldest rows older than AUDIT_RETENTION_DAYS (or an earlier "
+        "Prune the access audit: the oldest rows older than RETENTION_DAYS_AUDIT_LOG (or an earlier "
         "--before), after checking their chain; records a checkpoint verify_audit resumes from. "
         "On PostgreSQL run it with the owner's DATABASE_URL (the runtime role cannot delete)."
     )
