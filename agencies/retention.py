@@ -5,7 +5,7 @@ all. It lives here, in the lowest app, because agencies imports nothing from scr
 A rule says which records of its type are due (their anchor date is older than the type's period)
 and which of those a legal hold keeps back; `delete` removes due records by id, re-checking due
 and held inside the same transaction. Periods are days in `settings.RETENTION_DAYS` (one
-environment variable per type, `RETENTION_DAYS_<TYPE>`; docs/security/retention.md has the
+environment variable per type, `RETENTION_DAYS_<TYPE>`; docs/SECURITY.md §11 has the
 table). Agencies' own rules (notifications, invitations, expired sessions) are at the bottom.
 """
 

@@ -30,7 +30,7 @@ def runtime_role_is_not_the_owner(app_configs: Any = None, **kwargs: Any) -> lis
             "The application connects to PostgreSQL as the owner of the access audit (or a superuser), "
             "so it could TRUNCATE the audit or disable its triggers.",
             hint="Set DATABASE_URL to a runtime role set up with manage.py grant_runtime_role, and "
-            "MIGRATION_DATABASE_URL to the owner (docs/security/audit.md).",
+            "MIGRATION_DATABASE_URL to the owner (docs/SECURITY.md §9).",
             id="scrutiny.W011",
         )
     ]

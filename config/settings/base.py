@@ -126,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-# PostgreSQL with two roles (docs/security/audit.md): DATABASE_URL is the runtime role, which owns
+# PostgreSQL with two roles (docs/SECURITY.md §9): DATABASE_URL is the runtime role, which owns
 # nothing and may only SELECT and INSERT access events; MIGRATION_DATABASE_URL is the owner, used
 # only by `migrate --database owner`, `grant_runtime_role --database owner` and prune_audit.
 MIGRATION_DATABASE_URL = env.optional("MIGRATION_DATABASE_URL")
@@ -366,7 +366,7 @@ LOGGING = {
     },
 }
 
-# --- Retention (docs/security/retention.md) ----------------------------------------------------------
+# --- Retention (docs/SECURITY.md §11) ----------------------------------------------------------
 # Days each record type is kept after its anchor date (the table in the doc says which date, and
 # what a legal hold blocks). One variable per type: RETENTION_DAYS_CASE=2190 and so on.
 RETENTION_DAYS = {

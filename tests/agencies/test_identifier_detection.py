@@ -128,7 +128,7 @@ HOLDOUT = DEFAULT_CORPUS.with_name("identifier_holdout.jsonl")
 
 
 def test_recall_and_false_alarm_targets_on_the_holdout_corpus_too() -> None:
-    """A second corpus written after the detector, first scored blind (see docs/security/detector.md)."""
+    """A second corpus written after the detector, first scored blind (see docs/SECURITY.md §5)."""
     report = evaluate(load_corpus(HOLDOUT))
     assert report.recall() >= 0.95, report.misses
     assert report.false_alarm_rate <= 0.10, report.false_alarms

@@ -1,5 +1,5 @@
 """PostgreSQL: give the application's runtime role exactly what it needs, and nothing it could
-use to erase the audit (docs/security/audit.md, ADR 0011)."""
+use to erase the audit (docs/SECURITY.md §9, ADR 0011)."""
 
 from __future__ import annotations
 
