@@ -325,3 +325,30 @@ def test_prune_audit_command_dry_run_and_run() -> None:
     assert AccessEvent.objects.filter(verb=AccessVerb.VIEW).count() == 0
     with pytest.raises(CommandError, match="kept for"):
         call_command("prune_audit", "--before", timezone.now().date().isoformat())
+
+
+@override_settings(RETENTION_DAYS={**settings.RETENTION_DAYS, "audit_log": 400})
+@pytest.mark.django_db
+def test_prune_audit_command_stops_before_the_events_of_a_held_case(area, coordinator) -> None:  # type: ignore[no-untyped-def]
+    """Run on its own (not through apply_retention), the command keeps the same bound: nothing
+    from the oldest event about a case on legal hold onwards."""
+    from tests.factories.scrutiny import CaseFactory, PanelFactory
+
+    case = CaseFactory(panel=PanelFactory(area=area))
+    long_ago = timezone.now() - dt.timedelta(days=500)
+    first = AccessEvent.objects.create(at=long_ago, verb=AccessVerb.VIEW, audience="t", channel="page")
+    about_case = AccessEvent.objects.create(
+        at=long_ago + dt.timedelta(days=1),
+        verb=AccessVerb.VIEW,
+        audience="t",
+        channel="page",
+        object_type="case",
+        object_id=case.pk,
+    )
+    services.legal_hold_set(actor=coordinator, target=case, reason="Inquiry")
+    out = StringIO()
+    call_command("prune_audit", stdout=out)
+    assert "deleted 1" in out.getvalue()
+    assert not AccessEvent.objects.filter(pk=first.pk).exists()
+    assert AccessEvent.objects.filter(pk=about_case.pk).exists()
+    assert audit.verify_chain().ok

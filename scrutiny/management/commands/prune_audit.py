@@ -6,8 +6,10 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils import timezone
 
 from scrutiny.audit import AuditChainBroken, prune_audit, retention_days
+from scrutiny.retention import audit_log_prune_before
 
 
 class Command(BaseCommand):
@@ -43,6 +45,14 @@ class Command(BaseCommand):
                 cut_off = dt.datetime.combine(dt.date.fromisoformat(before), dt.time(), tzinfo=dt.UTC)
             except ValueError as exc:
                 raise CommandError("--before must be a date like 2018-01-31.") from exc
+        days = retention_days()
+        limit = timezone.now() - dt.timedelta(days=days)
+        if cut_off is not None and cut_off > limit:
+            raise CommandError(
+                f"Access events are kept for {days} days: --before may be {limit:%Y-%m-%d} at the latest."
+            )
+        # Never into the events about a case or meeting on legal hold (the schedule's own bound).
+        cut_off = min(cut_off or limit, audit_log_prune_before(timezone.localdate()))
         try:
             result = prune_audit(before=cut_off, dry_run=dry_run, using=database)
         except (ValueError, AuditChainBroken) as exc:
