@@ -52,10 +52,16 @@ def words_of_slug(value: str) -> str:
     return _SEPARATORS.sub(" ", value or "").strip()
 
 
+# Django's storage makes a clashing upload's name unique with "_" and 7 random letters and digits
+# (Storage.get_available_name): noise, not something anyone wrote, and it reads to the detector
+# as a name ("minutes_TzQwert.pdf"). Only a 7-character run after the last "_" is dropped.
+_STORAGE_SUFFIX = re.compile(r"_[A-Za-z0-9]{7}$")
+
+
 def filename_words(name: str) -> str:
     base = os.path.basename(name or "")
     stem = base.rsplit(".", 1)[0] if "." in base else base
-    return words_of_slug(stem)
+    return words_of_slug(_STORAGE_SUFFIX.sub("", stem))
 
 
 def page_field_values(page: Any) -> list[tuple[str, Any]]:

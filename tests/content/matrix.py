@@ -13,7 +13,8 @@ OK, FOUND, NOT_FOUND = 200, 302, 404
 
 ROLES = ("anonymous", "isva", "host", "coordinator", "panel_member", "governance", "editor", "admin")
 
-COVERED_URL_NAMES: set[str] = {"content:search", "content:image"}
+# content_identifier_check: test_permission_matrix.test_publication_check_override_page_matrix.
+COVERED_URL_NAMES: set[str] = {"content:search", "content:image", "content_identifier_check"}
 
 
 def expect(default: int, **per_role: int) -> dict[str, int]:

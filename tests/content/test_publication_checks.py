@@ -399,3 +399,21 @@ def test_a_zip_bomb_is_held_without_being_inflated() -> None:
     result = text_of_bytes(buffer.getvalue(), "docx")
     assert result.parts == ()
     assert "too large once unpacked" in (result.problem or "")
+
+
+def test_the_storage_suffix_of_a_clashing_file_name_does_not_hold(index, editor, checker) -> None:  # type: ignore[no-untyped-def]
+    """A second "minutes.pdf" is stored as "minutes_<7 random characters>.pdf"; that suffix is
+    nobody's writing and read as a name it held clean documents at random. An identifier written in
+    the name is still found."""
+    from content.identifier_check import filename_words
+
+    assert filename_words("documents/minutes_TzQwert.pdf") == "minutes"
+    assert filename_words("documents/call-07700-900123_TzQwert.pdf") == "call 07700 900123"
+    first = _document("Minutes", "minutes.pdf", pdf_bytes("Joint meetings within a week."))
+    second = _document("Minutes", "minutes.pdf", pdf_bytes("Joint meetings within a week."))
+    assert second.file.name != first.file.name  # the storage made it unique
+    page = _guidance_using_document(index, second)
+    _submitted(page, editor)
+    assert _approve(signed_in_client(checker), page).status_code == 302
+    state = TaskState.objects.get(workflow_state__object_id=str(page.pk), status="in_progress")
+    assert state.task.specific.__class__.__name__ == "BoardApprovalTask"  # past the 2i step

@@ -158,6 +158,13 @@ ROWS: tuple[Row, ...] = (
     Row("scrutiny:access-log-export", COORDINATOR_ONLY, args=lambda w: [w.panel.pk, "csv"]),
     Row("scrutiny:case-detail", CASE_READ, args=_case),
     Row("scrutiny:case-edit", DRAFT_ONLY_COORDINATOR, args=_draft),
+    # Only the panel's coordinator chooses how coarsely members see a case; a member who may see the
+    # case is refused (audited), anyone else finds nothing.
+    Row(
+        "scrutiny:case-generalise",
+        statuses(coordinator=OK, sitting=FORBIDDEN, governance=NOT_FOUND),
+        args=_case,
+    ),
     Row(
         "scrutiny:case-declare",
         statuses(coordinator=FOUND, sitting=FOUND, governance=NOT_FOUND, involved=FORBIDDEN),

@@ -106,13 +106,19 @@ async def test_an_involved_member_hears_nothing_of_the_case_on_the_live_socket(l
     member, _, _ = await _connect(world.users["isva_member"], world.meeting.pk)
     await member.receive_json_from()
 
-    await database_sync_to_async(services.finding_record)(
+    finding = await database_sync_to_async(services.finding_record)(
         actor=world.users["chair"],
         meeting=world.meeting,
         case=world.case,
         theme=world.finding.theme,
         kind="concern",
         text="agreed zqxlivewalled",
+    )
+    # Members see it once a second person has checked it: that check is the event that carries it.
+    await involved.receive_json_from(timeout=5)
+    await member.receive_json_from(timeout=5)
+    await database_sync_to_async(services.meeting_text_confirm)(
+        actor=world.users["coordinator"], obj=finding, redactions={}
     )
     event = await involved.receive_json_from(timeout=5)
     assert event["kind"] == "scrutiny.meeting_changed"

@@ -59,7 +59,7 @@ def _partly_involved(world):  # type: ignore[no-untyped-def]
 
 def _other_finding(world):  # type: ignore[no-untyped-def]
     """A finding on another case of the same meeting (the wall is per case, not per panel)."""
-    return services.finding_record(
+    finding = services.finding_record(
         actor=world.users["chair"],
         meeting=world.meeting,
         case=world.cases[1],
@@ -67,6 +67,8 @@ def _other_finding(world):  # type: ignore[no-untyped-def]
         kind="learning",
         text="agreed zqxotherfinding",
     )
+    # Members see a meeting text once someone other than its author has checked it.
+    return services.meeting_text_confirm(actor=world.users["coordinator"], obj=finding, redactions={})
 
 
 def _refusals(user) -> int:  # type: ignore[no-untyped-def]
