@@ -235,12 +235,19 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
         r"|[A-Z]\d{1,3}[ \-]?[A-Z]{3}|[A-Z]{3}[ \-]?\d{1,3}[A-Z])\b",
     ),
     # CPS URN: police force code (2 digits), unit (2 characters), number (5 digits), year (2 digits).
-    IdentifierKind.URN: re.compile(r"\b\d{2} ?[A-Z0-9]{2} ?\d{5} ?/? ?\d{2}\b", re.IGNORECASE),
+    # Written with spaces, slashes, dots or dashes between the parts: "62/LV/12345/23", "47-KD-00312-23".
+    IdentifierKind.URN: re.compile(
+        r"\b\d{2}[ ./\-]{0,2}[A-Z0-9]{2}[ ./\-]{0,2}\d{5}[ ./\-]{0,2}\d{2}\b", re.IGNORECASE
+    ),
     # Force crime references take many forms: letters/digits blocks joined by slashes or dashes,
     # or "crime (reference|number|no) <token>".
     IdentifierKind.CRIME_NUMBER: re.compile(
         r"\b(?:crime\s*(?:ref(?:erence)?|number|no\.?|#)\s*:?\s*[A-Z0-9/\-]{5,})"
-        r"|\b[A-Z]{1,4}\d{0,3}[/\-]\d{3,8}[/\-]\d{2,4}\b",
+        r"|\b[A-Z]{1,4}\d{0,3}[/\-]\d{3,8}[/\-]\d{2,4}\b"
+        # "CRI/06AA/1234/23": letter blocks and mixed blocks before the serial and the year.
+        r"|\b[A-Z]{2,5}[/\-][A-Z0-9]{2,6}[/\-]\d{3,8}[/\-]\d{2,4}\b"
+        # A serial and a year, either way round: "6029384/24", "23/118642".
+        r"|\b\d{5,8}/\d{2}\b|\b\d{2}/\d{5,8}\b",
         re.IGNORECASE,
     ),
     IdentifierKind.DATE_OF_BIRTH: re.compile(
@@ -254,6 +261,49 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+
+_CRIME_CUE = re.compile(
+    # "the crime ref is 23/118642", "Occurrence 6029384/24", "CAD 44117": a force reference word,
+    # then a token with at least four digits.
+    r"\b(?:crime|occurrence|cad|storm)\s*(?:ref(?:erence)?\.?|number|num|no\.?|#)?"
+    r"\s*(?:is|was|:|-)?\s*(?P<id>(?=(?:[A-Z/\-]*\d){4})[A-Z0-9][A-Z0-9/\-]*\d)\b",
+    re.IGNORECASE,
+)
+_DIGIT_WORDS = {
+    "zero": "0",
+    "oh": "0",
+    "nought": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_SPELT_NUMBER = re.compile(
+    # "zero seven seven double oh nine…": a phone number written out in words.
+    r"\b(?:plus\s+four\s+four[\s,\-]+)?(?:(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine"
+    r"|double|treble|triple)[\s,\-]+){6,}(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine)\b",
+    re.IGNORECASE,
+)
+
+
+def _spelt_digits(words: str) -> str:
+    digits = []
+    repeat = 1
+    for word in re.findall(r"[a-z]+", words.lower()):
+        if word in ("double", "treble", "triple"):
+            repeat = 2 if word == "double" else 3
+            continue
+        if word == "plus":
+            continue
+        digits.append(_DIGIT_WORDS[word] * repeat)
+        repeat = 1
+    return "".join(digits)
+
 
 _PLATFORMS = (
     "instagram|insta|snapchat|snap|tiktok|twitter|telegram|discord|kik|threads|facebook|fb|"
@@ -981,6 +1031,14 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             if kind is IdentifierKind.DATE_OF_BIRTH:
                 start, end = match.span("date")
             hits.append((kind, start, end))
+    if IdentifierKind.CRIME_NUMBER in wanted:
+        hits.extend((IdentifierKind.CRIME_NUMBER, *m.span("id")) for m in _CRIME_CUE.finditer(text))
+    if IdentifierKind.PHONE in wanted:
+        for match in _SPELT_NUMBER.finditer(text):
+            digits = _spelt_digits(match.group())
+            spelt_plus = match.group().lower().startswith("plus")
+            if (spelt_plus and len(digits) in (11, 12)) or (digits[:1] == "0" and len(digits) in (10, 11)):
+                hits.append((IdentifierKind.PHONE, *match.span()))
     for kind, patterns in _CUED.items():
         if kind in wanted:
             for pattern in patterns:
