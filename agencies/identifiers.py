@@ -841,8 +841,19 @@ def _at_sentence_start(text: str, start: int) -> bool:
     return True
 
 
+# The title of an Act or of official guidelines: "the Youth Justice and Criminal Evidence Act 1999",
+# "the Attorney General's Guidelines". Its capitalised words are a statute's name, not a person's.
+_STATUTE = re.compile(
+    r"(?<![\w'-])(?-i:(?:[A-Z][\w'()-]*\s+(?:(?:of|and|the|for|to|in|on|from|&)\s+)*)+"
+    r"(?:Act|Acts|Bill|Regulations|Guidelines))(?:\s+\d{4})?(?![\w-])"
+)
+
+
 def _tokens(text: str) -> list[_Token]:
-    allowed_spans = [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
+    allowed_spans = sorted(
+        [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
+        + [(m.start(), m.end()) for m in _STATUTE.finditer(text)]
+    )
     tokens = []
     span_index = 0
     for match in _TOKEN.finditer(text):
@@ -861,6 +872,37 @@ def _tokens(text: str) -> list[_Token]:
             _Token(start, end, word, key, cls, _shape(word), _at_sentence_start(text, start), in_dictionary)
         )
     return tokens
+
+
+def _inflected(key: str) -> bool:
+    """ "following", "arrested", "reportedly": an everyday word with an -ing, -ed or -ly ending."""
+    dictionary = _dictionaries()[1]
+    for suffix in ("ing", "ed", "ly"):
+        stem = key[: -len(suffix)]
+        if (
+            key.endswith(suffix)
+            and len(stem) >= 3
+            and (
+                stem in dictionary
+                or stem + "e" in dictionary
+                or (stem[-1] == stem[-2] and stem[:-1] in dictionary)
+            )
+        ):
+            return True
+    return False
+
+
+_PERSON_VERBS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """said says told tells asked asks replied reported reports disclosed discloses stated states
+    explained explains described describes felt feels wanted wants agreed agrees denied denies admitted
+    admits claimed claims recalled recalls remembered remembers texted messaged rang phoned emailed
+    picked drove walked ran went came returned withdrew decided refused gave met knew saw heard
+    thought believed tried got screamed cried woke spoke lives lived works worked studied moved
+    confirmed accepted alleged insisted whispered shouted sent received""",
+    )
+)
 
 
 def _decide(token: _Token) -> bool:
@@ -900,6 +942,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             and previous.key in allow.TITLES
             and text[previous.end : token.start] in (" ", ". ")
             and token.cls is not _Class.ALLOW
+            and token.key not in allow.TITLES
             and (
                 (previous.shape in ("cap", "upper") and token.shape in ("cap", "upper"))
                 or token.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
@@ -913,6 +956,29 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             and previous.key in allow.RELATION_WORDS
             and text[previous.end : token.start] == (" " if previous.key in ("named", "called") else ", ")
             and token.cls in listed
+            and (
+                token.cls is not _Class.WEAK
+                or token.shape != "lower"
+                or text[token.end : token.end + 1] == ","
+            )
+        ):
+            token.name = True
+        # "Grace said…", "Mark picked her up…", "Hope was 17…": a name that is also an everyday
+        # word, at a sentence start, followed by what only a person does.
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            token.sentence_start
+            and token.shape == "cap"
+            and (token.cls is _Class.WEAK or (token.cls is _Class.GIVEN and token.in_dictionary))
+            and following is not None
+            and text[token.end : following.start] == " "
+            and (
+                following.key in _PERSON_VERBS
+                or (
+                    following.key in ("was", "is", "who")
+                    and re.match(r" (?:aged )?\d|, ", text[following.end : following.end + 6]) is not None
+                )
+            )
         ):
             token.name = True
     # Neighbours: a listed name next to a name joins it ("Will Smith", "jordan miller", "SEAN MCDONALD").
@@ -931,7 +997,19 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             if not same_shape:
                 continue
             initial = other.shape == "cap" and len(other.word) == 1 and other.word not in "AI"
-            if other.cls in listed or (initial and other.cls is not _Class.ALLOW):
+            # A capitalised word Webster's also holds ("Ling", "Florin", "Paddy") next to a name that
+            # is on a list or on none: part of the name, unless it is everyday vocabulary or a rank.
+            rare_word = (
+                other.cls is _Class.WORD
+                and other.shape in ("cap", "upper")
+                and named.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
+                and other.key not in _dictionaries()[0]
+                and other.key not in allow.TITLES
+                and other.key not in allow.RELATION_WORDS
+                # "Following Sarah's arrest": an inflected word is not part of a name.
+                and not _inflected(other.key)
+            )
+            if other.cls in listed or rare_word or (initial and other.cls is not _Class.ALLOW):
                 other.name = True
                 changed = True
         if not changed:
@@ -967,7 +1045,8 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
 
 
 _PARTICLES = re.compile(
-    r" (?:(?:de|da|di|du|del|della|dos|das|do|van|von|der|den|ter|ten|le|la|bin|bint|ibn|al|el|y) )+",
+    r" (?:(?:de|da|di|du|del|della|dos|das|do|van|von|der|den|ter|ten|le|la|bin|bint|ibn|al|el|y"
+    r"|ni|nic|ui|ua|ap|ab|mac|mic) )+",
     re.IGNORECASE,
 )
 

@@ -47,3 +47,48 @@ def test_general_forms_are_found_whole(text: str, kind: IdentifierKind, matched:
 )
 def test_counts_in_words_and_fractions_are_not_identifiers(text: str) -> None:
     assert find_identifiers(text, ALL_KINDS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        # A given name that is also an everyday word, at a sentence start, doing what a person does.
+        ("Faith told the ISVA she wanted to withdraw.", "Faith"),
+        ("Bill rang the police the next morning.", "Bill"),
+        ("Dawn was 15 when it started.", "Dawn"),
+        ("Justice asked for a female officer.", "Justice"),
+        # A capitalised word Webster's also holds, next to a name, is part of the name.
+        ("Officers spoke to Kwame Paddy Mensah.", "Kwame Paddy Mensah"),
+        ("The witness was Tariq Florin Haddad.", "Tariq Florin Haddad"),
+        # Irish, Scottish and Welsh particles inside a name.
+        ("Deirdre Nic Giolla Phádraig gave evidence.", "Deirdre Nic Giolla Phádraig"),
+        ("Gwen ap Rhys attended.", "Gwen ap Rhys"),
+    ],
+)
+def test_names_are_found_whole(text: str, matched: str) -> None:
+    assert matched in hits_of(text, K.NAME), find_identifiers(text, ALL_KINDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Justice was done in the end.",
+        "Summer is a busy time for the courts.",
+        "Will officers be trained by then?",
+        "Mark the file as complete.",
+        "A Detective Constable took the statement.",
+        "The Police Sergeant and the Detective Inspector met.",
+        "The Criminal Justice Act 2003 hearsay provisions applied.",
+        "The Attorney General's Guidelines on Disclosure were followed.",
+        "A Sarah's Law disclosure was considered.",
+        "The judge gave a Lucas direction.",
+        "Her old SIM card and the IMEI were seized.",
+        "the witness, date unknown, was not traced",
+    ],
+)
+def test_domain_language_and_everyday_words_are_not_names(text: str) -> None:
+    assert hits_of(text, K.NAME) == []
+
+
+def test_an_inflected_word_before_a_name_stays_outside_the_hit() -> None:
+    assert hits_of("Following Sarah's arrest the case was reviewed.", K.NAME) == ["Sarah"]
