@@ -344,6 +344,26 @@ _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
     ),
 }
 
+# "Snapchat leahmxo", "her insta is dazzab": a platform, then a lower-case token no dictionary holds.
+_PLATFORM_WORD = re.compile(
+    rf"\b(?i:{_PLATFORMS})(?:\s(?i:handle|username|user\s?name|user|name|account|id|profile))?"
+    rf"(?:\s(?i:is|was|called)|\s-)?\s+(?P<id>[a-z][a-z0-9_.]{{3,29}}[a-z0-9_])\b"
+)
+
+
+def _platform_word_hits(text: str) -> list[tuple[int, int]]:
+    secondary = _secondary_dictionary()
+    dictionary = _dictionaries()[1]
+    hits = []
+    for match in _PLATFORM_WORD.finditer(text):
+        key = match.group("id")
+        if re.search(r"[\d_.]", key) or not (
+            _is_word(key, dictionary) or key in secondary or key in allow.DOMAIN_WORDS
+        ):
+            hits.append(match.span("id"))
+    return hits
+
+
 _STREET_TYPES = (
     "street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|court|ct|place|pl|"
     "gardens|gdns|terrace|ter|grove|gr|hill|park|row|square|sq|mews|view|walk|rise|parade|green|"
@@ -439,6 +459,24 @@ _ADDRESS_LOWER = re.compile(
     rf"\b(?:at|on|in|near|off|to|from|of)\s+(?!(?:the|a|an|this|that|her|his|their|main|high|same|"
     rf"next|busy|quiet|local|dual|slip|ring|side|back|country|private|public|any|every|one|each)\b)"
     rf"(?P<id>[a-z][a-z'-]+\s+(?:{_STRONG_STREET_TYPES}))\b",
+)
+# Welsh street names put the type first: "Heol y Felin", "48a Ffordd Las", "Lon Isaf".
+_WELSH_STREET = re.compile(
+    r"\b\d{1,4}[a-z]?,?\s+(?i:heol|ffordd|stryd|lon|rhodfa|cilgant|teras|maes|clos)\s+(?:(?i:y|yr)\s+)?"
+    r"[A-Za-z][\w'-]+"
+    r"|\b(?:Heol|Ffordd|Stryd|Lon|Rhodfa|Cilgant|Teras|Maes|Clos)\s+(?:(?:y|yr)\s+)?[A-Z][\w'-]+",
+)
+# Schools named after the word for school, in Welsh, Scottish Gaelic and Irish: "Ysgol Gyfun
+# Gymraeg Glantaf", "Sgoil Ghaidhlig Ghlaschu", "Scoil Mhuire", "Gaelscoil na Mara".
+_CELTIC_SCHOOL = re.compile(
+    r"\b(?:Ysgol|Sgoil|Scoil|Gaelscoil|Gaelcholaiste|Colaiste)(?:\s+(?:y|yr|na|an|na h)?\s*[A-Z][\w'-]*){1,4}"
+)
+# "st joseph's rc high school": a saint's school in lower case inside mixed-case prose.
+_SAINT_SCHOOL = re.compile(
+    r"\b(?:st\.?|saint)\s+[a-z][\w'-]+(?:\s+(?!(?:the|a|an|her|his|their|and|or|to|at|in|of|from|on)\b)"
+    r"[a-z][\w'.&-]*){0,3}\s+(?:primary|secondary|high|grammar|junior|infants?)?\s?"
+    r"(?:school|academy|college|primary)\b",
+    re.IGNORECASE,
 )
 _SCHOOL_TYPE = re.compile(
     r"\b(?:primary school|primary|secondary school|high school|grammar school|junior school|"
@@ -1110,6 +1148,8 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             if kind is IdentifierKind.DATE_OF_BIRTH:
                 start, end = match.span("date")
             hits.append((kind, start, end))
+    if IdentifierKind.SOCIAL_HANDLE in wanted:
+        hits.extend((IdentifierKind.SOCIAL_HANDLE, *span) for span in _platform_word_hits(text))
     if IdentifierKind.CRIME_NUMBER in wanted:
         hits.extend((IdentifierKind.CRIME_NUMBER, *m.span("id")) for m in _CRIME_CUE.finditer(text))
     if IdentifierKind.PHONE in wanted:
@@ -1130,8 +1170,11 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             if _address_words_name_a_street(m.group(), mixed_case)
         )
         hits.extend((IdentifierKind.STREET_ADDRESS, *m.span("id")) for m in _ADDRESS_LOWER.finditer(text))
+        hits.extend((IdentifierKind.STREET_ADDRESS, *m.span()) for m in _WELSH_STREET.finditer(text))
     if IdentifierKind.SCHOOL in wanted:
         hits.extend((IdentifierKind.SCHOOL, start, end) for start, end in _school_hits(text))
+        hits.extend((IdentifierKind.SCHOOL, *m.span()) for m in _CELTIC_SCHOOL.finditer(text))
+        hits.extend((IdentifierKind.SCHOOL, *m.span()) for m in _SAINT_SCHOOL.finditer(text))
     if IdentifierKind.NAME in wanted:
         hits.extend((IdentifierKind.NAME, start, end) for start, end in _name_hits(text))
     return hits

@@ -92,3 +92,35 @@ def test_domain_language_and_everyday_words_are_not_names(text: str) -> None:
 
 def test_an_inflected_word_before_a_name_stays_outside_the_hit() -> None:
     assert hits_of("Following Sarah's arrest the case was reviewed.", K.NAME) == ["Sarah"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "matched"),
+    [
+        # Welsh street names put the type first.
+        ("They met at 12 heol y bont last year.", K.STREET_ADDRESS, "12 heol y bont"),
+        ("She lives on Ffordd Las near the park.", K.STREET_ADDRESS, "Ffordd Las"),
+        # Welsh, Gaelic and Irish schools are named after the word for school.
+        ("She attends Sgoil Ghàidhlig Ghlaschu.", K.SCHOOL, "Sgoil Ghàidhlig Ghlaschu"),
+        ("The referral came from Ysgol Bro Dinefwr.", K.SCHOOL, "Ysgol Bro Dinefwr"),
+        # A saint's school in lower case inside mixed-case prose.
+        ("She studied at saint anne's academy.", K.SCHOOL, "saint anne's academy"),
+        # A platform, then a lower-case token that no dictionary holds.
+        ("Her insta is dazzab and he followed her.", K.SOCIAL_HANDLE, "dazzab"),
+    ],
+)
+def test_addresses_schools_and_handles_are_found_whole(text: str, kind: IdentifierKind, matched: str) -> None:
+    assert matched in hits_of(text, kind), find_identifiers(text, ALL_KINDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They talked on Snapchat every night.",
+        "The snapchat streaks continued for weeks.",
+        "He went to st helens to see the school.",
+        "She left school at 16 and went to college.",
+    ],
+)
+def test_platforms_and_schools_in_ordinary_prose_are_not_identifiers(text: str) -> None:
+    assert find_identifiers(text, ALL_KINDS) == []
