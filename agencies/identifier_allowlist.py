@@ -60,6 +60,21 @@ DOMAIN_PHRASES = _lines(
     Child and Adolescent Mental Health Services
     National Health Service
     Crown Court
+    Attorney General
+    Solicitor General
+    Director of Public Prosecutions
+    Clare's Law
+    Sarah's Law
+    Turnbull direction
+    Turnbull warning
+    Turnbull guidelines
+    Goodyear indication
+    Newton hearing
+    Galbraith submission
+    Lucas direction
+    Makanjuola warning
+    Gillick competence
+    Fraser guidelines
     Magistrates' Court
     Magistrates Court
     Youth Court
@@ -110,6 +125,9 @@ DOMAIN_PHRASES = _lines(
 # used in monitoring fields, and the place names of the forces, CPS areas and courts.
 DOMAIN_WORDS = _lines(
     """
+    sim
+    imei
+    limeculture
     sarc
     sarcs
     isva

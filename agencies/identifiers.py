@@ -235,12 +235,19 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
         r"|[A-Z]\d{1,3}[ \-]?[A-Z]{3}|[A-Z]{3}[ \-]?\d{1,3}[A-Z])\b",
     ),
     # CPS URN: police force code (2 digits), unit (2 characters), number (5 digits), year (2 digits).
-    IdentifierKind.URN: re.compile(r"\b\d{2} ?[A-Z0-9]{2} ?\d{5} ?/? ?\d{2}\b", re.IGNORECASE),
+    # Written with spaces, slashes, dots or dashes between the parts: "62/LV/12345/23", "47-KD-00312-23".
+    IdentifierKind.URN: re.compile(
+        r"\b\d{2}[ ./\-]{0,2}[A-Z0-9]{2}[ ./\-]{0,2}\d{5}[ ./\-]{0,2}\d{2}\b", re.IGNORECASE
+    ),
     # Force crime references take many forms: letters/digits blocks joined by slashes or dashes,
     # or "crime (reference|number|no) <token>".
     IdentifierKind.CRIME_NUMBER: re.compile(
         r"\b(?:crime\s*(?:ref(?:erence)?|number|no\.?|#)\s*:?\s*[A-Z0-9/\-]{5,})"
-        r"|\b[A-Z]{1,4}\d{0,3}[/\-]\d{3,8}[/\-]\d{2,4}\b",
+        r"|\b[A-Z]{1,4}\d{0,3}[/\-]\d{3,8}[/\-]\d{2,4}\b"
+        # "CRI/06AA/1234/23": letter blocks and mixed blocks before the serial and the year.
+        r"|\b[A-Z]{2,5}[/\-][A-Z0-9]{2,6}[/\-]\d{3,8}[/\-]\d{2,4}\b"
+        # A serial and a year, either way round: "6029384/24", "23/118642".
+        r"|\b\d{5,8}/\d{2}\b|\b\d{2}/\d{5,8}\b",
         re.IGNORECASE,
     ),
     IdentifierKind.DATE_OF_BIRTH: re.compile(
@@ -254,6 +261,49 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+
+_CRIME_CUE = re.compile(
+    # "the crime ref is 23/118642", "Occurrence 6029384/24", "CAD 44117": a force reference word,
+    # then a token with at least four digits.
+    r"\b(?:crime|occurrence|cad|storm)\s*(?:ref(?:erence)?\.?|number|num|no\.?|#)?"
+    r"\s*(?:is|was|:|-)?\s*(?P<id>(?=(?:[A-Z/\-]*\d){4})[A-Z0-9][A-Z0-9/\-]*\d)\b",
+    re.IGNORECASE,
+)
+_DIGIT_WORDS = {
+    "zero": "0",
+    "oh": "0",
+    "nought": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_SPELT_NUMBER = re.compile(
+    # "zero seven seven double oh nine…": a phone number written out in words.
+    r"\b(?:plus\s+four\s+four[\s,\-]+)?(?:(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine"
+    r"|double|treble|triple)[\s,\-]+){6,}(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine)\b",
+    re.IGNORECASE,
+)
+
+
+def _spelt_digits(words: str) -> str:
+    digits = []
+    repeat = 1
+    for word in re.findall(r"[a-z]+", words.lower()):
+        if word in ("double", "treble", "triple"):
+            repeat = 2 if word == "double" else 3
+            continue
+        if word == "plus":
+            continue
+        digits.append(_DIGIT_WORDS[word] * repeat)
+        repeat = 1
+    return "".join(digits)
+
 
 _PLATFORMS = (
     "instagram|insta|snapchat|snap|tiktok|twitter|telegram|discord|kik|threads|facebook|fb|"
@@ -293,6 +343,26 @@ _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
         ),
     ),
 }
+
+# "Snapchat leahmxo", "her insta is dazzab": a platform, then a lower-case token no dictionary holds.
+_PLATFORM_WORD = re.compile(
+    rf"\b(?i:{_PLATFORMS})(?:\s(?i:handle|username|user\s?name|user|name|account|id|profile))?"
+    rf"(?:\s(?i:is|was|called)|\s-)?\s+(?P<id>[a-z][a-z0-9_.]{{3,29}}[a-z0-9_])\b"
+)
+
+
+def _platform_word_hits(text: str) -> list[tuple[int, int]]:
+    secondary = _secondary_dictionary()
+    dictionary = _dictionaries()[1]
+    hits = []
+    for match in _PLATFORM_WORD.finditer(text):
+        key = match.group("id")
+        if re.search(r"[\d_.]", key) or not (
+            _is_word(key, dictionary) or key in secondary or key in allow.DOMAIN_WORDS
+        ):
+            hits.append(match.span("id"))
+    return hits
+
 
 _STREET_TYPES = (
     "street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|court|ct|place|pl|"
@@ -389,6 +459,24 @@ _ADDRESS_LOWER = re.compile(
     rf"\b(?:at|on|in|near|off|to|from|of)\s+(?!(?:the|a|an|this|that|her|his|their|main|high|same|"
     rf"next|busy|quiet|local|dual|slip|ring|side|back|country|private|public|any|every|one|each)\b)"
     rf"(?P<id>[a-z][a-z'-]+\s+(?:{_STRONG_STREET_TYPES}))\b",
+)
+# Welsh street names put the type first: "Heol y Felin", "48a Ffordd Las", "Lon Isaf".
+_WELSH_STREET = re.compile(
+    r"\b\d{1,4}[a-z]?,?\s+(?i:heol|ffordd|stryd|lon|rhodfa|cilgant|teras|maes|clos)\s+(?:(?i:y|yr)\s+)?"
+    r"[A-Za-z][\w'-]+"
+    r"|\b(?:Heol|Ffordd|Stryd|Lon|Rhodfa|Cilgant|Teras|Maes|Clos)\s+(?:(?:y|yr)\s+)?[A-Z][\w'-]+",
+)
+# Schools named after the word for school, in Welsh, Scottish Gaelic and Irish: "Ysgol Gyfun
+# Gymraeg Glantaf", "Sgoil Ghaidhlig Ghlaschu", "Scoil Mhuire", "Gaelscoil na Mara".
+_CELTIC_SCHOOL = re.compile(
+    r"\b(?:Ysgol|Sgoil|Scoil|Gaelscoil|Gaelcholaiste|Colaiste)(?:\s+(?:y|yr|na|an|na h)?\s*[A-Z][\w'-]*){1,4}"
+)
+# "st joseph's rc high school": a saint's school in lower case inside mixed-case prose.
+_SAINT_SCHOOL = re.compile(
+    r"\b(?:st\.?|saint)\s+[a-z][\w'-]+(?:\s+(?!(?:the|a|an|her|his|their|and|or|to|at|in|of|from|on)\b)"
+    r"[a-z][\w'.&-]*){0,3}\s+(?:primary|secondary|high|grammar|junior|infants?)?\s?"
+    r"(?:school|academy|college|primary)\b",
+    re.IGNORECASE,
 )
 _SCHOOL_TYPE = re.compile(
     r"\b(?:primary school|primary|secondary school|high school|grammar school|junior school|"
@@ -791,8 +879,19 @@ def _at_sentence_start(text: str, start: int) -> bool:
     return True
 
 
+# The title of an Act or of official guidelines: "the Youth Justice and Criminal Evidence Act 1999",
+# "the Attorney General's Guidelines". Its capitalised words are a statute's name, not a person's.
+_STATUTE = re.compile(
+    r"(?<![\w'-])(?-i:(?:[A-Z][\w'()-]*\s+(?:(?:of|and|the|for|to|in|on|from|&)\s+)*)+"
+    r"(?:Act|Acts|Bill|Regulations|Guidelines))(?:\s+\d{4})?(?![\w-])"
+)
+
+
 def _tokens(text: str) -> list[_Token]:
-    allowed_spans = [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
+    allowed_spans = sorted(
+        [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
+        + [(m.start(), m.end()) for m in _STATUTE.finditer(text)]
+    )
     tokens = []
     span_index = 0
     for match in _TOKEN.finditer(text):
@@ -811,6 +910,37 @@ def _tokens(text: str) -> list[_Token]:
             _Token(start, end, word, key, cls, _shape(word), _at_sentence_start(text, start), in_dictionary)
         )
     return tokens
+
+
+def _inflected(key: str) -> bool:
+    """ "following", "arrested", "reportedly": an everyday word with an -ing, -ed or -ly ending."""
+    dictionary = _dictionaries()[1]
+    for suffix in ("ing", "ed", "ly"):
+        stem = key[: -len(suffix)]
+        if (
+            key.endswith(suffix)
+            and len(stem) >= 3
+            and (
+                stem in dictionary
+                or stem + "e" in dictionary
+                or (stem[-1] == stem[-2] and stem[:-1] in dictionary)
+            )
+        ):
+            return True
+    return False
+
+
+_PERSON_VERBS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """said says told tells asked asks replied reported reports disclosed discloses stated states
+    explained explains described describes felt feels wanted wants agreed agrees denied denies admitted
+    admits claimed claims recalled recalls remembered remembers texted messaged rang phoned emailed
+    picked drove walked ran went came returned withdrew decided refused gave met knew saw heard
+    thought believed tried got screamed cried woke spoke lives lived works worked studied moved
+    confirmed accepted alleged insisted whispered shouted sent received""",
+    )
+)
 
 
 def _decide(token: _Token) -> bool:
@@ -850,6 +980,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             and previous.key in allow.TITLES
             and text[previous.end : token.start] in (" ", ". ")
             and token.cls is not _Class.ALLOW
+            and token.key not in allow.TITLES
             and (
                 (previous.shape in ("cap", "upper") and token.shape in ("cap", "upper"))
                 or token.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
@@ -863,6 +994,29 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             and previous.key in allow.RELATION_WORDS
             and text[previous.end : token.start] == (" " if previous.key in ("named", "called") else ", ")
             and token.cls in listed
+            and (
+                token.cls is not _Class.WEAK
+                or token.shape != "lower"
+                or text[token.end : token.end + 1] == ","
+            )
+        ):
+            token.name = True
+        # "Grace said…", "Mark picked her up…", "Hope was 17…": a name that is also an everyday
+        # word, at a sentence start, followed by what only a person does.
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            token.sentence_start
+            and token.shape == "cap"
+            and (token.cls is _Class.WEAK or (token.cls is _Class.GIVEN and token.in_dictionary))
+            and following is not None
+            and text[token.end : following.start] == " "
+            and (
+                following.key in _PERSON_VERBS
+                or (
+                    following.key in ("was", "is", "who")
+                    and re.match(r" (?:aged )?\d|, ", text[following.end : following.end + 6]) is not None
+                )
+            )
         ):
             token.name = True
     # Neighbours: a listed name next to a name joins it ("Will Smith", "jordan miller", "SEAN MCDONALD").
@@ -881,7 +1035,19 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             if not same_shape:
                 continue
             initial = other.shape == "cap" and len(other.word) == 1 and other.word not in "AI"
-            if other.cls in listed or (initial and other.cls is not _Class.ALLOW):
+            # A capitalised word Webster's also holds ("Ling", "Florin", "Paddy") next to a name that
+            # is on a list or on none: part of the name, unless it is everyday vocabulary or a rank.
+            rare_word = (
+                other.cls is _Class.WORD
+                and other.shape in ("cap", "upper")
+                and named.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
+                and other.key not in _dictionaries()[0]
+                and other.key not in allow.TITLES
+                and other.key not in allow.RELATION_WORDS
+                # "Following Sarah's arrest": an inflected word is not part of a name.
+                and not _inflected(other.key)
+            )
+            if other.cls in listed or rare_word or (initial and other.cls is not _Class.ALLOW):
                 other.name = True
                 changed = True
         if not changed:
@@ -917,7 +1083,8 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
 
 
 _PARTICLES = re.compile(
-    r" (?:(?:de|da|di|du|del|della|dos|das|do|van|von|der|den|ter|ten|le|la|bin|bint|ibn|al|el|y) )+",
+    r" (?:(?:de|da|di|du|del|della|dos|das|do|van|von|der|den|ter|ten|le|la|bin|bint|ibn|al|el|y"
+    r"|ni|nic|ui|ua|ap|ab|mac|mic) )+",
     re.IGNORECASE,
 )
 
@@ -981,6 +1148,16 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             if kind is IdentifierKind.DATE_OF_BIRTH:
                 start, end = match.span("date")
             hits.append((kind, start, end))
+    if IdentifierKind.SOCIAL_HANDLE in wanted:
+        hits.extend((IdentifierKind.SOCIAL_HANDLE, *span) for span in _platform_word_hits(text))
+    if IdentifierKind.CRIME_NUMBER in wanted:
+        hits.extend((IdentifierKind.CRIME_NUMBER, *m.span("id")) for m in _CRIME_CUE.finditer(text))
+    if IdentifierKind.PHONE in wanted:
+        for match in _SPELT_NUMBER.finditer(text):
+            digits = _spelt_digits(match.group())
+            spelt_plus = match.group().lower().startswith("plus")
+            if (spelt_plus and len(digits) in (11, 12)) or (digits[:1] == "0" and len(digits) in (10, 11)):
+                hits.append((IdentifierKind.PHONE, *match.span()))
     for kind, patterns in _CUED.items():
         if kind in wanted:
             for pattern in patterns:
@@ -993,8 +1170,11 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             if _address_words_name_a_street(m.group(), mixed_case)
         )
         hits.extend((IdentifierKind.STREET_ADDRESS, *m.span("id")) for m in _ADDRESS_LOWER.finditer(text))
+        hits.extend((IdentifierKind.STREET_ADDRESS, *m.span()) for m in _WELSH_STREET.finditer(text))
     if IdentifierKind.SCHOOL in wanted:
         hits.extend((IdentifierKind.SCHOOL, start, end) for start, end in _school_hits(text))
+        hits.extend((IdentifierKind.SCHOOL, *m.span()) for m in _CELTIC_SCHOOL.finditer(text))
+        hits.extend((IdentifierKind.SCHOOL, *m.span()) for m in _SAINT_SCHOOL.finditer(text))
     if IdentifierKind.NAME in wanted:
         hits.extend((IdentifierKind.NAME, start, end) for start, end in _name_hits(text))
     return hits
