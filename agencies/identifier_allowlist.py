@@ -612,6 +612,38 @@ AMBIGUOUS_GIVEN_NAMES = _lines(
     """
 )
 
+# Verbs only a person does, in the past or present tense: an ambiguous given name ("Rose",
+# "Mark", "Will", "May") that opens a sentence as their subject is a name ("Rose told the
+# officer…"); as a word it never stands there ("Will told…" is not English).
+PERSON_VERBS = _lines(
+    """
+    told
+    tells
+    said
+    says
+    reported
+    disclosed
+    stated
+    explained
+    described
+    alleged
+    claimed
+    denied
+    admitted
+    recalled
+    remembered
+    confided
+    testified
+    insisted
+    texted
+    messaged
+    phoned
+    rang
+    screamed
+    cried
+    """
+)
+
 # Words that introduce a name in prose: "her brother, Tom, …", "the victim, aisha, …".
 RELATION_WORDS = _lines(
     """

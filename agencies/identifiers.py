@@ -856,6 +856,18 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             )
         ):
             token.name = True
+        # "Rose told the officer…", "Mark said…": an ambiguous name (or a surname that is also a
+        # word) opening a sentence as the subject of a verb only a person does.
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            token.sentence_start
+            and token.shape == "cap"
+            and token.cls in (_Class.WEAK, _Class.FAMILY)
+            and following is not None
+            and following.key in allow.PERSON_VERBS
+            and text[token.end : following.start] == " "
+        ):
+            token.name = True
         # "her brother, Tom, …", "the victim, aisha, …", "a man called jordan": any listed or
         # unknown word in the name slot.
         if (
