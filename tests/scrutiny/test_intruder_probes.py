@@ -13,6 +13,7 @@ from scrutiny.redaction import Audience
 from tests.conftest import signed_in_client
 from tests.factories import AgencyFactory, UserFactory
 from tests.scrutiny.conftest import CANARIES
+from tests.scrutiny.test_leak_matrix import websocket_text
 
 
 @pytest.fixture
@@ -54,6 +55,12 @@ def test_an_area_governance_member_reads_no_record_of_another_areas_panel(
         assert response.status_code in (403, 404), url
         body = response.content.decode()
         assert CANARIES["finding"] not in body and CANARIES["terms"] not in body, url
+    # Nor the live meeting socket, nor turning one of its findings into guidance.
+    assert websocket_text(world, other_area_governance) == ""
+    promote = client.post(reverse("scrutiny:finding-promote", args=[world.finding.pk]))
+    assert promote.status_code == 404
+    world.finding.refresh_from_db()
+    assert world.finding.guidance_page_id is None
     for url in (reverse("scrutiny:panel-list"), reverse("api-v1:scrutiny_panels")):
         body = client.get(url).content.decode()
         assert "North test panel" not in body and CANARIES["terms"] not in body, url
