@@ -220,7 +220,7 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
         r"(?<![\w+])(?:(?:\+|00)[ .\-]?44[ .\-]?(?:\(0\)[ .\-]?|0[ .\-]?)?\(?|\(?0)"
         r"(?=[ .\-()/]{0,3}[1-35789])(?:[ .\-()/]{0,3}\d){9,10}(?!\w)",
     ),
-    IdentifierKind.NHS_NUMBER: re.compile(r"(?<![\w+])\d{3}[ .\-]{0,3}\d{3}[ .\-]{0,3}\d{4}(?![\w])"),
+    IdentifierKind.NHS_NUMBER: re.compile(r"(?<![\d+])\d{3}[ .\-]{0,3}\d{3}[ .\-]{0,3}\d{4}(?![\w])"),
     IdentifierKind.NI_NUMBER: re.compile(
         # The format, not only issued prefixes: example numbers (QQ...) must be caught too.
         r"\b[A-Z]{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?[A-D]\b"
@@ -240,7 +240,9 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     # or "crime (reference|number|no) <token>".
     IdentifierKind.CRIME_NUMBER: re.compile(
         r"\b(?:crime\s*(?:ref(?:erence)?|number|no\.?|#)\s*:?\s*[A-Z0-9/\-]{5,})"
-        r"|\b[A-Z]{1,4}\d{0,3}[/\-]\d{3,8}[/\-]\d{2,4}\b",
+        r"|\b[A-Z]{1,4}\d{0,3}[/\-]\d{3,8}[/\-]\d{2,4}\b"
+        # A force's digit-led reference with no cue: "13/123456/24" (never a date: 5+ digits).
+        r"|\b\d{1,3}/\d{5,8}/\d{2,4}\b",
         re.IGNORECASE,
     ),
     IdentifierKind.DATE_OF_BIRTH: re.compile(

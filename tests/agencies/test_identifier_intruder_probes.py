@@ -41,3 +41,31 @@ def test_an_ambiguous_given_name_opening_a_sentence_as_a_persons_subject_is_a_na
 )
 def test_a_word_opening_a_sentence_before_the_same_verbs_is_not_a_name(text) -> None:  # type: ignore[no-untyped-def]
     assert find_identifiers(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, kind, found",
+    [
+        # An NHS number glued to its label (the old look-behind wanted no letter before it).
+        ("Her record NHS9434765919 was shared.", "nhs_number", "9434765919"),
+        ("nhs#9434765919 on the referral.", "nhs_number", "9434765919"),
+        # A force's digit-led crime reference with no "crime ref" cue in front of it.
+        ("Crime 13/123456/24 was closed.", "crime_number", "13/123456/24"),
+        ("Filed under 44/0012345/23 in May.", "crime_number", "44/0012345/23"),
+    ],
+)
+def test_glued_nhs_numbers_and_digit_led_crime_references_are_found(text, kind, found) -> None:  # type: ignore[no-untyped-def]
+    hits = find_identifiers(text)
+    assert [(hit.kind.value, text[hit.start : hit.end]) for hit in hits] == [(kind, found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The hearing was on 12/03/2024 at 10am.",
+        "Phone 07700900123 was seized.",  # a phone number, not an NHS number inside it
+        "Of 1,234 cases, 3/4 were finalised.",
+    ],
+)
+def test_dates_and_phone_numbers_are_not_read_as_those(text) -> None:  # type: ignore[no-untyped-def]
+    assert {hit.kind.value for hit in find_identifiers(text)} <= {"phone", "full_date"}
