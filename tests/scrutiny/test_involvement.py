@@ -58,8 +58,9 @@ def _partly_involved(world):  # type: ignore[no-untyped-def]
 
 
 def _other_finding(world):  # type: ignore[no-untyped-def]
-    """A finding on another case of the same meeting (the wall is per case, not per panel)."""
-    return services.finding_record(
+    """A finding on another case of the same meeting (the wall is per case, not per panel),
+    checked by a second person so that the panel sees its text (issue 13 point 2)."""
+    finding = services.finding_record(
         actor=world.users["chair"],
         meeting=world.meeting,
         case=world.cases[1],
@@ -67,6 +68,7 @@ def _other_finding(world):  # type: ignore[no-untyped-def]
         kind="learning",
         text="agreed zqxotherfinding",
     )
+    return services.meeting_text_confirm(actor=world.users["coordinator"], obj=finding, redactions={})
 
 
 def _refusals(user) -> int:  # type: ignore[no-untyped-def]
