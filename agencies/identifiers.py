@@ -740,6 +740,8 @@ def _classify(key: str, word: str) -> tuple[_Class, bool]:
     basic, dictionary = _dictionaries()
     if key in allow.DOMAIN_WORDS:
         return _Class.ALLOW, True
+    if key in allow.SHORT_GIVEN_NAMES:
+        return _Class.WEAK, True
     parts = [part for part in key.split("-") if part]
     if len(parts) > 1:
         classified = [_classify(part, part) for part in parts]

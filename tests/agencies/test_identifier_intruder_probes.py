@@ -69,3 +69,25 @@ def test_glued_nhs_numbers_and_digit_led_crime_references_are_found(text, kind, 
 )
 def test_dates_and_phone_numbers_are_not_read_as_those(text) -> None:  # type: ignore[no-untyped-def]
     assert {hit.kind.value for hit in find_identifiers(text)} <= {"phone", "full_date"}
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Li told the officer she was frightened.", "Li"),
+        ("Her friend Jo drove her home.", "Jo"),
+        ("Ed said he saw them leave.", "Ed"),
+        ("The victim, jo, said no.", "jo"),
+        ("Jo Smith gave evidence.", "Jo Smith"),
+    ],
+)
+def test_two_letter_given_names_are_names_where_a_capital_cannot_be_a_word(text, name) -> None:  # type: ignore[no-untyped-def]
+    hits = find_identifiers(text)
+    assert [(hit.kind.value, text[hit.start : hit.end]) for hit in hits] == [("name", name)]
+
+
+@pytest.mark.parametrize(
+    "text", ["She was taken to ED at 2am.", "AL and ED were consulted.", "He said no.", "It said so."]
+)
+def test_capitals_and_pronouns_are_not_two_letter_names(text) -> None:  # type: ignore[no-untyped-def]
+    assert find_identifiers(text) == []
