@@ -630,6 +630,56 @@ AMBIGUOUS_GIVEN_NAMES = _lines(
     """
 )
 
+# Two-letter given names (the name lists leave two-letter entries out, as most are words): read
+# like the ambiguous names above, a name where a capital cannot be a word ("her friend Jo
+# drove", "Li told the officer…"); never in capitals (ED, AL) or lower case.
+SHORT_GIVEN_NAMES = _lines(
+    """
+    al
+    bo
+    di
+    ed
+    jo
+    li
+    lu
+    mo
+    ty
+    vi
+    """
+)
+
+# Verbs only a person does, in the past or present tense: an ambiguous given name ("Rose",
+# "Mark", "Will", "May") that opens a sentence as their subject is a name ("Rose told the
+# officer…"); as a word it never stands there ("Will told…" is not English).
+PERSON_VERBS = _lines(
+    """
+    told
+    tells
+    said
+    says
+    reported
+    disclosed
+    stated
+    explained
+    described
+    alleged
+    claimed
+    denied
+    admitted
+    recalled
+    remembered
+    confided
+    testified
+    insisted
+    texted
+    messaged
+    phoned
+    rang
+    screamed
+    cried
+    """
+)
+
 # Words that introduce a name in prose: "her brother, Tom, …", "the victim, aisha, …".
 RELATION_WORDS = _lines(
     """

@@ -220,7 +220,7 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
         r"(?<![\w+])(?:(?:\+|00)[ .\-]?44[ .\-]?(?:\(0\)[ .\-]?|0[ .\-]?)?\(?|\(?0)"
         r"(?=[ .\-()/]{0,3}[1-35789])(?:[ .\-()/]{0,3}\d){9,10}(?!\w)",
     ),
-    IdentifierKind.NHS_NUMBER: re.compile(r"(?<![\w+])\d{3}[ .\-]{0,3}\d{3}[ .\-]{0,3}\d{4}(?![\w])"),
+    IdentifierKind.NHS_NUMBER: re.compile(r"(?<![\d+])\d{3}[ .\-]{0,3}\d{3}[ .\-]{0,3}\d{4}(?![\w])"),
     IdentifierKind.NI_NUMBER: re.compile(
         # The format, not only issued prefixes: example numbers (QQ...) must be caught too.
         r"\b[A-Z]{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?[A-D]\b"
@@ -246,6 +246,8 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
         r"|\b[A-Z]{1,4}\d{0,3}[/\-]\d{3,8}[/\-]\d{2,4}\b"
         # "CRI/06AA/1234/23": letter blocks and mixed blocks before the serial and the year.
         r"|\b[A-Z]{2,5}[/\-][A-Z0-9]{2,6}[/\-]\d{3,8}[/\-]\d{2,4}\b"
+        # A force's digit-led reference with no cue: "13/123456/24" (never a date: 5+ digits).
+        r"|\b\d{1,3}/\d{5,8}/\d{2,4}\b"
         # A serial and a year, either way round: "6029384/24", "23/118642".
         r"|\b\d{5,8}/\d{2}\b|\b\d{2}/\d{5,8}\b",
         re.IGNORECASE,
@@ -826,6 +828,8 @@ def _classify(key: str, word: str) -> tuple[_Class, bool]:
     basic, dictionary = _dictionaries()
     if key in allow.DOMAIN_WORDS:
         return _Class.ALLOW, True
+    if key in allow.SHORT_GIVEN_NAMES:
+        return _Class.WEAK, True
     parts = [part for part in key.split("-") if part]
     if len(parts) > 1:
         classified = [_classify(part, part) for part in parts]
@@ -985,6 +989,18 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 (previous.shape in ("cap", "upper") and token.shape in ("cap", "upper"))
                 or token.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
             )
+        ):
+            token.name = True
+        # "Rose told the officer…", "Mark said…": an ambiguous name (or a surname that is also a
+        # word) opening a sentence as the subject of a verb only a person does.
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            token.sentence_start
+            and token.shape == "cap"
+            and token.cls in (_Class.WEAK, _Class.FAMILY)
+            and following is not None
+            and following.key in allow.PERSON_VERBS
+            and text[token.end : following.start] == " "
         ):
             token.name = True
         # "her brother, Tom, …", "the victim, aisha, …", "a man called jordan": any listed or

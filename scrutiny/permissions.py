@@ -11,7 +11,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Case as Choose
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 
 from agencies.permissions import Perm, can_manage_accounts, has
 from scrutiny.models import (
@@ -52,6 +53,7 @@ _CACHE = "_scrutiny_access_cache"
 _CASE_FACTS = "_scrutiny_viewer_case_facts"
 _AREA_FACT = "agency-area"  # not a PanelRole value, so the tagged UNION rows cannot be confused
 _WALL_FACT = "involved-in"  # likewise: a case the person declared prior involvement in
+_NATIONAL_FACT = "national-body"  # the person's agency is a national body (it has no area)
 
 
 class Refused(PermissionDenied):
@@ -99,7 +101,7 @@ def _facts(user: User) -> dict:
     change of membership or agency is seen by the next request."""
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        from agencies.models import Agency
+        from agencies.models import Agency, AgencyKind
 
         text = CharField()
         memberships = (
@@ -110,7 +112,14 @@ def _facts(user: User) -> dict:
         )
         area = (
             Agency.objects.filter(pk=user.agency_id)
-            .annotate(fact_id=F("area_id"), fact=Value(_AREA_FACT, output_field=text))
+            .annotate(
+                fact_id=F("area_id"),
+                fact=Choose(
+                    When(kind=AgencyKind.NATIONAL, then=Value(_NATIONAL_FACT)),
+                    default=Value(_AREA_FACT),
+                    output_field=text,
+                ),
+            )
             .order_by()
             .values_list("fact_id", "fact")
         )
@@ -123,9 +132,12 @@ def _facts(user: User) -> dict:
         rows = list(memberships.union(area, walled, all=True))
         cached = {
             "memberships": {
-                panel_id: role for panel_id, role in rows if role not in {_AREA_FACT, _WALL_FACT}
+                panel_id: role
+                for panel_id, role in rows
+                if role not in {_AREA_FACT, _NATIONAL_FACT, _WALL_FACT}
             },
             "area_id": next((area_id for area_id, fact in rows if fact == _AREA_FACT), None),
+            "national": any(fact == _NATIONAL_FACT for _, fact in rows),
             "walled": frozenset(case_id for case_id, fact in rows if fact == _WALL_FACT),
             "panel_areas": {},
         }
@@ -144,24 +156,31 @@ def panel_audience(
         return None
     panel_id = panel if isinstance(panel, int) else panel.pk
     facts = _facts(user)  # type: ignore[arg-type]
-    # The panel's area matters only to a coordinator (of that area); it is looked up at most once
-    # per panel and request, and not at all when the panel was loaded with the page.
-    if has(user, Perm.COORDINATE_CASES) and facts["area_id"] is not None:
+
+    def area_id() -> int | None:
+        # The panel's area matters only to a coordinator or an area's governance member; it is
+        # looked up at most once per panel and request, and not at all when the panel was loaded.
         areas = facts["panel_areas"]
         if panel_area_id is not None:
-            area_id = panel_area_id
-        elif isinstance(panel, Panel):
-            area_id = areas[panel_id] = panel.area_id
-        else:
-            if panel_id not in areas:
-                areas[panel_id] = Panel.objects.filter(pk=panel_id).values_list("area_id", flat=True).first()
-            area_id = areas[panel_id]
-        if facts["area_id"] == area_id:
-            return Audience.COORDINATOR
+            return panel_area_id
+        if isinstance(panel, Panel):
+            areas[panel_id] = panel.area_id
+        elif panel_id not in areas:
+            areas[panel_id] = Panel.objects.filter(pk=panel_id).values_list("area_id", flat=True).first()
+        return areas[panel_id]
+
+    own_area = facts["area_id"]
+    if has(user, Perm.COORDINATE_CASES) and own_area is not None and own_area == area_id():
+        return Audience.COORDINATOR
     role = facts["memberships"].get(panel_id)
     if role is not None and has(user, Perm.SIT_ON_PANELS):
         return ROLE_AUDIENCE[PanelRole(role)]
-    if has(user, Perm.VIEW_GOVERNANCE):
+    # Governance reaches a panel's records as far as it reaches its dashboards
+    # (scrutiny.governance.permissions): a national body every area, an agency in an area that
+    # area only, so another area's findings and actions are as closed to it as its figures.
+    if has(user, Perm.VIEW_GOVERNANCE) and (
+        facts["national"] or (own_area is not None and own_area == area_id())
+    ):
         return Audience.GOVERNANCE
     if user.has_perm(EVALUATE):
         return Audience.EVALUATOR

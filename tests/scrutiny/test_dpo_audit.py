@@ -110,7 +110,8 @@ def test_hostile_filters_are_a_clear_400(dpo, query) -> None:  # type: ignore[no
     for name in AUDIT_URLS:
         response = client.get(reverse(name), query)
         assert response.status_code == 400, (name, query)
-        if any("\x00" in str(value) for value in query.values()):  # refused at the edge, before the view (config.middleware)
+        # A NUL byte is refused at the edge, before the view (config.middleware).
+        if any("\x00" in str(value) for value in query.values()):
             assert "Your request could not be read" in response.content.decode()
         else:
             assert "govuk-error-summary" in response.content.decode()
