@@ -69,6 +69,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("API fuzzing runs with RUN_FUZZ=1 (CI's PostgreSQL pass runs it)")
     if item.get_closest_marker("browser") and chromium_path() is None:
         _missing_or_fail("needs Chromium (apt-get install chromium)", "CI_REQUIRE_BROWSER")
+    # Before a database test's fixtures (outside its transaction and its query counts): put the
+    # migration-made data back if anything before it removed it. The teardown hook below does this
+    # after each transactional test; this also covers what that misses (a PostgreSQL run once lost
+    # the root collection before tests/content/test_publication_checks.py on one xdist worker).
+    if item.get_closest_marker("django_db") is not None and hasattr(connection, "_scrutiny_migration_data"):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_migration_data()
 
 
 # The audit guards and the test flush -------------------------------------------------------------
