@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -73,16 +74,16 @@ def _production_env(tmp: Path) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(tmp / "static"),
         "DATABASE_URL": database_url_for_subprocess(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the documents the test process uploads
         "PYTHONUNBUFFERED": "1",
     }
 
 
 @pytest.fixture(scope="module")
-def production(
+def collected(
     tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, django_db_blocker: Any
-) -> Iterator[Production]:
-    """collectstatic with production settings, then gunicorn (two workers) on this run's test
-    database: once for the module."""
+) -> dict[str, str]:
+    """collectstatic with production settings, once for the module: the environment to serve it."""
     tmp_path = tmp_path_factory.mktemp("production")
     with django_db_blocker.unblock():
         env = _production_env(tmp_path)
@@ -96,7 +97,15 @@ def production(
     )
     assert collect.returncode == 0, f"collectstatic failed with production settings:\n{collect.stderr}"
     assert (tmp_path / "static" / "staticfiles.json").exists()
+    return env
 
+
+@pytest.fixture
+def production(collected: dict[str, str], tmp_path: Path) -> Iterator[Production]:
+    """gunicorn (two workers) on this run's test database, one per test: each test flushes and
+    re-seeds the database, and a server's in-process caches (Wagtail's site root paths, our
+    route cache) would otherwise outlive the pages they name, which no deployment does."""
+    env = collected
     port = free_port()
     log_path = tmp_path / "gunicorn.log"
     with log_path.open("wb") as log:
@@ -209,7 +218,12 @@ def session_for(email: str) -> str:
 
 def assert_served(server: Production, statuses: dict[str, int], assets: set[str], who: str) -> None:
     failures = [f"{path}: {status}" for path, status in statuses.items() if status >= 500]
-    assert not failures, f"{who}: server errors with production settings:\n" + "\n".join(failures)
+    assert not failures, (
+        f"{who}: server errors with production settings:\n"
+        + "\n".join(failures)
+        + "\n"
+        + server.log()[-6000:]
+    )
     assert statuses["/"] == 200, f"{who}: home page answered {statuses['/']}"
     assert assets, f"{who}: the home page names no static assets"
     for asset in sorted(assets):
