@@ -23,7 +23,7 @@ rates do); then the peak resident memory (VmHWM) of the serving worker(s).
 Stacks (--stacks, default both):
   single      the single-process default: one daphne (config.asgi), SQLite, local-memory cache,
               in-memory channel layer. Database: var/bench-pages.sqlite3.
-  production  the scale-out HTTP path (DESIGN.md §9) started by platform/launch.py: nginx in
+  production  the scale-out HTTP path (platform/README.md) started by platform/launch.py: nginx in
               front, gunicorn (--http-workers x --http-threads) for pages, PostgreSQL and Redis.
               Needs BENCH_DATABASE_URL (a throwaway PostgreSQL database; created if missing) and
               BENCH_REDIS_URL; skipped with a message otherwise.

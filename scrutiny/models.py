@@ -1,4 +1,4 @@
-"""Scrutiny panels, anonymised cases, reviews, findings, actions and the access audit (DESIGN.md §6).
+"""Scrutiny panels, anonymised cases, reviews, findings, actions and the access audit.
 
 No model here has a field for the name, address, date of birth or contact details of a victim,
 suspect or witness. Dates are months (stored as the first of the month) or intervals in months,

@@ -1,4 +1,4 @@
-"""The redaction policy: the one declarative place that says who sees what (domain.md §4).
+"""The redaction policy: the one declarative place that says who sees what.
 
 For every field of every scrutiny model, each of the eleven audiences gets exactly one of:
 

@@ -1,4 +1,4 @@
-"""The layout rules DESIGN.md §3 depends on."""
+"""The layout and dependency rules of docs/DEVELOPING.md, enforced."""
 
 import ast
 import platform

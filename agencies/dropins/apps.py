@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class DropinsConfig(AppConfig):
-    """ISVA drop-ins (DESIGN.md §5): part of agencies (agencies serving each other), kept as its own
+    """ISVA drop-ins: part of agencies (agencies serving each other), kept as its own
     Django app so its models and migrations stand apart from identity's."""
 
     name = "agencies.dropins"

@@ -1,4 +1,4 @@
-"""Drop-in schedules, sessions and bookings (DESIGN.md §5).
+"""Drop-in schedules, sessions and bookings.
 
 The capacity invariant lives in the database: `DropInSession.confirmed_count` is only ever raised by
 a conditional UPDATE (`confirmed_count < capacity`), a CHECK constraint refuses any row where it
