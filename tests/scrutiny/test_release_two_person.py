@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from agencies.identifiers import find_identifiers
 from agencies.models import User
 from agencies.roles import Role
 from scrutiny import services
@@ -28,7 +27,6 @@ from tests.scrutiny.conftest import CASE_FIELDS
 pytestmark = pytest.mark.django_db
 
 NBSP_POSTCODE = "Seen near SW1A\u00a01AA that night."
-DETECTOR_NORMALISES = bool(find_identifiers(NBSP_POSTCODE))
 
 
 def _draft(world, *, text: str = "A clean summary of events.", actor=None):  # type: ignore[no-untyped-def]
@@ -107,7 +105,6 @@ def test_the_check_runs_again_at_release_on_the_stored_text(world) -> None:  # t
     assert Extract.objects.get(case=case).check_status == CheckStatus.FLAGGED
 
 
-@pytest.mark.skipif(not DETECTOR_NORMALISES, reason="needs the normalising detector (issue 13 point 1)")
 def test_a_postcode_with_a_non_breaking_space_is_caught_at_release(world) -> None:  # type: ignore[no-untyped-def]
     second = world.users["coordinator2"]
     case = _draft(world, text=NBSP_POSTCODE)
