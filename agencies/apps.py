@@ -9,7 +9,7 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out
 
-        from agencies.events import on_user_logged_out
+        from agencies.realtime.events import on_user_logged_out
 
         user_logged_out.connect(on_user_logged_out, dispatch_uid="agencies.realtime.logout")
 

@@ -17,7 +17,7 @@ def notification_list(*, viewer: User, limit: int = 50) -> QuerySet[Notification
 
 
 # The unread count is on every signed-in page (the navigation badge), the live badge
-# (agencies.consumers) and the API: one cache entry per person, stored with that person's
+# (agencies.realtime.consumers) and the API: one cache entry per person, stored with that person's
 # notifications generation token (agencies.cache_tokens) and used only while the token is current.
 # The key holds the recipient's id and the entry only their own count, so nobody is ever shown
 # another person's count. The token is renewed whenever one of their notifications is created,

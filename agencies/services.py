@@ -15,8 +15,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from agencies import access_state, audit, auth_backends, events
+from agencies import access_state, audit, auth_backends
 from agencies.models import Agency, AgencyKind, Invitation, Notification, NotificationKind, User
+from agencies.realtime import events
 
 
 @transaction.atomic

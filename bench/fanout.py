@@ -42,7 +42,7 @@ GROUP = "bench.fanout"
 CORE = "channels_redis.core.RedisChannelLayer"
 PUBSUB = "channels_redis.pubsub.RedisPubSubChannelLayer"
 # name -> (channel layer, consumer): "socket" is channels' own pattern (a layer channel per socket,
-# each event received and dispatched by every socket's consumer); "hub" is agencies.fanout (one
+# each event received and dispatched by every socket's consumer); "hub" is agencies.realtime.fanout (one
 # subscription per process, one batch per event), what RealtimeConsumer uses.
 CONFIGS = {
     "hub": (CORE, "hub"),
@@ -75,7 +75,7 @@ if os.environ.get("BENCH_FANOUT_ROLE") == "daphne":
     from channels.db import database_sync_to_async
     from channels.generic.websocket import AsyncWebsocketConsumer
 
-    from agencies import fanout
+    from agencies.realtime import fanout
 
     class SocketConsumer(AsyncWebsocketConsumer):
         """Channels' own pattern: every socket joins the group on its own layer channel."""
@@ -91,7 +91,7 @@ if os.environ.get("BENCH_FANOUT_ROLE") == "daphne":
             await self.send(text_data=message["text"])
 
     class HubConsumer(AsyncWebsocketConsumer):
-        """agencies.fanout, shaped like RealtimeConsumer.deliver_batch: one thread hop per event
+        """agencies.realtime.fanout, shaped like RealtimeConsumer.deliver_batch: one thread hop per event
         for the whole batch (where RealtimeConsumer re-checks and renders per socket), then a
         write per socket."""
 

@@ -40,7 +40,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from agencies.identifiers import ALL_KINDS, find_identifiers
+    from agencies.privacy.identifiers import ALL_KINDS, find_identifiers
 
     text = _text(args.words)
     started = time.perf_counter()

@@ -3,7 +3,7 @@
   limit          a plain `websockets` server that keeps the sockets open (the floor)
   bare channels  daphne + a channels consumer that only joins a group (in-memory layer)
   RealtimeConsumer  daphne + config.asgi's /ws/notifications/ (session auth, a user group, the
-                 control group and the re-check timer of agencies.consumers.RealtimeConsumer)
+                 control group and the re-check timer of agencies.realtime.consumers.RealtimeConsumer)
 
 For each server: warm up with a few connections, read the process's resident memory (VmRSS),
 open --connections more idle sockets, wait for it to settle, read it again; the difference divided
@@ -140,7 +140,7 @@ def main() -> int:
                 "/",
                 False,
             )
-            # Channels' own pattern (a layer channel per socket) and agencies.fanout's (bench/fanout.py)
+            # Channels' own pattern (a layer channel per socket) and the hub's (bench/fanout.py)
             for label, consumer in (("bare consumer, per socket", "socket"), ("bare consumer, hub", "hub"))
         ),
         (

@@ -5,7 +5,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.urls import re_path
 
 from agencies.dropins.routing import websocket_urlpatterns as dropins_ws
-from agencies.routing import websocket_urlpatterns as agencies_ws
+from agencies.realtime.routing import websocket_urlpatterns as agencies_ws
 from scrutiny.governance.routing import websocket_urlpatterns as governance_ws
 from scrutiny.routing import websocket_urlpatterns as scrutiny_ws
 

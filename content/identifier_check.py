@@ -1,4 +1,4 @@
-"""The personal-identifier check for CMS content: the shared detector (agencies.identifiers) run
+"""The personal-identifier check for CMS content: the shared detector (agencies.privacy.identifiers) run
 over everything a page publishes.
 
 That is: the free-text fields each page type declares in `identifier_checked_fields`, the fields
@@ -25,7 +25,7 @@ from django.utils.html import strip_tags
 from wagtail.blocks import StreamValue
 from wagtail.rich_text import RichText
 
-from agencies.identifiers import IdentifierHit, describe, find_identifiers
+from agencies.privacy.identifiers import IdentifierHit, describe, find_identifiers
 
 UNREADABLE_KIND = "unreadable document"
 _SEPARATORS = re.compile(r"[-_]+")

@@ -136,7 +136,7 @@ def used_on_live_page(obj: Any) -> bool:
 
 
 def _live_media_problem(kind: str, title: str, file: Any, *, read_text: bool) -> str | None:
-    from agencies.identifiers import describe
+    from agencies.privacy.identifiers import describe
     from content.document_text import text_of_bytes
     from content.identifier_check import filename_words, hits_in
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agencies.consumers import RealtimeConsumer
+from agencies.realtime.consumers import RealtimeConsumer
 from scrutiny import events, permissions, selectors, services
 from scrutiny.models import AccessChannel, AccessVerb
 from scrutiny.redaction import redact

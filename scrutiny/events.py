@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from agencies.events import Event, _checked
+from agencies.realtime.events import Event, _checked
 
 
 def meeting_group(meeting_id: int) -> str:

@@ -16,10 +16,10 @@ from django.db.models import JSONField, Model
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies import events as agency_events
-from agencies.identifiers import ALL_KINDS, describe, find_identifiers
 from agencies.models import Agency, AgencyKind, NotificationKind, User
 from agencies.permissions import Perm, has
+from agencies.privacy.identifiers import ALL_KINDS, describe, find_identifiers
+from agencies.realtime import events as agency_events
 from agencies.services import notification_send
 from scrutiny import events, permissions, redaction
 from scrutiny.models import (
@@ -761,7 +761,7 @@ def case_key_update(*, actor: User, case: Case, cps_urn: str, crime_number: str)
 
 
 # Identifier checks and the second person ---------------------------------------------------------
-# Every check runs through open_hits: the detector (agencies.identifiers, which normalises the text
+# Every check runs through open_hits: the detector (agencies.privacy.identifiers, which normalises the text
 # itself) on the stored text with confirmed redaction blocks masked out, less the hits a second
 # person overrode for this exact text. It runs at save and again at release.
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs
 
-from agencies.consumers import RealtimeConsumer
 from agencies.dropins import events, permissions, selectors
 from agencies.dropins.models import DropInSchedule
+from agencies.realtime.consumers import RealtimeConsumer
 
 MAX_SCHEDULES = 50
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from agencies.events import Event, _checked
+from agencies.realtime.events import Event, _checked
 
 
 def schedule_group(schedule_id: int) -> str:

@@ -18,7 +18,6 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies import events as core_events
 from agencies.dropins import permissions, recurrence
 from agencies.dropins.events import DropinScheduleChanged, DropinStatsChanged, SeatsChanged, schedule_group
 from agencies.dropins.models import (
@@ -35,8 +34,9 @@ from agencies.dropins.models import (
     Topic,
 )
 from agencies.dropins.tasks import EmailKind, email_on_commit, schedule_reminder_on_commit
-from agencies.identifiers import CONTACT_AND_DATES, describe, find_identifiers
 from agencies.models import Area, NotificationKind, User
+from agencies.privacy.identifiers import CONTACT_AND_DATES, describe, find_identifiers
+from agencies.realtime import events as core_events
 from agencies.services import notification_send
 
 MAX_QUESTION = 500

@@ -152,21 +152,21 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # Bounded connect time: during a Redis outage publishing fails fast (agencies.events).
+            # Bounded connect time: during a Redis outage publishing fails fast (agencies.realtime.events).
             # The read timeout must outlast channels-redis' 5 s BZPOPMIN, or redis-py's default
             # (5 s since redis-py 6) kills every idle consumer with a TimeoutError (close 1011).
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1, "socket_timeout": 15}],
                 "prefix": "scrutiny-hub",
                 # Each worker process reads every event of its sockets through one channel
-                # (agencies.fanout), so a burst must fit in it: 1,000 events, not the default 100.
+                # (agencies.realtime.fanout), so a burst must fit in it: 1,000 events, not the default 100.
                 "capacity": 1000,
             },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # One process: every socket's events go through the hub's one channel (agencies.fanout).
+    # One process: every socket's events go through the hub's one channel (agencies.realtime.fanout).
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
     }

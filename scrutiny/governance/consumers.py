@@ -18,9 +18,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 
-from agencies import events
-from agencies.consumers import RealtimeConsumer
 from agencies.models import Area
+from agencies.realtime import events
+from agencies.realtime.consumers import RealtimeConsumer
 from scrutiny.governance import figures, permissions
 
 # One event (group, sequence number and data) -> its serialised frame, for a few seconds: every

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.utils import timezone
 
-from agencies import events
 from agencies.dropins.permissions import can_view_stats
 from agencies.dropins.selectors import dropin_stats_by_scope
+from agencies.realtime import events
 from scrutiny.governance import permissions, suppression
 from scrutiny.selectors import aggregate_audience, governance_stats_by_scope
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies import events
 from agencies.models import NotificationKind, User
+from agencies.realtime import events
 from agencies.services import notification_send
 from scrutiny.governance.models import OverdueNotice
 from scrutiny.models import Action, ActionStatus, PanelMembership

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies import events
 from agencies.models import Area, Notification, User
+from agencies.realtime import events
 from scrutiny.governance import permissions
 from scrutiny.governance.models import DigestFrequency, DigestPreference, ExportFormat, ExportJob
 from scrutiny.governance.tasks import build_export

@@ -7,9 +7,10 @@ import pytest
 from django.test import Client
 from wagtail.models import ModelLogEntry
 
-from agencies import events, services
+from agencies import services
 from agencies.audit import ALLOWED_DATA_KEYS, Action, record
 from agencies.models import Agency, User
+from agencies.realtime import events
 from agencies.roles import Role
 from tests.factories import UserFactory
 from tests.factories.agencies import TEST_PASSWORD

@@ -3,7 +3,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
-from agencies.consumers import NotificationConsumer
+from agencies.realtime.consumers import NotificationConsumer
 from agencies.services import notification_send
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

@@ -5,8 +5,8 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from agencies import events
 from agencies.models import EventSequence, Notification
+from agencies.realtime import events
 from agencies.services import notification_mark_all_read, notification_send
 from tests.conftest import layer_receive
 

@@ -1,4 +1,4 @@
-"""agencies.fanout: one layer subscription per group per process, one batch per event, events in
+"""agencies.realtime.fanout: one layer subscription per group per process, one batch per event, events in
 order, events that arrive while a socket opens held until its hello, and a failed layer closing
 the process's sockets (4012) so clients reconnect, after which a new socket works again."""
 
@@ -12,8 +12,8 @@ from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 
-from agencies import events, fanout
-from agencies.consumers import CLOSE_RECONNECT, NotificationConsumer
+from agencies.realtime import events, fanout
+from agencies.realtime.consumers import CLOSE_RECONNECT, NotificationConsumer
 from agencies.services import notification_send
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from agencies.consumers import MAX_CLIENT_MESSAGE
+from agencies.realtime.consumers import MAX_CLIENT_MESSAGE
 from config.routing import websocket_urlpatterns
 from tests.hostile import HOSTILE_SETTINGS, hostile_text, models_of, snapshot
 

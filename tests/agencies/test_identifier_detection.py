@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from agencies.identifier_evaluation import DEFAULT_CORPUS, evaluate, load_corpus
-from agencies.identifiers import ALL_KINDS, IdentifierKind, find_identifiers, normalise
+from agencies.privacy.evaluation import DEFAULT_CORPUS, evaluate, load_corpus
+from agencies.privacy.identifiers import ALL_KINDS, IdentifierKind, find_identifiers, normalise
 
 K = IdentifierKind
 

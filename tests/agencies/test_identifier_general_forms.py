@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agencies.identifier_evaluation import evaluate, load_corpus
-from agencies.identifiers import ALL_KINDS, IdentifierKind, find_identifiers
+from agencies.privacy.evaluation import evaluate, load_corpus
+from agencies.privacy.identifiers import ALL_KINDS, IdentifierKind, find_identifiers
 
 K = IdentifierKind
 

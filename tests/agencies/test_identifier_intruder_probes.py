@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agencies.identifiers import find_identifiers
+from agencies.privacy.identifiers import find_identifiers
 
 
 @pytest.mark.parametrize(

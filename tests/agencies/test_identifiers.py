@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agencies.identifiers import CONTACT_AND_DATES, IdentifierKind, describe, find_identifiers
+from agencies.privacy.identifiers import CONTACT_AND_DATES, IdentifierKind, describe, find_identifiers
 
 
 def kinds(text: str, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies import selectors, services
-from agencies.consumers import NotificationConsumer
 from agencies.models import Notification, User
+from agencies.realtime.consumers import NotificationConsumer
 from tests.conftest import signed_in_client
 from tests.factories import NotificationFactory
 

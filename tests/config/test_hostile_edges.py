@@ -134,7 +134,7 @@ def _in_memory_layer():  # type: ignore[no-untyped-def]
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("_in_memory_layer")
 def test_a_websocket_frame_nested_past_the_recursion_limit_is_answered_not_fatal(isva, errors) -> None:  # type: ignore[no-untyped-def]
-    from agencies.consumers import MAX_CLIENT_MESSAGE
+    from agencies.realtime.consumers import MAX_CLIENT_MESSAGE
 
     async def scenario() -> tuple[list[dict[str, object]], dict[str, object]]:
         communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/notifications/")

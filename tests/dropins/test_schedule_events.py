@@ -17,9 +17,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies import events
 from agencies.dropins import services
 from agencies.dropins.models import DropInSession, SessionStatus, Topic
+from agencies.realtime import events
 from scrutiny.governance.routing import websocket_urlpatterns
 from tests.conftest import layer_receive, signed_in_client
 

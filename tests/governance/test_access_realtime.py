@@ -18,8 +18,9 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies import events, permissions
-from agencies.consumers import NotificationConsumer, RealtimeConsumer
+from agencies import permissions
+from agencies.realtime import events
+from agencies.realtime.consumers import NotificationConsumer, RealtimeConsumer
 from agencies.roles import Role
 from tests.conftest import signed_in_client
 

@@ -7,8 +7,8 @@ from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
-from agencies import events
 from agencies.dropins.models import BookingStatus
+from agencies.realtime import events
 from scrutiny.governance.routing import websocket_urlpatterns
 from tests.factories.dropins import BookingFactory, DropInScheduleFactory, DropInSessionFactory
 

@@ -1,4 +1,4 @@
-"""Governance and access-change event builders in agencies.events."""
+"""Governance and access-change event builders in agencies.realtime.events."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from agencies import events
+from agencies.realtime import events
 from tests.conftest import layer_receive
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.management import call_command
 
-from agencies import events
 from agencies.models import Notification, NotificationKind
+from agencies.realtime import events
 from scrutiny.governance.models import OverdueNotice
 from scrutiny.governance.overdue import flag_overdue_actions
 from scrutiny.models import ActionStatus

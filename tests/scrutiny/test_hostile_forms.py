@@ -9,7 +9,7 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agencies.identifiers import ALL_KINDS, find_identifiers
+from agencies.privacy.identifiers import ALL_KINDS, find_identifiers
 from scrutiny import services
 from scrutiny.models import (
     ActionStatus,

@@ -62,7 +62,7 @@ def test_an_identifier_flags_the_text_and_blocks_release_until_a_second_person_c
     assert "LS1 4AB" not in " ".join(blocked.value.messages)
     with pytest.raises(PermissionDenied):  # the author cannot confirm their own text
         services.text_confirm(actor=coordinator, obj=text, redactions={})
-    hits = len(__import__("agencies.identifiers", fromlist=["x"]).find_identifiers(text.text))
+    hits = len(__import__("agencies.privacy.identifiers", fromlist=["x"]).find_identifiers(text.text))
     with pytest.raises(ValidationError):  # every hit must be decided
         services.text_confirm(actor=second, obj=text, redactions={})
     services.text_confirm(actor=second, obj=text, redactions=dict.fromkeys(range(hits), "place"))

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from agencies.identifier_evaluation import DEFAULT_CORPUS, CorpusError, evaluate, format_report, load_corpus
+from agencies.privacy.evaluation import DEFAULT_CORPUS, CorpusError, evaluate, format_report, load_corpus
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from agencies.identifiers import ALL_KINDS, find_identifiers
+from agencies.privacy.identifiers import ALL_KINDS, find_identifiers
 
 
 class Command(BaseCommand):

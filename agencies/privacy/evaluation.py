@@ -14,9 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agencies.identifiers import ALL_KINDS, IdentifierKind, find_identifiers
+from agencies.privacy.identifiers import ALL_KINDS, IdentifierKind, find_identifiers
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "agencies" / "identifier_corpus.jsonl"
+DEFAULT_CORPUS = (
+    Path(__file__).resolve().parent.parent.parent / "tests" / "agencies" / "identifier_corpus.jsonl"
+)
 
 
 class CorpusError(ValueError):

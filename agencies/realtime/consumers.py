@@ -19,7 +19,8 @@ from django.conf import settings
 from django.contrib import auth
 from django.core.exceptions import PermissionDenied
 
-from agencies import events, fanout, permissions, selectors
+from agencies import permissions, selectors
+from agencies.realtime import events, fanout
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def recheck_seconds() -> float:
 class RealtimeConsumer(AsyncWebsocketConsumer):
     """Base: authentication, subscription, sequence numbers and hostile-input handling.
 
-    Sockets have no channel-layer channel of their own: the process's hub (agencies.fanout)
+    Sockets have no channel-layer channel of their own: the process's hub (agencies.realtime.fanout)
     subscribes once per group and hands each event to `deliver_batch` for all local subscribers.
 
     Every socket also listens on its user's group for `access.changed` (sign-out, role removed,
@@ -58,7 +59,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     """
 
     # No per-socket layer channel (channels then skips its per-socket receive loop and the
-    # per-message thread hop of its dispatch): agencies.fanout delivers events.
+    # per-message thread hop of its dispatch): agencies.realtime.fanout delivers events.
     channel_layer_alias = None
     groups_joined: list[str]
     control_group: str | None = None
@@ -215,7 +216,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     @classmethod
     async def deliver_batch(cls, consumers: list[RealtimeConsumer], message: dict[str, Any]) -> None:
         """One event for this process's sockets of this class on the event's group (called by
-        agencies.fanout's hub). Access changes are per person and rare: each socket re-checks
+        agencies.realtime.fanout's hub). Access changes are per person and rare: each socket re-checks
         itself. Any other event is re-checked (where due) and rendered for every socket, each as
         its own user, in one thread hop, then each socket gets its own frame."""
         live = []

@@ -40,7 +40,7 @@ REFRESH_SECONDS = 3600.0
 
 
 class Subscriber(Protocol):
-    """What the hub needs of a subscriber (agencies.consumers.RealtimeConsumer implements it)."""
+    """What the hub needs of a subscriber (agencies.realtime.consumers.RealtimeConsumer implements it)."""
 
     @classmethod
     async def deliver_batch(cls, subscribers: list[Any], message: dict[str, Any]) -> None: ...
@@ -181,10 +181,12 @@ class Hub:
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Hand one event to every local subscriber of its group, one batch per subscriber class.
         The layer does not say which group a message came through, so events carry it
-        (agencies.events.publish puts it in every message)."""
+        (agencies.realtime.events.publish puts it in every message)."""
         group = message.get("group")
         if not isinstance(group, str):
-            logger.warning("Realtime event without its group ignored (agencies.events.publish adds it)")
+            logger.warning(
+                "Realtime event without its group ignored (agencies.realtime.events.publish adds it)"
+            )
             return
         subscribers = self.subscribers(group)
         by_class: dict[type, list[Any]] = {}

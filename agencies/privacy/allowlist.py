@@ -6,7 +6,7 @@ The name detector is deny-by-default (see docs/adr/0010-identifier-detection.md)
 word that is neither an ordinary English word nor listed here is treated as a possible name, and a
 second person must confirm it. A false alarm is fixed by adding the term HERE (reviewed like any
 code change), never by weakening a pattern. Entries are matched case-insensitively on whole words
-after normalisation (agencies.identifiers.normalise).
+after normalisation (agencies.privacy.identifiers.normalise).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agencies.consumers import NotificationConsumer
+from agencies.realtime.consumers import NotificationConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),

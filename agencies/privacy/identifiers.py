@@ -12,7 +12,7 @@ is mapped back to offsets in the ORIGINAL text and covers whole tokens, so a red
 never leaves part of a name behind. Names are found from openly licensed name lists (Faker's
 given names and surnames) plus a deny-by-default rule for unknown capitalised words, against a
 dictionary of ordinary English (english-words) and the domain allow-list in
-agencies.identifier_allowlist. The design and its measured figures: docs/adr/0010-identifier-detection.md.
+agencies.privacy.allowlist. The design and its measured figures: docs/adr/0010-identifier-detection.md.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
 
-from agencies import identifier_allowlist as allow
+from agencies.privacy import allowlist as allow
 
 
 class IdentifierKind(StrEnum):
