@@ -142,7 +142,12 @@ def _snapshot_migration_data() -> str:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker) -> None:  # type: ignore[no-untyped-def]
     _harness_flush()
+    from wagtail.models import Collection
+
     with django_db_blocker.unblock():
+        if not Collection.objects.exists():
+            # A kept database (--reuse-db) that a run stopped mid-flush left empty.
+            pytest.exit("The reused test database lacks its migration data: run once with --create-db.", 2)
         connection._scrutiny_migration_data = _snapshot_migration_data()  # type: ignore[attr-defined]
 
 
@@ -180,7 +185,10 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  #
     transactional = bool(kwargs.get("transaction") or kwargs.get("reset_sequences")) or bool(
         {"transactional_db", "live_server", "django_db_reset_sequences"} & fixtures
     )
-    if transactional and nextitem is not None:  # after the last test the database is gone
+    # After the last test the database is gone, unless the run keeps it (--reuse-db): then the
+    # next run must find it as migrations left it, or its snapshot would miss that data.
+    kept = item.config.getvalue("reuse_db") or nextitem is not None
+    if transactional and kept:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
