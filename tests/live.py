@@ -34,12 +34,10 @@ def free_port() -> int:
 
 
 @dataclass
-class LiveServer:
-    """One daphne process serving config.asgi:application."""
+class Endpoint:
+    """Where a local server answers: HTTP and WebSocket on one port."""
 
     port: int
-    process: subprocess.Popen[bytes]
-    log_path: Path
 
     @property
     def url(self) -> str:
@@ -48,6 +46,14 @@ class LiveServer:
     @property
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
+
+
+@dataclass
+class LiveServer(Endpoint):
+    """One daphne process serving config.asgi:application."""
+
+    process: subprocess.Popen[bytes]
+    log_path: Path
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -192,20 +198,28 @@ def browser() -> Iterator[Any]:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def new_page(browser: Any, daphne_server: LiveServer) -> Iterator[Any]:
-    """A factory of pages, each in its own browser context (its own cookies): call it once per person."""
+def page_maker(browser: Any, server: Endpoint, *, timeout_ms: int = 10_000) -> Iterator[Any]:
+    """Yields a factory of pages on `server`, each in its own browser context (its own cookies),
+    and closes them all afterwards. axe-core is injected as an inline script, so the contexts
+    bypass the CSP (the CSP is tested on its own). Options of the factory go to the context
+    (`java_script_enabled=False`, ...)."""
     contexts = []
 
-    def make() -> Any:
-        context = browser.new_context(base_url=daphne_server.url, bypass_csp=True)
-        context.set_default_timeout(10_000)
+    def make(**options: Any) -> Any:
+        context = browser.new_context(base_url=server.url, bypass_csp=True, **options)
+        context.set_default_timeout(timeout_ms)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, daphne_server: LiveServer) -> Iterator[Any]:
+    """A factory of pages, each in its own browser context (its own cookies): call it once per person."""
+    yield from page_maker(browser, daphne_server)
 
 
 @pytest.fixture

@@ -100,6 +100,20 @@ def _invite_data(world: Any, user: Any, scope: str) -> dict[str, Any]:
     return {"email": world.fresh_email(agency), "role": "ISVA"}
 
 
+def _manager_post(name: str, kwargs: Any = _person, **options: Any) -> Row:
+    """An account manager's POST on a person (or agency) of their own agency and of another: platform
+    administrators may, an agency administrator only in their own (elsewhere it does not exist)."""
+    return Row(
+        name,
+        MANAGERS_POST,
+        other_statuses=MANAGERS_POST_OTHER,
+        method="post",
+        scopes=("own", "other"),
+        kwargs=kwargs,
+        **options,
+    )
+
+
 ROWS: tuple[Row, ...] = (
     # --- agencies: sign-in and password reset (public) ---
     Row("agencies:sign-in", expect(FOUND, anonymous=OK), note="signed-in people are sent on"),
@@ -150,23 +164,10 @@ ROWS: tuple[Row, ...] = (
         scopes=("own", "other"),
         kwargs=lambda w, u, s: {"agency_id": _agency(w, u, s).pk},
     ),
-    Row(
-        "agencies:manage-invite",
-        MANAGERS_POST,
-        other_statuses=MANAGERS_POST_OTHER,
-        method="post",
-        scopes=("own", "other"),
-        kwargs=lambda w, u, s: {"agency_id": _agency(w, u, s).pk},
-        data=_invite_data,
+    _manager_post(
+        "agencies:manage-invite", kwargs=lambda w, u, s: {"agency_id": _agency(w, u, s).pk}, data=_invite_data
     ),
-    Row(
-        "agencies:manage-invitation-revoke",
-        MANAGERS_POST,
-        other_statuses=MANAGERS_POST_OTHER,
-        method="post",
-        scopes=("own", "other"),
-        kwargs=_invitation,
-    ),
+    _manager_post("agencies:manage-invitation-revoke", kwargs=_invitation),
     Row(
         "agencies:manage-person",
         MANAGERS_GET,
@@ -174,56 +175,12 @@ ROWS: tuple[Row, ...] = (
         scopes=("own", "other"),
         kwargs=_person,
     ),
-    Row(
-        "agencies:manage-role-grant",
-        MANAGERS_POST,
-        other_statuses=MANAGERS_POST_OTHER,
-        method="post",
-        scopes=("own", "other"),
-        kwargs=_person,
-        data=lambda w, u, s: {"role": "Drop-in host"},
-    ),
-    Row(
-        "agencies:manage-role-remove",
-        MANAGERS_POST,
-        other_statuses=MANAGERS_POST_OTHER,
-        method="post",
-        scopes=("own", "other"),
-        kwargs=_person,
-        data=lambda w, u, s: {"role": "ISVA"},
-    ),
-    Row(
-        "agencies:manage-deactivate",
-        MANAGERS_POST,
-        other_statuses=MANAGERS_POST_OTHER,
-        method="post",
-        scopes=("own", "other"),
-        kwargs=_person,
-    ),
-    Row(
-        "agencies:manage-reactivate",
-        MANAGERS_POST,
-        other_statuses=MANAGERS_POST_OTHER,
-        method="post",
-        scopes=("own", "other"),
-        kwargs=_person,
-    ),
-    Row(
-        "agencies:manage-mfa-reset",
-        MANAGERS_POST,
-        other_statuses=MANAGERS_POST_OTHER,
-        method="post",
-        scopes=("own", "other"),
-        kwargs=_person,
-    ),
-    Row(
-        "agencies:manage-unlock",
-        MANAGERS_POST,
-        other_statuses=MANAGERS_POST_OTHER,
-        method="post",
-        scopes=("own", "other"),
-        kwargs=_person,
-    ),
+    _manager_post("agencies:manage-role-grant", data=lambda w, u, s: {"role": "Drop-in host"}),
+    _manager_post("agencies:manage-role-remove", data=lambda w, u, s: {"role": "ISVA"}),
+    _manager_post("agencies:manage-deactivate"),
+    _manager_post("agencies:manage-reactivate"),
+    _manager_post("agencies:manage-mfa-reset"),
+    _manager_post("agencies:manage-unlock"),
     Row(
         "agencies:manage-invite",
         MANAGERS_POST_ADMIN_ROLE,

@@ -19,7 +19,15 @@ from agencies import services
 from agencies.models import User
 from agencies.roles import Role
 from tests.factories.agencies import TEST_PASSWORD
-from tests.live import LiveServer, assert_accessible, sign_in, start_daphne, totp_code, ws_connect
+from tests.live import (
+    LiveServer,
+    assert_accessible,
+    page_maker,
+    sign_in,
+    start_daphne,
+    totp_code,
+    ws_connect,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,20 +57,7 @@ def strict_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[Liv
 
 @pytest.fixture
 def strict_page(browser: Any, strict_server: LiveServer) -> Iterator[Any]:
-    contexts = []
-
-    def make(*, javascript: bool = True) -> Any:
-        # axe-core is injected as an inline script: bypass the CSP here (tested on its own below).
-        context = browser.new_context(
-            base_url=strict_server.url, java_script_enabled=javascript, bypass_csp=True
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    yield from page_maker(browser, strict_server, timeout_ms=15_000)
 
 
 def test_invitation_to_first_sign_in_with_mfa_enrolment(page, platform_admin: User, cps_agency) -> None:  # type: ignore[no-untyped-def]
@@ -139,7 +134,7 @@ def test_idle_timeout_warns_extends_and_signs_out(strict_page, coordinator: User
 
 
 def test_idle_timeout_without_javascript(strict_page, coordinator: User) -> None:  # type: ignore[no-untyped-def]
-    page = strict_page(javascript=False)
+    page = strict_page(java_script_enabled=False)
     sign_in(page, coordinator.email, TEST_PASSWORD)
     assert "/account/sign-in/" not in page.url, page.locator("main").inner_text()
     page.goto("/account/notifications/")

@@ -16,12 +16,11 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import PageLogEntry, TaskState
 
-from agencies.roles import Role
 from content.document_text import text_of_bytes
 from content.identifier_check import publication_holds
 from content.models import PublicationCheckOverride, PublicationPage
 from content.services import guidance_workflow_ensure
-from tests.conftest import _user, signed_in_client
+from tests.conftest import signed_in_client
 from tests.content.documents import docx_bytes, encrypted_pdf_bytes, odt_bytes, pdf_bytes
 from tests.factories.content import board_page, guidance_index, guidance_page
 
@@ -32,11 +31,6 @@ Image = get_image_model()
 
 PHONE = "07700 900123"
 EMAIL = "jo.bloggs@example.com"
-
-
-@pytest.fixture
-def checker(roles, national_agency):  # type: ignore[no-untyped-def]
-    return _user(Role.CONTENT_EDITOR, national_agency, "checker@test-gov.example.org")
 
 
 @pytest.fixture

@@ -15,28 +15,14 @@ from django.utils import timezone
 from wagtail.models import Page, TaskState, Workflow, WorkflowState, WorkflowTask
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from agencies.roles import Role
 from content.models import BoardApprovalTask, ContentCheckTask, GuidancePage
 from content.services import CONTENT_CHECK_TASK_NAME, WORKFLOW_NAME, guidance_workflow_ensure
-from tests.conftest import _user, signed_in_client
+from tests.conftest import signed_in_client
 from tests.factories.content import ThemeFactory, guidance_index, guidance_page
 
 pytestmark = pytest.mark.django_db
 
 IDENTIFIER_TEXT = "Call the complainant on 07700 900123 before the hearing."
-
-
-@pytest.fixture
-def draft(home_page, roles):  # type: ignore[no-untyped-def]
-    guidance_workflow_ensure()
-    index = guidance_index(home_page)
-    return guidance_page(index, title="Joint case strategy meetings", slug="joint-meetings", publish=False)
-
-
-@pytest.fixture
-def checker(roles, national_agency):  # type: ignore[no-untyped-def]
-    """A second content editor, who takes the content check (2i)."""
-    return _user(Role.CONTENT_EDITOR, national_agency, "checker@test-gov.example.org")
 
 
 def edit_data(

@@ -28,19 +28,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def draft(home_page, roles):  # type: ignore[no-untyped-def]
-    guidance_workflow_ensure()
-    index = guidance_index(home_page)
-    return guidance_page(index, title="Joint case strategy meetings", slug="joint-meetings", publish=False)
-
-
-@pytest.fixture
-def checker(roles, national_agency):  # type: ignore[no-untyped-def]
-    """A second content editor: the 2i reviewer."""
-    return _user(Role.CONTENT_EDITOR, national_agency, "checker@test-gov.example.org")
-
-
-@pytest.fixture
 def other_governance_member(roles, national_agency):  # type: ignore[no-untyped-def]
     return _user(Role.GOVERNANCE_MEMBER, national_agency, "governance2@test-gov.example.org")
 

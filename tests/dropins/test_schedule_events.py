@@ -5,7 +5,7 @@ numbered, once per change however many sessions it touched."""
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import time
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -15,30 +15,18 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from agencies.dropins import services
 from agencies.dropins.models import DropInSession, SessionStatus, Topic
 from agencies.realtime import events
 from scrutiny.governance.routing import websocket_urlpatterns
 from tests.conftest import layer_receive, signed_in_client
+from tests.factories.dropins import schedule_spec
 
 
 def _spec(area, **overrides):  # type: ignore[no-untyped-def]
-    values = {
-        "title": "Weekly drop-in",
-        "mode": "online",
-        "meeting_link": "https://meet.example.org/x",
-        "weekdays": [1],
-        "start_time": time(10, 0),
-        "end_time": time(11, 0),
-        "starts_on": timezone.localdate() + timedelta(days=1),
-        "occurrences": 10,
-        "seats": 5,
-        "allowed_area_ids": [area.pk],
-    }
-    values.update(overrides)
-    return services.ScheduleSpec(**values)
+    """Ten sessions, so updates that add and remove some have room."""
+    return schedule_spec(area, **{"occurrences": 10, **overrides})
 
 
 def _groups(area) -> list[str]:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from agencies.dropins import services
 from agencies.dropins.models import Booking, BookingStatus, DropInSession, Outcome, SessionStatus, Topic
 from agencies.models import Notification, NotificationKind
-from tests.factories.dropins import DropInSessionFactory
+from tests.factories.dropins import DropInSessionFactory, schedule_spec
 
 pytestmark = pytest.mark.django_db
 
@@ -213,20 +213,7 @@ def test_other_host_cannot_record_attendance(roles, isva, session) -> None:  # t
 
 
 def _spec(area, **overrides):  # type: ignore[no-untyped-def]
-    values = {
-        "title": "Weekly drop-in",
-        "mode": "online",
-        "meeting_link": "https://meet.example.org/x",
-        "weekdays": [1],
-        "start_time": time(10, 0),
-        "end_time": time(11, 0),
-        "starts_on": timezone.localdate() + timedelta(days=1),
-        "occurrences": 4,
-        "seats": 5,
-        "allowed_area_ids": [area.pk],
-    }
-    values.update(overrides)
-    return services.ScheduleSpec(**values)
+    return schedule_spec(area, **overrides)
 
 
 def test_schedule_create_materialises_sessions_and_slots(host, area) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from agencies.dropins.models import Booking, BookingStatus, DropInSchedule, DropInSession, Mode, Topic
+from agencies.dropins.services import ScheduleSpec
 from tests.factories.agencies import AgencyFactory
 
 
@@ -57,3 +58,22 @@ class BookingFactory(factory.django.DjangoModelFactory):
     isva = factory.SubFactory("tests.factories.agencies.UserFactory")
     status = BookingStatus.CONFIRMED
     topic = Topic.PROCESS
+
+
+def schedule_spec(area, **overrides) -> ScheduleSpec:  # type: ignore[no-untyped-def]
+    """What a host fills in for a weekly online drop-in open to `area`, starting tomorrow, for
+    schedule_create / schedule_update; `overrides` change single answers."""
+    values = {
+        "title": "Weekly drop-in",
+        "mode": "online",
+        "meeting_link": "https://meet.example.org/x",
+        "weekdays": [1],
+        "start_time": time(10, 0),
+        "end_time": time(11, 0),
+        "starts_on": timezone.localdate() + timedelta(days=1),
+        "occurrences": 4,
+        "seats": 5,
+        "allowed_area_ids": [area.pk],
+    }
+    values.update(overrides)
+    return ScheduleSpec(**values)

@@ -299,14 +299,7 @@ def attack(knowledge: Knowledge, truth: dict[Key, int], all_area_ids: list[int])
     def relate(
         plus: list[Key], minus: list[Key], lo: float, hi: float, extra: dict[int, float] | None = None
     ) -> None:
-        coefficients: dict[int, float] = defaultdict(float, extra or {})
-        constant = 0.0
-        for sign, keys in ((1, plus), (-1, minus)):
-            for key in keys:
-                coef, const = term(key)
-                for i, c in coef.items():
-                    coefficients[i] += sign * c
-                constant += sign * const
+        coefficients, constant = _combine(plus, minus, term, extra)
         if any(coefficients.values()):
             rows.append((dict(coefficients), lo - constant, hi - constant))
 
@@ -400,8 +393,10 @@ def attack(knowledge: Knowledge, truth: dict[Key, int], all_area_ids: list[int])
     return leaks
 
 
-def _derived(name, plus, minus, term, truth):  # type: ignore[no-untyped-def]
-    coefficients: dict[int, float] = defaultdict(float)
+def _combine(plus, minus, term, extra=None):  # type: ignore[no-untyped-def]
+    """The sum of the published figures under `plus` less those under `minus`, as coefficients
+    over the unknowns and a constant (`term` gives each figure's own)."""
+    coefficients: dict[int, float] = defaultdict(float, extra or {})
     constant = 0.0
     for sign, keys in ((1, plus), (-1, minus)):
         for key in keys:
@@ -409,6 +404,11 @@ def _derived(name, plus, minus, term, truth):  # type: ignore[no-untyped-def]
             for i, c in coef.items():
                 coefficients[i] += sign * c
             constant += sign * const
+    return coefficients, constant
+
+
+def _derived(name, plus, minus, term, truth):  # type: ignore[no-untyped-def]
+    coefficients, constant = _combine(plus, minus, term)
     true = sum(truth.get(k, 0) for k in plus) - sum(truth.get(k, 0) for k in minus)
     return name, {i: c for i, c in coefficients.items() if c}, constant, true
 

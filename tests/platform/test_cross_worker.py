@@ -19,7 +19,7 @@ from django.conf import settings
 
 from tests.conftest import database_url_for_subprocess
 from tests.factories import NotificationFactory
-from tests.live import ROOT, session_cookie_for, ws_connect
+from tests.live import ROOT, Endpoint, session_cookie_for, ws_connect
 
 pytestmark = [
     pytest.mark.redis,
@@ -28,19 +28,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@dataclass
-class Endpoint:
-    port: int
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
 
 
 @dataclass

@@ -43,18 +43,26 @@ def _xlsx(content: bytes) -> str:
     return "\n".join(str(c) for s in book.worksheets for r in s.iter_rows(values_only=True) for c in r if c)
 
 
-def _partly_involved(world):  # type: ignore[no-untyped-def]
-    """An independent member involved in the canary case only (no prior involvement in the rest)."""
-    user = UserFactory(
-        email="partly@independent.example.org",
-        agency=world.users["independent"].agency,
-        roles=[Role.PANEL_MEMBER],
-    )
-    services.membership_add(actor=None, panel=world.panel, user=user, role=PanelRole.INDEPENDENT)
+def _declared_member(world, *, email, like, role, involved_in=None):  # type: ignore[no-untyped-def]
+    """A panel member of the agency of `world.users[like]`, with the agreement accepted and an
+    involvement declared for every case: involved in `involved_in` only."""
+    user = UserFactory(email=email, agency=world.users[like].agency, roles=[Role.PANEL_MEMBER])
+    services.membership_add(actor=None, panel=world.panel, user=user, role=role)
     services.agreement_accept(actor=user, agreement=permissions.current_agreement())
     for case in world.cases:
-        services.involvement_declare(actor=user, case=case, involved=case.pk == world.case.pk)
+        services.involvement_declare(actor=user, case=case, involved=case == involved_in)
     return user
+
+
+def _partly_involved(world):  # type: ignore[no-untyped-def]
+    """An independent member involved in the canary case only (no prior involvement in the rest)."""
+    return _declared_member(
+        world,
+        email="partly@independent.example.org",
+        like="independent",
+        role=PanelRole.INDEPENDENT,
+        involved_in=world.case,
+    )
 
 
 def _other_finding(world):  # type: ignore[no-untyped-def]
@@ -379,16 +387,9 @@ def test_coordinator_appoints_an_acting_chair_and_outsiders_cannot(world) -> Non
 
 def _presenting_observer(world):  # type: ignore[no-untyped-def]
     """An observer employed by the presenting police force."""
-    user = UserFactory(
-        email="observer@test-police.example.org",
-        agency=world.users["presenting"].agency,
-        roles=[Role.PANEL_MEMBER],
+    return _declared_member(
+        world, email="observer@test-police.example.org", like="presenting", role=PanelRole.OBSERVER
     )
-    services.membership_add(actor=None, panel=world.panel, user=user, role=PanelRole.OBSERVER)
-    services.agreement_accept(actor=user, agreement=permissions.current_agreement())
-    for case in world.cases:
-        services.involvement_declare(actor=user, case=case, involved=False)
-    return user
 
 
 @pytest.mark.django_db
