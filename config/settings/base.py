@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A NUL byte in the query string is a 400 before anything reads it.
     "config.middleware.HostileRequestMiddleware",
+    # Health probes answered here, before the session and the page cache (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
