@@ -2,13 +2,21 @@
 
 The cache is an optimisation: when Redis is down (restart, failover) pages must keep serving from
 the database, not answer 500. Reads return the default, writes are dropped, and each failure is
-logged once per call at warning level. Connect and socket timeouts are bounded in settings.
+logged at warning level. Connect and socket timeouts are bounded in settings (about 1 s).
+
+A frozen Redis (SIGSTOP, a stalled VM, a partition) does not refuse connections: each call waits
+for its whole socket timeout. A page makes several cache calls, so without more it would wait that
+long several times (7-9 s were measured). After one failure the cache is therefore treated as a
+miss, without trying Redis, for OUTAGE_BACKOFF_SECONDS in this process; then one call tries again.
+A page costs at most one timeout per backoff period.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +28,41 @@ logger = logging.getLogger(__name__)
 
 _OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
 
+OUTAGE_BACKOFF_SECONDS = 2.0
+
+
+class _Breaker:
+    """Process-wide: whether Redis failed recently. Shared by every thread (Django keeps one cache
+    object per thread, but they all talk to the same Redis)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._retry_at = 0.0
+
+    def open(self) -> bool:
+        """True while calls should skip Redis. The first caller after the backoff gets False (it
+        probes); the others keep skipping until that probe succeeds or fails."""
+        with self._lock:
+            now = time.monotonic()
+            if self._retry_at == 0.0:
+                return False
+            if now < self._retry_at:
+                return True
+            self._retry_at = now + OUTAGE_BACKOFF_SECONDS  # this caller probes
+            return False
+
+    def failed(self) -> None:
+        with self._lock:
+            self._retry_at = time.monotonic() + OUTAGE_BACKOFF_SECONDS
+
+    def succeeded(self) -> None:
+        if self._retry_at:
+            with self._lock:
+                self._retry_at = 0.0
+
+
+breaker = _Breaker()
+
 
 def _tolerant(
     name: str, fallback: Callable[..., Any], method: Callable[..., Any] | None = None
@@ -28,11 +71,21 @@ def _tolerant(
 
     @functools.wraps(method)
     def wrapper(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except _OUTAGE as exc:
-            logger.warning("Cache %s skipped, Redis unavailable: %s", name, exc.__class__.__name__)
+        if breaker.open():
             return fallback(*args, **kwargs)
+        try:
+            result = method(self, *args, **kwargs)
+        except _OUTAGE as exc:
+            breaker.failed()
+            logger.warning(
+                "Cache %s skipped, Redis unavailable (%s); skipping Redis for %.0f s",
+                name,
+                exc.__class__.__name__,
+                OUTAGE_BACKOFF_SECONDS,
+            )
+            return fallback(*args, **kwargs)
+        breaker.succeeded()
+        return result
 
     return wrapper
 

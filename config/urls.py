@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from agencies.wagtail_hooks import site_history_urlpatterns
-from config import views
+from config import health, views
 from config.api import urlpatterns as api_urls
 
 
@@ -27,7 +27,9 @@ def _public(patterns: list) -> list:
 
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.healthz_live, name="healthz-live"),
+    path("healthz/ready", health.healthz_ready, name="healthz-ready"),
     path("accessibility/", views.accessibility_statement, name="accessibility-statement"),
     path("account/", include("agencies.urls")),
     path("api/v1/", include(api_urls)),

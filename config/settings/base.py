@@ -58,9 +58,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: reads what is left of a refused request's body, so the kept-alive upstream
+    # connection stays usable for the next client (config/request_body.py).
+    "config.request_body.DrainRequestBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A NUL byte in the query string is a 400 before anything reads it.
     "config.middleware.HostileRequestMiddleware",
+    # Health probes answered here, before the session and the page cache (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -10,6 +10,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DEBUG = False
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Probes are answered over plain HTTP too: a load balancer or the launcher checks a worker's own
+# port, where nothing speaks TLS (a redirect there would point at nothing).
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
+# Trusted because the workers listen on loopback (or a private network) behind nginx, which always
+# replaces the client's X-Forwarded-Proto with the scheme it accepted, keeping the header only from
+# the outer TLS terminators it is told to trust (platform/launch.py --trusted-proxy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -258,6 +258,8 @@ ROWS: tuple[Row, ...] = (
     ),
     # --- config: project-level URLs ---
     Row("healthz", expect(OK), transactional=True),
+    Row("healthz-live", expect(OK)),
+    Row("healthz-ready", expect(OK), transactional=True),
     Row("accessibility-statement", expect(OK)),
     Row("wagtail_serve", expect(OK), kwargs=lambda w, u, s: {"args": [""]}),
     Row("api-v1:openapi-json", expect(OK), note="the schema is public: endpoints, no data"),

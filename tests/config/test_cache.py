@@ -35,3 +35,48 @@ def test_one_redis_client_serves_every_cache_call() -> None:
     assert cache.get_many(["probe", "absent"]) == {"probe": "cached"}
     assert cache._cache.get_client() is client  # type: ignore[attr-defined]
     assert cache._cache.get_client(write=True) is client  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def unreachable_cache(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A TolerantRedisCache on a loopback port nothing listens on, and the process-wide breaker
+    put back afterwards (the real cache shares it)."""
+    from config import cache as tolerant
+    from tests.live import free_port
+
+    calls: list[bool] = []
+    original = tolerant.ReusedClientRedisCacheClient.get_client
+
+    def counting(self, key=None, *, write=False):  # type: ignore[no-untyped-def]
+        calls.append(write)
+        return original(self, key, write=write)
+
+    monkeypatch.setattr(tolerant.ReusedClientRedisCacheClient, "get_client", counting)
+    unreachable = tolerant.TolerantRedisCache(
+        f"redis://127.0.0.1:{free_port()}/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1}},
+    )
+    yield unreachable, calls
+    tolerant.breaker.succeeded()
+
+
+def test_after_one_failure_the_cache_skips_redis_until_the_backoff_ends(
+    unreachable_cache, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A frozen Redis costs each call its whole timeout: a page makes several calls, so after one
+    failure the others must not even try (config.cache.breaker)."""
+    import time
+
+    from config import cache as tolerant
+
+    unreachable, calls = unreachable_cache
+    monkeypatch.setattr(tolerant, "OUTAGE_BACKOFF_SECONDS", 0.3)
+    assert unreachable.get("a", "default") == "default"
+    assert len(calls) == 1  # tried Redis, failed
+    assert unreachable.get("b", "default") == "default"
+    unreachable.set("c", 1)
+    assert unreachable.get_many(["d"]) == {}
+    assert len(calls) == 1  # skipped: no further attempt during the backoff
+    time.sleep(0.4)
+    assert unreachable.get("e") is None
+    assert len(calls) == 2  # one probe after the backoff

@@ -6,26 +6,79 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_and_channel_layer(client: Client) -> None:
-    response = client.get("/healthz")
+READY = {"database": "ok", "cache": "ok", "channel_layer": "ok", "task_queue": "ok"}
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/ready"])
+def test_readiness_reports_each_dependency(client: Client, path: str) -> None:
+    response = client.get(path)
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "channel_layer": "ok"}}
+    assert response.json() == {"status": "ok", "checks": READY}
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_healthz_is_503_when_the_channel_layer_fails(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_liveness_answers_without_touching_any_dependency(
+    client: Client, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("liveness reached a dependency")
+
+    monkeypatch.setattr("config.health.get_channel_layer", explode)
+    monkeypatch.setattr("config.health.cache.get", explode)
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readiness_is_503_naming_the_failed_check(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     class BrokenLayer:
         async def new_channel(self, prefix: str = "") -> str:
-            raise ConnectionError("layer down")
+            raise ConnectionError("redis://:hunter2@10.0.0.9:6379 refused")
 
-    monkeypatch.setattr("config.views.get_channel_layer", lambda: BrokenLayer())
-    response = client.get("/healthz")
+    monkeypatch.setattr("config.health.get_channel_layer", lambda: BrokenLayer())
+    response = client.get("/healthz/ready")
     assert response.status_code == 503
-    assert json.loads(response.content)["checks"] == {"database": "ok", "channel_layer": "failed"}
+    assert json.loads(response.content)["checks"] == {**READY, "channel_layer": "failed"}
+    assert b"hunter2" not in response.content and b"10.0.0.9" not in response.content
 
 
-def test_healthz_refuses_writes(client: Client) -> None:
-    assert client.post("/healthz").status_code == 405
+def test_a_cache_that_drops_writes_fails_readiness(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the tolerant Redis cache does while Redis is away: writes vanish, reads miss.
+    monkeypatch.setattr("config.health.cache.set", lambda *args, **kwargs: None)
+    monkeypatch.setattr("config.health.cache.get", lambda *args, **kwargs: None)
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {**READY, "cache": "failed"}
+
+
+def test_a_check_past_its_budget_is_a_timeout_and_the_answer_still_comes_in_time(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import time
+
+    from config import health as views
+
+    async def frozen() -> bool:
+        await asyncio.sleep(30)
+        return True
+
+    monkeypatch.setattr(views, "HEALTH_CHECK_BUDGET_SECONDS", 0.2)
+    monkeypatch.setitem(views.READINESS_CHECKS, "database", frozen)
+    monkeypatch.setitem(views.READINESS_CHECKS, "cache", frozen)
+    started = time.monotonic()
+    response = client.get("/healthz/ready")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json()["checks"] == {**READY, "database": "timeout", "cache": "timeout"}
+    assert elapsed < 5  # side by side, each cut at its budget (not 30 s, not 2 x 30 s)
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/live", "/healthz/ready"])
+def test_health_checks_refuse_writes(client: Client, path: str) -> None:
+    assert client.post(path).status_code == 405
 
 
 def test_accessibility_statement_is_public_and_in_model_format(client: Client) -> None:
