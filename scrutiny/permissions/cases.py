@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Subquery
@@ -114,36 +115,46 @@ def has_accepted_current_agreement(user: User) -> bool:
     return bool(newest)
 
 
-def case_access(user: User | AnonymousUser, case: Case) -> CaseAccess:
-    """Whether `user` may open the case now, or what stands in the way. The coordinator always may;
-    everyone else only once it is released, after accepting the current confidentiality agreement
-    and declaring no prior involvement. 'I was involved' blocks for good."""
-    audience = audience_for(user, case)
+def _access_ladder(
+    audience: Audience | None,
+    case: Case,
+    accepted: Callable[[], bool],
+    declared: Callable[[], bool | None],
+) -> CaseAccess:
+    """The one decision behind case_access and case_access_map. `accepted` and `declared` are
+    asked only when the decision reaches them, so a caller that reads them from the database
+    queries no more than the case needs."""
     if audience == Audience.COORDINATOR:
         return CaseAccess.ALLOWED
     if audience == Audience.INVOLVED:
         return CaseAccess.INVOLVED
     if audience not in SITTING or case.status != CaseStatus.RELEASED:
         return CaseAccess.FORBIDDEN
+    if not accepted():
+        return CaseAccess.NEEDS_AGREEMENT
+    involved = declared()
+    if involved is None:
+        return CaseAccess.NEEDS_DECLARATION
+    return CaseAccess.INVOLVED if involved else CaseAccess.ALLOWED
+
+
+def case_access(user: User | AnonymousUser, case: Case) -> CaseAccess:
+    """Whether `user` may open the case now, or what stands in the way. The coordinator always may;
+    everyone else only once it is released, after accepting the current confidentiality agreement
+    and declaring no prior involvement. 'I was involved' blocks for good."""
     facts = _case_facts(user, case)
     if facts is not None:
-        accepted, declared = facts
-    else:
-        accepted = has_accepted_current_agreement(user)  # type: ignore[arg-type]
-        declared = None
-    if not accepted:
-        return CaseAccess.NEEDS_AGREEMENT
-    if facts is None:
-        declared = (
+        return _access_ladder(audience_for(user, case), case, lambda: facts[0], lambda: facts[1])
+    return _access_ladder(
+        audience_for(user, case),
+        case,
+        lambda: has_accepted_current_agreement(user),  # type: ignore[arg-type]
+        lambda: (
             InvolvementDeclaration.objects.filter(case=case, user=user)
             .values_list("involved", flat=True)
             .first()
-        )
-    if declared is None:
-        return CaseAccess.NEEDS_DECLARATION
-    if declared:
-        return CaseAccess.INVOLVED
-    return CaseAccess.ALLOWED
+        ),
+    )
 
 
 def case_access_map(user: User | AnonymousUser, cases: list[Case]) -> dict[int, CaseAccess]:
@@ -172,24 +183,12 @@ def case_access_map(user: User | AnonymousUser, cases: list[Case]) -> dict[int, 
                 "case_id", "involved"
             )
         )
-    out = {}
-    for case in cases:
-        audience = audiences[case.pk]
-        if audience == Audience.COORDINATOR:
-            out[case.pk] = CaseAccess.ALLOWED
-        elif audience == Audience.INVOLVED:
-            out[case.pk] = CaseAccess.INVOLVED
-        elif audience not in SITTING or case.status != CaseStatus.RELEASED:
-            out[case.pk] = CaseAccess.FORBIDDEN
-        elif not accepted:
-            out[case.pk] = CaseAccess.NEEDS_AGREEMENT
-        elif case.pk not in declared:
-            out[case.pk] = CaseAccess.NEEDS_DECLARATION
-        elif declared[case.pk]:
-            out[case.pk] = CaseAccess.INVOLVED
-        else:
-            out[case.pk] = CaseAccess.ALLOWED
-    return out
+    return {
+        case.pk: _access_ladder(
+            audiences[case.pk], case, lambda: accepted, lambda pk=case.pk: declared.get(pk)
+        )
+        for case in cases
+    }
 
 
 def can_open_case(user: User | AnonymousUser, case: Case) -> bool:

@@ -3,7 +3,6 @@ may reach; what they may *see* of each record is then decided by scrutiny.redact
 
 from scrutiny.selectors.aggregates import (
     aggregate_audience,
-    governance_stats,
     governance_stats_by_scope,
 )
 from scrutiny.selectors.cases import (
@@ -22,7 +21,6 @@ from scrutiny.selectors.cases import (
     case_meetings,
     case_reviews,
     finding_get,
-    next_meetings,
     open_actions_for,
     own_review,
     panel_actions,
@@ -74,7 +72,6 @@ __all__ = [
     "case_overrides",
     "case_reviews",
     "finding_get",
-    "governance_stats",
     "governance_stats_by_scope",
     "legal_hold_active",
     "legal_hold_history",
@@ -87,7 +84,6 @@ __all__ = [
     "meeting_list",
     "membership_get",
     "membership_list",
-    "next_meetings",
     "open_actions_for",
     "own_review",
     "panel_actions",

@@ -41,60 +41,23 @@ def aggregate_audience(viewer: User | AnonymousUser) -> Audience | None:
     return _aggregate_audience(viewer)
 
 
-def governance_stats(*, viewer: User | AnonymousUser, area: Area | None = None) -> dict[str, Any]:
-    """Scrutiny figures for the governance dashboard and evaluators: cases reviewed, the agreed
-    score distribution, findings by theme and kind, actions open/overdue/closed by owner agency.
-    Counts only, each gated by the redaction policy's aggregate level, raw: nothing is suppressed
-    here. Every route publishes them only through scrutiny.governance.figures, which applies the
-    one suppression rule (ADR 0012). Empty dict for anyone without aggregate access."""
-    audience = _aggregate_audience(viewer)
-    if audience is None:
-        return {}
-    items = AgendaItem.objects.filter(agreed_score__isnull=False)
-    findings = Finding.objects.all()
-    actions = Action.objects.all()
-    if area is not None:
-        items = items.filter(case__area=area)
-        findings = findings.filter(case__area=area)
-        actions = actions.filter(finding__case__area=area)
-    stats: dict[str, Any] = {"area": area.name if area is not None else None}
-    if may_aggregate(AgendaItem, "agreed_score", audience):
-        scores = Counter(items.values_list("agreed_score", flat=True))
-        stats["cases_reviewed"] = items.values("case_id").distinct().count()
-        stats["score_distribution"] = {str(s): scores.get(s, 0) for s in (1, 2, 3, 4)}
-    if may_aggregate(Finding, "theme", audience) and may_aggregate(Finding, "kind", audience):
-        by_theme = Counter(findings.values_list("theme__name", flat=True))
-        by_kind = Counter(findings.values_list("kind", flat=True))
-        stats["findings_by_theme"] = dict(sorted(by_theme.items()))
-        stats["findings_by_kind"] = dict(sorted(by_kind.items()))
-    if may_aggregate(Action, "owner_agency", audience) and may_aggregate(Action, "status", audience):
-        today = timezone.localdate()
-        by_owner: dict[str, dict[str, int]] = {}
-        for name, status, due_on in actions.values_list("owner_agency__name", "status", "due_on"):
-            row = by_owner.setdefault(name, {"open": 0, "overdue": 0, "closed": 0})
-            if status == ActionStatus.DONE:
-                row["closed"] += 1
-            else:
-                row["open"] += 1
-                if due_on < today:
-                    row["overdue"] += 1
-        stats["actions_by_owner_agency"] = {name: dict(row) for name, row in sorted(by_owner.items())}
-    return stats
-
-
 def governance_stats_by_scope(
     *, viewer: User | AnonymousUser, areas: Sequence[Area]
 ) -> dict[int | None, dict[str, Any]]:
-    """`governance_stats` for the whole country (key None) and for each of `areas` (key: the area's
-    id), in a fixed number of queries whatever the number of areas: each figure is one query
-    grouped by the case's area, with conditional aggregation for the columns.
+    """Scrutiny figures for the governance dashboard and evaluators, for the whole country (key
+    None) and for each of `areas` (key: the area's id): cases reviewed, the agreed score
+    distribution, findings by theme and kind, actions open/overdue/closed by owner agency. Counts
+    only, each gated by the redaction policy's aggregate level, raw: nothing is suppressed here.
+    Every route publishes them only through scrutiny.governance.figures, which applies the one
+    suppression rule (ADR 0012). Empty dicts for anyone without aggregate access.
 
-    Every national figure is the sum of the per-area groups (all of them, not only `areas`), and
-    that is exact for each: a case, finding or action belongs to exactly one area (its case's,
-    non-null), so the areas partition the rows. "Cases reviewed" is a distinct count, which is not
-    additive in general, but it is counted distinct per area, and a case is in one area only, so
-    no case is counted in two groups. The values equal `governance_stats(viewer=viewer, area=...)`
-    scope by scope (tests/governance/test_grouped_figures.py checks it on varied data)."""
+    A fixed number of queries whatever the number of areas: each figure is one query grouped by
+    the case's area, with conditional aggregation for the columns. Every national figure is the
+    sum of the per-area groups (all of them, not only `areas`), and that is exact for each: a
+    case, finding or action belongs to exactly one area (its case's, non-null), so the areas
+    partition the rows. "Cases reviewed" is a distinct count, which is not additive in general,
+    but it is counted distinct per area, and a case is in one area only, so no case is counted in
+    two groups (tests/governance/test_grouped_figures.py counts varied data by hand)."""
     scopes: list[Area | None] = [None, *areas]
     audience = _aggregate_audience(viewer)
     if audience is None:

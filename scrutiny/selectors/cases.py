@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
 from agencies.models import Agency, AgencyKind, Area, User
 from scrutiny import permissions
@@ -28,10 +28,6 @@ from scrutiny.models import (
     Review,
 )
 from scrutiny.redaction import SITTING, Audience
-
-
-def next_meetings(*, panel: Panel) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(panel=panel).exclude(status="closed").order_by("held_on", "pk")
 
 
 def case_list(*, viewer: User | AnonymousUser, panel: Panel) -> list[Case]:

@@ -63,7 +63,6 @@ from scrutiny.views.reviews import (
     review_submit,
 )
 from scrutiny.views.texts import (
-    MEETING_TEXTS,
     TEXT_FORMS,
     meeting_text_check,
     text_add,
@@ -78,7 +77,6 @@ __all__ = [
     "FINDING_COLUMNS",
     "GET_POST",
     "HELD_MESSAGE",
-    "MEETING_TEXTS",
     "TEXT_FORMS",
     "access_log",
     "access_log_export",

@@ -146,15 +146,12 @@ def _marked(text: str, hits: list[Any]) -> list[dict[str, Any]]:
     return marked
 
 
-MEETING_TEXTS = {"finding": "finding", "action": "action"}
-
-
 @require_http_methods(GET_POST)
 @scrutiny_view
 def meeting_text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
     """The second person's check of a held finding or action: decide each possible identifier
     (keep or redact with a reason), or rewrite the text without them."""
-    if kind not in MEETING_TEXTS:
+    if kind not in ("finding", "action"):
         raise Http404
     if kind == "finding":
         obj: Any = selectors.finding_get(viewer=request.user, finding_id=text_id)
