@@ -3,7 +3,7 @@
 No model here has a field for the name, address, date of birth or contact details of a victim,
 suspect or witness. Dates are months (stored as the first of the month) or intervals in months,
 ages are bands, places are CPS areas. Every field of every model is classified per audience in
-scrutiny/redaction.py; nothing leaves the process without going through `redact`."""
+scrutiny/redaction/; nothing leaves the process without going through `redact`."""
 
 from scrutiny.models.audit import (
     AccessChannel,

@@ -53,7 +53,7 @@ class AccessEvent(models.Model):
     """Append-only: who did what to which record, as which audience, through which channel, and
     under which meeting (the justification). Never carries case content. Rows cannot be changed or
     deleted through the ORM, database triggers refuse it too on SQLite and PostgreSQL, and every
-    row is hash-chained to the one before (scrutiny/audit.py, migration 0006)."""
+    row is hash-chained to the one before (scrutiny/audit/, migration 0006)."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -70,7 +70,7 @@ class AccessEvent(models.Model):
     channel = models.CharField(max_length=20, choices=AccessChannel.choices)
     panel_id = models.PositiveBigIntegerField(null=True, db_index=True)
     meeting_id = models.PositiveBigIntegerField(null=True, blank=True)
-    # The hash chain (scrutiny/audit.py): SHA-256 of this row's canonical content and the previous
+    # The hash chain (scrutiny/audit/): SHA-256 of this row's canonical content and the previous
     # row's hash. Unique predecessor: two rows can never extend the same head (no fork).
     prev_hash = models.CharField(max_length=64, unique=True, editable=False)
     row_hash = models.CharField(max_length=64, editable=False)
@@ -94,7 +94,7 @@ class AccessEvent(models.Model):
             raise AppendOnlyError("Access events are append-only.")
         from scrutiny.audit import chain_append
 
-        # One INSERT that reads the chain head and hashes the row (scrutiny/audit.py).
+        # One INSERT that reads the chain head and hashes the row (scrutiny/audit/).
         chain_append(self, using=kwargs.get("using"))
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
@@ -102,7 +102,7 @@ class AccessEvent(models.Model):
 
 
 class AuditCheckpoint(models.Model):
-    """One pruning of the access audit (scrutiny/audit.py prune_audit): the rows up to and
+    """One pruning of the access audit (scrutiny/audit/ prune_audit): the rows up to and
     including `through_id` were deleted, all older than `before`. `through_hash` is the last
     pruned row's hash, where verify_audit resumes the chain; `first_prev_hash` is the first pruned
     row's predecessor, which must be the previous checkpoint's `through_hash`. Append-only (triggers

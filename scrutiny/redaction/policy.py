@@ -388,7 +388,7 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         "channel": _coord_only(),
         "panel_id": _coord_only(),
         "meeting_id": _coord_only(),
-        # The hash chain (scrutiny/audit.py): hashes of ids and kinds, no content.
+        # The hash chain (scrutiny/audit/): hashes of ids and kinds, no content.
         "prev_hash": _coord_only(),
         "row_hash": _coord_only(),
     },
