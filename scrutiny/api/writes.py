@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema, Status
 
 from agencies.api import Id, PlainText
+from agencies.errors import status_for
 from scrutiny import permissions, selectors, services
 from scrutiny.api.common import Redacted, _cleanse_reports, router
 from scrutiny.models import PanelRole
@@ -54,7 +55,7 @@ class AgreementOut(Schema):
 
 def _invalid(exc: ValidationError) -> Status[ErrorOut]:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return Status(400, ErrorOut(detail="Check the highlighted fields.", errors=errors))
+    return Status(status_for(exc), ErrorOut(detail="Check the highlighted fields.", errors=errors))
 
 
 def _forces(request: HttpRequest, area_id: int, ids: list[int]) -> list[Any]:

@@ -31,9 +31,9 @@ from scrutiny.views.common import (
     GET_POST,
     _case_or_404,
     _coordinated_case,
-    _form_errors,
     _log_view,
     _panel_or_404,
+    submitted,
 )
 
 # Cases --------------------------------------------------------------------------------------------
@@ -77,13 +77,13 @@ def case_create(request: HttpRequest, panel_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         urn, crime = data.pop("cps_urn"), data.pop("crime_number")
-        try:
-            case = services.case_create(
+        ok, case = submitted(
+            form,
+            lambda: services.case_create(
                 actor=request.user, panel=panel, cps_urn=urn, crime_number=crime, **data
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+            ),
+        )
+        if ok:
             messages.success(
                 request, f"Case {case.pseudonym} created as a draft. Add its summary and decision points."
             )
@@ -111,11 +111,10 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     initial = {name: getattr(case, name) for name in services.CASE_FIELDS}
     form = CaseForm(request.POST or None, initial=initial, area_id=case.panel.area_id)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_update(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        ok, _ = submitted(
+            form, lambda: services.case_update(actor=request.user, case=case, **form.cleaned_data)
+        )
+        if ok:
             messages.success(request, "Case updated.")
             return redirect("scrutiny:case-detail", case.pk)
     return render(
@@ -207,11 +206,13 @@ def case_generalise(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _coordinated_case(request, case_id)
     form = GeneraliseForm(request.POST or None, initial={"generalised": case.generalised})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_generalise(actor=request.user, case=case, fields=form.cleaned_data["generalised"])
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        ok, _ = submitted(
+            form,
+            lambda: services.case_generalise(
+                actor=request.user, case=case, fields=form.cleaned_data["generalised"]
+            ),
+        )
+        if ok:
             case.refresh_from_db()
             if case.kanon_flagged:
                 messages.warning(

@@ -3,11 +3,13 @@ object-or-404 lookups."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
+from agencies.errors import attach_to_form
 from scrutiny import permissions, selectors, services
 from scrutiny.models import (
     AccessChannel,
@@ -31,14 +33,16 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form (field errors where they name a field)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+def submitted(form: Any, call: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run one service write for a valid form: (True, what it returned), or (False, None) when the
+    service refused, with its messages put on the form. The view then redirects on success, or
+    re-renders the form, which answers 400 because the form now has errors. Nothing was written
+    on a refusal: the service is atomic."""
+    try:
+        return True, call()
+    except ValidationError as exc:
+        attach_to_form(form, exc)
+        return False, None
 
 
 def _log_view(

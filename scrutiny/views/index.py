@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agencies.errors import attach_to_form
 from scrutiny import permissions, presenters, selectors, services
 from scrutiny.forms import (
     AgreementForm,
 )
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, _form_errors, _posted
+from scrutiny.views.common import GET_POST, _posted
 
 # Index, agreement ----------------------------------------------------------------------------------
 
@@ -95,7 +96,7 @@ def agreement_publish(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 agreement = services.agreement_publish(actor=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            attach_to_form(form, exc)
         except IntegrityError:
             form.add_error(None, "Someone else published a version just now. Read it, then try again.")
         else:

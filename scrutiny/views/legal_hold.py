@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from scrutiny.models import (
     Meeting,
 )
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, _form_errors, _posted
+from scrutiny.views.common import GET_POST, _posted, submitted
 
 # Legal hold --------------------------------------------------------------------------------------------
 
@@ -47,11 +47,10 @@ def _legal_hold_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     form = LegalHoldForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         call = services.legal_hold_set if form.cleaned_data["action"] == "set" else services.legal_hold_clear
-        try:
-            call(actor=request.user, target=target, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        ok, _ = submitted(
+            form, lambda: call(actor=request.user, target=target, reason=form.cleaned_data["reason"])
+        )
+        if ok:
             done = "placed" if form.cleaned_data["action"] == "set" else "cleared"
             messages.success(request, f"Legal hold {done}.")
             return redirect(request.path)

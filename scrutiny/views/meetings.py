@@ -27,7 +27,7 @@ from scrutiny.models import (
 from scrutiny.permissions import CaseAccess
 from scrutiny.redaction import Audience
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, HELD_MESSAGE, _form_errors, _log_view, _meeting_or_404, _posted
+from scrutiny.views.common import GET_POST, HELD_MESSAGE, _log_view, _meeting_or_404, _posted, submitted
 
 # Meetings -----------------------------------------------------------------------------------------
 
@@ -231,18 +231,18 @@ def finding_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         case = next(item.case for item in agenda if item.case.pk == form.cleaned_data["case"])
-        try:
-            finding = services.finding_record(
+        ok, finding = submitted(
+            form,
+            lambda: services.finding_record(
                 actor=request.user,
                 meeting=meeting,
                 case=case,
                 theme=form.cleaned_data["theme"],
                 kind=form.cleaned_data["kind"],
                 text=form.cleaned_data["text"],
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+            ),
+        )
+        if ok:
             if finding.is_releasable:
                 messages.success(request, "Finding recorded. Add an action for it if one was agreed.")
             else:
@@ -281,11 +281,11 @@ def acting_chair(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if item is None or membership is None:
             form.add_error(None, "Choose a case of this meeting and a member of this panel.")
         else:
-            try:
-                services.acting_chair_appoint(actor=request.user, item=item, membership=membership)
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
+            ok, _ = submitted(
+                form,
+                lambda: services.acting_chair_appoint(actor=request.user, item=item, membership=membership),
+            )
+            if ok:
                 messages.success(request, "The chairing of that case was handed over for this meeting.")
                 return redirect("scrutiny:meeting-detail", meeting.pk)
     return render(
@@ -310,11 +310,10 @@ def action_create(request: HttpRequest, finding_id: int) -> HttpResponse:
         raise permissions.Refused(finding, panel_id=finding.meeting.panel_id, meeting_id=finding.meeting_id)
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            action = services.action_record(actor=request.user, finding=finding, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        ok, action = submitted(
+            form, lambda: services.action_record(actor=request.user, finding=finding, **form.cleaned_data)
+        )
+        if ok:
             if action.is_releasable:
                 messages.success(request, "Action recorded; the owner agency's panel members are notified.")
             else:
@@ -339,11 +338,10 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
         raise permissions.Refused(action, panel_id=meeting.panel_id, meeting_id=meeting.pk)
     form = ActionUpdateForm(request.POST or None, initial={"status": action.status})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(actor=request.user, action=action, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        ok, _ = submitted(
+            form, lambda: services.action_update(actor=request.user, action=action, **form.cleaned_data)
+        )
+        if ok:
             messages.success(request, "Action updated.")
             return redirect("scrutiny:meeting-detail", meeting.pk)
     audience = permissions.audience_for(request.user, meeting)

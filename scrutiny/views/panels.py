@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agencies.errors import attach_to_form
 from scrutiny import permissions, presenters, selectors, services
 from scrutiny.forms import (
     MeetingForm,
@@ -19,7 +20,7 @@ from scrutiny.forms import (
 )
 from scrutiny.redaction import SITTING, Audience
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, _form_errors, _log_view, _panel_or_404, _posted
+from scrutiny.views.common import GET_POST, _log_view, _panel_or_404, _posted, submitted
 
 # Panels -------------------------------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ def panel_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, area=area, code=form.cleaned_data["code"], **_panel_form_data(form)
                 )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            attach_to_form(form, exc)
         except IntegrityError:
             form.add_error("code", "A panel with that name or code already exists.")
         else:
@@ -82,7 +83,7 @@ def panel_edit(request: HttpRequest, panel_id: int) -> HttpResponse:
             with transaction.atomic():
                 services.panel_update(actor=request.user, panel=panel, **_panel_form_data(form))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            attach_to_form(form, exc)
         except IntegrityError:
             form.add_error("name", "A panel with that name already exists.")
         else:
@@ -136,13 +137,13 @@ def membership_add(request: HttpRequest, panel_id: int) -> HttpResponse:
         if user is None:
             form.add_error("email", "There is no active account with that email address.")
         else:
-            try:
-                services.membership_add(
+            ok, _ = submitted(
+                form,
+                lambda: services.membership_add(
                     actor=request.user, panel=panel, user=user, role=form.cleaned_data["role"]
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
+                ),
+            )
+            if ok:
                 messages.success(request, "Member added.")
                 return redirect("scrutiny:panel-detail", panel.pk)
     audience = permissions.panel_audience(request.user, panel)

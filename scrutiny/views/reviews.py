@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -15,7 +14,7 @@ from scrutiny.forms import (
     ReviewForm,
 )
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, _case_or_404, _form_errors, _meeting_or_404
+from scrutiny.views.common import GET_POST, _case_or_404, _meeting_or_404, submitted
 
 # Reviews ------------------------------------------------------------------------------------------
 
@@ -42,17 +41,17 @@ def review_submit(request: HttpRequest, case_id: int, meeting_id: int) -> HttpRe
             initial[f"notes_{assessment.decision_point_id}"] = assessment.notes
     form = ReviewForm(request.POST or None, points=points, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.review_submit(
+        ok, _ = submitted(
+            form,
+            lambda: services.review_submit(
                 actor=request.user,
                 case=case,
                 meeting=meeting,
                 score=form.cleaned_data["score"],
                 assessments=form.assessments(),
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+            ),
+        )
+        if ok:
             messages.success(request, "Your review is saved.")
             return redirect("scrutiny:case-detail", case.pk)
     audience = permissions.audience_for(request.user, case)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from agencies.errors import attach_to_form
 from scrutiny import permissions, selectors, services
 from scrutiny.forms import (
     CheckForm,
@@ -23,7 +24,7 @@ from scrutiny.models import (
     Extract,
 )
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, _coordinated_case, _form_errors
+from scrutiny.views.common import GET_POST, _coordinated_case, submitted
 
 TEXT_FORMS = {"extract": (Extract, ExtractForm), "decision-point": (DecisionPoint, DecisionPointForm)}
 
@@ -41,11 +42,10 @@ def text_add(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         text = data.pop("text")
-        try:
-            obj = services.text_add(actor=request.user, case=case, model=model, text=text, **data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        ok, obj = submitted(
+            form, lambda: services.text_add(actor=request.user, case=case, model=model, text=text, **data)
+        )
+        if ok:
             if obj.check_status == "flagged":
                 messages.warning(
                     request,
@@ -110,13 +110,13 @@ def text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
     hits = services.open_hits(obj)
     form = CheckForm(request.POST or None, hits=hits)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.text_confirm(
+        ok, _ = submitted(
+            form,
+            lambda: services.text_confirm(
                 actor=request.user, obj=obj, redactions=form.decisions(), reasons=form.reasons()
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+            ),
+        )
+        if ok:
             messages.success(request, "Check recorded. Redacted parts show as marked blocks.")
             return redirect("scrutiny:case-detail", obj.case_id)
     return render(
@@ -184,7 +184,7 @@ def meeting_text_check(request: HttpRequest, kind: str, text_id: int) -> HttpRes
                     actor=request.user, obj=obj, redactions=form.decisions(), reasons=form.reasons()
                 )
         except ValidationError as exc:
-            _form_errors(bound, exc)
+            attach_to_form(bound, exc)
         else:
             if obj.is_releasable:
                 messages.success(
