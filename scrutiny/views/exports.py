@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -51,66 +53,60 @@ def _export_format(fmt: str) -> str:
     return fmt
 
 
-@require_GET
-@scrutiny_view
-def findings_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpResponse:
-    fmt = _export_format(fmt)
+def _exportable_panel(request: HttpRequest, panel_id: int) -> tuple[Any, Any]:
+    """The panel and the viewer's audience for an export of its findings or actions; a viewer who
+    may not export them is refused (and the refusal audited)."""
     panel = _panel_or_404(request, panel_id)
     if not permissions.can_export_findings(request.user, panel):
         raise permissions.Refused(
             panel, panel_id=panel.pk, audience=permissions.panel_audience(request.user, panel)
         )
-    audience = permissions.panel_audience(request.user, panel)
-    findings = selectors.panel_findings(viewer=request.user, panel=panel)
-    rows = [presenters.labelled(type(f), redact(f, audience), "kind") for f in findings]
+    return panel, permissions.panel_audience(request.user, panel)
+
+
+def _panel_export(
+    request: HttpRequest, panel: Any, audience: Any, fmt: str, *, what: str, columns: Any, rows: list[Any]
+) -> HttpResponse:
+    """Audit the export of a panel's `what`, then answer with the redacted rows as a file."""
     services.access_record(
         actor=request.user,
         verb=AccessVerb.EXPORT,
-        object_type="findings",
+        object_type=what,
         audience=audience,
         channel=AccessChannel.EXPORT,
         panel_id=panel.pk,
     )
     return exports.respond(
         fmt=fmt,
-        filename=f"findings-panel-{panel.pk}",
-        columns=FINDING_COLUMNS,
-        rows=exports.table(rows, FINDING_COLUMNS),
+        filename=f"{what}-panel-{panel.pk}",
+        columns=columns,
+        rows=exports.table(rows, columns),
         user=request.user,
     )
+
+
+@require_GET
+@scrutiny_view
+def findings_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpResponse:
+    fmt = _export_format(fmt)
+    panel, audience = _exportable_panel(request, panel_id)
+    findings = selectors.panel_findings(viewer=request.user, panel=panel)
+    rows = [presenters.labelled(type(f), redact(f, audience), "kind") for f in findings]
+    return _panel_export(request, panel, audience, fmt, what="findings", columns=FINDING_COLUMNS, rows=rows)
 
 
 @require_GET
 @scrutiny_view
 def actions_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpResponse:
     fmt = _export_format(fmt)
-    panel = _panel_or_404(request, panel_id)
-    if not permissions.can_export_findings(request.user, panel):
-        raise permissions.Refused(
-            panel, panel_id=panel.pk, audience=permissions.panel_audience(request.user, panel)
-        )
-    audience = permissions.panel_audience(request.user, panel)
+    panel, audience = _exportable_panel(request, panel_id)
     actions = selectors.panel_actions(viewer=request.user, panel=panel)
     rows = []
     for action in actions:
         row = redact(action, audience)
         row["overdue"] = "yes" if ("status" in row and action.is_overdue()) else ""
         rows.append(row)
-    services.access_record(
-        actor=request.user,
-        verb=AccessVerb.EXPORT,
-        object_type="actions",
-        audience=audience,
-        channel=AccessChannel.EXPORT,
-        panel_id=panel.pk,
-    )
-    return exports.respond(
-        fmt=fmt,
-        filename=f"actions-panel-{panel.pk}",
-        columns=ACTION_COLUMNS,
-        rows=exports.table(rows, ACTION_COLUMNS),
-        user=request.user,
-    )
+    return _panel_export(request, panel, audience, fmt, what="actions", columns=ACTION_COLUMNS, rows=rows)
 
 
 @require_GET
