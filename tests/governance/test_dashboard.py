@@ -80,7 +80,7 @@ def test_scrutiny_figures_appear_as_the_selector_returns_them(governance_member,
         seen["viewer"] = viewer
         return {None: stats, **{area.pk: stats for area in areas}}
 
-    monkeypatch.setattr(figures, "governance_stats_by_scope", fake)
+    monkeypatch.setattr(figures.scopes, "governance_stats_by_scope", fake)
     html = signed_in_client(governance_member).get(reverse("governance:national")).content.decode()
     assert seen["viewer"] == governance_member  # read as the viewer
     assert _figure(html, "cases_reviewed") == "14"
@@ -91,7 +91,9 @@ def test_scrutiny_figures_appear_as_the_selector_returns_them(governance_member,
 
 def test_without_scrutiny_access_the_section_says_so(governance_member, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(
-        figures, "governance_stats_by_scope", lambda *, viewer, areas: {None: {}, **{a.pk: {} for a in areas}}
+        figures.scopes,
+        "governance_stats_by_scope",
+        lambda *, viewer, areas: {None: {}, **{a.pk: {} for a in areas}},
     )
     html = signed_in_client(governance_member).get(reverse("governance:national")).content.decode()
     assert "These figures are not available to you." in html

@@ -63,7 +63,7 @@ CHROME_TABLES = (
 FIRST_TABLE = re.compile(r'^\s*(?:SELECT .*? FROM|INSERT INTO|UPDATE|DELETE FROM)\s+"(\w+)"', re.S)
 
 # Each page's own queries, exactly, for each role (the same at 10 and 1,000 cases). The audit
-# insert is one statement that also reads the hash chain's head (scrutiny/audit.py):
+# insert is one statement that also reads the hash chain's head (scrutiny/audit/):
 OWN = {
     # panel, the viewer's facts (active memberships UNION agency area: permissions._facts), the
     # cases with the viewer's agreement/declaration facts annotated, the access-audit insert

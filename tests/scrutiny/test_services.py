@@ -374,13 +374,18 @@ def test_governance_stats_count_raw_and_every_route_suppresses_small_numbers(
         item=AgendaItem.objects.get(meeting=world.meeting, case=world.case),
         score=2,
     )
-    full = selectors.governance_stats(viewer=governance_member, area=world.panel.area)
+    area = world.panel.area
+    full = selectors.governance_stats_by_scope(viewer=governance_member, areas=[area])[area.pk]
     assert full["cases_reviewed"] == 1
     assert full["score_distribution"] == {"1": 0, "2": 1, "3": 0, "4": 0}
     assert full["findings_by_theme"] == {"Case strategy": 1}
     assert full["actions_by_owner_agency"] == {"Test RASSO Unit": {"open": 1, "overdue": 1, "closed": 0}}
-    assert selectors.governance_stats(viewer=world.users["evaluator"]) == full | {"area": None}
-    assert selectors.governance_stats(viewer=world.users["independent"]) == {}
+    evaluator_figures = selectors.governance_stats_by_scope(viewer=world.users["evaluator"], areas=[])
+    assert evaluator_figures == {None: full | {"area": None}}
+    assert selectors.governance_stats_by_scope(viewer=world.users["independent"], areas=[area]) == {
+        None: {},
+        area.pk: {},
+    }
     client = signed_in_client(world.users["evaluator"])
     evaluated = client.get(reverse("api-v1:scrutiny_figures")).json()
     assert evaluated["cases_reviewed"] == "suppressed"

@@ -1,0 +1,73 @@
+"""Scrutiny endpoints under /api/v1/scrutiny/. Same selectors, permissions and redaction as the
+pages: every record is `redact(obj, audience)` for the caller, so a field appears in a response
+only when the policy gives the caller's audience FULL or GENERALISED. Reads are audited."""
+
+from scrutiny.api.common import (
+    CaseOut,
+    MeetingOut,
+    Redacted,
+    RedactedList,
+    router,
+)
+from scrutiny.api.reads import (
+    ACCESS_MESSAGES,
+    figures,
+    get_case,
+    get_meeting,
+    get_panel,
+    list_actions,
+    list_cases,
+    list_findings,
+    list_meetings,
+    list_panels,
+    list_reviews,
+)
+from scrutiny.api.writes import (
+    FORBIDDEN,
+    WRITE_ERRORS,
+    AgreementIn,
+    AgreementOut,
+    ErrorOut,
+    MemberIn,
+    MemberOut,
+    PanelCreateIn,
+    PanelIn,
+    add_member,
+    create_panel,
+    end_member,
+    publish_agreement,
+    update_panel,
+)
+
+__all__ = [
+    "ACCESS_MESSAGES",
+    "AgreementIn",
+    "AgreementOut",
+    "CaseOut",
+    "ErrorOut",
+    "FORBIDDEN",
+    "MeetingOut",
+    "MemberIn",
+    "MemberOut",
+    "PanelCreateIn",
+    "PanelIn",
+    "Redacted",
+    "RedactedList",
+    "WRITE_ERRORS",
+    "add_member",
+    "create_panel",
+    "end_member",
+    "figures",
+    "get_case",
+    "get_meeting",
+    "get_panel",
+    "list_actions",
+    "list_cases",
+    "list_findings",
+    "list_meetings",
+    "list_panels",
+    "list_reviews",
+    "publish_agreement",
+    "router",
+    "update_panel",
+]

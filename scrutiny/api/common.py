@@ -1,0 +1,69 @@
+"""The scrutiny router, its response schemas and the helpers every endpoint shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from scrutiny import selectors, services
+from scrutiny.models import AccessChannel, AccessVerb
+from scrutiny.reporting import ScrutinyExceptionReporterFilter
+
+router = Router(tags=["scrutiny"])
+
+
+def _cleanse_reports(request: HttpRequest) -> None:
+    """Error reports for these endpoints carry no POST values or frame variables (case content)."""
+    request.exception_reporter_filter = ScrutinyExceptionReporterFilter()
+
+
+class Redacted(Schema):
+    """A record redacted for the caller: only the fields their audience may see."""
+
+    audience: str
+    data: dict[str, Any]
+
+
+class RedactedList(Schema):
+    audience: str
+    items: list[dict[str, Any]]
+
+
+class CaseOut(Schema):
+    audience: str
+    data: dict[str, Any]
+    key: dict[str, Any]
+    decision_points: list[dict[str, Any]]
+    extracts: list[dict[str, Any]]
+
+
+class MeetingOut(Schema):
+    audience: str
+    data: dict[str, Any]
+    agenda: list[dict[str, Any]]
+    attendance: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+
+
+def _audit(
+    request: HttpRequest, obj: Any, audience: Any, panel_id: int | None, meeting_id: int | None = None
+) -> None:
+    services.access_record(
+        actor=request.user,
+        verb=AccessVerb.VIEW,
+        obj=obj,
+        audience=audience,
+        channel=AccessChannel.API,
+        panel_id=panel_id,
+        meeting_id=meeting_id,
+    )
+
+
+def _panel(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
+    panel = selectors.panel_get(viewer=request.user, panel_id=panel_id, with_forces=with_forces)
+    if panel is None:
+        raise HttpError(404, "Not found.")
+    return panel

@@ -1,0 +1,118 @@
+"""Scrutiny panels, anonymised cases, reviews, findings, actions and the access audit.
+
+No model here has a field for the name, address, date of birth or contact details of a victim,
+suspect or witness. Dates are months (stored as the first of the month) or intervals in months,
+ages are bands, places are CPS areas. Every field of every model is classified per audience in
+scrutiny/redaction/; nothing leaves the process without going through `redact`."""
+
+from scrutiny.models.audit import (
+    AccessChannel,
+    AccessEvent,
+    AccessEventQuerySet,
+    AccessVerb,
+    AppendOnlyError,
+    AuditCheckpoint,
+)
+from scrutiny.models.cases import (
+    AgeBand,
+    Case,
+    CaseKey,
+    CaseStatus,
+    OffenceCategory,
+    Outcome,
+    Relationship,
+    SelectionReason,
+    Vulnerability,
+)
+from scrutiny.models.meetings import (
+    ActingChair,
+    AgendaItem,
+    Meeting,
+    MeetingAttendance,
+    MeetingStatus,
+)
+from scrutiny.models.panels import (
+    REDACTION_TOKEN,
+    AgreementAcceptance,
+    ConfidentialityAgreement,
+    Panel,
+    PanelMembership,
+    PanelRole,
+)
+from scrutiny.models.retention import (
+    LegalHold,
+    RetentionBatch,
+)
+from scrutiny.models.reviews import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    Assessment,
+    DecisionAssessment,
+    Finding,
+    FindingKind,
+    Review,
+    Score,
+)
+from scrutiny.models.texts import (
+    CheckedText,
+    CheckStatus,
+    DecisionPoint,
+    DecisionStage,
+    Extract,
+    ExtractKind,
+    IdentifierCheck,
+    IdentifierOverride,
+    InvolvementDeclaration,
+    RedactionReason,
+)
+
+__all__ = [
+    "AccessChannel",
+    "AccessEvent",
+    "AccessEventQuerySet",
+    "AccessVerb",
+    "ActingChair",
+    "Action",
+    "ActionStatus",
+    "ActionUpdate",
+    "AgeBand",
+    "AgendaItem",
+    "AgreementAcceptance",
+    "AppendOnlyError",
+    "Assessment",
+    "AuditCheckpoint",
+    "Case",
+    "CaseKey",
+    "CaseStatus",
+    "CheckStatus",
+    "CheckedText",
+    "ConfidentialityAgreement",
+    "DecisionAssessment",
+    "DecisionPoint",
+    "DecisionStage",
+    "Extract",
+    "ExtractKind",
+    "Finding",
+    "FindingKind",
+    "IdentifierCheck",
+    "IdentifierOverride",
+    "InvolvementDeclaration",
+    "LegalHold",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingStatus",
+    "OffenceCategory",
+    "Outcome",
+    "Panel",
+    "PanelMembership",
+    "PanelRole",
+    "REDACTION_TOKEN",
+    "RedactionReason",
+    "Relationship",
+    "RetentionBatch",
+    "Review",
+    "Score",
+    "SelectionReason",
+    "Vulnerability",
+]

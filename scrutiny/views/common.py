@@ -1,0 +1,87 @@
+"""Helpers every scrutiny page shares: the bound POST, form errors, audited views and the
+object-or-404 lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+
+from agencies.errors import attach_to_form
+from scrutiny import permissions, selectors, services
+from scrutiny.models import (
+    AccessChannel,
+    AccessVerb,
+    Case,
+    Meeting,
+)
+
+GET_POST = ["GET", "POST"]
+# Saved but held back for a second person's check: a warning (shown as "Important", like an error),
+# not an error, because the post was accepted; an error message on a redirect means a refusal
+# (tests/hostile.py checks that a refusal wrote nothing).
+HELD_MESSAGE = (
+    "Saved, but it may contain identifiers, so the panel and governance do not see it yet. The "
+    "coordinator or the chair (not you) must check it first."
+)
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The POST data to bind a form to (an empty POST is still a submission, so it gets errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def submitted(form: Any, call: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run one service write for a valid form: (True, what it returned), or (False, None) when the
+    service refused, with its messages put on the form. The view then redirects on success, or
+    re-renders the form, which answers 400 because the form now has errors. Nothing was written
+    on a refusal: the service is atomic."""
+    try:
+        return True, call()
+    except ValidationError as exc:
+        attach_to_form(form, exc)
+        return False, None
+
+
+def _log_view(
+    request: HttpRequest, obj: Any, audience: Any, panel_id: int, meeting_id: int | None = None
+) -> None:
+    services.access_record(
+        actor=request.user,
+        verb=AccessVerb.VIEW,
+        obj=obj,
+        audience=audience,
+        channel=AccessChannel.PAGE,
+        panel_id=panel_id,
+        meeting_id=meeting_id,
+    )
+
+
+def _panel_or_404(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
+    panel = selectors.panel_get(viewer=request.user, panel_id=panel_id, with_forces=with_forces)
+    if panel is None:
+        raise Http404
+    return panel
+
+
+def _meeting_or_404(request: HttpRequest, meeting_id: int) -> Meeting:
+    meeting = selectors.meeting_get(viewer=request.user, meeting_id=meeting_id)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _case_or_404(request: HttpRequest, case_id: int) -> Case:
+    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _coordinated_case(request: HttpRequest, case_id: int) -> Case:
+    case = _case_or_404(request, case_id)
+    if not permissions.can_coordinate(request.user, case.panel):
+        raise permissions.Refused(case, panel_id=case.panel_id)
+    return case
