@@ -122,10 +122,18 @@ def test_views_api_and_consumers_reach_scrutiny_data_only_through_selectors() ->
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2] / "scrutiny"
+    # Modules and the packages they were split into (scrutiny/views/, scrutiny/api/).
+    paths = [
+        path
+        for name in ("views", "api", "consumers", "presenters", "exports")
+        for path in sorted([root / f"{name}.py", *(root / name).glob("*.py")])
+        if path.exists()
+    ]
+    assert any(path.parent.name == "views" for path in paths)
     offenders = [
-        f"{name}:{number}"
-        for name in ("views.py", "api.py", "consumers.py", "presenters.py", "exports.py")
-        for number, line in enumerate((root / name).read_text().splitlines(), start=1)
+        f"{path.relative_to(root)}:{number}"
+        for path in paths
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
         if ".objects." in line
     ]
     assert offenders == []
