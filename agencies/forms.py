@@ -14,7 +14,7 @@ class SignInForm(AuthenticationForm):
         "inactive": "Enter a correct email address and password.",
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
         self.fields["username"].widget = forms.EmailInput(
@@ -26,7 +26,7 @@ class SignInForm(AuthenticationForm):
 
 
 class ResetRequestForm(PasswordResetForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"
         self.fields["email"].widget.attrs.update(
@@ -50,7 +50,7 @@ class ResetRequestForm(PasswordResetForm):
 
 
 class NewPasswordForm(SetPasswordForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].widget.attrs.update(
             {"autocomplete": "new-password", "class": "govuk-input"}
