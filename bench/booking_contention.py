@@ -30,7 +30,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+# The servers and this process load the same settings (production, changed only for plain HTTP
+# on loopback: bench/bench_settings.py), so the sessions this process makes are theirs.
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
+# A connection per request: a burst of client threads must not exhaust max_connections with
+# connections parked in finished request threads (printed among the differences from production).
+os.environ.setdefault("BENCH_CONN_MAX_AGE", "0")
 os.environ.setdefault("SCRUTINY_TEST_RUN_ID", "bench")
 
 
@@ -71,6 +76,9 @@ def _setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    # Only in this process, which builds the fixtures: its throwaway ISVAs never sign in with a
+    # password (sessions are made directly), so their hashes need not cost Argon2's time each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _world(*, people: int, seats: int):  # type: ignore[no-untyped-def]
@@ -216,6 +224,9 @@ def main() -> None:
     workers = max(1, min(args.workers, 8))
     concurrency = max(1, min(args.concurrency, 64))
 
+    from bench.stack import print_differences
+
+    print_differences()
     _setup_django()
     from tests.live import start_daphne
 
