@@ -143,6 +143,8 @@ def _cookie_for(user) -> str:  # type: ignore[no-untyped-def]
 
 
 def _attempt(port: int, cookie: str, session_id: int, csrf: str) -> tuple[int, float, str]:
+    from django.conf import settings
+
     body = json.dumps({"topic": "process"})
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -153,7 +155,8 @@ def _attempt(port: int, cookie: str, session_id: int, csrf: str) -> tuple[int, f
             body=body,
             headers={
                 "Content-Type": "application/json",
-                "Cookie": f"{cookie}; csrftoken={csrf}",
+                # Production names it __Host-csrftoken (a fixed "csrftoken" was a 403 for all).
+                "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={csrf}",
                 "X-CSRFToken": csrf,
                 "Origin": f"http://127.0.0.1:{port}",
                 "Referer": f"http://127.0.0.1:{port}/dropins/",
@@ -236,7 +239,14 @@ def main() -> None:
     database_url = os.environ["DATABASE_URL"]  # the workers serve the database this script set up
     print(f"Starting {workers} daphne workers ...", flush=True)
     bench_env = {"DJANGO_SETTINGS_MODULE": "bench.bench_settings"}
-    servers = [start_daphne(database_url, extra_env=bench_env) for _ in range(workers)]
+    servers = []
+    try:
+        for _ in range(workers):
+            servers.append(start_daphne(database_url, extra_env=bench_env))
+    except RuntimeError:
+        for server in servers:  # the ones that did start (a loaded machine can take 30 s each)
+            server.stop()
+        raise
     try:
         phases = [
             _run_phase(
@@ -277,6 +287,11 @@ def main() -> None:
         print(
             f"{p.name:<30} {p.attempts:>8} {p.rate:>8.1f} {p.percentile(50):>8.1f} {p.percentile(99):>8.1f} "
             f"{p.confirmed:>9} {p.waitlisted:>8} {p.overbooked:>10} {statuses:<20}"
+        )
+    refused = [p.name for p in phases if set(p.statuses) - {200, 201}]
+    if refused:
+        print(
+            "WARNING: answers other than 200/201 measure something other than booking: " + ", ".join(refused)
         )
     if any(p.overbooked for p in phases):
         sys.exit("OVERBOOKING DETECTED")
