@@ -132,14 +132,17 @@ def verdict(summary: Summary, target: float | None) -> str:
 
 async def drive(
     base: str, path: str, cookie: str, seconds: float, concurrency: int
-) -> tuple[int, dict[int, int]]:
-    """Requests answered in `seconds` over `concurrency` keep-alive connections, and their statuses.
+) -> tuple[float, dict[int, int]]:
+    """Requests per second over `concurrency` keep-alive connections for about `seconds`, and their
+    statuses. No request starts after `seconds`; the ones in flight then are waited for and counted,
+    over the time they really took (a slow page's last requests would otherwise inflate its rate).
     A "{n}" in the path becomes a counter, so every request asks for a different URL."""
     parts = urllib.parse.urlparse(base)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     statuses: dict[int, int] = {}
     counter = [0]
-    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+    deadline = started + seconds
     cookie_line = f"Cookie: {cookie}\r\n" if cookie else ""
 
     def request() -> bytes:
@@ -180,7 +183,7 @@ async def drive(
             writer.close()
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return sum(statuses.values()), statuses
+    return sum(statuses.values()) / (time.perf_counter() - started), statuses
 
 
 # Stacks ------------------------------------------------------------------------------------------
@@ -286,12 +289,12 @@ def measure(
         rates: dict[str, float] = {}
         for side in order:
             if side == "A":
-                count, codes = asyncio.run(drive(baseline, "/", "", slice_seconds, concurrency))
+                rate, codes = asyncio.run(drive(baseline, "/", "", slice_seconds, concurrency))
                 into = results[label].baseline_statuses
             else:
-                count, codes = asyncio.run(drive(project, t.path, cookies[t.who], slice_seconds, concurrency))
+                rate, codes = asyncio.run(drive(project, t.path, cookies[t.who], slice_seconds, concurrency))
                 into = results[label].statuses
-            rates[side] = count / slice_seconds
+            rates[side] = rate
             for code, n in codes.items():
                 into[code] = into.get(code, 0) + n
         results[label].page_rates.append(rates["B"])
