@@ -142,11 +142,15 @@ class SiteSettings(BaseSiteSetting):
         return instance
 
 
-def forget(**kwargs: Any) -> None:
+def forget(sender: Any, created: bool = False, **kwargs: Any) -> None:
     """Drop the cached values (and every stored copy of a public page): now, and again at commit,
-    so a copy read inside the writer's transaction is not kept."""
+    so a copy read inside the writer's transaction is not kept. Not when a site's setting row is
+    first made (on the first page anyone asks for): nothing was shown from it yet, and renewing
+    the content version there would throw away the page copy that very request stores."""
     from content.restrictions import invalidate
 
+    if created and sender is SiteSettings:
+        return
     cache.delete(CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
     invalidate()
