@@ -307,8 +307,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 
 # --- Where the site is served -----------------------------------------------------------------------
-# BASE_URL is the address in emails, calendar invitations and the CMS. Unset, it is where `make run`
-# serves: HOST and PORT (the Makefile's, passed through), 127.0.0.1:8000 by default.
+# BASE_URL (as WAGTAILADMIN_BASE_URL) is the address in emails, calendar invitations and the CMS.
+# Unset, it is where `make run` serves: HOST and PORT (the Makefile's, passed through),
+# 127.0.0.1:8000 by default.
 def served_base_url(host: str, port: int) -> str:
     """The http:// address a browser on this machine uses for a daphne bound to host:port."""
     host = host.strip()
@@ -319,9 +320,8 @@ def served_base_url(host: str, port: int) -> str:
     return f"http://{host}" if port == 80 else f"http://{host}:{port}"
 
 
-BASE_URL = env.str("BASE_URL", served_base_url(env.str("HOST", "127.0.0.1"), env.int("PORT", 8000))).rstrip(
-    "/"
-)
+_SERVED = served_base_url(env.str("HOST", "127.0.0.1"), env.int("PORT", 8000))
+WAGTAILADMIN_BASE_URL = env.str("BASE_URL", _SERVED).rstrip("/")
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -335,7 +335,9 @@ def mail_domain(base_url: str) -> str:
     return host if any(c.isalpha() for c in host) and ":" not in host else "localhost"
 
 
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", f"Scrutiny Hub <no-reply@{mail_domain(BASE_URL)}>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", f"Scrutiny Hub <no-reply@{mail_domain(WAGTAILADMIN_BASE_URL)}>"
+)
 # The first values of the contact addresses in the CMS's Site settings (content.site_settings),
 # which the pages show; empty shows no contact link.
 FEEDBACK_EMAIL = env.str("FEEDBACK_EMAIL", "")
@@ -351,7 +353,6 @@ WAGTAIL_SITE_NAME = "Scrutiny Hub"
 # in review sends it back through every step (the 2i content check sees the final text).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "content.workflow_finish.publish_approved"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
-WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILADMIN_LOGIN_URL = "agencies:sign-in"
 WAGTAIL_FRONTEND_LOGIN_URL = "/account/sign-in/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
