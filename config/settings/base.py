@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -304,9 +305,43 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+
+# --- Where the site is served -----------------------------------------------------------------------
+# BASE_URL (as WAGTAILADMIN_BASE_URL) is the address in emails, calendar invitations and the CMS.
+# Unset, it is where `make run` serves: HOST and PORT (the Makefile's, passed through),
+# 127.0.0.1:8000 by default.
+def served_base_url(host: str, port: int) -> str:
+    """The http:// address a browser on this machine uses for a daphne bound to host:port."""
+    host = host.strip()
+    if host in {"", "0.0.0.0", "::", "[::]"}:  # noqa: S104 - bound to every interface: link to loopback
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}" if port == 80 else f"http://{host}:{port}"
+
+
+_SERVED = served_base_url(env.str("HOST", "127.0.0.1"), env.int("PORT", 8000))
+WAGTAILADMIN_BASE_URL = env.str("BASE_URL", _SERVED).rstrip("/")
+
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Scrutiny Hub <no-reply@scrutiny-hub.invalid>")
+# The file backend's folder (config.settings.dev writes every email there, one file per message).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
+
+def mail_domain(base_url: str) -> str:
+    """The site's host name, for its no-reply address; an IP address is no mail domain: localhost."""
+    host = urlsplit(base_url).hostname or ""
+    return host if any(c.isalpha() for c in host) and ":" not in host else "localhost"
+
+
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", f"Scrutiny Hub <no-reply@{mail_domain(WAGTAILADMIN_BASE_URL)}>"
+)
+# The first values of the contact addresses in the CMS's Site settings (content.site_settings),
+# which the pages show; empty shows no contact link.
+FEEDBACK_EMAIL = env.str("FEEDBACK_EMAIL", "")
+ACCESSIBILITY_EMAIL = env.str("ACCESSIBILITY_EMAIL", "")
 EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", 25)
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
@@ -318,7 +353,6 @@ WAGTAIL_SITE_NAME = "Scrutiny Hub"
 # in review sends it back through every step (the 2i content check sees the final text).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "content.workflow_finish.publish_approved"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
-WAGTAILADMIN_BASE_URL = env.str("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "agencies:sign-in"
 WAGTAIL_FRONTEND_LOGIN_URL = "/account/sign-in/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
@@ -390,10 +424,4 @@ RETENTION_DAYS = {
     "audit_log": env.int("RETENTION_DAYS_AUDIT_LOG", 8 * 365),
 }
 
-SCRUTINY_HUB = {
-    "SERVICE_NAME": "Scrutiny Hub",
-    "PHASE": "Beta",
-    "FEEDBACK_EMAIL": env.str("FEEDBACK_EMAIL", "feedback@scrutiny-hub.invalid"),
-    "ACCESSIBILITY_EMAIL": env.str("ACCESSIBILITY_EMAIL", "accessibility@scrutiny-hub.invalid"),
-}
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
