@@ -1,5 +1,6 @@
 """Local development: the embedded default, DEBUG on."""
 
+from config.env import env
 from config.settings.base import *  # noqa: F403
 
 DEBUG = True
@@ -7,3 +8,5 @@ DEBUG = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Human-readable log lines on the terminal (LOG_FORMAT=json to see production's).
+LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", "plain")
