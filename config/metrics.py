@@ -21,6 +21,7 @@ from channels.layers import InMemoryChannelLayer
 from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache.backends.base import BaseCache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -212,8 +213,11 @@ class CacheMetricsMixin:
         return value
 
     def get_many(self, keys: Any, version: Any = None) -> dict[Any, Any]:
+        parent = super().get_many  # type: ignore[misc]
+        if getattr(parent, "__func__", None) is BaseCache.get_many:
+            return parent(keys, version=version)  # one get() per key, each counted there
         keys = list(keys)
-        found = super().get_many(keys, version=version)  # type: ignore[misc]
+        found = parent(keys, version=version)
         if found:
             CACHE_REQUESTS.labels("hit").inc(len(found))
         if len(keys) > len(found):

@@ -115,21 +115,30 @@ def init_sentry(*, dsn: str, environment: str, release: str | None = None, **opt
     from sentry_sdk.integrations.django import DjangoIntegration
     from sentry_sdk.integrations.logging import LoggingIntegration
 
+    defaults: dict[str, Any] = {
+        # No user, cookies, bodies or query strings collected at all (the scrubber removes them too).
+        "data_collection": {
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_bodies": [],
+            "url_query_params": {"mode": "off"},
+        },
+        "max_request_body_size": "never",
+        "include_source_context": False,
+        # Integrations named here only: no automatic Redis or HTTP-client breadcrumbs.
+        "auto_enabling_integrations": False,
+        "integrations": [
+            DjangoIntegration(transaction_style="url"),
+            LoggingIntegration(level=logging.INFO, event_level=logging.ERROR),
+        ],
+        "traces_sample_rate": 0.0,
+    }
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
         release=release,
-        send_default_pii=False,
-        max_request_body_size="never",
-        include_source_context=False,
-        # Integrations named here only: no automatic Redis or HTTP-client breadcrumbs.
-        auto_enabling_integrations=False,
-        integrations=[
-            DjangoIntegration(transaction_style="url"),
-            LoggingIntegration(level=logging.INFO, event_level=logging.ERROR),
-        ],
-        traces_sample_rate=0.0,
+        **{**defaults, **options},
+        # Not overridable: whatever else is collected goes through the scrubber.
         before_send=before_send,
         before_breadcrumb=before_breadcrumb,
-        **options,
     )
