@@ -45,21 +45,40 @@ def accepted_request_id(candidate: str | bytes | None) -> str:
     return new_request_id()
 
 
+def on_request_started(sender: Any, environ: Any = None, scope: Any = None, **kwargs: Any) -> None:
+    """Django's request_started signal (WSGI: `environ`, ASGI: `scope`): the ID is set before the
+    first middleware runs and stays set until request_finished, so the handler's own log lines
+    after the middleware (django.request's "Not Found: …", "Internal Server Error: …") have it."""
+    if environ is not None:
+        request_id_var.set(accepted_request_id(environ.get(_META_KEY)))
+    elif scope is not None:
+        request_id_var.set(_scope_request_id(scope.get("headers", ())))
+
+
+def on_request_finished(sender: Any, **kwargs: Any) -> None:
+    request_id_var.set(None)  # a thread serves many requests
+
+
 class RequestIdMiddleware:
-    """Outermost middleware: sets the request's ID before anything else can log, returns it in the
-    response header, and unsets it afterwards (a thread serves many requests)."""
+    """Outermost middleware: puts the request's ID (set by on_request_started) on the request and
+    in the response's header. Without the signal (a request built by hand), it sets the ID itself
+    for the middleware and view."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = accepted_request_id(request.META.get(_META_KEY))
+        request_id = request_id_var.get()
+        token = None
+        if request_id is None:
+            request_id = accepted_request_id(request.META.get(_META_KEY))
+            token = request_id_var.set(request_id)
         request.request_id = request_id
-        token = request_id_var.set(request_id)
         try:
             response = self.get_response(request)
         finally:
-            request_id_var.reset(token)
+            if token is not None:
+                request_id_var.reset(token)
         response[HEADER] = request_id
         return response
 

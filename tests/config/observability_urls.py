@@ -33,7 +33,13 @@ def boom(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("the view failed")
 
 
+@login_not_required
+def unavailable(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("try later", status=503)  # logged by django.request after the middleware
+
+
 urlpatterns = [
+    path("unavailable/", unavailable, name="unavailable"),
     path("log-and-mail/", log_and_mail, name="log-and-mail"),
     path("boom/", boom, name="boom"),
     *project_urlpatterns,  # the middleware reverses some of the project's names

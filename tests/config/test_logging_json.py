@@ -118,6 +118,17 @@ def test_every_line_of_a_request_and_its_email_carries_the_callers_request_id(cl
     assert request_id_var.get() is None  # unset after the request
 
 
+@pytest.mark.django_db
+@pytest.mark.urls("tests.config.observability_urls")
+def test_the_handlers_own_lines_after_the_middleware_carry_the_id_too(client, json_lines) -> None:  # type: ignore[no-untyped-def]
+    """django.request logs an error response after the middleware chain has returned."""
+    response = client.get("/unavailable/", HTTP_X_REQUEST_ID="rid-503")
+    assert response.status_code == 503 and response["X-Request-ID"] == "rid-503"
+    (line,) = [line for line in json_lines() if line["logger"] == "django.request"]
+    assert line["message"] == "Service Unavailable: /unavailable/" and line["request_id"] == "rid-503"
+    assert request_id_var.get() is None  # request_finished unset it
+
+
 @pytest.mark.parametrize(
     "sent",
     ["", "x" * 129, "has space", 'quote"d', "new\nline", "semi;colon", "caf\u00e9", "<script>"],
