@@ -98,7 +98,8 @@ ASGIApp = Callable[
 class WebSocketRequestIdMiddleware:
     """ASGI middleware for the websocket protocol: the connection's ID (from the upgrade request's
     `X-Request-ID` or generated) is in `scope["request_id"]` and in the context variable for the
-    consumer's whole life, so its log lines carry it. The accept frame returns it as a header."""
+    consumer's whole life, so its log lines carry it. The accept message offers it as a response
+    header (ASGI allows it; daphne 4 does not send accept headers, other servers do)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

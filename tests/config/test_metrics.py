@@ -266,3 +266,71 @@ def test_multiprocess_mode_adds_up_every_workers_samples(tmp_path) -> None:  # t
         text=True,
     ).stdout
     assert 'scrutiny_http_requests_total{method="GET",route="healthz-live",status="200"} 5.0' in out
+
+
+# --- end to end, in a real daphne process ------------------------------------------------------------
+@pytest.fixture
+def metrics_server(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    from tests.conftest import database_url_for_subprocess
+    from tests.live import start_daphne
+
+    with django_db_blocker.unblock():
+        database_url = database_url_for_subprocess()
+    server = start_daphne(database_url, extra_env={"METRICS_TOKEN": TOKEN, "LOG_FORMAT": "json"})
+    yield server
+    server.stop()
+
+
+def _scrape_live(server) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    import urllib.request
+
+    request = urllib.request.Request(f"{server.url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read().decode()
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, number = line.rpartition(" ")
+            samples[name] = float(number)
+    return samples
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_daphne_returns_request_ids_and_counts_sockets_and_events(metrics_server, isva) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import urllib.request
+
+    from websockets.sync.client import connect
+
+    from tests.e2e.test_websockets import _post_as
+    from tests.live import session_cookie_for
+
+    with urllib.request.urlopen(  # noqa: S310
+        urllib.request.Request(f"{metrics_server.url}/healthz/live", headers={"X-Request-ID": "e2e-http-1"}),
+        timeout=10,
+    ) as response:
+        assert response.headers["X-Request-ID"] == "e2e-http-1"
+    from django.conf import settings
+
+    from tests.factories import NotificationFactory
+
+    NotificationFactory.create_batch(2, recipient=isva)  # something to mark read: an event
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session_cookie_for(isva)}"
+    with connect(
+        f"{metrics_server.ws_url}/ws/notifications/",
+        origin=metrics_server.url,  # type: ignore[arg-type]
+        additional_headers={"Cookie": cookie, "X-Request-ID": "e2e-socket-1"},
+        open_timeout=10,
+    ) as socket:
+        # daphne 4 ignores the headers of an ASGI websocket.accept: the ID stays server-side here
+        # (scope and log lines, tests/config/test_logging_json.py).
+        assert "X-Request-ID" not in socket.response.headers
+        assert json.loads(socket.recv(timeout=5))["kind"] == "hello"
+        assert _scrape_live(metrics_server)["scrutiny_websockets_open"] == 1
+        assert _post_as(metrics_server, isva, "/account/notifications/read/") == 200
+        assert json.loads(socket.recv(timeout=5))["kind"] == "notifications.read"
+    samples = _scrape_live(metrics_server)
+    assert samples['scrutiny_realtime_events_published_total{kind="notifications.read"}'] == 1
+    assert samples['scrutiny_realtime_events_delivered_total{kind="notifications.read"}'] == 1
+    assert samples['scrutiny_http_requests_total{method="GET",route="healthz-live",status="200"}'] == 1
