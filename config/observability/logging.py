@@ -48,8 +48,8 @@ class JsonFormatter(_JsonFormatter):
     """`{"time": …, "level": …, "logger": …, "message": …, "request_id": …}` and, for an exception,
     `exc_info` (the traceback as text). Attributes passed with `extra=` are added too (the request
     object excepted), but not for records logged from scrutiny code: the plain format never printed
-    extras, and scrutiny.reporting.CaseContentLogFilter only strips a record's arguments, so an
-    `extra=` value is the one way case text could still reach a JSON line."""
+    extras, and scrutiny.reporting.CaseContentLogFilter strips only a record's arguments, so an
+    `extra=` value would otherwise carry case text straight into the line."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger", "asctime": "time"})

@@ -218,3 +218,25 @@ def test_json_is_productions_format_and_plain_is_make_runs() -> None:
         assert result.returncode == 0, result.stderr
         formats[module] = result.stdout.strip().splitlines()[-1]
     assert formats == {"config.settings.production": "json", "config.settings.dev": "plain"}
+
+
+@pytest.mark.asyncio
+async def test_the_fan_out_tasks_every_socket_shares_log_no_connections_id(json_lines) -> None:  # type: ignore[no-untyped-def]
+    """agencies.realtime.fanout starts its tasks inside the first connection's context; their lines
+    must not claim to be that connection's."""
+    import asyncio
+
+    log = logging.getLogger("tests.observability")
+    token = request_id_var.set("first-socket")
+    try:
+        await asyncio.create_task(asyncio.to_thread(lambda: None), name="unrelated")
+        await asyncio.create_task(_log_once(log, "from a socket's own task"), name="socket-task")
+        await asyncio.create_task(_log_once(log, "from the hub"), name="fanout-deliver")
+    finally:
+        request_id_var.reset(token)
+    lines = {line["message"]: line["request_id"] for line in json_lines()}
+    assert lines == {"from a socket's own task": "first-socket", "from the hub": None}
+
+
+async def _log_once(log: logging.Logger, message: str) -> None:
+    log.info(message)
