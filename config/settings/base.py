@@ -56,9 +56,15 @@ INSTALLED_APPS = [
     "channels",
     "django_tasks",
     "django_tasks_db",
+    # Request IDs, metrics and error reports (config.observability; docs/operations.md).
+    "config.observability",
 ]
 
 MIDDLEWARE = [
+    # First of all: the request's ID, in every log line of the request and its X-Request-ID header.
+    "config.observability.request_id.RequestIdMiddleware",
+    # Request count and latency by resolved route name, for /metrics (config.metrics).
+    "config.metrics.MetricsMiddleware",
     # Outermost: reads what is left of a refused request's body, so the kept-alive upstream
     # connection stays usable for the next client (config/request_body.py).
     "config.request_body.DrainRequestBodyMiddleware",
@@ -147,7 +153,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # A miss, not a 500, while Redis is unreachable (config/cache.py); bounded waits.
-            "BACKEND": "config.cache.TolerantRedisCache",
+            "BACKEND": "config.cache.MeteredRedisCache",
             "LOCATION": REDIS_URL,
             # The cache's own namespace in the Redis database it shares with the channel layer
             # (whose keys start "scrutiny-hub:"): clear() deletes only these (config/cache.py).
@@ -157,7 +163,8 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis' layer, counting published realtime events (config.metrics).
+            "BACKEND": "config.metrics.MeteredRedisChannelLayer",
             # Bounded connect time: during a Redis outage publishing fails fast (agencies.realtime.events).
             # The read timeout must outlast channels-redis' 5 s BZPOPMIN, or redis-py's default
             # (5 s since redis-py 6) kills every idle consumer with a TimeoutError (close 1011).
@@ -171,10 +178,10 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "config.cache.MeteredLocMemCache"}}
     # One process: every socket's events go through the hub's one channel (agencies.realtime.fanout).
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+        "default": {"BACKEND": "config.metrics.MeteredInMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
     }
 
 # --- Background tasks -----------------------------------------------------------------------------
@@ -324,7 +331,10 @@ _SERVED = served_base_url(env.str("HOST", "127.0.0.1"), env.int("PORT", 8000))
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", _SERVED).rstrip("/")
 
 # --- Email ----------------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Django sends through config.observability.email, which logs each batch with the request ID and
+# hands it to the backend the EMAIL_BACKEND variable names.
+EMAIL_BACKEND = "config.observability.email.ObservedEmailBackend"
+EMAIL_DELIVERY_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The file backend's folder (config.settings.dev writes every email there, one file per message).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
@@ -390,11 +400,30 @@ WAGTAILDOCS_CONTENT_TYPES = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Logging --------------------------------------------------------------------------------------
+# One JSON object per line (config.observability.logging) unless LOG_FORMAT=plain, which `make run`
+# (DEBUG) uses. Either way every record gets its request ID, and records logged from scrutiny code
+# lose their arguments (scrutiny.reporting.CaseContentLogFilter) before they are formatted.
+LOG_FORMAT = env.str("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfiguredEnv(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "case_content": {"()": "scrutiny.reporting.CaseContentLogFilter"},
+        "request_id": {"()": "config.observability.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "config.observability.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["case_content", "request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
@@ -425,3 +454,17 @@ RETENTION_DAYS = {
 }
 
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+
+# --- Metrics and error reports (docs/operations.md, "Logs, metrics and error reports") ----------
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is off (404 for all).
+METRICS_TOKEN = env.str("METRICS_TOKEN", "")
+# Error reports to Sentry, scrubbed (config.observability.sentry); off unless SENTRY_DSN is set.
+SENTRY_DSN = env.optional("SENTRY_DSN")
+if SENTRY_DSN:
+    from config.observability.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", "production"),
+        release=env.optional("SENTRY_RELEASE"),
+    )

@@ -67,7 +67,7 @@ def test_the_sender_is_no_reply_at_the_sites_own_host() -> None:
 def test_development_settings_link_to_the_port_make_run_serves_and_write_mail_to_files() -> None:
     base, backend, path, sender = _settings_in_subprocess(
         "config.settings.dev",
-        ["WAGTAILADMIN_BASE_URL", "EMAIL_BACKEND", "EMAIL_FILE_PATH", "DEFAULT_FROM_EMAIL"],
+        ["WAGTAILADMIN_BASE_URL", "EMAIL_DELIVERY_BACKEND", "EMAIL_FILE_PATH", "DEFAULT_FROM_EMAIL"],
         HOST="localhost",
         PORT="8123",
     )

@@ -57,6 +57,8 @@ class Command(BaseCommand):
 
 def mail_destination() -> str:
     backend = settings.EMAIL_BACKEND
+    if backend == "config.observability.email.ObservedEmailBackend":  # logs, then hands over to:
+        backend = settings.EMAIL_DELIVERY_BACKEND
     if backend == "django.core.mail.backends.filebased.EmailBackend":
         return f"files in {settings.EMAIL_FILE_PATH}/ (one per message)"
     if backend == "django.core.mail.backends.console.EmailBackend":
