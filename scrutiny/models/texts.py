@@ -57,16 +57,28 @@ class IdentifierCheck(models.Model):
 
 
 class CheckedText(IdentifierCheck):
-    """Free text of case intake: checked for identifiers at save; a hit blocks release until a
-    second person (not the author) edits it or confirms it, redacting what must go."""
+    """Free text of case intake: checked for identifiers at save. Every edit voids the last
+    check; a second person who neither wrote nor edited the current wording checks it (or
+    releases the case on its strength), redacting what must go."""
 
     text = models.TextField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    edited_by = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of everyone who edited the text since its last check (none may check it).",
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def writer_ids(self) -> frozenset[int]:
+        """Who wrote or edited the current wording: its author and its editors since the last check."""
+        editors = {int(pk) for pk in self.edited_by or [] if isinstance(pk, int)}
+        return frozenset(editors | ({self.author_id} if self.author_id is not None else set()))
 
 
 class DecisionStage(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Subquery
@@ -210,12 +210,14 @@ def can_edit_case(user: User | AnonymousUser, case: Case) -> bool:
     return case.status == CaseStatus.DRAFT and audience_for(user, case) == Audience.COORDINATOR
 
 
-def can_check_text(user: User | AnonymousUser, case: Case, author_id: int | None) -> bool:
-    """The second-person check: a keyholder who is not the author."""
+def can_check_text(user: User | AnonymousUser, case: Case, writer_ids: Collection[int | None]) -> bool:
+    """The second-person check: a keyholder who neither wrote nor edited the current wording
+    (`writer_ids`: the text's author and everyone who edited it since its last check)."""
     return (
         case.status == CaseStatus.DRAFT
         and audience_for(user, case) == Audience.COORDINATOR
-        and user.pk != author_id
+        and user.pk is not None
+        and user.pk not in writer_ids
     )
 
 

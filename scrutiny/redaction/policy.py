@@ -131,6 +131,7 @@ def _checked_text_policy(*, extra: dict[str, FieldPolicy]) -> dict[str, FieldPol
         "case": P(full=PANEL),
         "text": P(full=KEYHOLDERS, gen=[(MEMBERS, released_text)]),
         "author": _coord_name(),
+        "edited_by": _coord_only(),
         "identifier_kinds": P(full=KEYHOLDERS),
         "check_status": P(full=KEYHOLDERS),
         "checked_by": _coord_name(),

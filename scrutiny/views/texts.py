@@ -105,7 +105,7 @@ def text_edit(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
 @scrutiny_view
 def text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
     obj = _text_or_404(request, kind, text_id)
-    if not permissions.can_check_text(request.user, obj.case, obj.author_id):
+    if not permissions.can_check_text(request.user, obj.case, obj.writer_ids):
         raise permissions.Refused(obj, panel_id=obj.case.panel_id)
     hits = services.open_hits(obj)
     form = CheckForm(request.POST or None, hits=hits)
