@@ -19,6 +19,7 @@ from scrutiny.models import (
     Case,
     Meeting,
 )
+from scrutiny.redaction import Audience
 from scrutiny.reporting import scrutiny_view
 from scrutiny.views.common import GET_POST, _posted, submitted
 
@@ -27,7 +28,8 @@ from scrutiny.views.common import GET_POST, _posted, submitted
 
 def _hold_target(request: HttpRequest, kind: str, pk: int) -> Case | Meeting:
     """The record whose hold the viewer manages. Someone who may see it but not hold it gets a 403
-    (audited as a refusal); anyone else a 404, with no hint the record exists."""
+    (audited as a refusal); anyone else a 404, with no hint the record exists. A member walled off
+    the case gets the 404 too (their refusal audited)."""
     target = selectors.legal_hold_target(viewer=request.user, kind=kind, pk=pk)
     if target is not None:
         return target
@@ -39,6 +41,8 @@ def _hold_target(request: HttpRequest, kind: str, pk: int) -> Case | Meeting:
     if visible is None:
         raise Http404
     services.legal_hold_audit(actor=request.user, target=visible, verb=AccessVerb.REFUSED)
+    if kind == "case" and permissions.audience_for(request.user, visible) == Audience.INVOLVED:
+        raise Http404
     raise PermissionDenied
 
 
