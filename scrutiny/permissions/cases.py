@@ -278,6 +278,16 @@ def can_manage_legal_hold(user: User | AnonymousUser, panel: Panel | int) -> boo
     return can_coordinate(user, panel) or can_manage_accounts(user)
 
 
+def legal_hold_audience(user: User | AnonymousUser, panel: Panel | int) -> Audience | None:
+    """The audience the legal-hold pages redact a record of this panel for: its coordinator, or
+    a platform administrator (who sees the record's reference and its holds, nothing else)."""
+    if can_coordinate(user, panel):
+        return Audience.COORDINATOR
+    if can_manage_accounts(user):
+        return Audience.HOLD_ADMIN
+    return None
+
+
 def can_list_legal_holds(user: User | AnonymousUser) -> bool:
     """The legal-hold index: any case coordinator (their own area's panels) or platform administrator."""
     return _active(user) and (has(user, Perm.COORDINATE_CASES) or can_manage_accounts(user))

@@ -65,15 +65,16 @@ def _legal_hold_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         if kind == "case"
         else permissions.can_view_meeting(request.user, target)
     )
+    audience = permissions.legal_hold_audience(request.user, target.panel)
     return render(
         request,
         "scrutiny/legal_hold.html",
         {
             "form": form,
             "kind": kind,
-            "label": presenters.legal_hold_target_label(target),
+            "label": presenters.legal_hold_target_label(target, audience),
             "on_hold": target.legal_hold,
-            "holds": presenters.legal_hold_rows(selectors.legal_hold_history(target=target)),
+            "holds": presenters.legal_hold_rows(selectors.legal_hold_history(target=target), audience),
             "back_url": reverse(f"scrutiny:{kind}-detail", args=[target.pk]) if can_open else "",
         },
         status=400 if form.errors else 200,
@@ -108,7 +109,10 @@ def legal_hold_list(request: HttpRequest) -> HttpResponse:
     holds = selectors.legal_hold_active(viewer=request.user)
     rows = [
         {
-            "label": presenters.legal_hold_target_label(hold.case or hold.meeting),
+            "label": presenters.legal_hold_target_label(
+                hold.case or hold.meeting,
+                permissions.legal_hold_audience(request.user, (hold.case or hold.meeting).panel),
+            ),
             "url": reverse("scrutiny:case-legal-hold", args=[hold.case_id])
             if hold.case_id
             else reverse("scrutiny:meeting-legal-hold", args=[hold.meeting_id]),
