@@ -229,6 +229,62 @@ def test_a_walled_case_answers_exactly_like_a_case_that_does_not_exist(world) ->
 
 
 @pytest.mark.django_db
+def test_the_pseudonym_of_the_walled_case_reaches_the_involved_member_nowhere(world) -> None:  # type: ignore[no-untyped-def]
+    """Every page, file, API answer and socket frame a panel member uses to find cases, after
+    a finding and an action on the walled case (notified to the rest of their agency)."""
+    user = _partly_involved(world)
+    _other_finding(world)
+    finding = services.finding_record(
+        actor=world.users["chair"],
+        meeting=world.meeting,
+        case=world.case,
+        theme=world.finding.theme,
+        kind="concern",
+        text="agreed zqxnotforthem",
+    )
+    services.action_record(
+        actor=world.users["chair"],
+        finding=finding,
+        description="do more",
+        owner_agency=user.agency,
+        owner_role="lead",
+        due_on=dt.date(2030, 1, 31),
+    )
+    client = signed_in_client(user)
+    urls = [
+        reverse("scrutiny:panel-list"),
+        reverse("scrutiny:panel-detail", args=[world.panel.pk]),
+        reverse("scrutiny:case-list", args=[world.panel.pk]),
+        reverse("scrutiny:meeting-detail", args=[world.meeting.pk]),
+        reverse("scrutiny:meeting-fragment", args=[world.meeting.pk]),
+        reverse("agencies:notifications"),
+        *(
+            reverse(f"scrutiny:{what}-export", args=[world.panel.pk, "csv"])
+            for what in ("findings", "actions")
+        ),
+        reverse("api-v1:scrutiny_panels"),
+        reverse("api-v1:scrutiny_meeting", args=[world.meeting.pk]),
+        reverse("api-v1:scrutiny_meetings", args=[world.panel.pk]),
+        reverse("api-v1:scrutiny_cases", args=[world.panel.pk]),
+        reverse("api-v1:scrutiny_findings", args=[world.panel.pk]),
+        reverse("api-v1:scrutiny_actions", args=[world.panel.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert world.case.pseudonym not in body, url
+        assert "zqxnotforthem" not in body, url
+    xlsx = client.get(reverse("scrutiny:findings-export", args=[world.panel.pk, "xlsx"]))
+    assert world.case.pseudonym not in _xlsx(xlsx.content)
+    frames = websocket_text(world, user)
+    assert world.case.pseudonym not in frames and "zqxnotforthem" not in frames
+    # The same pages name the panel's other cases to them (the wall is per case).
+    cases = client.get(reverse("scrutiny:case-list", args=[world.panel.pk])).content.decode()
+    assert world.cases[1].pseudonym in cases
+
+
+@pytest.mark.django_db
 def test_involved_member_is_not_notified_of_the_case(world) -> None:  # type: ignore[no-untyped-def]
     user = _partly_involved(world)
     # A finding on the walled case and an action assigned to the involved member's own agency.
