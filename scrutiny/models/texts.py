@@ -26,7 +26,8 @@ class RedactionReason(models.TextChoices):
 
 class IdentifierCheck(models.Model):
     """The identifier check of one free-text field: a hit holds the text back from everyone but
-    the people who can check it, until a second person (not the author) edits or confirms it.
+    the people who can check it, until a second person (not the author) confirms it (for case
+    texts: nobody who edited the current wording either, see CheckedText).
     `checked_field` names the text; `author_field` the person who wrote it."""
 
     checked_field = "text"

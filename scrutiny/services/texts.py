@@ -155,7 +155,7 @@ def text_add(
     *, actor: User, case: Case, model: type[DecisionPoint] | type[Extract], text: str, **fields: Any
 ) -> DecisionPoint | Extract:
     """Add a decision point or an extract. Identifier hits flag it: the case cannot be released
-    until a second person edits or confirms it."""
+    until a second person, who did not write or edit it, checks it."""
     _require(permissions.can_edit_case(actor, case))
     if model is DecisionPoint and "order" not in fields:
         fields["order"] = DecisionPoint.objects.filter(case=case).count() + 1

@@ -50,7 +50,7 @@ def text_add(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
                 messages.warning(
                     request,
                     "This text may contain identifiers. The case cannot be released until another "
-                    "person edits it or confirms it.",
+                    "coordinator, who has not edited it, checks it.",
                 )
             else:
                 messages.success(request, "Text added.")
