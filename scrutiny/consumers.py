@@ -1,6 +1,11 @@
 """The live meeting view. Events carry ids and counts only; on each one the consumer re-reads the
 meeting as its own user, redacts for that user's audience and sends what they may see (plus a
-signal to re-fetch their own server-rendered fragment)."""
+signal to re-fetch their own server-rendered fragment).
+
+An event about one case (its agenda line, score, reviews, findings or actions: `case_id` in the
+event) sends nothing at all to someone walled off that case, so not even the timing of a frame
+tells them something happened to it; the sequence numbers their socket sees skip no number for
+it either (a gap would say the same thing one frame later)."""
 
 from __future__ import annotations
 
@@ -13,6 +18,10 @@ from scrutiny.redaction import redact
 
 
 class MeetingConsumer(RealtimeConsumer):
+    # Events of the meeting's group this socket's user was not sent (walled off their case): the
+    # sequence numbers of later frames are shifted down by as many, so the client sees no gap.
+    withheld = 0
+
     def _meeting(self) -> Any:
         permissions.forget(self.user)
         meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
@@ -51,13 +60,18 @@ class MeetingConsumer(RealtimeConsumer):
     def render_event(self, message: dict[str, Any]) -> dict[str, Any] | None:
         if message.get("kind") != events.MeetingChanged.kind:
             return None
-        meeting = self._meeting()
+        meeting = self._meeting()  # forgets the cached facts first: a declaration just made counts
         if meeting is None:
+            return None
+        data = message.get("data")
+        case_id = data.get("case_id") if isinstance(data, dict) else None
+        if permissions.is_walled(self.user, case_id if isinstance(case_id, int) else None):
+            self.withheld += 1
             return None
         return {
             "kind": message["kind"],
             "group": message["group"],
-            "seq": message["seq"],
+            "seq": message["seq"] - self.withheld,
             "refetch": True,
             **self._snapshot(meeting),
         }

@@ -17,13 +17,15 @@ def meeting_group(meeting_id: int) -> str:
 @dataclass(frozen=True, kw_only=True)
 class MeetingChanged(Event):
     """Something in the meeting changed (status, attendance, agreed score, finding, action):
-    subscribers re-fetch their own redacted view of the meeting."""
+    subscribers re-fetch their own redacted view of the meeting. `case_id`: the case the change is
+    about (None for the meeting as a whole); nobody walled off that case gets a frame for it."""
 
     kind: ClassVar[str] = "scrutiny.meeting_changed"
     meeting_id: int
     findings: int
     actions: int
     present: int
+    case_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,11 +4,13 @@ become visible blocks with their reason."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from scrutiny.models import (
     REDACTION_TOKEN,
@@ -270,31 +272,47 @@ def access_rows(rows: list[AccessEvent], audience: Audience | None) -> list[dict
     return [labelled(AccessEvent, redact(row, audience), "verb", "channel") for row in rows]
 
 
-def _person(user: Any) -> str:
-    if user is None:
-        return "A removed account"
-    return user.get_full_name() or f"Account {user.pk}"
+REMOVED_ACCOUNT = "A removed account"
 
 
-def legal_hold_rows(holds: list[Any]) -> list[dict[str, Any]]:
+def _hold_moment(value: Any) -> str:
+    """A redacted moment (ISO text) as the hold pages print it, in local time."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value)
+    return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j F Y H:i")
+
+
+def legal_hold_rows(holds: list[Any], audience: Audience | None) -> list[dict[str, Any]]:
     """A record's legal-hold history for the people who manage holds (coordinator, platform
-    administrator): who set and cleared each hold, when and why. No case content."""
-    return [
-        {
-            "active": hold.cleared_at is None,
-            "reason": hold.reason,
-            "set_by": _person(hold.set_by),
-            "set_at": hold.set_at,
-            "cleared_by": _person(hold.cleared_by) if hold.cleared_at else "",
-            "cleared_at": hold.cleared_at,
-            "clear_reason": hold.clear_reason,
-        }
-        for hold in holds
-    ]
+    administrator), through the redaction policy: who set and cleared each hold, when and why.
+    No case content."""
+    rows = []
+    for hold in holds:
+        data = redact(hold, audience)
+        cleared = data.get("cleared_at")
+        rows.append(
+            {
+                "active": "cleared_at" in data and cleared is None,
+                "reason": data.get("reason", ""),
+                "set_by": data.get("set_by") or REMOVED_ACCOUNT,
+                "set_at": _hold_moment(data.get("set_at")),
+                "cleared_by": (data.get("cleared_by") or REMOVED_ACCOUNT) if cleared else "",
+                "cleared_at": _hold_moment(cleared),
+                "clear_reason": data.get("clear_reason", ""),
+            }
+        )
+    return rows
 
 
-def legal_hold_target_label(target: Any) -> str:
-    """How the hold pages name the record: a case by its pseudonym, a meeting by panel and date."""
-    if hasattr(target, "pseudonym"):
-        return f"Case {target.pseudonym}"
-    return f"Meeting of {target.panel.name} on {target.held_on:%d %B %Y}"
+def legal_hold_target_label(target: Any, audience: Audience | None) -> str:
+    """How the hold pages name the record, through the redaction policy: a case by its
+    pseudonym, a meeting by panel and date."""
+    if isinstance(target, Case):
+        pseudonym = redact(target, audience, only=("pseudonym",)).get("pseudonym")
+        return f"Case {pseudonym}" if pseudonym else "A case"
+    panel = redact(target.panel, audience, only=("name",)).get("name")
+    held_on = redact(target, audience, only=("held_on",)).get("held_on")
+    if not panel or not held_on:
+        return "A meeting"
+    return f"Meeting of {panel} on {dt.date.fromisoformat(held_on):%d %B %Y}"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.debug import SafeExceptionReporterFilter
 
 
@@ -44,17 +44,20 @@ class CaseContentLogFilter(logging.Filter):
 def scrutiny_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark a view as handling case content: its error reports are cleansed completely, and a
     refusal of case data (`scrutiny.permissions.Refused`, from a selector or the view) is written
-    to the access audit before Django answers 403."""
+    to the access audit before Django answers 403 (404 for `Walled`: a record of a case the viewer
+    declared involvement in is answered exactly as a record that does not exist)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from scrutiny.permissions import Refused
+        from scrutiny.permissions import Refused, Walled
 
         request.exception_reporter_filter = ScrutinyExceptionReporterFilter()
         try:
             return view(request, *args, **kwargs)
         except Refused as refusal:
             audit_refusal(request.user, refusal, channel="page")
+            if isinstance(refusal, Walled):
+                raise Http404 from None
             raise
 
     return wrapped

@@ -121,7 +121,8 @@ def list_cases(request: HttpRequest, panel_id: int) -> dict:
 ACCESS_MESSAGES = {
     CaseAccess.NEEDS_AGREEMENT: "Accept the current confidentiality agreement first.",
     CaseAccess.NEEDS_DECLARATION: "Declare any prior involvement in this case first.",
-    CaseAccess.INVOLVED: "You declared involvement in this case.",
+    # Involvement is a wall: the same answer as for a case that does not exist.
+    CaseAccess.INVOLVED: "Not found.",
     CaseAccess.FORBIDDEN: "You cannot open this case.",
 }
 
@@ -141,7 +142,7 @@ def _open_case(request: HttpRequest, case_id: int) -> Any:
                 channel=AccessChannel.API,
                 panel_id=case.panel_id,
             )
-        raise HttpError(403, ACCESS_MESSAGES[access])
+        raise HttpError(404 if access == CaseAccess.INVOLVED else 403, ACCESS_MESSAGES[access])
     return case
 
 

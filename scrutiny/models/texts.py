@@ -26,7 +26,8 @@ class RedactionReason(models.TextChoices):
 
 class IdentifierCheck(models.Model):
     """The identifier check of one free-text field: a hit holds the text back from everyone but
-    the people who can check it, until a second person (not the author) edits or confirms it.
+    the people who can check it, until a second person (not the author) confirms it (for case
+    texts: nobody who edited the current wording either, see CheckedText).
     `checked_field` names the text; `author_field` the person who wrote it."""
 
     checked_field = "text"
@@ -57,16 +58,28 @@ class IdentifierCheck(models.Model):
 
 
 class CheckedText(IdentifierCheck):
-    """Free text of case intake: checked for identifiers at save; a hit blocks release until a
-    second person (not the author) edits it or confirms it, redacting what must go."""
+    """Free text of case intake: checked for identifiers at save. Every edit voids the last
+    check; a second person who neither wrote nor edited the current wording checks it (or
+    releases the case on its strength), redacting what must go."""
 
     text = models.TextField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    edited_by = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of everyone who edited the text since its last check (none may check it).",
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def writer_ids(self) -> frozenset[int]:
+        """Who wrote or edited the current wording: its author and its editors since the last check."""
+        editors = {int(pk) for pk in self.edited_by or [] if isinstance(pk, int)}
+        return frozenset(editors | ({self.author_id} if self.author_id is not None else set()))
 
 
 class DecisionStage(models.TextChoices):

@@ -9,6 +9,7 @@ from scrutiny.permissions.audience import (
     ROLE_AUDIENCE,
     CaseAccess,
     Refused,
+    Walled,
     audience_for,
     exclude_walled,
     forget,
@@ -37,6 +38,7 @@ from scrutiny.permissions.cases import (
     case_fact_annotations,
     current_agreement,
     has_accepted_current_agreement,
+    legal_hold_audience,
     remember_case_facts,
 )
 from scrutiny.permissions.panels import (
@@ -67,6 +69,7 @@ __all__ = [
     "REVIEW_AUDIT",
     "ROLE_AUDIENCE",
     "Refused",
+    "Walled",
     "acting_chair_case_ids",
     "audience_for",
     "can_act_as_chair",
@@ -84,6 +87,7 @@ __all__ = [
     "can_export_findings",
     "can_list_legal_holds",
     "can_manage_legal_hold",
+    "legal_hold_audience",
     "can_open_case",
     "can_promote_finding",
     "can_publish_agreement",

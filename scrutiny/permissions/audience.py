@@ -66,6 +66,12 @@ class Refused(PermissionDenied):
         self.audience = audience
 
 
+class Walled(Refused):
+    """A refusal of a record tied to a case the viewer declared involvement in. Audited like any
+    refusal, but answered as if the record did not exist (404, the page or JSON of an unknown id):
+    involvement is a wall, not a door with a sign on it."""
+
+
 class CaseAccess(StrEnum):
     ALLOWED = "allowed"
     NEEDS_AGREEMENT = "needs_agreement"
@@ -199,9 +205,9 @@ def exclude_walled(queryset: QuerySet, user: User | AnonymousUser | None, case_r
 
 
 def refuse_walled(user: User | AnonymousUser, obj: Any, case_id: int | None, panel_id: int | None) -> None:
-    """Raise Refused (audited, 403) when `obj` is tied to a case `user` is walled off from."""
+    """Raise Walled (audited, answered 404) when `obj` is tied to a case `user` is walled off from."""
     if is_walled(user, case_id):
-        raise Refused(obj, panel_id=panel_id, audience=Audience.INVOLVED)
+        raise Walled(obj, panel_id=panel_id, audience=Audience.INVOLVED)
 
 
 def walled_off_user_ids(case_id: int) -> QuerySet:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Subquery
@@ -210,12 +210,14 @@ def can_edit_case(user: User | AnonymousUser, case: Case) -> bool:
     return case.status == CaseStatus.DRAFT and audience_for(user, case) == Audience.COORDINATOR
 
 
-def can_check_text(user: User | AnonymousUser, case: Case, author_id: int | None) -> bool:
-    """The second-person check: a keyholder who is not the author."""
+def can_check_text(user: User | AnonymousUser, case: Case, writer_ids: Collection[int | None]) -> bool:
+    """The second-person check: a keyholder who neither wrote nor edited the current wording
+    (`writer_ids`: the text's author and everyone who edited it since its last check)."""
     return (
         case.status == CaseStatus.DRAFT
         and audience_for(user, case) == Audience.COORDINATOR
-        and user.pk != author_id
+        and user.pk is not None
+        and user.pk not in writer_ids
     )
 
 
@@ -274,6 +276,16 @@ def can_manage_legal_hold(user: User | AnonymousUser, panel: Panel | int) -> boo
     """Set or clear a legal hold on a case or meeting of this panel: the panel's coordinator, or a
     platform administrator (who reaches only the hold pages, never the case's content)."""
     return can_coordinate(user, panel) or can_manage_accounts(user)
+
+
+def legal_hold_audience(user: User | AnonymousUser, panel: Panel | int) -> Audience | None:
+    """The audience the legal-hold pages redact a record of this panel for: its coordinator, or
+    a platform administrator (who sees the record's reference and its holds, nothing else)."""
+    if can_coordinate(user, panel):
+        return Audience.COORDINATOR
+    if can_manage_accounts(user):
+        return Audience.HOLD_ADMIN
+    return None
 
 
 def can_list_legal_holds(user: User | AnonymousUser) -> bool:

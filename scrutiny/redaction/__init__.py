@@ -1,6 +1,6 @@
 """The redaction policy: the one declarative place that says who sees what.
 
-For every field of every scrutiny model, each of the eleven audiences gets exactly one of:
+For every field of every scrutiny model, each of the twelve audiences gets exactly one of:
 
 * FULL - the stored value (a foreign key gives the related id);
 * GENERALISED - the value passed through a named function (month and year, area only, role only…);

@@ -1,4 +1,4 @@
-"""The eleven audiences, the levels a field can be shown at, and the named sets of audiences."""
+"""The twelve audiences, the levels a field can be shown at, and the named sets of audiences."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ class Audience(StrEnum):
     # A sitting member or observer who declared prior involvement in the case: for that case and
     # every record tied to it (agenda line, reviews, findings, actions, updates) nothing at all.
     INVOLVED = "involved"
+    # A platform administrator on the legal-hold pages (the only scrutiny pages they reach): the
+    # case's reference, the meeting's panel and date, and the holds themselves; no case content.
+    HOLD_ADMIN = "platform_admin"
 
 
 class Level(StrEnum):

@@ -59,7 +59,7 @@ NONE_RULE = Rule(Level.NONE)
 
 @dataclass(frozen=True)
 class FieldPolicy:
-    """One field's classification for every audience. Construction fails unless each of the eleven
+    """One field's classification for every audience. Construction fails unless each of the twelve
     audiences is given exactly one level, so a policy entry is always a complete decision."""
 
     full: frozenset[Audience] = frozenset()
@@ -131,6 +131,7 @@ def _checked_text_policy(*, extra: dict[str, FieldPolicy]) -> dict[str, FieldPol
         "case": P(full=PANEL),
         "text": P(full=KEYHOLDERS, gen=[(MEMBERS, released_text)]),
         "author": _coord_name(),
+        "edited_by": _coord_only(),
         "identifier_kinds": P(full=KEYHOLDERS),
         "check_status": P(full=KEYHOLDERS),
         "checked_by": _coord_name(),
@@ -138,6 +139,9 @@ def _checked_text_policy(*, extra: dict[str, FieldPolicy]) -> dict[str, FieldPol
         **extra,
     }
 
+
+# Who manages legal holds: the coordinator and a platform administrator (on the hold pages only).
+HOLDERS = frozenset({A.COORDINATOR, A.HOLD_ADMIN})
 
 # Meeting-time text (findings, actions): the coordinator and the chair record and check it.
 CHECKERS = frozenset({A.COORDINATOR, A.CHAIR})
@@ -190,7 +194,7 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
     m.Meeting: {
         "id": P(full=SITTING | {A.GOVERNANCE}),
         "panel": P(full=SITTING | {A.GOVERNANCE}),
-        "held_on": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}),
+        "held_on": P(full=SITTING | {A.GOVERNANCE, A.HOLD_ADMIN}, agg={A.EVALUATOR}),
         "status": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}),
         "created_at": _coord_only(),
         "legal_hold": _coord_only(),
@@ -208,7 +212,8 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         # (quasi_identifiers below) compares every such field an audience sees, as it sees it.
         "id": P(full=SITTING | {A.GOVERNANCE}, describes=False),
         "panel": P(full=SITTING | {A.GOVERNANCE}, agg={A.EVALUATOR}, describes=False),
-        "pseudonym": P(full=SITTING | {A.GOVERNANCE}, describes=False),
+        # The platform administrator finds a case's hold page by it (and sees nothing else of it).
+        "pseudonym": P(full=SITTING | {A.GOVERNANCE, A.HOLD_ADMIN}, describes=False),
         "presenting_agency": P(
             gen=[(KEYHOLDERS, agency_name), (SITTING - KEYHOLDERS, agency_kind)],
             agg=OVERSIGHT,
@@ -343,18 +348,18 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
         "author": _coord_name(),
         "created_at": P(full=SITTING | {A.GOVERNANCE}),
     },
-    # Legal holds and retention batches: the coordinator's (platform administrators reach holds
-    # only through the legal-hold pages, which show no case content).
+    # Legal holds: the coordinator's, and the platform administrator's on the legal-hold pages
+    # (the reasons are identifier-checked when written). Retention batches: the coordinator's.
     m.LegalHold: {
-        "id": _coord_only(),
-        "case": _coord_only(),
-        "meeting": _coord_only(),
-        "reason": _coord_only(),
-        "set_by": _coord_name(),
-        "set_at": _coord_only(),
-        "cleared_by": _coord_name(),
-        "cleared_at": _coord_only(),
-        "clear_reason": _coord_only(),
+        "id": P(full=HOLDERS),
+        "case": P(full=HOLDERS),
+        "meeting": P(full=HOLDERS),
+        "reason": P(full=HOLDERS),
+        "set_by": P(gen=[(HOLDERS, person_name)]),
+        "set_at": P(full=HOLDERS),
+        "cleared_by": P(gen=[(HOLDERS, person_name)]),
+        "cleared_at": P(full=HOLDERS),
+        "clear_reason": P(full=HOLDERS),
     },
     m.RetentionBatch: {
         "id": _coord_only(),

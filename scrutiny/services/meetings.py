@@ -33,9 +33,12 @@ def _locked(meeting_id: int) -> Meeting:
     return Meeting.objects.select_for_update().select_related("panel").get(pk=meeting_id)
 
 
-def _meeting_changed(meeting: Meeting) -> None:
+def _meeting_changed(meeting: Meeting, case_id: int | None = None) -> None:
+    """Tell the meeting's sockets; `case_id` when the change is about one case (its agenda line,
+    score, reviews, findings or actions), so the consumer sends nothing to people walled off it."""
     events_data = events.MeetingChanged(
         meeting_id=meeting.pk,
+        case_id=case_id,
         findings=Finding.objects.filter(meeting=meeting).count(),
         actions=Action.objects.filter(finding__meeting=meeting).count(),
         present=MeetingAttendance.objects.filter(meeting=meeting).count(),
@@ -77,7 +80,7 @@ def agenda_add(*, actor: User, meeting: Meeting, case: Case, carried_over: bool 
         raise ValidationError(f"A meeting reviews at most {Meeting.MAX_CASES} cases.")
     item = AgendaItem.objects.create(meeting=meeting, case=case, order=count + 1, carried_over=carried_over)
     _edit_logged(actor, item, Audience.COORDINATOR, meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting)
+    _meeting_changed(meeting, case.pk)
     return item
 
 
@@ -154,6 +157,6 @@ def agreed_score_record(*, actor: User, item: AgendaItem, score: int) -> AgendaI
     item.agreed_score = score
     item.save(update_fields=["agreed_score"])
     _edit_logged(actor, item, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting)
+    _meeting_changed(meeting, item.case_id)
     _figures_changed(meeting.panel.area_id)
     return item

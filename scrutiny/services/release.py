@@ -28,8 +28,8 @@ SECOND_PERSON = (
     "(no one releases their own case)."
 )
 OWN_TEXT = (
-    "You wrote {count} of this case's texts and no one else has checked {them}: another coordinator "
-    "must check {them} or release the case."
+    "You wrote or edited {count} of this case's texts and no one else has checked {them} since: "
+    "another coordinator must check {them} or release the case."
 )
 
 
@@ -52,11 +52,15 @@ def release_blockers(case: Case, actor: User | None = None) -> list[str]:
     if actor is not None:
         if case.created_by_id == actor.pk:
             blockers.append(SECOND_PERSON)
+        # A text whose current wording the actor wrote or edited, and that nobody else checked:
+        # releasing would make the actor its second person.
         own = [
             obj
             for obj in texts
-            if obj.author_id == actor.pk
-            and not (obj.check_status == CheckStatus.CONFIRMED and obj.checked_by_id not in {None, actor.pk})
+            if actor.pk in obj.writer_ids
+            and not (
+                obj.check_status == CheckStatus.CONFIRMED and obj.checked_by_id not in {None, *obj.writer_ids}
+            )
         ]
         if own:
             blockers.append(OWN_TEXT.format(count=len(own), them="it" if len(own) == 1 else "them"))
@@ -65,7 +69,8 @@ def release_blockers(case: Case, actor: User | None = None) -> list[str]:
 
 def case_release(*, actor: User, case: Case) -> Case:
     """Release the case to the panel: the second person's check. Never its author's: the person
-    who prepared the case, or wrote a text of it that nobody else checked, cannot release it. The
+    who prepared the case, or wrote or edited a text of it that nobody else checked since, cannot
+    release it. The
     identifier check and the re-identification check run again first, on what is stored now (what
     they find is kept, even though the release is refused)."""
     _require(permissions.can_edit_case(actor, case))
@@ -93,11 +98,15 @@ def case_release(*, actor: User, case: Case) -> Case:
             raise ValidationError(blockers)
         now = timezone.now()
         for obj in case_texts(case):
-            if obj.check_status != CheckStatus.CONFIRMED or obj.checked_by_id is None:
+            # The release is the check of every text nobody else checked (the blockers made sure
+            # the releaser wrote or edited none of them).
+            unchecked = obj.checked_by_id is None or obj.checked_by_id in obj.writer_ids
+            if obj.check_status != CheckStatus.CONFIRMED or unchecked:
                 obj.check_status = CheckStatus.CONFIRMED
                 obj.checked_by = actor
                 obj.checked_at = now
-                obj.save(update_fields=["check_status", "checked_by", "checked_at"])
+                obj.edited_by = []
+                obj.save(update_fields=["check_status", "checked_by", "checked_at", "edited_by"])
         case.status = CaseStatus.RELEASED
         case.released_at = now
         case.released_by = actor

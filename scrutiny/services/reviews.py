@@ -70,7 +70,7 @@ def review_submit(
         item.full_clean()
         item.save()
     _edit_logged(actor, review, permissions.audience_for(actor, case), case.panel_id, meeting.pk)
-    _meeting_changed(meeting)
+    _meeting_changed(meeting, case.pk)
     _figures_changed(case.area_id)
     return review
 
@@ -105,7 +105,7 @@ def finding_record(*, actor: User, meeting: Meeting, case: Case, theme: Any, kin
             kind=NotificationKind.FINDING_RECORDED,
             url=url,
         )
-    _meeting_changed(meeting)
+    _meeting_changed(meeting, case.pk)
     _figures_changed(case.area_id)
     return finding
 
@@ -149,7 +149,7 @@ def action_record(
             kind=NotificationKind.ACTION_ASSIGNED,
             url=url,
         )
-    _meeting_changed(meeting)
+    _meeting_changed(meeting, finding.case_id)
     _figures_changed(finding.case.area_id)
     return action
 
@@ -170,7 +170,7 @@ def action_update(*, actor: User, action: Action, text: str, status: str) -> Act
     _edit_logged(
         actor, update, permissions.panel_audience(actor, meeting.panel_id), meeting.panel_id, meeting.pk
     )
-    _meeting_changed(meeting)
+    _meeting_changed(meeting, action.finding.case_id)
     _figures_changed(action.finding.case.area_id)
     return update
 
@@ -237,7 +237,7 @@ def meeting_text_confirm(
     obj.save()
     _edit_logged(actor, obj, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
     _log_overrides(actor, overrides, meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting)
+    _meeting_changed(meeting, obj.case_id if isinstance(obj, Finding) else obj.finding.case_id)
     return obj
 
 
@@ -266,7 +266,7 @@ def meeting_text_edit(*, actor: User, obj: Finding | Action, text: str) -> Findi
     obj.full_clean()
     obj.save()
     _edit_logged(actor, obj, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting)
+    _meeting_changed(meeting, obj.case_id if isinstance(obj, Finding) else obj.finding.case_id)
     return obj
 
 
@@ -289,5 +289,5 @@ def acting_chair_appoint(*, actor: User, item: AgendaItem, membership: PanelMemb
         defaults={"membership": membership, "appointed_by": actor, "appointed_at": timezone.now()},
     )
     _edit_logged(actor, acting, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting)
+    _meeting_changed(meeting, item.case_id)
     return acting

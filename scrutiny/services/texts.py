@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +14,8 @@ from agencies.privacy.identifiers import ALL_KINDS, find_identifiers
 from scrutiny import permissions
 from scrutiny.models import (
     REDACTION_TOKEN,
+    AccessChannel,
+    AccessVerb,
     Case,
     CheckStatus,
     DecisionPoint,
@@ -23,7 +25,7 @@ from scrutiny.models import (
     RedactionReason,
 )
 from scrutiny.redaction import Audience
-from scrutiny.services.audit import _check_text, _edit_logged, _require
+from scrutiny.services.audit import _check_text, _edit_logged, _require, access_record
 
 # Identifier checks and the second person ---------------------------------------------------------
 # Every check runs through open_hits: the detector (agencies.privacy.identifiers, which normalises the text
@@ -153,7 +155,7 @@ def text_add(
     *, actor: User, case: Case, model: type[DecisionPoint] | type[Extract], text: str, **fields: Any
 ) -> DecisionPoint | Extract:
     """Add a decision point or an extract. Identifier hits flag it: the case cannot be released
-    until a second person edits or confirms it."""
+    until a second person, who did not write or edit it, checks it."""
     _require(permissions.can_edit_case(actor, case))
     if model is DecisionPoint and "order" not in fields:
         fields["order"] = DecisionPoint.objects.filter(case=case).count() + 1
@@ -167,26 +169,26 @@ def text_add(
 
 @transaction.atomic
 def text_edit(*, actor: User, obj: DecisionPoint | Extract, text: str) -> DecisionPoint | Extract:
-    """Edit free text. A second person's edit that leaves no identifiers counts as their check;
-    any edit that still has hits is flagged again (and by the editor, if they are the author)."""
+    """Edit free text. Every edit voids the last check, whoever makes it: the text is checked for
+    identifiers again and waits for a second person, and the editor joins the people (with the
+    author) who may neither check this wording nor release the case on its strength."""
     case = obj.case
     _require(permissions.can_edit_case(actor, case))
     obj.text = text
-    _apply_check(obj)
-    if obj.check_status == CheckStatus.CLEAR and obj.author_id != actor.pk:
-        obj.check_status = CheckStatus.CONFIRMED
-        obj.checked_by = actor
-        obj.checked_at = timezone.now()
-    elif obj.check_status == CheckStatus.FLAGGED:
-        obj.checked_by = None
-        obj.checked_at = None
+    _apply_check(obj)  # clear or flagged: never confirmed by an edit
+    obj.checked_by = None
+    obj.checked_at = None
+    editors = [pk for pk in obj.edited_by or [] if isinstance(pk, int)]
+    obj.edited_by = editors if actor.pk in editors else [*editors, actor.pk]
     obj.full_clean()
     obj.save()
     _edit_logged(actor, obj, Audience.COORDINATOR, case.panel_id)
     return obj
 
 
-@transaction.atomic
+OWN_WORDING = "You wrote or edited this text: another coordinator must check it."
+
+
 def text_confirm(
     *,
     actor: User,
@@ -197,13 +199,43 @@ def text_confirm(
     """The second person's check. `redactions` maps each open hit (by its index in open_hits) to
     a RedactionReason value (the span becomes a visible redaction block with that reason) or None
     (a false alarm, kept: `reasons` must then give why, recorded as an override for this exact
-    text). Every hit must be decided."""
+    text). Every hit must be decided. Never by anyone who wrote or edited the current wording."""
     case = obj.case
-    _require(permissions.can_check_text(actor, case, obj.author_id))
+    _require(permissions.can_edit_case(actor, case))
+    if not permissions.can_check_text(actor, case, obj.writer_ids):
+        # Audited outside the check's transaction, so the refusal is kept.
+        access_record(
+            actor=actor,
+            verb=AccessVerb.REFUSED,
+            obj=obj,
+            audience=Audience.COORDINATOR,
+            channel=AccessChannel.PAGE,
+            panel_id=case.panel_id,
+        )
+        raise PermissionDenied(OWN_WORDING)
+    return _confirmed(actor=actor, obj=obj, redactions=redactions, reasons=reasons)
+
+
+@transaction.atomic
+def _confirmed(
+    *,
+    actor: User,
+    obj: DecisionPoint | Extract,
+    redactions: dict[int, str | None],
+    reasons: dict[int, str] | None,
+) -> DecisionPoint | Extract:
+    case = obj.case
+    # Re-read who wrote the stored wording under a lock: an edit since the caller loaded the
+    # text may have made this person one of its writers.
+    stored = type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+    if stored is None:
+        raise ValidationError("This text no longer exists.")
+    _require(permissions.can_check_text(actor, case, stored.writer_ids | obj.writer_ids))
     overrides = _redact_hits(obj, redactions, reasons, actor=actor)
     obj.check_status = CheckStatus.CONFIRMED
     obj.checked_by = actor
     obj.checked_at = timezone.now()
+    obj.edited_by = []  # checked: the editors so far are covered by this check
     obj.save()
     _edit_logged(actor, obj, Audience.COORDINATOR, case.panel_id)
     _log_overrides(actor, overrides, case.panel_id, None)

@@ -19,8 +19,6 @@ from scrutiny.forms import (
     NewCaseForm,
 )
 from scrutiny.models import (
-    AccessChannel,
-    AccessVerb,
     Case,
     CaseStatus,
 )
@@ -140,16 +138,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         return redirect(f"{reverse('scrutiny:agreement')}?case={case.pk}")
     if access == CaseAccess.NEEDS_DECLARATION:
         return redirect("scrutiny:case-declare", case.pk)
+    if access == CaseAccess.INVOLVED:  # _case_or_404 answers these 404 already; never a hint here
+        raise permissions.Walled(case, panel_id=case.panel_id, audience=Audience.INVOLVED)
     if access != CaseAccess.ALLOWED:
-        services.access_record(
-            actor=request.user,
-            verb=AccessVerb.REFUSED,
-            obj=case,
-            audience=audience,
-            channel=AccessChannel.PAGE,
-            panel_id=case.panel_id,
-        )
-        return render(request, "scrutiny/case_blocked.html", {"pseudonym": case.pseudonym}, status=403)
+        raise permissions.Refused(case, panel_id=case.panel_id, audience=audience)
     _log_view(request, case, audience, case.panel_id)
     key = selectors.case_key(viewer=request.user, case=case)
     points = selectors.case_decision_points(case=case)

@@ -17,6 +17,7 @@ from scrutiny.models import (
     Case,
     Meeting,
 )
+from scrutiny.redaction import Audience
 
 GET_POST = ["GET", "POST"]
 # Saved but held back for a second person's check: a warning (shown as "Important", like an error),
@@ -74,9 +75,13 @@ def _meeting_or_404(request: HttpRequest, meeting_id: int) -> Meeting:
 
 
 def _case_or_404(request: HttpRequest, case_id: int) -> Case:
+    """The case, or 404. A case the viewer declared involvement in is a 404 too (the refusal
+    audited by scrutiny_view): nothing tells them it is there, not even its pseudonym."""
     case = selectors.case_get(viewer=request.user, case_id=case_id)
     if case is None:
         raise Http404
+    if permissions.audience_for(request.user, case) == Audience.INVOLVED:
+        raise permissions.Walled(case, panel_id=case.panel_id, audience=Audience.INVOLVED)
     return case
 
 

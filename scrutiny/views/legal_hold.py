@@ -19,6 +19,7 @@ from scrutiny.models import (
     Case,
     Meeting,
 )
+from scrutiny.redaction import Audience
 from scrutiny.reporting import scrutiny_view
 from scrutiny.views.common import GET_POST, _posted, submitted
 
@@ -27,7 +28,8 @@ from scrutiny.views.common import GET_POST, _posted, submitted
 
 def _hold_target(request: HttpRequest, kind: str, pk: int) -> Case | Meeting:
     """The record whose hold the viewer manages. Someone who may see it but not hold it gets a 403
-    (audited as a refusal); anyone else a 404, with no hint the record exists."""
+    (audited as a refusal); anyone else a 404, with no hint the record exists. A member walled off
+    the case gets the 404 too (their refusal audited)."""
     target = selectors.legal_hold_target(viewer=request.user, kind=kind, pk=pk)
     if target is not None:
         return target
@@ -39,6 +41,8 @@ def _hold_target(request: HttpRequest, kind: str, pk: int) -> Case | Meeting:
     if visible is None:
         raise Http404
     services.legal_hold_audit(actor=request.user, target=visible, verb=AccessVerb.REFUSED)
+    if kind == "case" and permissions.audience_for(request.user, visible) == Audience.INVOLVED:
+        raise Http404
     raise PermissionDenied
 
 
@@ -61,15 +65,16 @@ def _legal_hold_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         if kind == "case"
         else permissions.can_view_meeting(request.user, target)
     )
+    audience = permissions.legal_hold_audience(request.user, target.panel)
     return render(
         request,
         "scrutiny/legal_hold.html",
         {
             "form": form,
             "kind": kind,
-            "label": presenters.legal_hold_target_label(target),
+            "label": presenters.legal_hold_target_label(target, audience),
             "on_hold": target.legal_hold,
-            "holds": presenters.legal_hold_rows(selectors.legal_hold_history(target=target)),
+            "holds": presenters.legal_hold_rows(selectors.legal_hold_history(target=target), audience),
             "back_url": reverse(f"scrutiny:{kind}-detail", args=[target.pk]) if can_open else "",
         },
         status=400 if form.errors else 200,
@@ -104,7 +109,10 @@ def legal_hold_list(request: HttpRequest) -> HttpResponse:
     holds = selectors.legal_hold_active(viewer=request.user)
     rows = [
         {
-            "label": presenters.legal_hold_target_label(hold.case or hold.meeting),
+            "label": presenters.legal_hold_target_label(
+                hold.case or hold.meeting,
+                permissions.legal_hold_audience(request.user, (hold.case or hold.meeting).panel),
+            ),
             "url": reverse("scrutiny:case-legal-hold", args=[hold.case_id])
             if hold.case_id
             else reverse("scrutiny:meeting-legal-hold", args=[hold.meeting_id]),

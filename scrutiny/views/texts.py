@@ -53,7 +53,7 @@ def text_add(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> Http
                 messages.warning(
                     request,
                     "This text may contain identifiers. The case cannot be released until another "
-                    "person edits it or confirms it.",
+                    "coordinator, who has not edited it, checks it.",
                 )
             else:
                 messages.success(request, "Text added.")
@@ -108,7 +108,7 @@ def text_edit(request: AuthenticatedHttpRequest, kind: str, text_id: int) -> Htt
 @scrutiny_view
 def text_check(request: AuthenticatedHttpRequest, kind: str, text_id: int) -> HttpResponse:
     obj = _text_or_404(request, kind, text_id)
-    if not permissions.can_check_text(request.user, obj.case, obj.author_id):
+    if not permissions.can_check_text(request.user, obj.case, obj.writer_ids):
         raise permissions.Refused(obj, panel_id=obj.case.panel_id)
     hits = services.open_hits(obj)
     form = CheckForm(request.POST or None, hits=hits)

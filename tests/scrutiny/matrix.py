@@ -88,12 +88,14 @@ def _meeting(w: Any) -> list[Any]:
 
 
 # Reading a case: the coordinator, and sitting members who accepted and declared no involvement.
-CASE_READ = statuses(coordinator=OK, sitting=OK, governance=NOT_FOUND, involved=FORBIDDEN, not_accepted=FOUND)
+# Involvement is a wall: a case the person declared involvement in answers 404, as if it did not
+# exist (the refusal audited), and so does every record tied to it.
+CASE_READ = statuses(coordinator=OK, sitting=OK, governance=NOT_FOUND, involved=NOT_FOUND, not_accepted=FOUND)
 API_CASE_READ = statuses(
     coordinator=OK,
     sitting=OK,
     governance=NOT_FOUND,
-    involved=FORBIDDEN,
+    involved=NOT_FOUND,
     not_accepted=FORBIDDEN,
     anonymous=UNAUTHORISED,
 )
@@ -111,7 +113,7 @@ ANY_COORDINATOR = statuses(
     coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN, outsiders=FORBIDDEN, coordinator_other=OK
 )
 NOBODY = statuses(coordinator=FORBIDDEN, sitting=FORBIDDEN, governance=FORBIDDEN, outsiders=FORBIDDEN)
-HELD_CHECK = statuses(coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN)
+HELD_CHECK = statuses(coordinator=OK, sitting=FORBIDDEN, governance=FORBIDDEN, involved=NOT_FOUND)
 
 ROWS: tuple[Row, ...] = (
     Row("scrutiny:panel-list", statuses(coordinator=OK, sitting=OK, governance=OK, outsiders=OK)),
@@ -162,12 +164,12 @@ ROWS: tuple[Row, ...] = (
     # case is refused (audited), anyone else finds nothing.
     Row(
         "scrutiny:case-generalise",
-        statuses(coordinator=OK, sitting=FORBIDDEN, governance=NOT_FOUND),
+        statuses(coordinator=OK, sitting=FORBIDDEN, governance=NOT_FOUND, involved=NOT_FOUND),
         args=_case,
     ),
     Row(
         "scrutiny:case-declare",
-        statuses(coordinator=FOUND, sitting=FOUND, governance=NOT_FOUND, involved=FORBIDDEN),
+        statuses(coordinator=FOUND, sitting=FOUND, governance=NOT_FOUND, involved=NOT_FOUND),
         args=_case,
     ),
     Row(
@@ -180,12 +182,12 @@ ROWS: tuple[Row, ...] = (
     # record but not hold it gets a 403, anyone else a 404.
     Row(
         "scrutiny:case-legal-hold",
-        statuses(coordinator=OK, sitting=FORBIDDEN, governance=NOT_FOUND, admin=OK),
+        statuses(coordinator=OK, sitting=FORBIDDEN, governance=NOT_FOUND, admin=OK, involved=NOT_FOUND),
         args=_case,
     ),
     Row(
         "scrutiny:case-legal-hold",
-        statuses(coordinator=FOUND, sitting=FORBIDDEN, governance=NOT_FOUND, admin=FOUND),
+        statuses(coordinator=FOUND, sitting=FORBIDDEN, governance=NOT_FOUND, admin=FOUND, involved=NOT_FOUND),
         args=_case,
         method="post",
         data=lambda w: {"action": "set", "reason": "Inquiry request"},
@@ -220,7 +222,7 @@ ROWS: tuple[Row, ...] = (
             sitting=OK,
             governance=NOT_FOUND,
             observer=FORBIDDEN,
-            involved=FORBIDDEN,
+            involved=NOT_FOUND,
             not_accepted=FORBIDDEN,
         ),
         args=lambda w: [w.case.pk, w.meeting.pk],
@@ -253,19 +255,19 @@ ROWS: tuple[Row, ...] = (
     ),
     Row(
         "scrutiny:agreed-score",
-        CHAIR_POST,
+        {**CHAIR_POST, "involved": NOT_FOUND},
         args=lambda w: [w.meeting.agenda.first().pk],
         method="post",
         data=lambda w: {"score": "2"},
     ),
-    Row("scrutiny:action-create", CHAIR_GET, args=lambda w: [w.finding.pk]),
+    Row("scrutiny:action-create", {**CHAIR_GET, "involved": NOT_FOUND}, args=lambda w: [w.finding.pk]),
     Row(
         "scrutiny:finding-promote",
-        statuses(coordinator=FORBIDDEN, sitting=FORBIDDEN, governance=FOUND),
+        statuses(coordinator=FORBIDDEN, sitting=FORBIDDEN, governance=FOUND, involved=NOT_FOUND),
         args=lambda w: [w.finding.pk],
         method="post",
     ),
-    Row("scrutiny:action-update", CHAIR_GET, args=lambda w: [w.action.pk]),
+    Row("scrutiny:action-update", {**CHAIR_GET, "involved": NOT_FOUND}, args=lambda w: [w.action.pk]),
     # The second-person check of a held finding or action: the chair wrote them, so only the
     # coordinator may check (test_permission_matrix adds the held texts to the world).
     Row("scrutiny:meeting-text-check", HELD_CHECK, args=lambda w: ["finding", w.held_finding.pk]),

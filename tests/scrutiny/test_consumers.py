@@ -95,9 +95,10 @@ async def test_ending_a_membership_closes_the_members_socket(live_world) -> None
 
 
 async def test_an_involved_member_hears_nothing_of_the_case_on_the_live_socket(live_world) -> None:  # type: ignore[no-untyped-def]
-    """Issue 13 point 4, over a real socket: the involved member (walled off every case of the
-    world) gets no finding in the hello nor in the frame that follows a new finding on the case,
-    and the frame carries no count of findings or actions either; a member beside them does."""
+    """Issue 13 point 3, over a real socket: the involved member (walled off every case of the
+    world) gets no finding in the hello, and no frame at all when a finding on the case is
+    recorded and checked (not even an empty one: its timing would tell them); a member beside
+    them gets both frames."""
     world = live_world
     involved, connected, _ = await _connect(world.users["involved"], world.meeting.pk)
     assert connected
@@ -114,19 +115,65 @@ async def test_an_involved_member_hears_nothing_of_the_case_on_the_live_socket(l
         kind="concern",
         text="agreed zqxlivewalled",
     )
-    # Members see it once a second person has checked it: that check is the event that carries it.
-    await involved.receive_json_from(timeout=5)
-    await member.receive_json_from(timeout=5)
+    await member.receive_json_from(timeout=5)  # the batch is rendered for both sockets at once
+    assert await involved.receive_nothing(timeout=0.5)
     await database_sync_to_async(services.meeting_text_confirm)(
         actor=world.users["coordinator"], obj=finding, redactions={}
     )
-    event = await involved.receive_json_from(timeout=5)
-    assert event["kind"] == "scrutiny.meeting_changed"
-    assert event["findings"] == []
-    raw = str(event)
-    assert "zqxlivewalled" not in raw and CANARIES["finding"] not in raw
-    assert "actions" not in event and "data" not in event
     beside = await member.receive_json_from(timeout=5)
     assert "zqxlivewalled" in str(beside)
+    assert await involved.receive_nothing(timeout=0.5)
+    await involved.disconnect()
+    await member.disconnect()
+
+
+async def test_the_wall_is_per_case_and_the_sequence_shows_no_gap(live_world) -> None:  # type: ignore[no-untyped-def]
+    """A member involved in one case of the meeting hears nothing of that case, still hears the
+    rest of the meeting, and their frames number on without a gap where the withheld ones were."""
+    from tests.scrutiny.test_involvement import _partly_involved
+
+    world = live_world
+    partly = await database_sync_to_async(_partly_involved)(world)
+    walled, other = world.case, world.cases[1]
+    involved, connected, _ = await _connect(partly, world.meeting.pk)
+    assert connected
+    hello = await involved.receive_json_from()
+    [(group, start)] = hello["seq"].items()
+    member, _, _ = await _connect(world.users["isva_member"], world.meeting.pk)
+    await member.receive_json_from()
+
+    async def finding_on(case, text):  # type: ignore[no-untyped-def]
+        recorded = await database_sync_to_async(services.finding_record)(
+            actor=world.users["chair"],
+            meeting=world.meeting,
+            case=case,
+            theme=world.finding.theme,
+            kind="concern",
+            text=text,
+        )
+        return await database_sync_to_async(services.meeting_text_confirm)(
+            actor=world.users["coordinator"], obj=recorded, redactions={}
+        )
+
+    await finding_on(walled, "agreed zqxwalledone")
+    for _ in range(2):  # recorded, then checked: two frames for the member beside
+        await member.receive_json_from(timeout=5)
+    assert await involved.receive_nothing(timeout=0.5)
+    await finding_on(other, "agreed zqxotherone")
+    frames = [await involved.receive_json_from(timeout=5) for _ in range(2)]
+    assert [f["seq"] for f in frames] == [start + 1, start + 2]
+    assert all(f["group"] == group for f in frames)
+    raw = str(frames)
+    assert "zqxotherone" in raw
+    assert "zqxwalledone" not in raw and CANARIES["finding"] not in raw
+    assert {f["case"] for f in frames[-1]["findings"]} == {other.pk}
+    beside = [await member.receive_json_from(timeout=5) for _ in range(2)]
+    assert beside[-1]["seq"] == start + 4 and "zqxwalledone" in str(beside)
+    # A change to the meeting as a whole (someone arrives) reaches them too, still in sequence.
+    await database_sync_to_async(services.attendance_join)(
+        actor=world.users["cps_member"], meeting=world.meeting
+    )
+    arrived = await involved.receive_json_from(timeout=5)
+    assert arrived["seq"] == start + 3
     await involved.disconnect()
     await member.disconnect()

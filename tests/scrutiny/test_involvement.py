@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -36,6 +37,12 @@ from tests.scrutiny.conftest import CANARIES
 from tests.scrutiny.test_leak_matrix import canaries_in, websocket_text
 
 WALLED = {"finding", "action", "owner", "update", "notes", "decision", "extract_ok", "urn", "crime"}
+MISSING_ID = 2**31 - 1  # no record has this id
+
+
+def _normalised(response) -> str:  # type: ignore[no-untyped-def]
+    """The page without what differs between any two responses (CSRF tokens, CSP nonces)."""
+    return re.sub(r'(nonce|value|content)="[^"]*"', r'\1=""', response.content.decode())
 
 
 def _xlsx(content: bytes) -> str:
@@ -144,15 +151,16 @@ def test_involved_member_gets_nothing_of_the_case_from_the_api(world) -> None:  
     # The meeting's case count does not count the walled case either.
     [listed] = [m for m in bodies[urls[4]]["items"] if m["id"] == world.meeting.pk]
     assert listed.get("case_count") in (None, len(world.cases) - 1)
-    # The case itself and its reviews: refused, and every refusal is audited.
+    # The case itself and its reviews: answered exactly as a case that does not exist (a wall, not
+    # a door), and every refusal is audited.
     before = _refusals(user)
-    for url in (
-        reverse("api-v1:scrutiny_case", args=[world.case.pk]),
-        reverse("api-v1:scrutiny_reviews", args=[world.case.pk]),
-    ):
-        response = client.get(url)
-        assert response.status_code == 403, url
+    for name in ("api-v1:scrutiny_case", "api-v1:scrutiny_reviews"):
+        response = client.get(reverse(name, args=[world.case.pk]))
+        missing = client.get(reverse(name, args=[MISSING_ID]))
+        assert response.status_code == missing.status_code == 404, name
+        assert response.json() == missing.json() == {"detail": "Not found."}, name
         assert canaries_in(response.content.decode()) == set()
+        assert world.case.pseudonym not in response.content.decode()
     assert _refusals(user) == before + 2
 
 
@@ -181,17 +189,99 @@ def test_direct_urls_to_the_walled_case_records_are_refused_and_audited(world) -
     ]
     for url in urls:
         response = client.get(url)
-        assert response.status_code in (403, 404), url
+        assert response.status_code == 404, url
         assert canaries_in(response.content.decode()) & WALLED == set(), url
+        assert world.case.pseudonym not in response.content.decode(), url
     response = client.post(
         reverse("scrutiny:action-update", args=[world.action.pk]), {"status": "done", "text": "closing it"}
     )
-    assert response.status_code in (403, 404)
+    assert response.status_code == 404
     world.action.refresh_from_db()
     assert world.action.status != "done"
     assert _refusals(user) >= before + len(urls) + 1
     refused = AccessEvent.objects.filter(actor=user, verb=AccessVerb.REFUSED)
     assert {e.panel_id for e in refused} == {world.panel.pk}
+
+
+@pytest.mark.django_db
+def test_a_walled_case_answers_exactly_like_a_case_that_does_not_exist(world) -> None:  # type: ignore[no-untyped-def]
+    """Its page, its declaration page and its legal-hold page: 404, the same page as for an id
+    no case has, never the pseudonym; the refusal is still in the audit. The panel's other cases
+    stay open to the same person."""
+    user = _partly_involved(world)
+    client = signed_in_client(user)
+    before = _refusals(user)
+    names = ("scrutiny:case-detail", "scrutiny:case-declare", "scrutiny:case-legal-hold")
+    for name in names:
+        walled = client.get(reverse(name, args=[world.case.pk]))
+        missing = client.get(reverse(name, args=[MISSING_ID]))
+        assert walled.status_code == missing.status_code == 404, name
+        assert _normalised(walled) == _normalised(missing), name
+        assert world.case.pseudonym not in walled.content.decode(), name
+    declared = client.post(reverse("scrutiny:case-declare", args=[world.case.pk]), {"involved": "no"})
+    assert declared.status_code == 404
+    assert InvolvementDeclaration.objects.get(user=user, case=world.case).involved
+    assert _refusals(user) == before + len(names) + 1
+    refused = AccessEvent.objects.filter(actor=user, verb=AccessVerb.REFUSED).order_by("-pk")
+    refused = refused[: len(names) + 1]
+    assert {e.object_id for e in refused} == {world.case.pk}
+    assert client.get(reverse("scrutiny:case-detail", args=[world.cases[1].pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_pseudonym_of_the_walled_case_reaches_the_involved_member_nowhere(world) -> None:  # type: ignore[no-untyped-def]
+    """Every page, file, API answer and socket frame a panel member uses to find cases, after
+    a finding and an action on the walled case (notified to the rest of their agency)."""
+    user = _partly_involved(world)
+    _other_finding(world)
+    finding = services.finding_record(
+        actor=world.users["chair"],
+        meeting=world.meeting,
+        case=world.case,
+        theme=world.finding.theme,
+        kind="concern",
+        text="agreed zqxnotforthem",
+    )
+    services.action_record(
+        actor=world.users["chair"],
+        finding=finding,
+        description="do more",
+        owner_agency=user.agency,
+        owner_role="lead",
+        due_on=dt.date(2030, 1, 31),
+    )
+    client = signed_in_client(user)
+    urls = [
+        reverse("scrutiny:panel-list"),
+        reverse("scrutiny:panel-detail", args=[world.panel.pk]),
+        reverse("scrutiny:case-list", args=[world.panel.pk]),
+        reverse("scrutiny:meeting-detail", args=[world.meeting.pk]),
+        reverse("scrutiny:meeting-fragment", args=[world.meeting.pk]),
+        reverse("agencies:notifications"),
+        *(
+            reverse(f"scrutiny:{what}-export", args=[world.panel.pk, "csv"])
+            for what in ("findings", "actions")
+        ),
+        reverse("api-v1:scrutiny_panels"),
+        reverse("api-v1:scrutiny_meeting", args=[world.meeting.pk]),
+        reverse("api-v1:scrutiny_meetings", args=[world.panel.pk]),
+        reverse("api-v1:scrutiny_cases", args=[world.panel.pk]),
+        reverse("api-v1:scrutiny_findings", args=[world.panel.pk]),
+        reverse("api-v1:scrutiny_actions", args=[world.panel.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert world.case.pseudonym not in body, url
+        assert "zqxnotforthem" not in body, url
+    xlsx = client.get(reverse("scrutiny:findings-export", args=[world.panel.pk, "xlsx"]))
+    assert world.case.pseudonym not in _xlsx(xlsx.content)
+    frames = websocket_text(world, user)
+    assert world.case.pseudonym not in frames and "zqxnotforthem" not in frames
+    # The same pages name the panel's other cases to them (the wall is per case).
+    cases = client.get(reverse("scrutiny:case-list", args=[world.panel.pk])).content.decode()
+    assert world.cases[1].pseudonym in cases
 
 
 @pytest.mark.django_db

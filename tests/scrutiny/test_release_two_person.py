@@ -208,3 +208,136 @@ def test_the_check_page_asks_for_a_reason_and_refuses_a_keep_without_one(world) 
     assert (
         IdentifierOverride.objects.filter(object_id=text.pk, made_by=world.users["coordinator2"]).count() == 1
     )
+
+
+# An edit is never the check (issue 13, point 1) -------------------------------------------------------
+
+
+def _third(world):  # type: ignore[no-untyped-def]
+    return UserFactory(
+        email="coordinator3@test-cps.example.org",
+        agency=world.users["coordinator"].agency,
+        roles=[Role.CASE_COORDINATOR],
+    )
+
+
+def _refused_on(user, obj) -> int:  # type: ignore[no-untyped-def]
+    return AccessEvent.objects.filter(
+        actor=user, verb=AccessVerb.REFUSED, object_type=obj._meta.model_name, object_id=obj.pk
+    ).count()
+
+
+@pytest.mark.parametrize("wording", ["A clean summary, reworded.", "Seen at SW1A 1AA, reworded."])
+def test_an_editor_cannot_check_the_wording_they_edited(world, wording) -> None:  # type: ignore[no-untyped-def]
+    """A writes, B edits: B's edit is not a check, and B cannot then check it either (the
+    service and the page both refuse, audited); nor can A, the author. C can."""
+    author, editor, third = world.users["coordinator"], world.users["coordinator2"], _third(world)
+    case = _draft(world, text="Seen at SW1A 1AA.")
+    text = services.text_edit(actor=editor, obj=Extract.objects.get(case=case), text=wording)
+    text.refresh_from_db()
+    assert text.check_status != CheckStatus.CONFIRMED and text.checked_by is None
+    assert text.edited_by == [editor.pk] and text.writer_ids == {author.pk, editor.pk}
+    decisions = dict.fromkeys(range(len(services.open_hits(text))), "place")
+    for person in (editor, author):
+        with pytest.raises(PermissionDenied) as refused:
+            services.text_confirm(actor=person, obj=text, redactions=decisions)
+        assert "another coordinator must check it" in str(refused.value)
+        assert "SW1A" not in str(refused.value)
+        assert _refused_on(person, text) == 1  # the refusal is audited (and kept)
+    client = signed_in_client(editor)
+    url = reverse("scrutiny:text-check", args=["extract", text.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {f"hit_{i}": "place" for i in decisions}).status_code == 403
+    assert _refused_on(editor, text) == 3
+    text.refresh_from_db()
+    assert text.check_status != CheckStatus.CONFIRMED and text.text == wording
+    checked = services.text_confirm(actor=third, obj=text, redactions=decisions)
+    checked.refresh_from_db()
+    assert checked.check_status == CheckStatus.CONFIRMED and checked.checked_by == third
+    assert checked.edited_by == []
+
+
+def test_an_authors_edit_after_another_persons_edit_leaves_neither_able_to_check(world) -> None:  # type: ignore[no-untyped-def]
+    author, editor, third = world.users["coordinator"], world.users["coordinator2"], _third(world)
+    case = _draft(world, text="Seen at SW1A 1AA.")
+    text = services.text_edit(actor=editor, obj=Extract.objects.get(case=case), text="Seen nearby.")
+    text = services.text_edit(actor=author, obj=text, text="Seen nearby, later.")
+    assert set(text.edited_by) == {author.pk, editor.pk}
+    for person in (author, editor):
+        with pytest.raises(PermissionDenied):
+            services.text_confirm(actor=person, obj=text, redactions={})
+    services.text_confirm(actor=third, obj=text, redactions={})
+
+
+def test_an_edit_voids_an_earlier_check(world) -> None:  # type: ignore[no-untyped-def]
+    editor, third = world.users["coordinator2"], _third(world)
+    case = _draft(world, text="Seen at SW1A 1AA.")
+    text = services.text_confirm(actor=third, obj=Extract.objects.get(case=case), redactions={0: "place"})
+    assert text.check_status == CheckStatus.CONFIRMED
+    text = services.text_edit(actor=editor, obj=text, text="Seen in the town centre.")
+    text.refresh_from_db()
+    assert text.check_status == CheckStatus.CLEAR and text.checked_by is None and text.checked_at is None
+    with pytest.raises(PermissionDenied):
+        services.text_confirm(actor=editor, obj=text, redactions={})
+
+
+def test_the_check_rereads_who_edited_the_stored_wording(world) -> None:  # type: ignore[no-untyped-def]
+    """B loaded the text before their own edit in another tab: the stale copy does not let them check."""
+    editor = world.users["coordinator2"]
+    case = _draft(world)
+    stale = Extract.objects.get(case=case)
+    services.text_edit(actor=editor, obj=Extract.objects.get(case=case), text="Reworded in another tab.")
+    assert stale.edited_by == []
+    with pytest.raises(PermissionDenied):
+        services.text_confirm(actor=editor, obj=stale, redactions={})
+    assert Extract.objects.get(case=case).check_status != CheckStatus.CONFIRMED
+
+
+def test_neither_the_author_nor_any_editor_may_release_on_the_strength_of_the_text(world) -> None:  # type: ignore[no-untyped-def]
+    author, editor, third = world.users["coordinator"], world.users["coordinator2"], _third(world)
+    case = _draft(world, actor=third)  # prepared by C, so only the text's writers are in question
+    services.text_edit(actor=editor, obj=Extract.objects.get(case=case), text="A clean summary, edited.")
+    fourth = UserFactory(
+        email="coordinator4@test-cps.example.org", agency=author.agency, roles=[Role.CASE_COORDINATOR]
+    )
+    services.text_add(actor=author, case=case, model=Extract, kind="action_plan", text="A plan was made.")
+    for person in (editor, author):
+        with pytest.raises(ValidationError) as refused:
+            services.case_release(actor=person, case=case)
+        assert any("wrote or edited 1 of this case" in m for m in refused.value.messages)
+        assert AccessEvent.objects.filter(
+            actor=person, verb=AccessVerb.REFUSED, object_type="case", object_id=case.pk
+        ).exists()
+    # Through the page too: no release button, and a hand-made POST changes nothing.
+    client = signed_in_client(editor)
+    page = client.get(reverse("scrutiny:case-detail", args=[case.pk])).content.decode()
+    assert reverse("scrutiny:case-release", args=[case.pk]) not in page
+    assert client.post(reverse("scrutiny:case-release", args=[case.pk])).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DRAFT
+    released = services.case_release(actor=fourth, case=case)
+    assert released.status == CaseStatus.RELEASED and released.released_by == fourth
+    for extract in Extract.objects.filter(case=case):
+        assert extract.checked_by == fourth and extract.edited_by == []
+
+
+def test_a_check_by_someone_else_lets_the_editor_release(world) -> None:  # type: ignore[no-untyped-def]
+    """Once a third person checked B's wording, B releases on that check, not their own."""
+    editor, third = world.users["coordinator2"], _third(world)
+    case = _draft(world)
+    text = services.text_edit(actor=editor, obj=Extract.objects.get(case=case), text="Edited summary.")
+    with pytest.raises(ValidationError):
+        services.case_release(actor=editor, case=case)
+    services.text_confirm(actor=third, obj=text, redactions={})
+    assert services.case_release(actor=editor, case=case).status == CaseStatus.RELEASED
+    assert Extract.objects.get(case=case).checked_by == third
+
+
+def test_editors_are_shown_to_the_coordinator_only(world) -> None:  # type: ignore[no-untyped-def]
+    case = _draft(world)
+    editor = world.users["coordinator2"]
+    text = services.text_edit(actor=editor, obj=Extract.objects.get(case=case), text="X y.")
+    assert redact(text, Audience.COORDINATOR)["edited_by"] == [world.users["coordinator2"].pk]
+    for audience in Audience:
+        if audience != Audience.COORDINATOR:
+            assert "edited_by" not in redact(text, audience)
