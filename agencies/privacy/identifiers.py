@@ -193,6 +193,7 @@ _WRITTEN_DATE = (
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+(?:\d{{4}}|'\d{{2}})|"
     rf"(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
 )
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|weds|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+(?:the\s+)?)"
 _DOB_CUE = (
     r"(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on|\s+in)?|"
     r"birth)\s*[:=-]?(?:\s*(?:is|was|of|on|in|the|given|recorded|stated|listed|as)\b){0,4}\s*[:=-]?\s*"
@@ -217,10 +218,14 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     ),
     IdentifierKind.PHONE: re.compile(
         # 04 and 06 are not allocated; the national number has 9 or 10 digits after the 0.
-        r"(?<![\w+])(?:(?:\+|00)[ .\-]?44[ .\-]?(?:\(0\)[ .\-]?|0[ .\-]?)?\(?|\(?0)"
-        r"(?=[ .\-()/]{0,3}[1-35789])(?:[ .\-()/]{0,3}\d){9,10}(?!\w)",
+        r"(?P<number>(?<![\w+])(?:(?:\+|00)[ .\-]?44[ .\-]?(?:\(0\)[ .\-]?|0[ .\-]?)?\(?|\(?0)"
+        r"(?=[ .\-()/]{0,3}[1-35789])(?:[ .\-()/]{0,3}\d){9,10}(?!\w))"
+        # An extension is part of the number: "0161 496 0123 ext 2245", "020 7946 0958 x114".
+        r"(?:,?[ ]?(?i:ext(?:ension|n)?\.?|x)[ ]?\d{1,5}(?!\w))?",
     ),
-    IdentifierKind.NHS_NUMBER: re.compile(r"(?<![\d+])\d{3}[ .\-]{0,3}\d{3}[ .\-]{0,3}\d{4}(?![\w])"),
+    # Ten digits in any grouping ("943 476 5919", "9434 765 919", "94347 65919", one by one); the
+    # check digit decides, and a grouping other than 3-3-4 also needs "NHS" near it.
+    IdentifierKind.NHS_NUMBER: re.compile(r"(?<![\d+])\d(?:[ .\-]{0,3}\d){9}(?![\w])"),
     IdentifierKind.NI_NUMBER: re.compile(
         # The format, not only issued prefixes: example numbers (QQ...) must be caught too.
         r"\b[A-Z]{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?[A-D]\b"
@@ -237,12 +242,20 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     # CPS URN: police force code (2 digits), unit (2 characters), number (5 digits), year (2 digits).
     # Written with spaces, slashes, dots or dashes between the parts: "62/LV/12345/23", "47-KD-00312-23".
     IdentifierKind.URN: re.compile(
-        r"\b\d{2}[ ./\-]{0,2}[A-Z0-9]{2}[ ./\-]{0,2}\d{5}[ ./\-]{0,2}\d{2}\b", re.IGNORECASE
+        # The serial and year are seven digits in any grouping ("01-YE-5503-222"), or a longer
+        # serial before the year ("13 YE 0012345 22"). A unit of two digits ("44/0012345/23") is
+        # also a force's crime reference: a URN only after "URN" or "CPS" (checked after matching).
+        r"\b\d{2}[ ./\-]{0,2}(?P<unit>[A-Z0-9]{2})[ ./\-]{0,2}"
+        r"(?:\d{5,7}[ ./\-]{0,2}\d{2}|\d(?:[ ./\-]?\d){6})\b",
+        re.IGNORECASE,
     ),
     # Force crime references take many forms: letters/digits blocks joined by slashes or dashes,
     # or "crime (reference|number|no) <token>".
     IdentifierKind.CRIME_NUMBER: re.compile(
-        r"\b(?:crime\s*(?:ref(?:erence)?|number|no\.?|#)\s*:?\s*[A-Z0-9/\-]{5,})"
+        r"\b(?:crime\s*(?:ref(?:erence)?|number|no\.?|#)\b\.?\s*:?\s*(?=(?:[A-Z/\-]*\d){4})[A-Z0-9/\-]{5,})"
+        # A force prefix, then two or three blocks of digits: "MPS/24/001234", "CRI-2024-0078123",
+        # "SWP-23-0112233", "DYFED/23/4471" (six digits at least, checked after matching).
+        r"|\b(?P<force>[A-Z]{2,6}(?:[/\-][A-Z0-9]{2,6})?(?:[/\-]\d{2,8}){2,3})\b"
         r"|\b[A-Z]{1,4}\d{0,3}[/\-]\d{3,8}[/\-]\d{2,4}\b"
         # "CRI/06AA/1234/23": letter blocks and mixed blocks before the serial and the year.
         r"|\b[A-Z]{2,5}[/\-][A-Z0-9]{2,6}[/\-]\d{3,8}[/\-]\d{2,4}\b"
@@ -255,11 +268,13 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     IdentifierKind.DATE_OF_BIRTH: re.compile(
         rf"\b{_DOB_CUE}(?P<date>{_NUMERIC_DATE}|\d{{4}}-\d{{2}}-\d{{2}}|{_WRITTEN_DATE}|"
         rf"\d{{1,2}}\s\d{{1,2}}\s\d{{2,4}}|(?:{_MONTHS})\.?\s+\d{{4}}|"
+        rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{2}}(?![\d:])|"
         rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b)",
         re.IGNORECASE,
     ),
     IdentifierKind.FULL_DATE: re.compile(
-        rf"\b(?:{_NUMERIC_DATE}|\d{{4}}-\d{{2}}-\d{{2}}|{_WRITTEN_DATE})\b",
+        # "Saturday 14 October 2023", "Tues 5th Sept 2023": a weekday is part of the date.
+        rf"\b{_WEEKDAY}?(?:{_NUMERIC_DATE}|\d{{4}}-\d{{2}}-\d{{2}}|{_WRITTEN_DATE})\b",
         re.IGNORECASE,
     ),
 }
@@ -332,8 +347,25 @@ _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
         # (one with a digit, dot or underscore: "on Snapchat and…" is not a handle).
         re.compile(
             rf"\b(?:{_PLATFORMS})(?:\s(?:handle|username|user\s?name|user|name|account|id|profile))?"
-            rf"(?:\sis|\swas|\s-|\scalled)?\s+(?!(?:{_NOT_HANDLES})\b)"
+            rf"(?:\sis|\swas|\s-|\scalled|,|\sas|\sname)?\s+(?!(?:{_NOT_HANDLES})\b)"
             r"(?P<id>@?[A-Za-z0-9_]*[._\d][A-Za-z0-9_.]*[A-Za-z0-9_])",
+            re.IGNORECASE,
+        ),
+        # A word with an underscore inside is a handle in prose, cue or not: "xx_lola_xx", "kxng_kurt".
+        re.compile(
+            r"(?<![\w@./])(?P<id>(?=[\w.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*_[\w.]*[A-Za-z0-9_])(?![\w@/])"
+        ),
+        # Handle-like (a digit, dot or underscore in it) after how people name an account: "posts as",
+        # "goes by", "known online as", "added her as", "gaming tag is", "PSN ID", "alias".
+        re.compile(
+            rf"(?:\b(?:posts?|posted|posting|goes|went|going|known(?:\s+online)?|added\s+(?:her|him|them|me)"
+            rf"|messaged\s+(?:her|him|them|me)|appears?|appeared|listed|registered|saved"
+            rf"|call(?:s|ed)?\s+(?:himself|herself|themselves))\s+(?:online\s+)?(?:as|by|under)"
+            rf"(?:\s+the)?(?:\s+(?:name|handle|username|tag|account))?"
+            rf"|\b(?:(?:gaming|gamer|game|xbox(?:\s+live)?|psn|playstation|steam|roblox|fortnite|minecraft"
+            rf"|{_PLATFORMS})\s+)?(?:tag|gamertag|gamer\s?tag|id|handle|username|user\s?name|alias|profile"
+            rf"|account|name)\b(?:\s?:|\s?,|\sis|\swas|\s-|\sof|\scalled)?)"
+            r"\s+(?P<id>(?=[\w.]*[A-Za-z])(?=[\w.]{4})@?[A-Za-z0-9_]*(?:[._\d][A-Za-z0-9_.]*[A-Za-z0-9_]|\d))(?![\w@])",
             re.IGNORECASE,
         ),
         # "Snapchat: lils.xo", "username b1gman_77", "gamertag was xXSniperXx": any token.
@@ -1129,6 +1161,31 @@ def _nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+_URN_CUE = re.compile(r"\b(?:urn|cps|mg3|charging|unique reference)\b", re.IGNORECASE)
+_NHS_CUE = re.compile(r"\bnhs\b", re.IGNORECASE)
+_CANONICAL_NHS = re.compile(r"\d{3}([ .\-]{0,3})\d{3}\1\d{4}|\d{10}")
+_OTHER_REFERENCE_CUE = re.compile(
+    r"\b(?:crime|occurrence|urn|ref(?:erence)?|log|cad|incident|case|account|sort|tel|phone|mobile)\b",
+    re.IGNORECASE,
+)
+
+
+def _nhs_number_plausible(text: str, match: re.Match[str]) -> bool:
+    """Ten digits with a valid check digit, written 3-3-4 or as one block, or in any other grouping
+    with "NHS" in the 60 characters before it or 30 after. A canonical one right after another
+    reference's cue ("crime ref 2300145678") and with no NHS cue is that reference instead."""
+    if not _nhs_number_valid(re.sub(r"\D", "", match.group())):
+        return False
+    before = text[max(0, match.start() - 60) : match.start()]
+    after = text[match.end() : match.end() + 30]
+    cued = _NHS_CUE.search(before) is not None or _NHS_CUE.search(after) is not None
+    if cued:
+        return True
+    if _CANONICAL_NHS.fullmatch(match.group()) is None:
+        return False
+    return _OTHER_REFERENCE_CUE.search(text[max(0, match.start() - 25) : match.start()]) is None
+
+
 def _plate_case_consistent(plate: str) -> bool:
     """ "AB12 CDE" and "ab12cde", not "MG11 was": a plate is written in one case, and a
     lower-case one split off by a space is not an everyday word."""
@@ -1150,13 +1207,27 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             start, end = match.span()
             if kind is IdentifierKind.VEHICLE_REG and not _plate_case_consistent(match.group()):
                 continue
-            if kind is IdentifierKind.NHS_NUMBER and not _nhs_number_valid(re.sub(r"\D", "", match.group())):
+            if kind is IdentifierKind.NHS_NUMBER and not _nhs_number_plausible(text, match):
+                continue
+            if (
+                kind is IdentifierKind.URN
+                and match.group("unit").isdigit()
+                and _URN_CUE.search(text[max(0, start - 60) : start]) is None
+            ):
+                continue
+            if (
+                kind is IdentifierKind.CRIME_NUMBER
+                and match.group("force")
+                and len(re.sub(r"\D", "", match.group("force"))) < 6
+            ):
                 continue
             if kind is IdentifierKind.PHONE:
-                digits = re.sub(r"\D", "", match.group())
+                if match.group("number").count("/") >= 2:
+                    continue  # "01/2345678/24" is a force reference, not a phone number
+                digits = re.sub(r"\D", "", match.group("number"))
                 national = (
                     re.sub(r"^(?:0044|44)0?", "", digits)
-                    if match.group().lstrip("(").startswith(("+", "00"))
+                    if match.group("number").lstrip("(").startswith(("+", "00"))
                     else digits[1:]
                 )
                 if len(national) not in (9, 10):
