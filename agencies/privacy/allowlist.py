@@ -492,8 +492,234 @@ DOMAIN_WORDS = _lines(
     county
     borough
     council
+    ofsted
+    ofcom
+    cafcass
+    hmrc
+    dwp
+    dvla
+    nca
+    ceop
+    iwf
+    hmpps
+    hmcts
+    hmp
+    hmyoi
+    yoi
+    yot
+    yos
+    lado
+    dsl
+    senco
+    ehcp
+    pru
+    cse
+    cce
+    hbv
+    fgm
+    vawg
+    rui
+    shpo
+    shpos
+    sro
+    dvpn
+    dvpo
+    dapn
+    dapo
+    spo
+    cbo
+    vps
+    dpp
+    cjsm
+    mg6
+    mg6c
+    mg6d
+    mg6e
+    mg1
+    mg2
+    mg4
+    mg15
+    niche
+    athena
+    storm
+    pronto
+    kooth
+    galop
+    nacro
+    xbox
+    playstation
+    psn
+    roblox
+    fortnite
+    minecraft
+    twitch
+    kik
+    tinder
+    hinge
+    bumble
+    grindr
+    badoo
+    omegle
+    yubo
+    wizz
+    bereal
+    onlyfans
+    pornhub
+    reddit
+    viber
+    wechat
+    skype
+    facetime
+    gmail
+    hotmail
+    outlook
+    icloud
+    yahoo
+    eritrean
+    nigerian
+    ghanaian
+    sudanese
+    afghan
+    iranian
+    iraqi
+    syrian
+    bulgarian
+    hungarian
+    slovak
+    czech
+    estonian
+    moldovan
+    georgian
+    brazilian
+    colombian
+    jamaican
+    zimbabwean
+    kenyan
+    ugandan
+    congolese
+    cameroonian
+    ethiopian
+    egyptian
+    moroccan
+    algerian
+    libyan
+    tunisian
+    lankan
+    nepalese
+    filipino
+    thai
+    malaysian
+    indonesian
+    korean
+    japanese
+    american
+    canadian
+    australian
+    dutch
+    belgian
+    swiss
+    austrian
+    swedish
+    norwegian
+    danish
+    finnish
+    greek
+    cypriot
+    maltese
+    croatian
+    serbian
+    bosnian
+    slovenian
+    macedonian
+    kosovan
+    montenegrin
+    belarusian
+    chechen
+    roma
+    romani
+    romanians
+    traveller
+    gypsy
     """
 )
+
+# Words that label an anonymised party or a part of a document when a letter or a number follows:
+# "Case K", "Victim 2", "Officer B", "Recommendation 4". The label and its letter are not a name.
+LABEL_WORDS = _lines(
+    """
+    case
+    cases
+    victim
+    victims
+    suspect
+    suspects
+    officer
+    officers
+    witness
+    witnesses
+    complainant
+    complainants
+    defendant
+    defendants
+    person
+    child
+    children
+    male
+    female
+    man
+    woman
+    boy
+    girl
+    youth
+    adult
+    member
+    panel
+    exhibit
+    count
+    counts
+    appendix
+    annex
+    section
+    part
+    table
+    figure
+    item
+    recommendation
+    recommendations
+    finding
+    action
+    stage
+    phase
+    area
+    force
+    site
+    room
+    court
+    group
+    team
+    subject
+    nominal
+    respondent
+    participant
+    survivor
+    patient
+    parent
+    carer
+    year
+    option
+    scenario
+    file
+    """
+)
+
+
+# Countries (Faker's country list, MIT) are places, not people; those that are also given names
+# (Jordan, Chad, Georgia) are left to the name rules.
+def countries() -> frozenset[str]:
+    import faker.providers.address.en_US as address
+
+    return frozenset(country.lower() for country in address.Provider.countries)
+
 
 # Given names that are also everyday English words. At the start of a sentence, in lower case or
 # in capitals they are read as words unless the next word is a name too ("May Patel said…").

@@ -355,19 +355,6 @@ _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
         re.compile(
             r"(?<![\w@./])(?P<id>(?=[\w.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*_[\w.]*[A-Za-z0-9_])(?![\w@/])"
         ),
-        # Handle-like (a digit, dot or underscore in it) after how people name an account: "posts as",
-        # "goes by", "known online as", "added her as", "gaming tag is", "PSN ID", "alias".
-        re.compile(
-            rf"(?:\b(?:posts?|posted|posting|goes|went|going|known(?:\s+online)?|added\s+(?:her|him|them|me)"
-            rf"|messaged\s+(?:her|him|them|me)|appears?|appeared|listed|registered|saved"
-            rf"|call(?:s|ed)?\s+(?:himself|herself|themselves))\s+(?:online\s+)?(?:as|by|under)"
-            rf"(?:\s+the)?(?:\s+(?:name|handle|username|tag|account))?"
-            rf"|\b(?:(?:gaming|gamer|game|xbox(?:\s+live)?|psn|playstation|steam|roblox|fortnite|minecraft"
-            rf"|{_PLATFORMS})\s+)?(?:tag|gamertag|gamer\s?tag|id|handle|username|user\s?name|alias|profile"
-            rf"|account|name)\b(?:\s?:|\s?,|\sis|\swas|\s-|\sof|\scalled)?)"
-            r"\s+(?P<id>(?=[\w.]*[A-Za-z])(?=[\w.]{4})@?[A-Za-z0-9_]*(?:[._\d][A-Za-z0-9_.]*[A-Za-z0-9_]|\d))(?![\w@])",
-            re.IGNORECASE,
-        ),
         # "Snapchat: lils.xo", "username b1gman_77", "gamertag was xXSniperXx": any token.
         re.compile(
             rf"\b(?:(?:{_PLATFORMS})(?:\s(?:handle|username|user\s?name|user|name|account|id|profile))?\s?:"
@@ -383,6 +370,31 @@ _PLATFORM_WORD = re.compile(
     rf"\b(?i:{_PLATFORMS})(?:\s(?i:handle|username|user\s?name|user|name|account|id|profile))?"
     rf"(?:\s(?i:is|was|called)|\s-)?\s+(?P<id>[a-z][a-z0-9_.]{{3,29}}[a-z0-9_])\b"
 )
+
+
+# Handle-like (a digit, dot or underscore in it, and a letter) after how people name an account:
+# "posts as", "goes by", "known online as", "added her as", "gaming tag is", "PSN ID", "alias".
+# Found from the token back to its cue, as tokens of that shape are few.
+_HANDLE_SHAPED = re.compile(
+    r"(?<![\w@.])(?=[\w.]*[A-Za-z])(?=[\w.]{4})@?[A-Za-z0-9_]*(?:[._\d][A-Za-z0-9_.]*[A-Za-z0-9_]|\d)(?![\w@])"
+)
+_HANDLE_CUE_BEFORE = re.compile(
+    r"(?:\b(?:posts?|posted|posting|goes|went|going|known(?:\s+online)?|added\s+(?:her|him|them|me)"
+    r"|messaged\s+(?:her|him|them|me)|appears?|appeared|listed|registered|saved"
+    r"|call(?:s|ed)?\s+(?:himself|herself|themselves))\s+(?:online\s+)?(?:as|by|under)"
+    r"(?:\s+the)?(?:\s+(?:name|handle|username|tag|account))?"
+    r"|\b(?:tag|gamertag|id|handle|username|user\s?name|alias|profile|account|name)\b"
+    r"(?:\s?:|\s?,|\sis|\swas|\s-|\sof|\scalled)?)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _handle_cue_hits(text: str) -> list[tuple[int, int]]:
+    return [
+        match.span()
+        for match in _HANDLE_SHAPED.finditer(text)
+        if _HANDLE_CUE_BEFORE.search(text[max(0, match.start() - 40) : match.start()])
+    ]
 
 
 def _platform_word_hits(text: str) -> list[tuple[int, int]]:
@@ -486,6 +498,21 @@ def _address_words_name_a_street(matched: str, mixed_case: bool) -> bool:
     if mixed_case and not _STRONG_STREET.search(words[-1]):
         return all(word[:1].isupper() for word in middle)
     return True
+
+
+_COURT_BEFORE = re.compile(r"(?:Court|Courts|Centre|Hospital|Station|Prison)\s*\(\s*$")
+_COURT_AFTER = re.compile(r"\s+(?:Crown|Magistrates|Youth|County|Family|Combined|Police|Law)\b")
+
+
+def _a_courts_street(text: str, match: re.Match[str]) -> bool:
+    """ "Manchester Crown Court (Crown Square)", "Minshull Street Crown Court": a street that names a
+    court or a public building (no house number) is that building's public address, not a person's."""
+    if re.match(r"\d", match.group()):
+        return False
+    return (
+        _COURT_BEFORE.search(text[max(0, match.start() - 30) : match.start()]) is not None
+        or _COURT_AFTER.match(text, match.end()) is not None
+    )
 
 
 _ADDRESS_LOWER = re.compile(
@@ -657,7 +684,15 @@ def _school_hits(text: str) -> list[tuple[int, int]]:
             if named == 4:
                 break
         if named:
-            hits.append((start, match.end()))
+            end = match.end()
+            if match.group().lower() == "academy":
+                after = re.match(r"(?:\s(?-i:[A-Z][a-z][\w'-]*)){1,2}", text[end:])
+                if after and not any(
+                    word.lower() in _SCHOOL_STOP or word.lower() in allow.DOMAIN_WORDS
+                    for word in after.group().split()
+                ):
+                    end += after.end()
+            hits.append((start, end))
     return hits
 
 
@@ -755,7 +790,30 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
                 key = normalise(value).lower()
                 if len(key) > 2 and _TOKEN.fullmatch(key) and (english or key not in everyday):
                     into.add(key)
+                elif len(key) > 2 and _TOKEN.fullmatch(key) and into is given:
+                    _FOREIGN_WORD_NAMES.add(key)
     return frozenset(given), frozenset(family)
+
+
+# Given names from a locale where English is not spoken that are also English words ("Florin",
+# "Edit"): words in prose, but names where only a person can stand (filled by `_name_lists`).
+_FOREIGN_WORD_NAMES: set[str] = set()
+
+
+@cache
+def _countries() -> tuple[frozenset[str], frozenset[str]]:
+    """(one-word countries, multi-word countries), less those that are also given names."""
+    given = _name_lists()[0]
+    single, multi = set(), set()
+    for country in allow.countries():
+        key = normalise(country).lower()
+        if re.fullmatch(r"[a-z]+(?:[ -][a-z]+)*", key) is None:
+            continue
+        if " " in key:
+            multi.add(key)
+        elif key not in given:
+            single.add(key)
+    return frozenset(single), frozenset(multi)
 
 
 @cache
@@ -826,10 +884,37 @@ def _american(key: str) -> list[str]:
 @cache
 def _allowed_phrases() -> re.Pattern[str]:
     phrases = sorted(
-        allow.DOMAIN_PHRASES | {term for term in allow.DOMAIN_WORDS if " " in term}, key=len, reverse=True
+        allow.DOMAIN_PHRASES | {term for term in allow.DOMAIN_WORDS if " " in term} | _countries()[1],
+        key=len,
+        reverse=True,
     )
-    body = "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in phrases)
-    return re.compile(rf"(?<![\w'-])(?:{body})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w'-])(?:{_trie(phrases)})(?![\w-])", re.IGNORECASE)
+
+
+def _trie(phrases: Iterable[str]) -> str:
+    """One regular expression for many phrases, as a trie of characters (a space matches any run
+    of spaces): a plain alternation is tried phrase by phrase at every position of the text."""
+    root: dict[str, dict] = {}
+    for phrase in phrases:
+        node = root
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = []
+        for char in sorted(node, key=lambda c: (c == "", c)):
+            if char == "":
+                continue
+            piece = r"\s+" if char == " " else re.escape(char)
+            branches.append(piece + build(node[char]))
+        ending = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ending else body
+
+    return build(root)
 
 
 class _Class(StrEnum):
@@ -858,7 +943,7 @@ class _Token:
 def _classify(key: str, word: str) -> tuple[_Class, bool]:
     given, family = _name_lists()
     basic, dictionary = _dictionaries()
-    if key in allow.DOMAIN_WORDS:
+    if key in allow.DOMAIN_WORDS or key in _countries()[0]:
         return _Class.ALLOW, True
     if key in allow.SHORT_GIVEN_NAMES:
         return _Class.WEAK, True
@@ -919,7 +1004,24 @@ def _at_sentence_start(text: str, start: int) -> bool:
 # "the Attorney General's Guidelines". Its capitalised words are a statute's name, not a person's.
 _STATUTE = re.compile(
     r"(?<![\w'-])(?-i:(?:[A-Z][\w'()-]*\s+(?:(?:of|and|the|for|to|in|on|from|&)\s+)*)+"
-    r"(?:Act|Acts|Bill|Regulations|Guidelines))(?:\s+\d{4})?(?![\w-])"
+    r"(?:Act|Acts|Bill|Regulations|Guidelines|Order|Orders|Notice|Notices|Scheme|Protocol|Guidance))"
+    r"(?:\s+\d{4})?(?![\w-])"
+)
+# A place before a court, force or public body ("Preston Crown Court", "Gwent Police"), or after
+# "HMP"/"CPS" ("HMP Styal", "CPS Mersey-Cheshire"): a place's name, not a person's.
+_INSTITUTION = re.compile(
+    r"(?-i:(?:[A-Z][\w'-]*(?:\s+(?:and|upon|on|under|in|the|of)\s+|\s+)){1,3})(?=(?-i:Crown\s+Court|"
+    r"Magistrates|Youth\s+Court|Family\s+Court|County\s+Court|Combined\s+Court|Police|Constabulary|"
+    r"(?:City\s+|Borough\s+|County\s+|District\s+)?Council|Hospital|Infirmary|University|Prison|"
+    r"Sexual\s+Assault\s+Referral|SARC|RASSO|ISVA\s+Service|CPS)\b)"
+    r"|(?<![\w'-])(?-i:(?:HMP|HMYOI|CPS)(?:\s+[A-Z][\w'-]*){1,3})"
+)
+# "Manchester Crown Court (Minshull Street)": the court's site in brackets after it.
+_COURT_SITE = re.compile(r"(?<=Court \()(?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})(?=\))")
+# "Case K", "Victim 2", "Officer B": an anonymised label and its letter or number.
+_LABELLED = re.compile(
+    rf"(?<![\w'-])(?i:{_trie(allow.LABEL_WORDS)})"
+    r"\s+(?:[A-Z]|\d{1,3}[a-z]?)(?![\w'-])"
 )
 
 
@@ -927,6 +1029,9 @@ def _tokens(text: str) -> list[_Token]:
     allowed_spans = sorted(
         [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
         + [(m.start(), m.end()) for m in _STATUTE.finditer(text)]
+        + [(m.start(), m.end()) for m in _INSTITUTION.finditer(text)]
+        + [(m.start(), m.end()) for m in _LABELLED.finditer(text)]
+        + [(m.start(), m.end()) for m in _COURT_SITE.finditer(text)]
     )
     tokens = []
     span_index = 0
@@ -935,6 +1040,9 @@ def _tokens(text: str) -> list[_Token]:
         start, end = match.start(), match.end()
         if word.lower().endswith("'s") and len(word) > 3:
             word, end = word[:-2], end - 2
+        elif (clitic := re.search(r"'(?:d|ed|ing)$", word, re.IGNORECASE)) and clitic.start() >= 2:
+            # "NFA'd", "RUI'ed": an acronym used as a verb.
+            word, end = word[: clitic.start()], end - (len(word) - clitic.start())
         while span_index < len(allowed_spans) and allowed_spans[span_index][1] <= start:
             span_index += 1
         key = word.lower()
@@ -993,8 +1101,164 @@ def _decide(token: _Token) -> bool:
             return cls is _Class.UNKNOWN or (cls is _Class.FAMILY and not token.in_dictionary)
         # Mid-sentence capitals: deny by default. Will/May/Green wait for a neighbour or a title.
         return cls in (_Class.FAMILY, _Class.UNKNOWN, _Class.WEAK)
+    if shape == "upper" and len(token.word) <= 3:
+        # "RUI", "SHPO"-like acronyms: a three-letter word in capitals is a name only beside one.
+        return False
     # Capitals or lower case: listed names that are not English words at all ("SARAH", "aisha").
     return cls in (_Class.GIVEN, _Class.FAMILY) and not token.in_dictionary
+
+
+_PAST_VERBS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """went came took gave got left kept made sent met knew saw heard thought told said ran drove
+    rode wrote spoke woke bought brought caught found held felt lost paid put sat slept stood won wore
+    threw hid hit let lay led meant began broke chose fell flew forgot froze grew hung shook stole swore
+    tore became did does has have says tells knows wants thinks lives works goes gets sees keeps
+    remembers believes recalls deleted""",
+    )
+)
+_ADVERBS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """later then also never initially first still originally previously subsequently allegedly
+    reportedly eventually finally only always often just already again immediately apparently
+    repeatedly herself himself now once""",
+    )
+)
+# Nouns for a person's part in a case: "Bill was the landlord", "Miles, her stepfather, …".
+_ROLES = frozenset(
+    re.findall(
+        r"[a-z-]+",
+        """landlord landlady driver owner manager tenant lodger flatmate housemate employer boss coach
+    tutor pastor imam priest vicar doctor nurse worker babysitter childminder host man woman boy girl
+    lad person bouncer barman barmaid bartender doorman guard cleaner caretaker receptionist passenger
+    student pupil classmate schoolfriend mate child baby kid teenager resident dealer groomer
+    offender perpetrator attacker accused informant caller sibling twin relative godfather godmother
+    guardian parent stepdad stepmum step-dad step-mum fiance fiancee one eldest youngest only
+    older younger first second other main""",
+    )
+) | allow.RELATION_WORDS - {"named", "called"}
+# Nouns after a name's "'s" at a sentence start: "Ivy's statement", "Joy's mum".
+_ATTRIBUTES = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """statement account evidence interview mum mother dad father brother sister friend friends
+    boyfriend girlfriend partner husband wife family phone house flat home car school room bedroom
+    parents aunt uncle cousin nan grandmother grandfather son daughter children child
+    messages texts injuries clothes bag laptop profile version memory recollection disclosure report
+    allegation case ex""",
+    )
+)
+# Words that are on a given-name list but open sentences as ordinary subjects ("Case reviewed…",
+# "Chance played a part", "Justice was done"): never read as a name by the sentence-start rules.
+_NOT_PERSON_SUBJECTS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """case cases price chance justice liberty unity mercy patience storm star page art rich major
+    royal noble king long young best green white brown black gray grey wood hill north south east west
+    hall stone rock cash reed sage lance heath cliff clay early harm honey melody harmony angel
+    blessing precious win will may june april august march""",
+    )
+)
+_TWO_LETTER_WORDS = frozenset(
+    re.findall(
+        r"[a-z]+", "am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ya yo"
+    )
+)
+_AGE_AFTER = re.compile(r" \((?:aged? )?\d{1,2}\)|, (?:aged? )?\d{1,2}\b")
+_NAME_SLOT_BEFORE = re.compile(
+    r"(?:\bcalled|\bnamed|\bknown as|\bonly as|\b(?:him|her|them|himself|herself|themselves) as)"
+    r" (?:(?:big|little|lil|young|old|mad|fat|baby) )?$",
+    re.IGNORECASE,
+)
+
+
+def _person_name_opening(token: _Token) -> bool:
+    """A capitalised word opening a sentence that could be a given name ("Hope", "Bill", "Florin")."""
+    if not (token.sentence_start and token.shape == "cap") or token.cls is _Class.ALLOW:
+        return False
+    if token.key in _NOT_PERSON_SUBJECTS:
+        return False
+    return (
+        token.key in _name_lists()[0]
+        or token.key in allow.AMBIGUOUS_GIVEN_NAMES
+        or token.key in _FOREIGN_WORD_NAMES
+    )
+
+
+def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> bool:
+    """After a possible name: a verb in the past (or a person's present), maybe after an adverb;
+    "was/had been", "was the landlord"; an age "(16)" or ", 16,"."""
+
+    def at(i: int) -> _Token | None:
+        return tokens[i] if i < len(tokens) else None
+
+    def adjacent(left: _Token, right: _Token | None) -> bool:
+        return right is not None and text[left.end : right.start] == " "
+
+    def verb(t: _Token | None) -> bool:
+        return (
+            t is not None
+            and t.shape == "lower"
+            and (
+                t.key in _PERSON_VERBS
+                or t.key in allow.PERSON_VERBS
+                or t.key in _PAST_VERBS
+                or (t.key.endswith("ed") and _inflected(t.key))
+            )
+        )
+
+    token = tokens[index]
+    if _AGE_AFTER.match(text, token.end):
+        return True
+    nxt = at(index + 1)
+    if nxt is None:
+        return False
+    if text[token.end : nxt.start] == ", ":
+        # "Miles, her stepfather, …": an apposition naming the person's part.
+        det, role = nxt, at(index + 2)
+        return (
+            det is not None
+            and det.key in ("her", "his", "their", "the", "a", "an", "my", "our")
+            and role is not None
+            and role.key in _ROLES
+            and adjacent(det, role)
+        )
+    if text[token.end : token.end + 2] == "'s" and nxt.start == token.end + 3:
+        return nxt.key in _ATTRIBUTES
+    if not adjacent(token, nxt):
+        return False
+    if verb(nxt):
+        return True
+    if nxt.key in _ADVERBS and verb(at(index + 2)) and adjacent(nxt, at(index + 2)):
+        return True
+    if nxt.key in ("was", "is", "had", "has", "would", "could", "did"):
+        after = at(index + 2)
+        if after is None or not adjacent(nxt, after):
+            return False
+        if after.key == "been" or verb(after) and nxt.key in ("had", "has", "would", "could", "did"):
+            return True
+        role = at(index + 3)
+        return (
+            after.key in ("the", "a", "an", "her", "his", "their", "my", "our")
+            and role is not None
+            and role.key in _ROLES
+            and adjacent(after, role)
+        )
+    return False
+
+
+# "said were", "was told": verbs that are also on a name list ("Said", "Were") never pair into a name.
+_COMMON_VERBS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """said says were was is are am be been being had has have having did does do done will would
+    could should shall can may might must went got told saw see made came left took gave asked then
+    than when where also not too very more most much many now here there only just even still well
+    like""",
+    )
+)
 
 
 def _gap(text: str, left: _Token, right: _Token) -> bool:
@@ -1009,7 +1273,64 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         token.name = _decide(token)
     listed = (_Class.GIVEN, _Class.FAMILY, _Class.WEAK, _Class.UNKNOWN)
     for index, token in enumerate(tokens):
+        # "the Sexual Harm Prevention Order", "after Early Advice": a capitalised everyday word in a
+        # run of capitalised everyday words is a title, not a name ("Harm", "Early" are surnames).
+        if (
+            token.name
+            and not token.sentence_start
+            and token.shape == "cap"
+            and len(token.word) >= 4
+            and token.in_dictionary
+            and token.cls in (_Class.WEAK, _Class.FAMILY)
+        ):
+            neighbours = [tokens[i] for i in (index - 1, index + 1) if 0 <= i < len(tokens)]
+            if any(
+                other.shape == "cap"
+                and not other.sentence_start
+                and len(other.word) >= 4
+                and other.key not in _FOREIGN_WORD_NAMES
+                and other.cls in (_Class.WORD, _Class.ALLOW)
+                and other.key not in allow.TITLES
+                and other.key not in allow.RELATION_WORDS
+                and _gap(text, *sorted((token, other), key=lambda t: t.start))
+                for other in neighbours
+            ):
+                token.name = False
+    for index, token in enumerate(tokens):
         previous = tokens[index - 1] if index else None
+        # "Hope (16) said…", "Summer deleted…", "Bill was the landlord", "Florin was the driver",
+        # "Miles, her stepfather,", "Ivy's statement": a word that could be a given name, opening
+        # a sentence, then what only a person does or is.
+        if _person_name_opening(token) and _does_what_a_person_does(text, tokens, index):
+            token.name = True
+        # "Mark and Amber were…": two possible given names joined by "and" opening a sentence.
+        if (
+            _person_name_opening(token)
+            and index + 3 <= len(tokens)
+            and tokens[index + 1].key == "and"
+            and text[token.end : tokens[index + 2].end].count(" ") == 2
+        ):
+            other = tokens[index + 2]
+            follow = tokens[index + 3] if index + 3 < len(tokens) else None
+            if (
+                other.shape == "cap"
+                and (other.cls in listed or other.key in _FOREIGN_WORD_NAMES)
+                and other.key not in _NOT_PERSON_SUBJECTS
+                and (
+                    _does_what_a_person_does(text, tokens, index + 2)
+                    or (follow is not None and follow.key in ("were", "both", "had", "have", "are"))
+                )
+            ):
+                token.name = other.name = True
+        # "a man called Taras", "known as Florin": the name slot takes any capitalised word that is
+        # not everyday vocabulary.
+        if (
+            token.shape == "cap"
+            and token.cls in (_Class.WORD, _Class.WEAK)
+            and token.key not in _dictionaries()[0]
+            and _NAME_SLOT_BEFORE.search(text[max(0, token.start - 30) : token.start])
+        ):
+            token.name = True
         # After a title or rank: "DC Smith", "Mrs Green", "PC BEST".
         if (
             previous is not None
@@ -1017,6 +1338,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             and text[previous.end : token.start] in (" ", ". ")
             and token.cls is not _Class.ALLOW
             and token.key not in allow.TITLES
+            and token.key not in _COMMON_VERBS
             and (
                 (previous.shape in ("cap", "upper") and token.shape in ("cap", "upper"))
                 or token.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
@@ -1095,7 +1417,28 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 # "Following Sarah's arrest": an inflected word is not part of a name.
                 and not _inflected(other.key)
             )
-            if other.cls in listed or rare_word or (initial and other.cls is not _Class.ALLOW):
+            # "Li Na", "Wu Jun": a two-letter capitalised word, or a month that is also a given name,
+            # beside a name (never beside a number: "Smith 3 May").
+            short = (
+                len(other.word) == 2
+                and other.shape == "cap"
+                and other.word[1].islower()
+                and other.key not in _TWO_LETTER_WORDS
+                and other.cls is not _Class.ALLOW
+            )
+            month_name = (
+                other.key in ("jun", "june", "may", "april", "august")
+                and other.shape == "cap"
+                and re.search(r"\d\s*$", text[max(0, other.start - 4) : other.start]) is None
+                and re.match(r"\s*\d", text[other.end : other.end + 3]) is None
+            )
+            if (
+                other.cls in listed
+                or rare_word
+                or short
+                or month_name
+                or (initial and other.cls is not _Class.ALLOW)
+            ):
                 other.name = True
                 changed = True
         if not changed:
@@ -1104,6 +1447,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 if (
                     not left.name
                     and _gap(text, left, right)
+                    and not ({left.key, right.key} & _COMMON_VERBS)
                     and left.cls in (_Class.GIVEN, _Class.WEAK)
                     and right.cls in (_Class.FAMILY, _Class.GIVEN, _Class.WEAK)
                     and left.shape == right.shape
@@ -1237,6 +1581,7 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             hits.append((kind, start, end))
     if IdentifierKind.SOCIAL_HANDLE in wanted:
         hits.extend((IdentifierKind.SOCIAL_HANDLE, *span) for span in _platform_word_hits(text))
+        hits.extend((IdentifierKind.SOCIAL_HANDLE, *span) for span in _handle_cue_hits(text))
     if IdentifierKind.CRIME_NUMBER in wanted:
         hits.extend((IdentifierKind.CRIME_NUMBER, *m.span("id")) for m in _CRIME_CUE.finditer(text))
     if IdentifierKind.PHONE in wanted:
@@ -1254,7 +1599,7 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
         hits.extend(
             (IdentifierKind.STREET_ADDRESS, *m.span())
             for m in _ADDRESS.finditer(text)
-            if _address_words_name_a_street(m.group(), mixed_case)
+            if _address_words_name_a_street(m.group(), mixed_case) and not _a_courts_street(text, m)
         )
         hits.extend((IdentifierKind.STREET_ADDRESS, *m.span("id")) for m in _ADDRESS_LOWER.finditer(text))
         hits.extend((IdentifierKind.STREET_ADDRESS, *m.span()) for m in _WELSH_STREET.finditer(text))
@@ -1267,6 +1612,34 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
     return hits
 
 
+# "J o n n o", "D A R R E N", "b 11 3 q j": an identifier spelt out a character (or a two-digit
+# number) at a time, four pieces at least, one a letter.
+_SPACED_RUN = re.compile(r"(?<![\w'-])(?=[\d ]*[^\W\d_])(?:(?:[^\W_]|\d\d) ){3,}(?:[^\W_]|\d\d)(?![\w'-])")
+
+
+def _spaced_out_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[IdentifierKind, int, int]]:
+    """Hits in `text` read with the spaces inside each spelt-out run removed (a second reading,
+    only of a window of text around each such run): a hit that touches a run is mapped back to
+    `text`'s offsets."""
+    hits: list[tuple[IdentifierKind, int, int]] = []
+    for run in _SPACED_RUN.finditer(text):
+        window_start = max(0, run.start() - 120)
+        window_end = min(len(text), run.end() + 40)
+        before, after = text[window_start : run.start()], text[run.end() : window_end]
+        spelt = run.group().replace(" ", "")
+        collapsed = before + spelt + after
+        origin = (
+            list(range(window_start, run.start()))
+            + [run.start() + i for i, c in enumerate(run.group()) if c != " "]
+            + list(range(run.end(), window_end))
+        )
+        run_start, run_end = len(before), len(before) + len(spelt)
+        for kind, start, end in _raw_hits(collapsed, wanted):
+            if end > start and start < run_end and run_start < end:
+                hits.append((kind, origin[start], origin[end - 1] + 1))
+    return hits
+
+
 def find_identifiers(text: str, kinds: Iterable[IdentifierKind] = ALL_KINDS) -> list[IdentifierHit]:
     """Every place in `text` that looks like a personal identifier of the given kinds, in order.
     The text is normalised first; offsets are in the original text. Hits carry positions, never
@@ -1275,6 +1648,7 @@ def find_identifiers(text: str, kinds: Iterable[IdentifierKind] = ALL_KINDS) -> 
         return []
     normalised = normalise_with_map(text)
     raw = _raw_hits(normalised.text, frozenset(kinds))
+    raw.extend(_spaced_out_hits(normalised.text, frozenset(kinds)))
     hits = [IdentifierHit(kind, *normalised.span(start, end)) for kind, start, end in raw if end > start]
     return _without_overlaps(hits)
 

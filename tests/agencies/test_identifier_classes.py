@@ -92,3 +92,93 @@ def test_reference_like_prose_is_not_an_identifier(text: str) -> None:
     assert find_identifiers(text, ALL_KINDS) == [], [
         (h.kind, text[h.start : h.end]) for h in find_identifiers(text)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # A word that could be a given name, opening a sentence, before an age in brackets.
+        ("Joy (15) was at the bus station alone.", ["Joy"]),
+        ("Dawn, 17, was staying with a friend.", ["Dawn"]),
+        # ... before a verb in the past, an adverb and a verb, "had been", "was the <role>".
+        ("Grace phoned her sister from the toilets.", ["Grace"]),
+        ("Rose initially refused to give a statement.", ["Rose"]),
+        ("Frank had been living at the address for a month.", ["Frank"]),
+        ("Sandy was the babysitter that night.", ["Sandy"]),
+        ("Holly blocked him after the second message.", ["Holly"]),
+        # ... in apposition with a role, or with "'s" and what a person has.
+        ("Dean, his cousin, drove them there.", ["Dean"]),
+        ("Amber's phone was never downloaded.", ["Amber"]),
+        # Two such words joined by "and".
+        ("Hope and Ivy were both spoken to at school.", ["Hope", "Ivy"]),
+        # A foreign given name that is also an English word, where only a person stands.
+        ("Florin was the man who collected the rent.", ["Florin"]),
+        ("The girls knew him as Florin.", ["Florin"]),
+        ("Everyone called him Little Nicu.", ["Nicu"]),
+        # Two-letter given names and month-like names beside a name.
+        ("Witness Zhou Li gave a statement.", ["Zhou Li"]),
+        ("Her friend Park Jun was not interviewed.", ["Park Jun"]),
+        # A name spelt out letter by letter.
+        ("The voice note says K y l e twice.", ["K y l e"]),
+        ("He wrote M A R C U S on the card.", ["M A R C U S"]),
+    ],
+)
+def test_names_in_positions_a_word_could_hold_are_found(text: str, names: list[str]) -> None:
+    found = hits_of(text, K.NAME)
+    for name in names:
+        assert any(name in hit for hit in found), (name, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "matched"),
+    [
+        ("A spelt-out postcode, m 14 5 t p, was on the note.", K.POSTCODE, "m 14 5 t p"),
+        ("She had just started at Oasis Academy Hadley in Year 8.", K.SCHOOL, "Oasis Academy Hadley"),
+    ],
+)
+def test_spelt_out_postcodes_and_academy_chain_names_are_found_whole(
+    text: str, kind: IdentifierKind, matched: str
+) -> None:
+    assert matched in hits_of(text, kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Countries and words formed from them.
+        "The family arrived from Moldova and claimed asylum.",
+        "Two Albania-based suspects were never traced.",
+        # Acronyms in capitals, acronyms used as verbs.
+        "The suspect was RUI for ten months and then NFA'd.",
+        "He was RUI'd twice before charge.",
+        # Public bodies, platforms, police systems.
+        "Ofsted and Cafcass had both raised concerns.",
+        "He contacted her through Xbox Live and Roblox.",
+        "The report was on Athena but not linked on Niche.",
+        # Capitalised titles of orders, notices and advice stages.
+        "A Domestic Abuse Protection Notice was served.",
+        "The Sexual Risk Order lapsed in the summer.",
+        "The file was sent for Early Advice twice.",
+        # A place before a court, force or council; a court's site in brackets.
+        "Burnley Crown Court had no available courtroom.",
+        "Preston Magistrates remanded him in custody.",
+        "Manchester Crown Court (Crown Square) listed the trial.",
+        "Minshull Street Crown Court took the transfer.",
+        # Anonymised labels.
+        "Case D and Case F both had late disclosure.",
+        "Officer C and Witness 4 gave different times.",
+        "In Case 12 the victim withdrew.",
+        # Verbs on a name list never pair into a name.
+        "The officers said were the file complete they would charge.",
+        "The panel said were it not for the ISVA she would have withdrawn.",
+        # Words that could be names, opening sentences as ordinary words.
+        "Summer is the busiest period for the lab.",
+        "Will the force publish its response?",
+        "Hope of a trial date faded in March.",
+        "Justice delayed was the theme of the meeting.",
+    ],
+)
+def test_domain_prose_is_not_an_identifier(text: str) -> None:
+    assert find_identifiers(text, ALL_KINDS) == [], [
+        (h.kind, text[h.start : h.end]) for h in find_identifiers(text)
+    ]
