@@ -492,6 +492,17 @@ DOMAIN_WORDS = _lines(
     county
     borough
     council
+    syria
+    russia
+    laos
+    kosovo
+    palestine
+    czechia
+    macedonia
+    taiwan
+    brunei
+    burma
+    myanmar
     ofsted
     ofcom
     cafcass

@@ -383,6 +383,7 @@ _HANDLE_CUE_BEFORE = re.compile(
     r"|messaged\s+(?:her|him|them|me)|appears?|appeared|listed|registered|saved"
     r"|call(?:s|ed)?\s+(?:himself|herself|themselves))\s+(?:online\s+)?(?:as|by|under)"
     r"(?:\s+the)?(?:\s+(?:name|handle|username|tag|account))?"
+    r"|\bcall(?:s|ed|ing)?\s+(?:himself|herself|themselves)"
     r"|\b(?:tag|gamertag|id|handle|username|user\s?name|alias|profile|account|name)\b"
     r"(?:\s?:|\s?,|\sis|\swas|\s-|\sof|\scalled)?)\s+$",
     re.IGNORECASE,
@@ -500,7 +501,7 @@ def _address_words_name_a_street(matched: str, mixed_case: bool) -> bool:
     return True
 
 
-_COURT_BEFORE = re.compile(r"(?:Court|Courts|Centre|Hospital|Station|Prison)\s*\(\s*$")
+_COURT_BEFORE = re.compile(r"(?:Court|Courts|Centre|Hospital|Station|Prison)(?:\s*\(|\s+at)\s*$")
 _COURT_AFTER = re.compile(r"\s+(?:Crown|Magistrates|Youth|County|Family|Combined|Police|Law)\b")
 
 
@@ -1155,11 +1156,15 @@ _ATTRIBUTES = frozenset(
 _NOT_PERSON_SUBJECTS = frozenset(
     re.findall(
         r"[a-z]+",
-        """case cases price chance justice liberty unity mercy patience storm star page art rich major
-    royal noble king long young best green white brown black gray grey wood hill north south east west
-    hall stone rock cash reed sage lance heath cliff clay early harm honey melody harmony angel
-    blessing precious win will may june april august march""",
+        """case cases price chance justice liberty unity mercy patience major royal noble long young
+    best green white brown black gray grey wood hill north south east west hall stone rock cash early
+    harm win will may june april august march""",
     )
+)
+# Given names that are also abstract nouns opening sentences as such ("Hope remained…", "Faith
+# groups…"): a name only before a verb of speech or report ("Hope said…"), an age or a role.
+_ABSTRACT_NAMES = frozenset(
+    ["hope", "faith", "grace", "joy", "charity", "trust", "honour", "destiny", "glory"]
 )
 _TWO_LETTER_WORDS = frozenset(
     re.findall(
@@ -1197,6 +1202,9 @@ def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> boo
     def adjacent(left: _Token, right: _Token | None) -> bool:
         return right is not None and text[left.end : right.start] == " "
 
+    token = tokens[index]
+    abstract = token.key in _ABSTRACT_NAMES
+
     def verb(t: _Token | None) -> bool:
         return (
             t is not None
@@ -1204,12 +1212,10 @@ def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> boo
             and (
                 t.key in _PERSON_VERBS
                 or t.key in allow.PERSON_VERBS
-                or t.key in _PAST_VERBS
-                or (t.key.endswith("ed") and _inflected(t.key))
+                or (not abstract and (t.key in _PAST_VERBS or (t.key.endswith("ed") and _inflected(t.key))))
             )
         )
 
-    token = tokens[index]
     if _AGE_AFTER.match(text, token.end):
         return True
     nxt = at(index + 1)
@@ -1371,6 +1377,21 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             )
         ):
             token.name = True
+        # "Suspect Kyaw Min was…", "the victim Ngozi said": a role, then a capitalised word that
+        # is not in Webster's ("kyaw" is only in GCIDE; "Victim Liaison Officers" is a title).
+        if (
+            previous is not None
+            and previous.key in allow.RELATION_WORDS
+            and previous.key not in ("named", "called")
+            and text[previous.end : token.start] == " "
+            and token.shape == "cap"
+            and token.cls in (_Class.WORD, _Class.WEAK, _Class.UNKNOWN, _Class.GIVEN, _Class.FAMILY)
+            and not _is_word(token.key, _dictionaries()[1])
+            and token.key not in allow.LABEL_WORDS
+            and token.key not in allow.TITLES
+            and not _inflected(token.key)
+        ):
+            token.name = True
         # "Grace said…", "Mark picked her up…", "Hope was 17…": a name that is also an everyday
         # word, at a sentence start, followed by what only a person does.
         following = tokens[index + 1] if index + 1 < len(tokens) else None
@@ -1410,7 +1431,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             rare_word = (
                 other.cls is _Class.WORD
                 and other.shape in ("cap", "upper")
-                and named.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
+                and named.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN, _Class.WORD)
                 and other.key not in _dictionaries()[0]
                 and other.key not in allow.TITLES
                 and other.key not in allow.RELATION_WORDS
