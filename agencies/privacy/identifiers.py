@@ -1137,7 +1137,7 @@ _ROLES = frozenset(
     student pupil classmate schoolfriend mate child baby kid teenager resident dealer groomer
     offender perpetrator attacker accused informant caller sibling twin relative godfather godmother
     guardian parent stepdad stepmum step-dad step-mum fiance fiancee one eldest youngest only
-    older younger first second other main""",
+    older younger first second other main oic sio isva idva chisva dsl lado""",
     )
 ) | allow.RELATION_WORDS - {"named", "called"}
 # Nouns after a name's "'s" at a sentence start: "Ivy's statement", "Joy's mum".

@@ -106,6 +106,7 @@ def test_reference_like_prose_is_not_an_identifier(text: str) -> None:
         ("Rose initially refused to give a statement.", ["Rose"]),
         ("Frank had been living at the address for a month.", ["Frank"]),
         ("Sandy was the babysitter that night.", ["Sandy"]),
+        ("Mason was the OIC until the file went to the CPS.", ["Mason"]),
         ("Holly blocked him after the second message.", ["Holly"]),
         # ... in apposition with a role, or with "'s" and what a person has.
         ("Dean, his cousin, drove them there.", ["Dean"]),
