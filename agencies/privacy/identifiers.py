@@ -193,6 +193,7 @@ _WRITTEN_DATE = (
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+(?:\d{{4}}|'\d{{2}})|"
     rf"(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
 )
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|weds|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+(?:the\s+)?)"
 _DOB_CUE = (
     r"(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on|\s+in)?|"
     r"birth)\s*[:=-]?(?:\s*(?:is|was|of|on|in|the|given|recorded|stated|listed|as)\b){0,4}\s*[:=-]?\s*"
@@ -217,10 +218,14 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     ),
     IdentifierKind.PHONE: re.compile(
         # 04 and 06 are not allocated; the national number has 9 or 10 digits after the 0.
-        r"(?<![\w+])(?:(?:\+|00)[ .\-]?44[ .\-]?(?:\(0\)[ .\-]?|0[ .\-]?)?\(?|\(?0)"
-        r"(?=[ .\-()/]{0,3}[1-35789])(?:[ .\-()/]{0,3}\d){9,10}(?!\w)",
+        r"(?P<number>(?<![\w+])(?:(?:\+|00)[ .\-]?44[ .\-]?(?:\(0\)[ .\-]?|0[ .\-]?)?\(?|\(?0)"
+        r"(?=[ .\-()/]{0,3}[1-35789])(?:[ .\-()/]{0,3}\d){9,10}(?!\w))"
+        # An extension is part of the number: "0161 496 0123 ext 2245", "020 7946 0958 x114".
+        r"(?:,?[ ]?(?i:ext(?:ension|n)?\.?|x)[ ]?\d{1,5}(?!\w))?",
     ),
-    IdentifierKind.NHS_NUMBER: re.compile(r"(?<![\d+])\d{3}[ .\-]{0,3}\d{3}[ .\-]{0,3}\d{4}(?![\w])"),
+    # Ten digits in any grouping ("943 476 5919", "9434 765 919", "94347 65919", one by one); the
+    # check digit decides, and a grouping other than 3-3-4 also needs "NHS" near it.
+    IdentifierKind.NHS_NUMBER: re.compile(r"(?<![\d+])\d(?:[ .\-]{0,3}\d){9}(?![\w])"),
     IdentifierKind.NI_NUMBER: re.compile(
         # The format, not only issued prefixes: example numbers (QQ...) must be caught too.
         r"\b[A-Z]{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?\d{2}[ .\-]?[A-D]\b"
@@ -237,12 +242,20 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     # CPS URN: police force code (2 digits), unit (2 characters), number (5 digits), year (2 digits).
     # Written with spaces, slashes, dots or dashes between the parts: "62/LV/12345/23", "47-KD-00312-23".
     IdentifierKind.URN: re.compile(
-        r"\b\d{2}[ ./\-]{0,2}[A-Z0-9]{2}[ ./\-]{0,2}\d{5}[ ./\-]{0,2}\d{2}\b", re.IGNORECASE
+        # The serial and year are seven digits in any grouping ("01-YE-5503-222"), or a longer
+        # serial before the year ("13 YE 0012345 22"). A unit of two digits ("44/0012345/23") is
+        # also a force's crime reference: a URN only after "URN" or "CPS" (checked after matching).
+        r"\b\d{2}[ ./\-]{0,2}(?P<unit>[A-Z0-9]{2})[ ./\-]{0,2}"
+        r"(?:\d{5,7}[ ./\-]{0,2}\d{2}|\d(?:[ ./\-]?\d){6})\b",
+        re.IGNORECASE,
     ),
     # Force crime references take many forms: letters/digits blocks joined by slashes or dashes,
     # or "crime (reference|number|no) <token>".
     IdentifierKind.CRIME_NUMBER: re.compile(
-        r"\b(?:crime\s*(?:ref(?:erence)?|number|no\.?|#)\s*:?\s*[A-Z0-9/\-]{5,})"
+        r"\b(?:crime\s*(?:ref(?:erence)?|number|no\.?|#)\b\.?\s*:?\s*(?=(?:[A-Z/\-]*\d){4})[A-Z0-9/\-]{5,})"
+        # A force prefix, then two or three blocks of digits: "MPS/24/001234", "CRI-2024-0078123",
+        # "SWP-23-0112233", "DYFED/23/4471" (six digits at least, checked after matching).
+        r"|\b(?P<force>[A-Z]{2,6}(?:[/\-][A-Z0-9]{2,6})?(?:[/\-]\d{2,8}){2,3})\b"
         r"|\b[A-Z]{1,4}\d{0,3}[/\-]\d{3,8}[/\-]\d{2,4}\b"
         # "CRI/06AA/1234/23": letter blocks and mixed blocks before the serial and the year.
         r"|\b[A-Z]{2,5}[/\-][A-Z0-9]{2,6}[/\-]\d{3,8}[/\-]\d{2,4}\b"
@@ -255,11 +268,13 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     IdentifierKind.DATE_OF_BIRTH: re.compile(
         rf"\b{_DOB_CUE}(?P<date>{_NUMERIC_DATE}|\d{{4}}-\d{{2}}-\d{{2}}|{_WRITTEN_DATE}|"
         rf"\d{{1,2}}\s\d{{1,2}}\s\d{{2,4}}|(?:{_MONTHS})\.?\s+\d{{4}}|"
+        rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{2}}(?![\d:])|"
         rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b)",
         re.IGNORECASE,
     ),
     IdentifierKind.FULL_DATE: re.compile(
-        rf"\b(?:{_NUMERIC_DATE}|\d{{4}}-\d{{2}}-\d{{2}}|{_WRITTEN_DATE})\b",
+        # "Saturday 14 October 2023", "Tues 5th Sept 2023": a weekday is part of the date.
+        rf"\b{_WEEKDAY}?(?:{_NUMERIC_DATE}|\d{{4}}-\d{{2}}-\d{{2}}|{_WRITTEN_DATE})\b",
         re.IGNORECASE,
     ),
 }
@@ -332,9 +347,13 @@ _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
         # (one with a digit, dot or underscore: "on Snapchat and…" is not a handle).
         re.compile(
             rf"\b(?:{_PLATFORMS})(?:\s(?:handle|username|user\s?name|user|name|account|id|profile))?"
-            rf"(?:\sis|\swas|\s-|\scalled)?\s+(?!(?:{_NOT_HANDLES})\b)"
+            rf"(?:\sis|\swas|\s-|\scalled|,|\sas|\sname)?\s+(?!(?:{_NOT_HANDLES})\b)"
             r"(?P<id>@?[A-Za-z0-9_]*[._\d][A-Za-z0-9_.]*[A-Za-z0-9_])",
             re.IGNORECASE,
+        ),
+        # A word with an underscore inside is a handle in prose, cue or not: "xx_lola_xx", "kxng_kurt".
+        re.compile(
+            r"(?<![\w@./])(?P<id>(?=[\w.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*_[\w.]*[A-Za-z0-9_])(?![\w@/])"
         ),
         # "Snapchat: lils.xo", "username b1gman_77", "gamertag was xXSniperXx": any token.
         re.compile(
@@ -351,6 +370,32 @@ _PLATFORM_WORD = re.compile(
     rf"\b(?i:{_PLATFORMS})(?:\s(?i:handle|username|user\s?name|user|name|account|id|profile))?"
     rf"(?:\s(?i:is|was|called)|\s-)?\s+(?P<id>[a-z][a-z0-9_.]{{3,29}}[a-z0-9_])\b"
 )
+
+
+# Handle-like (a digit, dot or underscore in it, and a letter) after how people name an account:
+# "posts as", "goes by", "known online as", "added her as", "gaming tag is", "PSN ID", "alias".
+# Found from the token back to its cue, as tokens of that shape are few.
+_HANDLE_SHAPED = re.compile(
+    r"(?<![\w@.])(?=[\w.]*[A-Za-z])(?=[\w.]{4})@?[A-Za-z0-9_]*(?:[._\d][A-Za-z0-9_.]*[A-Za-z0-9_]|\d)(?![\w@])"
+)
+_HANDLE_CUE_BEFORE = re.compile(
+    r"(?:\b(?:posts?|posted|posting|goes|went|going|known(?:\s+online)?|added\s+(?:her|him|them|me)"
+    r"|messaged\s+(?:her|him|them|me)|appears?|appeared|listed|registered|saved"
+    r"|call(?:s|ed)?\s+(?:himself|herself|themselves))\s+(?:online\s+)?(?:as|by|under)"
+    r"(?:\s+the)?(?:\s+(?:name|handle|username|tag|account))?"
+    r"|\bcall(?:s|ed|ing)?\s+(?:himself|herself|themselves)"
+    r"|\b(?:tag|gamertag|id|handle|username|user\s?name|alias|profile|account|name)\b"
+    r"(?:\s?:|\s?,|\sis|\swas|\s-|\sof|\scalled)?)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _handle_cue_hits(text: str) -> list[tuple[int, int]]:
+    return [
+        match.span()
+        for match in _HANDLE_SHAPED.finditer(text)
+        if _HANDLE_CUE_BEFORE.search(text[max(0, match.start() - 40) : match.start()])
+    ]
 
 
 def _platform_word_hits(text: str) -> list[tuple[int, int]]:
@@ -454,6 +499,21 @@ def _address_words_name_a_street(matched: str, mixed_case: bool) -> bool:
     if mixed_case and not _STRONG_STREET.search(words[-1]):
         return all(word[:1].isupper() for word in middle)
     return True
+
+
+_COURT_BEFORE = re.compile(r"(?:Court|Courts|Centre|Hospital|Station|Prison)(?:\s*\(|\s+at)\s*$")
+_COURT_AFTER = re.compile(r"\s+(?:Crown|Magistrates|Youth|County|Family|Combined|Police|Law)\b")
+
+
+def _a_courts_street(text: str, match: re.Match[str]) -> bool:
+    """ "Manchester Crown Court (Crown Square)", "Minshull Street Crown Court": a street that names a
+    court or a public building (no house number) is that building's public address, not a person's."""
+    if re.match(r"\d", match.group()):
+        return False
+    return (
+        _COURT_BEFORE.search(text[max(0, match.start() - 30) : match.start()]) is not None
+        or _COURT_AFTER.match(text, match.end()) is not None
+    )
 
 
 _ADDRESS_LOWER = re.compile(
@@ -625,7 +685,15 @@ def _school_hits(text: str) -> list[tuple[int, int]]:
             if named == 4:
                 break
         if named:
-            hits.append((start, match.end()))
+            end = match.end()
+            if match.group().lower() == "academy":
+                after = re.match(r"(?:\s(?-i:[A-Z][a-z][\w'-]*)){1,2}", text[end:])
+                if after and not any(
+                    word.lower() in _SCHOOL_STOP or word.lower() in allow.DOMAIN_WORDS
+                    for word in after.group().split()
+                ):
+                    end += after.end()
+            hits.append((start, end))
     return hits
 
 
@@ -723,7 +791,30 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
                 key = normalise(value).lower()
                 if len(key) > 2 and _TOKEN.fullmatch(key) and (english or key not in everyday):
                     into.add(key)
+                elif len(key) > 2 and _TOKEN.fullmatch(key) and into is given:
+                    _FOREIGN_WORD_NAMES.add(key)
     return frozenset(given), frozenset(family)
+
+
+# Given names from a locale where English is not spoken that are also English words ("Florin",
+# "Edit"): words in prose, but names where only a person can stand (filled by `_name_lists`).
+_FOREIGN_WORD_NAMES: set[str] = set()
+
+
+@cache
+def _countries() -> tuple[frozenset[str], frozenset[str]]:
+    """(one-word countries, multi-word countries), less those that are also given names."""
+    given = _name_lists()[0]
+    single, multi = set(), set()
+    for country in allow.countries():
+        key = normalise(country).lower()
+        if re.fullmatch(r"[a-z]+(?:[ -][a-z]+)*", key) is None:
+            continue
+        if " " in key:
+            multi.add(key)
+        elif key not in given:
+            single.add(key)
+    return frozenset(single), frozenset(multi)
 
 
 @cache
@@ -794,10 +885,37 @@ def _american(key: str) -> list[str]:
 @cache
 def _allowed_phrases() -> re.Pattern[str]:
     phrases = sorted(
-        allow.DOMAIN_PHRASES | {term for term in allow.DOMAIN_WORDS if " " in term}, key=len, reverse=True
+        allow.DOMAIN_PHRASES | {term for term in allow.DOMAIN_WORDS if " " in term} | _countries()[1],
+        key=len,
+        reverse=True,
     )
-    body = "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in phrases)
-    return re.compile(rf"(?<![\w'-])(?:{body})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w'-])(?:{_trie(phrases)})(?![\w-])", re.IGNORECASE)
+
+
+def _trie(phrases: Iterable[str]) -> str:
+    """One regular expression for many phrases, as a trie of characters (a space matches any run
+    of spaces): a plain alternation is tried phrase by phrase at every position of the text."""
+    root: dict[str, dict] = {}
+    for phrase in phrases:
+        node = root
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = []
+        for char in sorted(node, key=lambda c: (c == "", c)):
+            if char == "":
+                continue
+            piece = r"\s+" if char == " " else re.escape(char)
+            branches.append(piece + build(node[char]))
+        ending = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ending else body
+
+    return build(root)
 
 
 class _Class(StrEnum):
@@ -826,7 +944,7 @@ class _Token:
 def _classify(key: str, word: str) -> tuple[_Class, bool]:
     given, family = _name_lists()
     basic, dictionary = _dictionaries()
-    if key in allow.DOMAIN_WORDS:
+    if key in allow.DOMAIN_WORDS or key in _countries()[0]:
         return _Class.ALLOW, True
     if key in allow.SHORT_GIVEN_NAMES:
         return _Class.WEAK, True
@@ -887,7 +1005,24 @@ def _at_sentence_start(text: str, start: int) -> bool:
 # "the Attorney General's Guidelines". Its capitalised words are a statute's name, not a person's.
 _STATUTE = re.compile(
     r"(?<![\w'-])(?-i:(?:[A-Z][\w'()-]*\s+(?:(?:of|and|the|for|to|in|on|from|&)\s+)*)+"
-    r"(?:Act|Acts|Bill|Regulations|Guidelines))(?:\s+\d{4})?(?![\w-])"
+    r"(?:Act|Acts|Bill|Regulations|Guidelines|Order|Orders|Notice|Notices|Scheme|Protocol|Guidance))"
+    r"(?:\s+\d{4})?(?![\w-])"
+)
+# A place before a court, force or public body ("Preston Crown Court", "Gwent Police"), or after
+# "HMP"/"CPS" ("HMP Styal", "CPS Mersey-Cheshire"): a place's name, not a person's.
+_INSTITUTION = re.compile(
+    r"(?-i:(?:[A-Z][\w'-]*(?:\s+(?:and|upon|on|under|in|the|of)\s+|\s+)){1,3})(?=(?-i:Crown\s+Court|"
+    r"Magistrates|Youth\s+Court|Family\s+Court|County\s+Court|Combined\s+Court|Police|Constabulary|"
+    r"(?:City\s+|Borough\s+|County\s+|District\s+)?Council|Hospital|Infirmary|University|Prison|"
+    r"Sexual\s+Assault\s+Referral|SARC|RASSO|ISVA\s+Service|CPS)\b)"
+    r"|(?<![\w'-])(?-i:(?:HMP|HMYOI|CPS)(?:\s+[A-Z][\w'-]*){1,3})"
+)
+# "Manchester Crown Court (Minshull Street)": the court's site in brackets after it.
+_COURT_SITE = re.compile(r"(?<=Court \()(?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})(?=\))")
+# "Case K", "Victim 2", "Officer B": an anonymised label and its letter or number.
+_LABELLED = re.compile(
+    rf"(?<![\w'-])(?i:{_trie(allow.LABEL_WORDS)})"
+    r"\s+(?:[A-Z]|\d{1,3}[a-z]?)(?![\w'-])"
 )
 
 
@@ -895,6 +1030,9 @@ def _tokens(text: str) -> list[_Token]:
     allowed_spans = sorted(
         [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
         + [(m.start(), m.end()) for m in _STATUTE.finditer(text)]
+        + [(m.start(), m.end()) for m in _INSTITUTION.finditer(text)]
+        + [(m.start(), m.end()) for m in _LABELLED.finditer(text)]
+        + [(m.start(), m.end()) for m in _COURT_SITE.finditer(text)]
     )
     tokens = []
     span_index = 0
@@ -903,6 +1041,9 @@ def _tokens(text: str) -> list[_Token]:
         start, end = match.start(), match.end()
         if word.lower().endswith("'s") and len(word) > 3:
             word, end = word[:-2], end - 2
+        elif (clitic := re.search(r"'(?:d|ed|ing)$", word, re.IGNORECASE)) and clitic.start() >= 2:
+            # "NFA'd", "RUI'ed": an acronym used as a verb.
+            word, end = word[: clitic.start()], end - (len(word) - clitic.start())
         while span_index < len(allowed_spans) and allowed_spans[span_index][1] <= start:
             span_index += 1
         key = word.lower()
@@ -961,8 +1102,169 @@ def _decide(token: _Token) -> bool:
             return cls is _Class.UNKNOWN or (cls is _Class.FAMILY and not token.in_dictionary)
         # Mid-sentence capitals: deny by default. Will/May/Green wait for a neighbour or a title.
         return cls in (_Class.FAMILY, _Class.UNKNOWN, _Class.WEAK)
+    if shape == "upper" and len(token.word) <= 3:
+        # "RUI", "SHPO"-like acronyms: a three-letter word in capitals is a name only beside one.
+        return False
     # Capitals or lower case: listed names that are not English words at all ("SARAH", "aisha").
     return cls in (_Class.GIVEN, _Class.FAMILY) and not token.in_dictionary
+
+
+_PAST_VERBS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """went came took gave got left kept made sent met knew saw heard thought told said ran drove
+    rode wrote spoke woke bought brought caught found held felt lost paid put sat slept stood won wore
+    threw hid hit let lay led meant began broke chose fell flew forgot froze grew hung shook stole swore
+    tore became did does has have says tells knows wants thinks lives works goes gets sees keeps
+    remembers believes recalls deleted""",
+    )
+)
+_ADVERBS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """later then also never initially first still originally previously subsequently allegedly
+    reportedly eventually finally only always often just already again immediately apparently
+    repeatedly herself himself now once""",
+    )
+)
+# Nouns for a person's part in a case: "Bill was the landlord", "Miles, her stepfather, …".
+_ROLES = frozenset(
+    re.findall(
+        r"[a-z-]+",
+        """landlord landlady driver owner manager tenant lodger flatmate housemate employer boss coach
+    tutor pastor imam priest vicar doctor nurse worker babysitter childminder host man woman boy girl
+    lad person bouncer barman barmaid bartender doorman guard cleaner caretaker receptionist passenger
+    student pupil classmate schoolfriend mate child baby kid teenager resident dealer groomer
+    offender perpetrator attacker accused informant caller sibling twin relative godfather godmother
+    guardian parent stepdad stepmum step-dad step-mum fiance fiancee one eldest youngest only
+    older younger first second other main oic sio isva idva chisva dsl lado""",
+    )
+) | allow.RELATION_WORDS - {"named", "called"}
+# Nouns after a name's "'s" at a sentence start: "Ivy's statement", "Joy's mum".
+_ATTRIBUTES = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """statement account evidence interview mum mother dad father brother sister friend friends
+    boyfriend girlfriend partner husband wife family phone house flat home car school room bedroom
+    parents aunt uncle cousin nan grandmother grandfather son daughter children child
+    messages texts injuries clothes bag laptop profile version memory recollection disclosure report
+    allegation case ex""",
+    )
+)
+# Words that are on a given-name list but open sentences as ordinary subjects ("Case reviewed…",
+# "Chance played a part", "Justice was done"): never read as a name by the sentence-start rules.
+_NOT_PERSON_SUBJECTS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """case cases price chance justice liberty unity mercy patience major royal noble long young
+    best green white brown black gray grey wood hill north south east west hall stone rock cash early
+    harm win will may june april august march""",
+    )
+)
+# Given names that are also abstract nouns opening sentences as such ("Hope remained…", "Faith
+# groups…"): a name only before a verb of speech or report ("Hope said…"), an age or a role.
+_ABSTRACT_NAMES = frozenset(
+    ["hope", "faith", "grace", "joy", "charity", "trust", "honour", "destiny", "glory"]
+)
+_TWO_LETTER_WORDS = frozenset(
+    re.findall(
+        r"[a-z]+", "am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ya yo"
+    )
+)
+_AGE_AFTER = re.compile(r" \((?:aged? )?\d{1,2}\)|, (?:aged? )?\d{1,2}\b")
+_NAME_SLOT_BEFORE = re.compile(
+    r"(?:\bcalled|\bnamed|\bknown as|\bonly as|\b(?:him|her|them|himself|herself|themselves) as)"
+    r" (?:(?:big|little|lil|young|old|mad|fat|baby) )?$",
+    re.IGNORECASE,
+)
+
+
+def _person_name_opening(token: _Token) -> bool:
+    """A capitalised word opening a sentence that could be a given name ("Hope", "Bill", "Florin")."""
+    if not (token.sentence_start and token.shape == "cap") or token.cls is _Class.ALLOW:
+        return False
+    if token.key in _NOT_PERSON_SUBJECTS:
+        return False
+    return (
+        token.key in _name_lists()[0]
+        or token.key in allow.AMBIGUOUS_GIVEN_NAMES
+        or token.key in _FOREIGN_WORD_NAMES
+    )
+
+
+def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> bool:
+    """After a possible name: a verb in the past (or a person's present), maybe after an adverb;
+    "was/had been", "was the landlord"; an age "(16)" or ", 16,"."""
+
+    def at(i: int) -> _Token | None:
+        return tokens[i] if i < len(tokens) else None
+
+    def adjacent(left: _Token, right: _Token | None) -> bool:
+        return right is not None and text[left.end : right.start] == " "
+
+    token = tokens[index]
+    abstract = token.key in _ABSTRACT_NAMES
+
+    def verb(t: _Token | None) -> bool:
+        return (
+            t is not None
+            and t.shape == "lower"
+            and (
+                t.key in _PERSON_VERBS
+                or t.key in allow.PERSON_VERBS
+                or (not abstract and (t.key in _PAST_VERBS or (t.key.endswith("ed") and _inflected(t.key))))
+            )
+        )
+
+    if _AGE_AFTER.match(text, token.end):
+        return True
+    nxt = at(index + 1)
+    if nxt is None:
+        return False
+    if text[token.end : nxt.start] == ", ":
+        # "Miles, her stepfather, …": an apposition naming the person's part.
+        det, role = nxt, at(index + 2)
+        return (
+            det is not None
+            and det.key in ("her", "his", "their", "the", "a", "an", "my", "our")
+            and role is not None
+            and role.key in _ROLES
+            and adjacent(det, role)
+        )
+    if text[token.end : token.end + 2] == "'s" and nxt.start == token.end + 3:
+        return nxt.key in _ATTRIBUTES
+    if not adjacent(token, nxt):
+        return False
+    if verb(nxt):
+        return True
+    if nxt.key in _ADVERBS and verb(at(index + 2)) and adjacent(nxt, at(index + 2)):
+        return True
+    if nxt.key in ("was", "is", "had", "has", "would", "could", "did"):
+        after = at(index + 2)
+        if after is None or not adjacent(nxt, after):
+            return False
+        if after.key == "been" or verb(after) and nxt.key in ("had", "has", "would", "could", "did"):
+            return True
+        role = at(index + 3)
+        return (
+            after.key in ("the", "a", "an", "her", "his", "their", "my", "our")
+            and role is not None
+            and role.key in _ROLES
+            and adjacent(after, role)
+        )
+    return False
+
+
+# "said were", "was told": verbs that are also on a name list ("Said", "Were") never pair into a name.
+_COMMON_VERBS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """said says were was is are am be been being had has have having did does do done will would
+    could should shall can may might must went got told saw see made came left took gave asked then
+    than when where also not too very more most much many now here there only just even still well
+    like""",
+    )
+)
 
 
 def _gap(text: str, left: _Token, right: _Token) -> bool:
@@ -977,7 +1279,64 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         token.name = _decide(token)
     listed = (_Class.GIVEN, _Class.FAMILY, _Class.WEAK, _Class.UNKNOWN)
     for index, token in enumerate(tokens):
+        # "the Sexual Harm Prevention Order", "after Early Advice": a capitalised everyday word in a
+        # run of capitalised everyday words is a title, not a name ("Harm", "Early" are surnames).
+        if (
+            token.name
+            and not token.sentence_start
+            and token.shape == "cap"
+            and len(token.word) >= 4
+            and token.in_dictionary
+            and token.cls in (_Class.WEAK, _Class.FAMILY)
+        ):
+            neighbours = [tokens[i] for i in (index - 1, index + 1) if 0 <= i < len(tokens)]
+            if any(
+                other.shape == "cap"
+                and not other.sentence_start
+                and len(other.word) >= 4
+                and other.key not in _FOREIGN_WORD_NAMES
+                and other.cls in (_Class.WORD, _Class.ALLOW)
+                and other.key not in allow.TITLES
+                and other.key not in allow.RELATION_WORDS
+                and _gap(text, *sorted((token, other), key=lambda t: t.start))
+                for other in neighbours
+            ):
+                token.name = False
+    for index, token in enumerate(tokens):
         previous = tokens[index - 1] if index else None
+        # "Hope (16) said…", "Summer deleted…", "Bill was the landlord", "Florin was the driver",
+        # "Miles, her stepfather,", "Ivy's statement": a word that could be a given name, opening
+        # a sentence, then what only a person does or is.
+        if _person_name_opening(token) and _does_what_a_person_does(text, tokens, index):
+            token.name = True
+        # "Mark and Amber were…": two possible given names joined by "and" opening a sentence.
+        if (
+            _person_name_opening(token)
+            and index + 3 <= len(tokens)
+            and tokens[index + 1].key == "and"
+            and text[token.end : tokens[index + 2].end].count(" ") == 2
+        ):
+            other = tokens[index + 2]
+            follow = tokens[index + 3] if index + 3 < len(tokens) else None
+            if (
+                other.shape == "cap"
+                and (other.cls in listed or other.key in _FOREIGN_WORD_NAMES)
+                and other.key not in _NOT_PERSON_SUBJECTS
+                and (
+                    _does_what_a_person_does(text, tokens, index + 2)
+                    or (follow is not None and follow.key in ("were", "both", "had", "have", "are"))
+                )
+            ):
+                token.name = other.name = True
+        # "a man called Taras", "known as Florin": the name slot takes any capitalised word that is
+        # not everyday vocabulary.
+        if (
+            token.shape == "cap"
+            and token.cls in (_Class.WORD, _Class.WEAK)
+            and token.key not in _dictionaries()[0]
+            and _NAME_SLOT_BEFORE.search(text[max(0, token.start - 30) : token.start])
+        ):
+            token.name = True
         # After a title or rank: "DC Smith", "Mrs Green", "PC BEST".
         if (
             previous is not None
@@ -985,6 +1344,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             and text[previous.end : token.start] in (" ", ". ")
             and token.cls is not _Class.ALLOW
             and token.key not in allow.TITLES
+            and token.key not in _COMMON_VERBS
             and (
                 (previous.shape in ("cap", "upper") and token.shape in ("cap", "upper"))
                 or token.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
@@ -1015,6 +1375,21 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 or token.shape != "lower"
                 or text[token.end : token.end + 1] == ","
             )
+        ):
+            token.name = True
+        # "Suspect Kyaw Min was…", "the victim Ngozi said": a role, then a capitalised word that
+        # is not in Webster's ("kyaw" is only in GCIDE; "Victim Liaison Officers" is a title).
+        if (
+            previous is not None
+            and previous.key in allow.RELATION_WORDS
+            and previous.key not in ("named", "called")
+            and text[previous.end : token.start] == " "
+            and token.shape == "cap"
+            and token.cls in (_Class.WORD, _Class.WEAK, _Class.UNKNOWN, _Class.GIVEN, _Class.FAMILY)
+            and not _is_word(token.key, _dictionaries()[1])
+            and token.key not in allow.LABEL_WORDS
+            and token.key not in allow.TITLES
+            and not _inflected(token.key)
         ):
             token.name = True
         # "Grace said…", "Mark picked her up…", "Hope was 17…": a name that is also an everyday
@@ -1056,14 +1431,35 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             rare_word = (
                 other.cls is _Class.WORD
                 and other.shape in ("cap", "upper")
-                and named.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
+                and named.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN, _Class.WORD)
                 and other.key not in _dictionaries()[0]
                 and other.key not in allow.TITLES
                 and other.key not in allow.RELATION_WORDS
                 # "Following Sarah's arrest": an inflected word is not part of a name.
                 and not _inflected(other.key)
             )
-            if other.cls in listed or rare_word or (initial and other.cls is not _Class.ALLOW):
+            # "Li Na", "Wu Jun": a two-letter capitalised word, or a month that is also a given name,
+            # beside a name (never beside a number: "Smith 3 May").
+            short = (
+                len(other.word) == 2
+                and other.shape == "cap"
+                and other.word[1].islower()
+                and other.key not in _TWO_LETTER_WORDS
+                and other.cls is not _Class.ALLOW
+            )
+            month_name = (
+                other.key in ("jun", "june", "may", "april", "august")
+                and other.shape == "cap"
+                and re.search(r"\d\s*$", text[max(0, other.start - 4) : other.start]) is None
+                and re.match(r"\s*\d", text[other.end : other.end + 3]) is None
+            )
+            if (
+                other.cls in listed
+                or rare_word
+                or short
+                or month_name
+                or (initial and other.cls is not _Class.ALLOW)
+            ):
                 other.name = True
                 changed = True
         if not changed:
@@ -1072,6 +1468,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 if (
                     not left.name
                     and _gap(text, left, right)
+                    and not ({left.key, right.key} & _COMMON_VERBS)
                     and left.cls in (_Class.GIVEN, _Class.WEAK)
                     and right.cls in (_Class.FAMILY, _Class.GIVEN, _Class.WEAK)
                     and left.shape == right.shape
@@ -1129,6 +1526,31 @@ def _nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+_URN_CUE = re.compile(r"\b(?:urn|cps|mg3|charging|unique reference)\b", re.IGNORECASE)
+_NHS_CUE = re.compile(r"\bnhs\b", re.IGNORECASE)
+_CANONICAL_NHS = re.compile(r"\d{3}([ .\-]{0,3})\d{3}\1\d{4}|\d{10}")
+_OTHER_REFERENCE_CUE = re.compile(
+    r"\b(?:crime|occurrence|urn|ref(?:erence)?|log|cad|incident|case|account|sort|tel|phone|mobile)\b",
+    re.IGNORECASE,
+)
+
+
+def _nhs_number_plausible(text: str, match: re.Match[str]) -> bool:
+    """Ten digits with a valid check digit, written 3-3-4 or as one block, or in any other grouping
+    with "NHS" in the 60 characters before it or 30 after. A canonical one right after another
+    reference's cue ("crime ref 2300145678") and with no NHS cue is that reference instead."""
+    if not _nhs_number_valid(re.sub(r"\D", "", match.group())):
+        return False
+    before = text[max(0, match.start() - 60) : match.start()]
+    after = text[match.end() : match.end() + 30]
+    cued = _NHS_CUE.search(before) is not None or _NHS_CUE.search(after) is not None
+    if cued:
+        return True
+    if _CANONICAL_NHS.fullmatch(match.group()) is None:
+        return False
+    return _OTHER_REFERENCE_CUE.search(text[max(0, match.start() - 25) : match.start()]) is None
+
+
 def _plate_case_consistent(plate: str) -> bool:
     """ "AB12 CDE" and "ab12cde", not "MG11 was": a plate is written in one case, and a
     lower-case one split off by a space is not an everyday word."""
@@ -1150,13 +1572,27 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             start, end = match.span()
             if kind is IdentifierKind.VEHICLE_REG and not _plate_case_consistent(match.group()):
                 continue
-            if kind is IdentifierKind.NHS_NUMBER and not _nhs_number_valid(re.sub(r"\D", "", match.group())):
+            if kind is IdentifierKind.NHS_NUMBER and not _nhs_number_plausible(text, match):
+                continue
+            if (
+                kind is IdentifierKind.URN
+                and match.group("unit").isdigit()
+                and _URN_CUE.search(text[max(0, start - 60) : start]) is None
+            ):
+                continue
+            if (
+                kind is IdentifierKind.CRIME_NUMBER
+                and match.group("force")
+                and len(re.sub(r"\D", "", match.group("force"))) < 6
+            ):
                 continue
             if kind is IdentifierKind.PHONE:
-                digits = re.sub(r"\D", "", match.group())
+                if match.group("number").count("/") >= 2:
+                    continue  # "01/2345678/24" is a force reference, not a phone number
+                digits = re.sub(r"\D", "", match.group("number"))
                 national = (
                     re.sub(r"^(?:0044|44)0?", "", digits)
-                    if match.group().lstrip("(").startswith(("+", "00"))
+                    if match.group("number").lstrip("(").startswith(("+", "00"))
                     else digits[1:]
                 )
                 if len(national) not in (9, 10):
@@ -1166,6 +1602,7 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
             hits.append((kind, start, end))
     if IdentifierKind.SOCIAL_HANDLE in wanted:
         hits.extend((IdentifierKind.SOCIAL_HANDLE, *span) for span in _platform_word_hits(text))
+        hits.extend((IdentifierKind.SOCIAL_HANDLE, *span) for span in _handle_cue_hits(text))
     if IdentifierKind.CRIME_NUMBER in wanted:
         hits.extend((IdentifierKind.CRIME_NUMBER, *m.span("id")) for m in _CRIME_CUE.finditer(text))
     if IdentifierKind.PHONE in wanted:
@@ -1183,7 +1620,7 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
         hits.extend(
             (IdentifierKind.STREET_ADDRESS, *m.span())
             for m in _ADDRESS.finditer(text)
-            if _address_words_name_a_street(m.group(), mixed_case)
+            if _address_words_name_a_street(m.group(), mixed_case) and not _a_courts_street(text, m)
         )
         hits.extend((IdentifierKind.STREET_ADDRESS, *m.span("id")) for m in _ADDRESS_LOWER.finditer(text))
         hits.extend((IdentifierKind.STREET_ADDRESS, *m.span()) for m in _WELSH_STREET.finditer(text))
@@ -1196,6 +1633,34 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
     return hits
 
 
+# "J o n n o", "D A R R E N", "b 11 3 q j": an identifier spelt out a character (or a two-digit
+# number) at a time, four pieces at least, one a letter.
+_SPACED_RUN = re.compile(r"(?<![\w'-])(?=[\d ]*[^\W\d_])(?:(?:[^\W_]|\d\d) ){3,}(?:[^\W_]|\d\d)(?![\w'-])")
+
+
+def _spaced_out_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[IdentifierKind, int, int]]:
+    """Hits in `text` read with the spaces inside each spelt-out run removed (a second reading,
+    only of a window of text around each such run): a hit that touches a run is mapped back to
+    `text`'s offsets."""
+    hits: list[tuple[IdentifierKind, int, int]] = []
+    for run in _SPACED_RUN.finditer(text):
+        window_start = max(0, run.start() - 120)
+        window_end = min(len(text), run.end() + 40)
+        before, after = text[window_start : run.start()], text[run.end() : window_end]
+        spelt = run.group().replace(" ", "")
+        collapsed = before + spelt + after
+        origin = (
+            list(range(window_start, run.start()))
+            + [run.start() + i for i, c in enumerate(run.group()) if c != " "]
+            + list(range(run.end(), window_end))
+        )
+        run_start, run_end = len(before), len(before) + len(spelt)
+        for kind, start, end in _raw_hits(collapsed, wanted):
+            if end > start and start < run_end and run_start < end:
+                hits.append((kind, origin[start], origin[end - 1] + 1))
+    return hits
+
+
 def find_identifiers(text: str, kinds: Iterable[IdentifierKind] = ALL_KINDS) -> list[IdentifierHit]:
     """Every place in `text` that looks like a personal identifier of the given kinds, in order.
     The text is normalised first; offsets are in the original text. Hits carry positions, never
@@ -1204,6 +1669,7 @@ def find_identifiers(text: str, kinds: Iterable[IdentifierKind] = ALL_KINDS) -> 
         return []
     normalised = normalise_with_map(text)
     raw = _raw_hits(normalised.text, frozenset(kinds))
+    raw.extend(_spaced_out_hits(normalised.text, frozenset(kinds)))
     hits = [IdentifierHit(kind, *normalised.span(start, end)) for kind, start, end in raw if end > start]
     return _without_overlaps(hits)
 

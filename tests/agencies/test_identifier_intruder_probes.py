@@ -52,8 +52,10 @@ def test_a_word_opening_a_sentence_before_the_same_verbs_is_not_a_name(text) -> 
         # A force's digit-led crime reference with no "crime ref" cue in front of it.
         ("Crime 13/123456/24 was closed.", "crime_number", "13/123456/24"),
         # Also a CPS URN written without the separator after its unit ("44/00 12345/23"), a shape
-        # the blind corpus added to the URN rule: found whole, as a URN.
-        ("Filed under 44/0012345/23 in May.", "urn", "44/0012345/23"),
+        # the blind corpus added to the URN rule: found whole, as a URN after "CPS" or "URN"; with
+        # no such cue the same shape is a force's crime reference (identifier_blind3.jsonl).
+        ("The CPS filed it under 44/0012345/23 in May.", "urn", "44/0012345/23"),
+        ("Filed under 44/0012345/23 in May.", "crime_number", "44/0012345/23"),
     ],
 )
 def test_glued_nhs_numbers_and_digit_led_crime_references_are_found(text, kind, found) -> None:  # type: ignore[no-untyped-def]
