@@ -13,6 +13,7 @@ from agencies.services.accounts import (
 )
 from agencies.services.invitations import (
     INVITATION_SALT,
+    email_domain,
     email_domain_allowed,
     invitation_accept,
     invitation_from_token,
@@ -33,6 +34,7 @@ from agencies.services.notifications import (
 )
 from agencies.services.roles import (
     collection_permissions_sync,
+    role_from_value,
     roles_sync,
 )
 from agencies.services.sessions import (
@@ -40,6 +42,7 @@ from agencies.services.sessions import (
     lockout_clear,
     lockout_record,
     session_timed_out_record,
+    sessions_delete_for,
     sign_in_failed_record,
     sign_in_record,
     sign_out_record,
@@ -51,6 +54,7 @@ __all__ = [
     "account_deactivate",
     "account_reactivate",
     "collection_permissions_sync",
+    "email_domain",
     "email_domain_allowed",
     "email_keyed_hash",
     "invitation_accept",
@@ -68,9 +72,11 @@ __all__ = [
     "notification_send",
     "recovery_codes_regenerate",
     "role_grant",
+    "role_from_value",
     "role_remove",
     "roles_sync",
     "session_timed_out_record",
+    "sessions_delete_for",
     "sign_in_failed_record",
     "sign_in_record",
     "sign_out_record",

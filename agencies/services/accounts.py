@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 
-from agencies import audit
+from agencies import audit, permissions
 from agencies.models import User
 from agencies.realtime import events
-from agencies.services.roles import _role_from_value
-from agencies.services.sessions import _sessions_delete_for
+from agencies.services.roles import role_from_value
+from agencies.services.sessions import sessions_delete_for
 
 
 @transaction.atomic
 def role_grant(*, actor: User, user: User, role: str) -> bool:
-    from agencies import permissions
-
     if not permissions.can_manage_person(actor, user):
         raise PermissionDenied
-    role_value = _role_from_value(role)
+    role_value = role_from_value(role)
     if not permissions.can_assign_role(actor, role_value.value):
         raise PermissionDenied
     group = Group.objects.get(name=role_value.value)
@@ -41,11 +40,9 @@ def role_grant(*, actor: User, user: User, role: str) -> bool:
 
 @transaction.atomic
 def role_remove(*, actor: User, user: User, role: str) -> bool:
-    from agencies import permissions
-
     if not permissions.can_manage_person(actor, user):
         raise PermissionDenied
-    role_value = _role_from_value(role)
+    role_value = role_from_value(role)
     if not permissions.can_assign_role(actor, role_value.value):
         raise PermissionDenied
     group = Group.objects.get(name=role_value.value)
@@ -67,17 +64,13 @@ def role_remove(*, actor: User, user: User, role: str) -> bool:
 def account_deactivate(*, actor: User, user: User) -> None:
     """Switch an account off. Its sessions stop working at their next request (the auth backend
     refuses inactive users) and are deleted; its open sockets close at once."""
-    from django.contrib.sessions.models import Session
-
-    from agencies import permissions
-
     if not permissions.can_manage_person(actor, user):
         raise PermissionDenied
     if not user.is_active:
         return
     User.objects.filter(pk=user.pk).update(is_active=False, access_version=F("access_version") + 1)
     user.is_active = False
-    _sessions_delete_for(user=user, session_model=Session)
+    sessions_delete_for(user=user, session_model=Session)
     audit.record(
         instance=user, action=audit.Action.ACCOUNT_DEACTIVATED, actor=actor, agency_id=user.agency_id
     )
@@ -86,8 +79,6 @@ def account_deactivate(*, actor: User, user: User) -> None:
 
 @transaction.atomic
 def account_reactivate(*, actor: User, user: User) -> None:
-    from agencies import permissions
-
     if not permissions.can_manage_person(actor, user):
         raise PermissionDenied
     if user.is_active:

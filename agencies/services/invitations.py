@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -12,22 +12,24 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from agencies import audit
+from agencies import audit, permissions, tasks
 from agencies.models import Agency, Invitation, User
-from agencies.services.roles import _role_from_value
+from agencies.services.roles import role_from_value
 
 INVITATION_SALT = "agencies.invitation"
 
 
-def _email_domain(email: str) -> str:
+def email_domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
 
 
 def email_domain_allowed(*, agency: Agency, email: str) -> bool:
     allowed = {str(domain).strip().lower() for domain in agency.allowed_email_domains or []}
-    return _email_domain(email) in allowed
+    return email_domain(email) in allowed
 
 
 def _secret_hash(secret: str) -> str:
@@ -42,17 +44,11 @@ def _invitation_secret(invitation: Invitation) -> str:
     """The link's secret: a keyed hash (SECRET_KEY) of the invitation's id and creation time, so
     the email task can rebuild the link from the invitation's id alone (no link in the task
     queue). Only a SHA-256 of it is stored: a copy of the database cannot make a link."""
-    from datetime import UTC
-
-    from django.utils.crypto import salted_hmac
-
     made = invitation.created_at.astimezone(UTC).isoformat()
     return salted_hmac(f"{INVITATION_SALT}.secret", f"{invitation.pk}:{made}", algorithm="sha256").hexdigest()
 
 
 def invitation_link(invitation: Invitation) -> str:
-    from django.urls import reverse
-
     token = invitation_token(invitation=invitation, secret=_invitation_secret(invitation))
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("agencies:invitation-accept", args=[token])
 
@@ -61,12 +57,10 @@ def invitation_link(invitation: Invitation) -> str:
 def invitation_send(*, actor: User, agency: Agency, email: str, role: str) -> tuple[Invitation, str]:
     """Create an invitation and email its link (agencies.tasks, on commit). Returns the
     invitation and the link's token (only its secret's hash is stored)."""
-    from agencies import permissions, tasks
-
     if not permissions.can_manage_agency(actor, agency.pk):
         raise PermissionDenied
     email = User.objects.normalize_email(email).strip().lower()
-    role_value = _role_from_value(role)
+    role_value = role_from_value(role)
     if not permissions.can_assign_role(actor, role_value.value):
         raise PermissionDenied
     if not agency.is_active:
@@ -123,8 +117,6 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
-    from agencies import permissions
-
     if not permissions.can_manage_agency(actor, invitation.agency_id):
         raise PermissionDenied
     updated = Invitation.objects.filter(

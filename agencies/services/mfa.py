@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies import access_state, audit
+from agencies import access_state, audit, mfa, permissions
 from agencies.models import User
 from agencies.realtime import events
 
@@ -15,10 +17,6 @@ def mfa_enrol_confirm(*, user: User, token: str) -> list[str] | None:
     """Confirm the pending authenticator with a code from it. On success the device is the
     account's only TOTP device, ten new recovery codes replace any old ones, and the codes are
     returned (to show once). Returns None when the code is wrong."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from agencies import mfa
-
     device = mfa.pending_totp_device(user)
     if not device.verify_token("".join(token.split())):
         return None
@@ -32,10 +30,6 @@ def mfa_enrol_confirm(*, user: User, token: str) -> list[str] | None:
 
 
 def _recovery_codes_replace(*, user: User) -> list[str]:
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-
-    from agencies import mfa
-
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=mfa.RECOVERY_DEVICE_NAME, confirmed=True)
     codes = mfa.new_recovery_codes()
@@ -45,8 +39,6 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
 
 @transaction.atomic
 def recovery_codes_regenerate(*, user: User) -> list[str]:
-    from agencies import mfa
-
     if not mfa.has_confirmed_device(user):
         raise PermissionDenied("Set up an authenticator app first.")
     codes = _recovery_codes_replace(user=user)
@@ -60,10 +52,6 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
 def mfa_verify(*, user: User, token: str) -> object | None:
     """Check a code from the authenticator app or a recovery code. Returns the device that
     accepted it (a recovery code is used up), or None."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from agencies import mfa
-
     compact = "".join(token.split())
     if compact.isdigit():
         for device in TOTPDevice.objects.filter(user=user, confirmed=True).select_for_update():
@@ -95,11 +83,6 @@ def mfa_verify(*, user: User, token: str) -> object | None:
 def mfa_reset(*, actor: User, user: User) -> None:
     """Remove a person's authenticator and recovery codes (lost phone). They must enrol again at
     their next request; their open sessions lose their verification with the devices."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from agencies import permissions
-
     if not permissions.can_manage_person(actor, user):
         raise PermissionDenied
     TOTPDevice.objects.filter(user=user).delete()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from agencies.models import Notification, NotificationKind, User
 from agencies.realtime import events
+from agencies.selectors import notification_unread_forget
 
 
 @transaction.atomic
@@ -26,8 +27,6 @@ def notification_send(
 
 @transaction.atomic
 def notification_mark_all_read(*, actor: User) -> int:
-    from agencies.selectors import notification_unread_forget
-
     count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
     if count:
         # An UPDATE sends no post_save: retire the cached unread count here.

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from agencies import auth_backends
+from agencies.roles import ROLE_TABLE, Role
 
 
 @transaction.atomic
 def roles_sync() -> list[str]:
     """Create each role's group and set its permissions to exactly those of the role table,
     including Wagtail page permissions on the site root. Returns one line per role."""
-    from django.contrib.auth.models import Group, Permission
-    from wagtail.models import GroupPagePermission, Page, Site
-
-    from agencies.roles import ROLE_TABLE
-
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     root_page = site.root_page if site is not None else Page.get_first_root_node()
     report = []
@@ -55,9 +52,6 @@ def roles_sync() -> list[str]:
 
 def collection_permissions_sync(*, group: Group, codenames: frozenset[str]) -> None:
     """The group holds exactly these Wagtail collection permissions, on the root collection."""
-    from django.contrib.auth.models import Permission
-    from wagtail.models import Collection, GroupCollectionPermission
-
     root = Collection.get_first_root_node()
     GroupCollectionPermission.objects.filter(group=group).exclude(
         collection=root, permission__codename__in=codenames
@@ -75,9 +69,7 @@ def collection_permissions_sync(*, group: Group, codenames: frozenset[str]) -> N
         GroupCollectionPermission.objects.create(group=group, collection=root, permission=permission)
 
 
-def _role_from_value(value: str) -> object:
-    from agencies.roles import Role
-
+def role_from_value(value: str) -> object:
     try:
         return Role(value)
     except ValueError as exc:

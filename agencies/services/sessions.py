@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from axes.utils import reset
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from wagtail.models import Site
 
-from agencies import audit
+from agencies import audit, permissions
 from agencies.models import Agency, AgencyKind, User
-from agencies.services.invitations import _email_domain
+from agencies.services.invitations import email_domain
 
 
 def sign_in_record(*, user: User) -> None:
@@ -35,8 +41,6 @@ def email_keyed_hash(email: str) -> str:
     """HMAC-SHA256 of a normalised address under a key derived from SECRET_KEY (shortened): the
     same address always gives the same value, and without the key no list of guesses can be
     checked against the log."""
-    from django.utils.crypto import salted_hmac
-
     value = (email or "").strip().lower()
     return salted_hmac("agencies.audit.unknown_sign_in", value, algorithm="sha256").hexdigest()[:32]
 
@@ -48,9 +52,7 @@ def unknown_sign_in_record(*, email: str, action: audit.Action = audit.Action.SI
     the password. The entry hangs off the agency that allows the domain (and is filtered under it),
     else off the platform operator's agency with no agency recorded (so platform administrators see
     it in the site history), else off the default Wagtail site."""
-    from wagtail.models import Site
-
-    domain = _email_domain(email)[:100]
+    domain = email_domain(email)[:100]
     agency = None
     if domain:
         agency = next(
@@ -96,25 +98,17 @@ def session_timed_out_record(*, user: User) -> None:
 @transaction.atomic
 def lockout_clear(*, actor: User, user: User) -> None:
     """An administrator lifts a sign-in lockout for an account (django-axes attempts)."""
-    from axes.utils import reset
-
-    from agencies import permissions
-
     if not permissions.can_manage_person(actor, user):
         raise PermissionDenied
     reset(username=user.email)
     audit.record(instance=user, action=audit.Action.UNLOCKED, actor=actor, agency_id=user.agency_id)
 
 
-def _sessions_delete_for(*, user: User, session_model: type) -> int:
+def sessions_delete_for(*, user: User, session_model: type) -> int:
     """End the sessions that belong to `user`. Sessions are signed blobs, so this decodes the
     unexpired ones; it runs only on deactivation. Each is deleted through the session store, so
     its cached copy goes with its row (agencies.sessions): a queryset delete would leave the
     cached copy signed in."""
-    from importlib import import_module
-
-    from django.contrib.auth import SESSION_KEY
-
     doomed = [
         session.pk
         for session in session_model.objects.filter(expire_date__gt=timezone.now()).iterator()
