@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
-def _safe_next(request: HttpRequest, default: str = "/") -> str:
+def safe_next(request: HttpRequest, default: str = "/") -> str:
     """Where to go after this step: a path on this site only (never another host, never a bare
     word that redirect() would try to reverse as a view name)."""
     candidate = str(request.POST.get("next") or request.GET.get("next") or "")

@@ -10,7 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies import mfa, selectors, services
+from agencies import mfa, permissions, selectors, services
+from agencies.errors import attach_to_form
 from agencies.forms import (
     InvitationForm,
     RoleForm,
@@ -22,15 +23,11 @@ from agencies.forms import (
 
 
 def _manager_only(request: HttpRequest) -> None:
-    from agencies import permissions
-
     if not permissions.can_open_account_management(request.user):
         raise PermissionDenied
 
 
 def _roles_for(request: HttpRequest) -> list[str]:
-    from agencies import permissions
-
     return permissions.grantable_roles(request.user)
 
 
@@ -45,8 +42,6 @@ def manage_agency_list(request: HttpRequest) -> HttpResponse:
 
 
 def _agency_page(request: HttpRequest, agency: Any, form: InvitationForm, status: int = 200) -> HttpResponse:
-    from agencies import permissions
-
     people = list(selectors.agency_people(viewer=request.user, agency=agency))
     for person in people:
         # Linked only where the viewer may manage them (an agency admin: not administrators).
@@ -85,9 +80,7 @@ def manage_invitation_create(request: HttpRequest, agency_id: int) -> HttpRespon
                 role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            attach_to_form(form, exc)
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("agencies:manage-agency", agency_id=agency.pk)

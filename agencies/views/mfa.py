@@ -20,9 +20,7 @@ from agencies.forms import (
     MFACodeForm,
 )
 from agencies.middleware import mfa_exempt
-from agencies.views.common import _safe_next
-
-# --- Two-factor authentication ----------------------------------------------------------------------
+from agencies.views.common import safe_next
 
 
 def _require_mfa_role(request: HttpRequest) -> None:
@@ -59,7 +57,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "agencies/mfa_recovery_codes.html",
-                {"codes": codes, "next": _safe_next(request), "first_time": True},
+                {"codes": codes, "next": safe_next(request), "first_time": True},
             )
         form.add_error(
             "code", "The code is not right. Check your app shows Scrutiny Hub and try the newest code"
@@ -71,7 +69,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "qr_code": mfa.qr_code_svg_data_uri(device, issuer=settings.OTP_TOTP_ISSUER),
             "manual_key": mfa.base32_key(device),
-            "next": _safe_next(request),
+            "next": safe_next(request),
         },
     )
 
@@ -83,9 +81,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in (and of any request until it is passed)."""
     _require_mfa_role(request)
     if not mfa.has_confirmed_device(request.user):
-        return redirect(f"{reverse('agencies:mfa-setup')}?{urlencode({'next': _safe_next(request)})}")
+        return redirect(f"{reverse('agencies:mfa-setup')}?{urlencode({'next': safe_next(request)})}")
     if request.user.is_verified():
-        return redirect(_safe_next(request))
+        return redirect(safe_next(request))
     form = MFACodeForm(request.POST or None, allow_recovery=True)
     if request.method == "POST" and form.is_valid():
         device = services.mfa_verify(user=request.user, token=form.cleaned_data["code"])
@@ -97,9 +95,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                     request,
                     f"You used a recovery code. You have {left} left: get new ones on your security page.",
                 )
-            return redirect(_safe_next(request))
+            return redirect(safe_next(request))
         form.add_error("code", "The code is not right. Enter the newest code from your app")
-    return render(request, "agencies/mfa_verify.html", {"form": form, "next": _safe_next(request)})
+    return render(request, "agencies/mfa_verify.html", {"form": form, "next": safe_next(request)})
 
 
 @never_cache

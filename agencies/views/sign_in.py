@@ -22,7 +22,7 @@ from agencies.forms import (
     SignInForm,
 )
 from agencies.middleware import mfa_exempt
-from agencies.views.common import _safe_next
+from agencies.views.common import safe_next
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -103,4 +103,4 @@ def session_extend(request: HttpRequest) -> HttpResponse:
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"expires_in": settings.SESSION_IDLE_TIMEOUT_SECONDS, "now": int(time.time())})
     messages.success(request, "You are still signed in.")
-    return redirect(_safe_next(request))
+    return redirect(safe_next(request))
