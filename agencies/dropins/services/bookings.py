@@ -21,11 +21,11 @@ from agencies.dropins.models import (
 )
 from agencies.dropins.services.errors import DropinError, NotFound
 from agencies.dropins.services.seats import (
-    _lock_session,
-    _publish_figures,
-    _publish_seats,
-    _release,
-    _take_seat,
+    lock_session,
+    publish_figures,
+    publish_seats,
+    release,
+    take_seat,
 )
 from agencies.dropins.tasks import EmailKind, email_on_commit, schedule_reminder_on_commit
 from agencies.models import User
@@ -80,13 +80,13 @@ def booking_create(
     now = now or timezone.now()
     question, accessibility_needs = question.strip(), accessibility_needs.strip()
     _check_text(topic=topic, question=question, accessibility_needs=accessibility_needs)
-    session = _lock_session(session_id)
+    session = lock_session(session_id)
     if session is None or not permissions.can_book_schedule(actor, session.schedule):
         raise NotFound("Session not found.")
     _check_bookable(session, now=now)
     if Booking.objects.filter(session=session, isva=actor, status__in=ACTIVE_STATUSES).exists():
         raise DropinError("You already have a booking for this session.", code="duplicate")
-    confirmed = _take_seat(session.pk, respect_queue=True)
+    confirmed = take_seat(session.pk, respect_queue=True)
     if not confirmed:
         DropInSession.objects.filter(pk=session.pk).update(waitlist_count=F("waitlist_count") + 1)
     try:
@@ -103,7 +103,7 @@ def booking_create(
             )
     except IntegrityError as exc:  # the partial unique index: a racing duplicate
         raise DropinError("You already have a booking for this session.", code="duplicate") from exc
-    _publish_seats(session)
+    publish_seats(session)
     email_on_commit(booking.pk, EmailKind.CONFIRMED if confirmed else EmailKind.WAITLISTED)
     if confirmed:
         schedule_reminder_on_commit(booking.pk, session.starts_at)
@@ -121,7 +121,7 @@ def _own_booking(actor: User, booking_id: int) -> Booking:
 def booking_cancel(*, actor: User, booking_id: int, now: datetime | None = None) -> Booking:
     now = now or timezone.now()
     owned = _own_booking(actor, booking_id)
-    session = _lock_session(owned.session_id)
+    session = lock_session(owned.session_id)
     assert session is not None  # noqa: S101 - the booking's session exists (FK, cascade)
     booking = Booking.objects.get(pk=owned.pk)  # re-read under the lock
     if booking.status not in ACTIVE_STATUSES:
@@ -135,8 +135,8 @@ def booking_cancel(*, actor: User, booking_id: int, now: datetime | None = None)
             "before the session. Contact the host instead.",
             code="closed",
         )
-    _release(booking, session, now=now)
-    _publish_seats(session)
+    release(booking, session, now=now)
+    publish_seats(session)
     email_on_commit(booking.pk, EmailKind.CANCELLED)
     booking.refresh_from_db()
     return booking
@@ -153,7 +153,7 @@ def booking_rebook(*, actor: User, booking_id: int, session_id: int, now: dateti
     # Lock both sessions in id order, so two crossing rebooks cannot deadlock.
     locked = {}
     for pk in sorted({owned.session_id, session_id}):
-        locked[pk] = _lock_session(pk)
+        locked[pk] = lock_session(pk)
     old_session, new_session = locked[owned.session_id], locked[session_id]
     if new_session is None or not permissions.can_book_schedule(actor, new_session.schedule):
         raise NotFound("Session not found.")
@@ -166,7 +166,7 @@ def booking_rebook(*, actor: User, booking_id: int, session_id: int, now: dateti
     _check_bookable(new_session, now=now)
     if Booking.objects.filter(session=new_session, isva=actor, status__in=ACTIVE_STATUSES).exists():
         raise DropinError("You already have a booking for that session.", code="duplicate")
-    if not _take_seat(new_session.pk, respect_queue=True):
+    if not take_seat(new_session.pk, respect_queue=True):
         raise DropinError("That session is full. Your original booking is unchanged.", code="full")
     moved = Booking.objects.create(
         session=new_session,
@@ -178,9 +178,9 @@ def booking_rebook(*, actor: User, booking_id: int, session_id: int, now: dateti
         created_at=now,
         updated_at=now,
     )
-    _release(booking, old_session, now=now)
-    _publish_seats(old_session)
-    _publish_seats(new_session)
+    release(booking, old_session, now=now)
+    publish_seats(old_session)
+    publish_seats(new_session)
     email_on_commit(booking.pk, EmailKind.CANCELLED)
     email_on_commit(moved.pk, EmailKind.CONFIRMED)
     schedule_reminder_on_commit(moved.pk, new_session.starts_at)
@@ -214,5 +214,5 @@ def attendance_record(
     booking.updated_at = now
     booking.save(update_fields=["status", "outcome", "updated_at"])
     area_id = booking.session.schedule.host_agency.area_id
-    _publish_figures(area_id, DropinStatsChanged(area_id=area_id, session_id=booking.session_id))
+    publish_figures(area_id, DropinStatsChanged(area_id=area_id, session_id=booking.session_id))
     return booking

@@ -19,12 +19,12 @@ from agencies.dropins.models import (
 )
 from agencies.dropins.services.errors import DropinError, NotFound
 from agencies.dropins.services.seats import (
-    _cancel_session,
-    _lock_session,
-    _promote_waitlisted,
-    _publish_schedule_figures,
-    _publish_seats,
-    _tell_bookers_of_change,
+    cancel_session,
+    lock_session,
+    promote_waitlisted,
+    publish_schedule_figures,
+    publish_seats,
+    tell_bookers_of_change,
 )
 from agencies.models import Area, User
 
@@ -184,7 +184,7 @@ def schedule_create(*, actor: User, spec: ScheduleSpec, now: datetime | None = N
         if o.starts_at > now
     )
     if created:
-        _publish_schedule_figures(schedule)
+        publish_schedule_figures(schedule)
     return schedule
 
 
@@ -230,7 +230,7 @@ def schedule_update(
             continue
         occurrence = wanted.get(key)
         if occurrence is None:
-            report.bookers_told += _cancel_session(session, now=now, figures=False)
+            report.bookers_told += cancel_session(session, now=now, figures=False)
             report.cancelled += 1
             continue
         moved = (session.starts_at, session.ends_at) != (occurrence.starts_at, occurrence.ends_at)
@@ -246,10 +246,10 @@ def schedule_update(
             session.save(update_fields=["starts_at", "ends_at", "capacity", "sequence"])
             report.updated += 1
             if moved or details_changed:
-                report.bookers_told += _tell_bookers_of_change(session)
+                report.bookers_told += tell_bookers_of_change(session)
             if grew:
-                _promote_waitlisted(session)
-            _publish_seats(session, figures=False)
+                promote_waitlisted(session)
+            publish_seats(session, figures=False)
     new = [
         DropInSession(
             schedule=schedule,
@@ -267,7 +267,7 @@ def schedule_update(
     DropInSession.objects.bulk_create(new)
     report.created = len(new)
     if report.created or report.updated or report.cancelled:
-        _publish_schedule_figures(schedule)
+        publish_schedule_figures(schedule)
     return report
 
 
@@ -275,11 +275,11 @@ def schedule_update(
 def session_cancel(*, actor: User, session_id: int, now: datetime | None = None) -> int:
     """A host cancels one session; every booker is told. Returns how many were told."""
     now = now or timezone.now()
-    session = _lock_session(session_id)
+    session = lock_session(session_id)
     if session is None or not permissions.can_host_schedule(actor, session.schedule):
         raise NotFound
     if session.status == SessionStatus.CANCELLED:
         raise DropinError("This session is already cancelled.")
     if session.starts_at <= now:
         raise DropinError("A session that has started cannot be cancelled.")
-    return _cancel_session(session, now=now)
+    return cancel_session(session, now=now)

@@ -1,7 +1,7 @@
 """Seats, waitlists and the events they announce, shared by schedules and bookings.
 
 Capacity is enforced by the database, not by Python arithmetic: a seat is taken only by the
-conditional UPDATE in `_take_seat` (`confirmed_count < capacity`), the session row is locked first
+conditional UPDATE in `take_seat` (`confirmed_count < capacity`), the session row is locked first
 (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), and the
 CHECK constraint `dropin_session_never_overbooked` refuses anything that slips past both.
 """
@@ -29,14 +29,14 @@ from agencies.realtime import events as core_events
 from agencies.services import notification_send
 
 
-def _publish_schedule_figures(schedule: DropInSchedule) -> None:
+def publish_schedule_figures(schedule: DropInSchedule) -> None:
     """Sessions offered and seats changed: tell the host area's and the national dashboards, on
     commit, numbered (which also moves their figures cache on)."""
     area_id = schedule.host_agency.area_id
-    _publish_figures(area_id, DropinScheduleChanged(area_id=area_id, schedule_id=schedule.pk))
+    publish_figures(area_id, DropinScheduleChanged(area_id=area_id, schedule_id=schedule.pk))
 
 
-def _publish_figures(area_id: int | None, event: core_events.Event) -> None:
+def publish_figures(area_id: int | None, event: core_events.Event) -> None:
     """A governance figure changed in the area: publish to its dashboard group and the national one
     (dashboards re-read their figures on any event there; the sequence numbers key their cache)."""
     if area_id is not None:
@@ -44,7 +44,7 @@ def _publish_figures(area_id: int | None, event: core_events.Event) -> None:
     core_events.publish(core_events.governance_national_group(), event)
 
 
-def _tell_bookers_of_change(session: DropInSession) -> int:
+def tell_bookers_of_change(session: DropInSession) -> int:
     told = 0
     for booking in Booking.objects.filter(session=session, status__in=ACTIVE_STATUSES).select_related("isva"):
         Booking.objects.filter(pk=booking.pk).update(sequence=F("sequence") + 1, updated_at=timezone.now())
@@ -60,7 +60,7 @@ def _tell_bookers_of_change(session: DropInSession) -> int:
     return told
 
 
-def _cancel_session(session: DropInSession, *, now: datetime, figures: bool = True) -> int:
+def cancel_session(session: DropInSession, *, now: datetime, figures: bool = True) -> int:
     bookings = list(
         Booking.objects.filter(session=session, status__in=ACTIVE_STATUSES)
         .select_related("isva")
@@ -82,11 +82,11 @@ def _cancel_session(session: DropInSession, *, now: datetime, figures: bool = Tr
             url=reverse("dropins:my-bookings"),
         )
         email_on_commit(booking.pk, EmailKind.SESSION_CANCELLED)
-    _publish_seats(session, figures=figures)
+    publish_seats(session, figures=figures)
     return len(bookings)
 
 
-def _lock_session(session_id: int) -> DropInSession | None:
+def lock_session(session_id: int) -> DropInSession | None:
     """Lock the session row for the rest of the transaction (PostgreSQL; on SQLite the IMMEDIATE
     transaction already holds the write lock)."""
     return (
@@ -97,7 +97,7 @@ def _lock_session(session_id: int) -> DropInSession | None:
     )
 
 
-def _take_seat(session_id: int, *, respect_queue: bool) -> bool:
+def take_seat(session_id: int, *, respect_queue: bool) -> bool:
     """The only way a seat is taken: a conditional UPDATE the database evaluates atomically."""
     seats = DropInSession.objects.filter(
         pk=session_id, status=SessionStatus.SCHEDULED, confirmed_count__lt=F("capacity")
@@ -107,7 +107,7 @@ def _take_seat(session_id: int, *, respect_queue: bool) -> bool:
     return seats.update(confirmed_count=F("confirmed_count") + 1) == 1
 
 
-def _publish_seats(session: DropInSession, *, figures: bool = True) -> None:
+def publish_seats(session: DropInSession, *, figures: bool = True) -> None:
     """The session's live seat counts; and, unless `figures` is False (a schedule edit announces
     its figures once for all its sessions), the governance dashboards'."""
     counts = DropInSession.objects.values("confirmed_count", "capacity", "waitlist_count").get(pk=session.pk)
@@ -122,10 +122,10 @@ def _publish_seats(session: DropInSession, *, figures: bool = True) -> None:
     )
     if figures:
         area_id = session.schedule.host_agency.area_id
-        _publish_figures(area_id, DropinStatsChanged(area_id=area_id, session_id=session.pk))
+        publish_figures(area_id, DropinStatsChanged(area_id=area_id, session_id=session.pk))
 
 
-def _release(booking: Booking, session: DropInSession, *, now: datetime) -> list[Booking]:
+def release(booking: Booking, session: DropInSession, *, now: datetime) -> list[Booking]:
     """Cancel a locked booking and hand its seat to the waitlist. Returns those promoted."""
     was_confirmed = booking.status == BookingStatus.CONFIRMED
     Booking.objects.filter(pk=booking.pk).update(
@@ -133,12 +133,12 @@ def _release(booking: Booking, session: DropInSession, *, now: datetime) -> list
     )
     if was_confirmed:
         DropInSession.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") - 1)
-        return _promote_waitlisted(session)
+        return promote_waitlisted(session)
     DropInSession.objects.filter(pk=session.pk).update(waitlist_count=F("waitlist_count") - 1)
     return []
 
 
-def _promote_waitlisted(session: DropInSession) -> list[Booking]:
+def promote_waitlisted(session: DropInSession) -> list[Booking]:
     """Fill free seats from the head of the waitlist, in booking order, inside the caller's lock."""
     promoted = []
     if session.status != SessionStatus.SCHEDULED or session.starts_at <= timezone.now():
@@ -150,7 +150,7 @@ def _promote_waitlisted(session: DropInSession) -> list[Booking]:
             .order_by("pk")
             .first()
         )
-        if head is None or not _take_seat(session.pk, respect_queue=False):
+        if head is None or not take_seat(session.pk, respect_queue=False):
             return promoted
         DropInSession.objects.filter(pk=session.pk).update(waitlist_count=F("waitlist_count") - 1)
         Booking.objects.filter(pk=head.pk).update(
