@@ -12,10 +12,6 @@ from agencies.dropins.services.bookings import (
     booking_create,
     booking_rebook,
 )
-from agencies.dropins.services.errors import (
-    DropinError,
-    NotFound,
-)
 from agencies.dropins.services.feeds import (
     calendar_feed_ensure,
     calendar_feed_reset,
@@ -30,10 +26,8 @@ from agencies.dropins.services.schedules import (
 )
 
 __all__ = [
-    "DropinError",
     "MAX_NEEDS",
     "MAX_QUESTION",
-    "NotFound",
     "ScheduleChange",
     "ScheduleSpec",
     "attendance_record",

@@ -19,7 +19,6 @@ from agencies.dropins.models import (
     SessionStatus,
     Topic,
 )
-from agencies.dropins.services.errors import DropinError, NotFound
 from agencies.dropins.services.seats import (
     lock_session,
     publish_figures,
@@ -28,6 +27,7 @@ from agencies.dropins.services.seats import (
     take_seat,
 )
 from agencies.dropins.tasks import EmailKind, email_on_commit, schedule_reminder_on_commit
+from agencies.errors import Conflict, NotFound, ServiceError
 from agencies.models import User
 from agencies.privacy.identifiers import CONTACT_AND_DATES, describe, find_identifiers
 
@@ -37,31 +37,31 @@ MAX_NEEDS = 300
 
 def _check_text(*, topic: str, question: str, accessibility_needs: str) -> None:
     if topic not in Topic.values:
-        raise DropinError("Choose a topic from the list.", field="topic")
+        raise ServiceError("Choose a topic from the list.", field="topic")
     if len(question) > MAX_QUESTION:
-        raise DropinError(f"Your question must be {MAX_QUESTION} characters or fewer.", field="question")
+        raise ServiceError(f"Your question must be {MAX_QUESTION} characters or fewer.", field="question")
     if len(accessibility_needs) > MAX_NEEDS:
-        raise DropinError(
+        raise ServiceError(
             f"Accessibility needs must be {MAX_NEEDS} characters or fewer.", field="accessibility_needs"
         )
     for name, text in (("question", question), ("accessibility_needs", accessibility_needs)):
         hits = find_identifiers(text, kinds=CONTACT_AND_DATES)
         if hits:
-            raise DropinError(describe(hits), field=name)
+            raise ServiceError(describe(hits), field=name)
 
 
 def _check_bookable(session: DropInSession, *, now: datetime) -> None:
     schedule = session.schedule
     if session.status != SessionStatus.SCHEDULED:
-        raise DropinError("This session has been cancelled.", code="closed")
+        raise ServiceError("This session has been cancelled.", code="closed")
     if session.starts_at <= now:
-        raise DropinError("This session has already started.", code="closed")
+        raise ServiceError("This session has already started.", code="closed")
     opens = session.starts_at - timedelta(days=schedule.booking_window_days)
     if now < opens:
         local = timezone.localtime(opens)
-        raise DropinError(f"Booking for this session opens on {local:%-d %B %Y at %H:%M}.", code="closed")
+        raise ServiceError(f"Booking for this session opens on {local:%-d %B %Y at %H:%M}.", code="closed")
     if now > session.starts_at - timedelta(hours=schedule.min_notice_hours):
-        raise DropinError(
+        raise ServiceError(
             f"Booking closed {schedule.min_notice_hours} hours before the session starts.", code="closed"
         )
 
@@ -85,7 +85,7 @@ def booking_create(
         raise NotFound("Session not found.")
     _check_bookable(session, now=now)
     if Booking.objects.filter(session=session, isva=actor, status__in=ACTIVE_STATUSES).exists():
-        raise DropinError("You already have a booking for this session.", code="duplicate")
+        raise Conflict("You already have a booking for this session.", code="duplicate")
     confirmed = take_seat(session.pk, respect_queue=True)
     if not confirmed:
         DropInSession.objects.filter(pk=session.pk).update(waitlist_count=F("waitlist_count") + 1)
@@ -102,7 +102,7 @@ def booking_create(
                 updated_at=now,
             )
     except IntegrityError as exc:  # the partial unique index: a racing duplicate
-        raise DropinError("You already have a booking for this session.", code="duplicate") from exc
+        raise Conflict("You already have a booking for this session.", code="duplicate") from exc
     publish_seats(session)
     email_on_commit(booking.pk, EmailKind.CONFIRMED if confirmed else EmailKind.WAITLISTED)
     if confirmed:
@@ -125,12 +125,12 @@ def booking_cancel(*, actor: User, booking_id: int, now: datetime | None = None)
     assert session is not None  # noqa: S101 - the booking's session exists (FK, cascade)
     booking = Booking.objects.get(pk=owned.pk)  # re-read under the lock
     if booking.status not in ACTIVE_STATUSES:
-        raise DropinError("This booking is not active, so it cannot be cancelled.", code="closed")
+        raise ServiceError("This booking is not active, so it cannot be cancelled.", code="closed")
     if session.starts_at <= now:
-        raise DropinError("This session has already started.", code="closed")
+        raise ServiceError("This session has already started.", code="closed")
     cutoff = session.starts_at - timedelta(hours=session.schedule.cancellation_cutoff_hours)
     if booking.status == BookingStatus.CONFIRMED and now > cutoff:
-        raise DropinError(
+        raise ServiceError(
             f"Bookings can only be cancelled up to {session.schedule.cancellation_cutoff_hours} hours "
             "before the session. Contact the host instead.",
             code="closed",
@@ -149,7 +149,7 @@ def booking_rebook(*, actor: User, booking_id: int, session_id: int, now: dateti
     now = now or timezone.now()
     owned = _own_booking(actor, booking_id)
     if owned.session_id == session_id:
-        raise DropinError("Choose a different session.", field="session")
+        raise ServiceError("Choose a different session.", field="session")
     # Lock both sessions in id order, so two crossing rebooks cannot deadlock.
     locked = {}
     for pk in sorted({owned.session_id, session_id}):
@@ -159,15 +159,15 @@ def booking_rebook(*, actor: User, booking_id: int, session_id: int, now: dateti
         raise NotFound("Session not found.")
     booking = Booking.objects.get(pk=owned.pk)
     if booking.status not in ACTIVE_STATUSES:
-        raise DropinError("This booking is not active, so it cannot be moved.", code="closed")
+        raise ServiceError("This booking is not active, so it cannot be moved.", code="closed")
     cutoff = old_session.starts_at - timedelta(hours=old_session.schedule.cancellation_cutoff_hours)
     if booking.status == BookingStatus.CONFIRMED and now > cutoff:
-        raise DropinError("It is too late to move this booking. Contact the host instead.", code="closed")
+        raise ServiceError("It is too late to move this booking. Contact the host instead.", code="closed")
     _check_bookable(new_session, now=now)
     if Booking.objects.filter(session=new_session, isva=actor, status__in=ACTIVE_STATUSES).exists():
-        raise DropinError("You already have a booking for that session.", code="duplicate")
+        raise Conflict("You already have a booking for that session.", code="duplicate")
     if not take_seat(new_session.pk, respect_queue=True):
-        raise DropinError("That session is full. Your original booking is unchanged.", code="full")
+        raise Conflict("That session is full. Your original booking is unchanged.", code="full")
     moved = Booking.objects.create(
         session=new_session,
         isva=actor,
@@ -202,13 +202,13 @@ def attendance_record(
     if booking is None or not permissions.can_record_attendance(actor, booking):
         raise NotFound("Booking not found.")
     if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW):
-        raise DropinError("Attendance can only be recorded for confirmed bookings.", code="closed")
+        raise ServiceError("Attendance can only be recorded for confirmed bookings.", code="closed")
     if booking.session.starts_at > now:
-        raise DropinError("Attendance can be recorded once the session has started.", code="closed")
+        raise ServiceError("Attendance can be recorded once the session has started.", code="closed")
     if outcome and outcome not in Outcome.values:
-        raise DropinError("Choose an outcome from the list.", field="outcome")
+        raise ServiceError("Choose an outcome from the list.", field="outcome")
     if outcome and not attended:
-        raise DropinError("An outcome can only be recorded for someone who attended.", field="outcome")
+        raise ServiceError("An outcome can only be recorded for someone who attended.", field="outcome")
     booking.status = BookingStatus.ATTENDED if attended else BookingStatus.NO_SHOW
     booking.outcome = outcome if attended else ""
     booking.updated_at = now

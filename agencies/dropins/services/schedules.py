@@ -17,7 +17,6 @@ from agencies.dropins.models import (
     Mode,
     SessionStatus,
 )
-from agencies.dropins.services.errors import DropinError, NotFound
 from agencies.dropins.services.seats import (
     cancel_session,
     lock_session,
@@ -26,6 +25,7 @@ from agencies.dropins.services.seats import (
     publish_seats,
     tell_bookers_of_change,
 )
+from agencies.errors import NotFound, ServiceError
 from agencies.models import Area, User
 
 
@@ -52,53 +52,55 @@ class ScheduleSpec:
 
     def validate(self, *, today: date) -> None:
         if not self.title.strip() or len(self.title) > 120:
-            raise DropinError("Enter a title of up to 120 characters.", field="title")
+            raise ServiceError("Enter a title of up to 120 characters.", field="title")
         if self.mode not in Mode.values:
-            raise DropinError("Choose how the session is held.", field="mode")
+            raise ServiceError("Choose how the session is held.", field="mode")
         if self.frequency not in Frequency.values:
-            raise DropinError("Choose weekly or fortnightly.", field="frequency")
+            raise ServiceError("Choose weekly or fortnightly.", field="frequency")
         if self.mode in (Mode.IN_PERSON, Mode.HYBRID) and not self.address.strip():
-            raise DropinError("Enter the address for an in-person or hybrid session.", field="address")
+            raise ServiceError("Enter the address for an in-person or hybrid session.", field="address")
         if self.mode in (Mode.ONLINE, Mode.HYBRID) and not self.meeting_link.strip():
-            raise DropinError("Enter the meeting link for an online or hybrid session.", field="meeting_link")
+            raise ServiceError(
+                "Enter the meeting link for an online or hybrid session.", field="meeting_link"
+            )
         if not self.weekdays or any(d not in range(7) for d in self.weekdays):
-            raise DropinError("Choose at least one weekday.", field="weekdays")
+            raise ServiceError("Choose at least one weekday.", field="weekdays")
         if self.end_time <= self.start_time:
-            raise DropinError("The end time must be after the start time.", field="end_time")
+            raise ServiceError("The end time must be after the start time.", field="end_time")
         if (self.until is None) == (self.occurrences is None):
-            raise DropinError("Give either an end date or a number of sessions.", field="until")
+            raise ServiceError("Give either an end date or a number of sessions.", field="until")
         if self.until is not None and (
             self.until < self.starts_on or self.until > today + timedelta(days=730)
         ):
-            raise DropinError("The end date must be after the start and within two years.", field="until")
+            raise ServiceError("The end date must be after the start and within two years.", field="until")
         if self.occurrences is not None and not 1 <= self.occurrences <= recurrence.MAX_OCCURRENCES:
-            raise DropinError(
+            raise ServiceError(
                 f"The number of sessions must be between 1 and {recurrence.MAX_OCCURRENCES}.",
                 field="occurrences",
             )
         if self.starts_on < today:
-            raise DropinError("The first date cannot be in the past.", field="starts_on")
+            raise ServiceError("The first date cannot be in the past.", field="starts_on")
         if (self.seats is None) == (self.slot_minutes is None):
-            raise DropinError("Give either seats per session or a slot length.", field="seats")
+            raise ServiceError("Give either seats per session or a slot length.", field="seats")
         if self.seats is not None and not 1 <= self.seats <= 500:
-            raise DropinError("Seats must be between 1 and 500.", field="seats")
+            raise ServiceError("Seats must be between 1 and 500.", field="seats")
         if self.slot_minutes is not None:
             length = datetime.combine(today, self.end_time) - datetime.combine(today, self.start_time)
             if not 5 <= self.slot_minutes <= length.total_seconds() / 60:
-                raise DropinError(
+                raise ServiceError(
                     "The slot length must fit between the start and end times.", field="slot_minutes"
                 )
         if not 0 <= self.booking_window_days <= 365:
-            raise DropinError(
+            raise ServiceError(
                 "The booking window must be between 0 and 365 days.", field="booking_window_days"
             )
         for name in ("min_notice_hours", "cancellation_cutoff_hours"):
             if not 0 <= getattr(self, name) <= 24 * 14:
-                raise DropinError("Notice periods must be between 0 and 336 hours.", field=name)
+                raise ServiceError("Notice periods must be between 0 and 336 hours.", field=name)
         if not self.allowed_area_ids:
-            raise DropinError("Choose at least one area whose ISVAs may book.", field="allowed_areas")
+            raise ServiceError("Choose at least one area whose ISVAs may book.", field="allowed_areas")
         if Area.objects.filter(pk__in=self.allowed_area_ids).count() != len(set(self.allowed_area_ids)):
-            raise DropinError("Choose areas from the list.", field="allowed_areas")
+            raise ServiceError("Choose areas from the list.", field="allowed_areas")
 
     def occurrences_list(self) -> list[recurrence.Occurrence]:
         return recurrence.occurrences(
@@ -279,7 +281,7 @@ def session_cancel(*, actor: User, session_id: int, now: datetime | None = None)
     if session is None or not permissions.can_host_schedule(actor, session.schedule):
         raise NotFound
     if session.status == SessionStatus.CANCELLED:
-        raise DropinError("This session is already cancelled.")
+        raise ServiceError("This session is already cancelled.")
     if session.starts_at <= now:
-        raise DropinError("A session that has started cannot be cancelled.")
+        raise ServiceError("A session that has started cannot be cancelled.")
     return cancel_session(session, now=now)

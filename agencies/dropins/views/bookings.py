@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencies.dropins import ics, permissions, selectors, services
 from agencies.dropins.forms import RebookForm
 from agencies.dropins.models import BookingStatus
-from agencies.dropins.services import DropinError, NotFound
-from agencies.dropins.views.common import _add_error, _require
+from agencies.dropins.views.common import require
+from agencies.errors import NotFound, attach_to_form
 
 
 @require_GET
 def my_bookings(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_book_any(request.user))
+    require(permissions.can_book_any(request.user))
     bookings = list(selectors.my_bookings(viewer=request.user))
     now = timezone.now()
     feed = selectors.calendar_feed_for(viewer=request.user)
@@ -44,7 +45,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_book_any(request.user))
+    require(permissions.can_book_any(request.user))
     booking = selectors.booking_get(viewer=request.user, booking_id=pk)
     if booking is None:
         raise Http404
@@ -54,8 +55,8 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             services.booking_cancel(actor=request.user, booking_id=booking.pk)
         except NotFound as exc:
             raise Http404 from exc
-        except DropinError as error:
-            _add_error(form, error)
+        except ValidationError as error:
+            attach_to_form(form, error)
         else:
             messages.success(request, "Your booking is cancelled.")
             return redirect("dropins:my-bookings")
@@ -69,7 +70,7 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def booking_rebook(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_book_any(request.user))
+    require(permissions.can_book_any(request.user))
     booking = selectors.booking_get(viewer=request.user, booking_id=pk)
     if booking is None:
         raise Http404
@@ -81,8 +82,8 @@ def booking_rebook(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except NotFound:
             form.add_error("session", "Choose a session from the list.")
-        except DropinError as error:
-            _add_error(form, error)
+        except ValidationError as error:
+            attach_to_form(form, error)
         else:
             messages.success(request, "Your booking has been moved. We have emailed you the new invitation.")
             return redirect("dropins:my-bookings")
@@ -100,7 +101,7 @@ def booking_rebook(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_book_any(request.user))
+    require(permissions.can_book_any(request.user))
     booking = selectors.booking_get(viewer=request.user, booking_id=pk)
     if booking is None or booking.status == BookingStatus.WAITLISTED:
         raise Http404
@@ -125,7 +126,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_book_any(request.user))
+    require(permissions.can_book_any(request.user))
     services.calendar_feed_reset(actor=request.user)
     messages.success(
         request, "Your calendar feed address has been set. Any previous address no longer works."

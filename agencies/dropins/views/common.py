@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 from agencies.dropins.models import DropInSession
-from agencies.dropins.services import DropinError
 
 PAGE_SIZE = 25
 
 
-def _add_error(form: Form, error: DropinError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def _require(allowed: bool) -> None:
+def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
 
@@ -33,6 +27,6 @@ def session_when(session: DropInSession) -> str:
     return f"{day} {start.day} {month} {start.year}, {start:%H:%M}–{end:%H:%M}"
 
 
-def _page_number(request: HttpRequest) -> int:
+def page_number(request: HttpRequest) -> int:
     value = request.GET.get("page", "1")
     return int(value) if value.isdigit() and 0 < len(value) < 7 else 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,15 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencies.dropins import permissions, selectors, services
 from agencies.dropins.forms import AttendanceForm, ScheduleForm
-from agencies.dropins.services import DropinError, NotFound
-from agencies.dropins.views.common import PAGE_SIZE, _add_error, _page_number, _require
+from agencies.dropins.views.common import PAGE_SIZE, page_number, require
+from agencies.errors import NotFound, attach_to_form
 
 # Hosting ------------------------------------------------------------------------------------------
 
 
 @require_GET
 def schedule_list(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_host_any(request.user))
+    require(permissions.can_host_any(request.user))
     return render(
         request,
         "dropins/schedule_list.html",
@@ -30,13 +31,13 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def schedule_create(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_host_any(request.user))
+    require(permissions.can_host_any(request.user))
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             schedule = services.schedule_create(actor=request.user, spec=form.spec())
-        except DropinError as error:
-            _add_error(form, error)
+        except ValidationError as error:
+            attach_to_form(form, error)
         else:
             messages.success(request, f"Schedule created with {schedule.sessions.count()} sessions.")
             return redirect("dropins:schedule-detail", pk=schedule.pk)
@@ -50,7 +51,7 @@ def schedule_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_host_any(request.user))
+    require(permissions.can_host_any(request.user))
     schedule = selectors.schedule_for_host(viewer=request.user, schedule_id=pk)
     if schedule is None:
         raise Http404
@@ -62,8 +63,8 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
             change = services.schedule_update(actor=request.user, schedule_id=schedule.pk, spec=form.spec())
         except NotFound as exc:
             raise Http404 from exc
-        except DropinError as error:
-            _add_error(form, error)
+        except ValidationError as error:
+            attach_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -81,12 +82,12 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_host_any(request.user))
+    require(permissions.can_host_any(request.user))
     schedule = selectors.schedule_for_host(viewer=request.user, schedule_id=pk)
     if schedule is None:
         raise Http404
     paginator = Paginator(selectors.schedule_sessions(viewer=request.user, schedule=schedule), PAGE_SIZE)
-    page = paginator.get_page(_page_number(request))
+    page = paginator.get_page(page_number(request))
     return render(
         request,
         "dropins/schedule_detail.html",
@@ -96,7 +97,7 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def host_session(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_host_any(request.user))
+    require(permissions.can_host_any(request.user))
     session = selectors.session_for_host(viewer=request.user, session_id=pk)
     if session is None:
         raise Http404
@@ -132,7 +133,7 @@ def _render_host_session(
 
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_host_any(request.user))
+    require(permissions.can_host_any(request.user))
     session = selectors.session_for_host(viewer=request.user, session_id=pk)
     if session is None:
         raise Http404
@@ -151,8 +152,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except NotFound as exc:
             raise Http404 from exc
-        except DropinError as error:
-            _add_error(form, error)
+        except ValidationError as error:
+            attach_to_form(form, error)
         else:
             messages.success(request, "Attendance recorded.")
             return redirect("dropins:host-session", pk=session.pk)
@@ -161,7 +162,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_host_any(request.user))
+    require(permissions.can_host_any(request.user))
     session = selectors.session_for_host(viewer=request.user, session_id=pk)
     if session is None:
         raise Http404
@@ -171,8 +172,8 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             told = services.session_cancel(actor=request.user, session_id=session.pk)
         except NotFound as exc:
             raise Http404 from exc
-        except DropinError as error:
-            _add_error(form, error)
+        except ValidationError as error:
+            attach_to_form(form, error)
         else:
             messages.success(
                 request, f"Session cancelled. {told} booked ISVA{'s' if told != 1 else ''} told."

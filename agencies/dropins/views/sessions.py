@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agencies.dropins import permissions, selectors, services
 from agencies.dropins.forms import BookingForm, SessionFilterForm
 from agencies.dropins.models import BookingStatus, SessionStatus
-from agencies.dropins.services import DropinError, NotFound
-from agencies.dropins.views.common import PAGE_SIZE, _add_error, _page_number, _require, session_when
+from agencies.dropins.views.common import PAGE_SIZE, page_number, require, session_when
+from agencies.errors import NotFound, attach_to_form
 
 
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_dropins(request.user))
+    require(permissions.can_view_dropins(request.user))
     form = SessionFilterForm(request.GET or None)
     # The area choices in one plain query: a ModelChoiceField iterates its queryset through a
     # server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE: several round trips per page).
@@ -37,7 +38,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             on_or_before=data["to_date"],
         )
     paginator = Paginator(selectors.session_list(viewer=request.user, filters=filters), PAGE_SIZE)
-    page = paginator.get_page(_page_number(request))
+    page = paginator.get_page(page_number(request))
     query = request.GET.copy()
     query.pop("page", None)
     sessions = list(page.object_list)
@@ -63,14 +64,14 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_view_dropins(request.user))
+    require(permissions.can_view_dropins(request.user))
     session = selectors.session_get(viewer=request.user, session_id=pk)
     if session is None:
         raise Http404
     can_book = permissions.can_book_schedule(request.user, session.schedule)
     form = BookingForm(request.POST or None)
     if request.method == "POST":
-        _require(can_book)
+        require(can_book)
         if form.is_valid():
             try:
                 booking = services.booking_create(
@@ -78,8 +79,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except NotFound as exc:
                 raise Http404 from exc
-            except DropinError as error:
-                _add_error(form, error)
+            except ValidationError as error:
+                attach_to_form(form, error)
             else:
                 if booking.status == BookingStatus.CONFIRMED:
                     messages.success(
