@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
-from agencies import auth_backends
-from agencies.roles import ROLE_TABLE, Role
+from agencies import auth_backends, roles
 
 
 @transaction.atomic
@@ -18,7 +17,7 @@ def roles_sync() -> list[str]:
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     root_page = site.root_page if site is not None else Page.get_first_root_node()
     report = []
-    for role, spec in ROLE_TABLE.items():
+    for role, spec in roles.ROLE_TABLE.items():
         group, _ = Group.objects.get_or_create(name=role.value)
         wanted = []
         for dotted in sorted(spec.permissions):
@@ -71,6 +70,6 @@ def collection_permissions_sync(*, group: Group, codenames: frozenset[str]) -> N
 
 def role_from_value(value: str) -> object:
     try:
-        return Role(value)
+        return roles.Role(value)
     except ValueError as exc:
         raise ValidationError({"role": "Choose a role."}) from exc
