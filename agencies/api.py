@@ -31,6 +31,16 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+class ErrorOut(Schema):
+    """Every JSON 4xx a service refusal gives (agencies.errors.error_body, mapped once in config.api);
+    endpoints answer their own 403 and 404 in the same shape."""
+
+    detail: str
+    errors: dict[str, list[str]] = {}
+    field: str | None = None
+    code: str = "invalid"
+
+
 class NotificationOut(Schema):
     id: int
     kind: str

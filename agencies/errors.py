@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
 class ServiceError(ValidationError):
@@ -68,6 +68,21 @@ def messages_of(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [message for errors in exc.message_dict.values() for message in errors]
     return list(exc.messages)
+
+
+def error_body(exc: ValidationError) -> dict[str, Any]:
+    """The JSON an API answers a refusal with (config.api's one handler; agencies.api.ErrorOut):
+    `detail`, every message in one sentence; `errors`, the messages by field (`__all__` for the
+    rest); `field`, the field a single-field refusal names; `code`, its machine-readable code."""
+    if hasattr(exc, "error_dict"):
+        errors = {field: list(messages) for field, messages in exc.message_dict.items()}
+    else:
+        errors = {NON_FIELD_ERRORS: list(exc.messages)}
+    field = exc.field if isinstance(exc, ServiceError) else None
+    if field is None and len(errors) == 1 and NON_FIELD_ERRORS not in errors:
+        field = next(iter(errors))
+    code = exc.code if isinstance(exc, ServiceError) else getattr(exc, "code", None)
+    return {"detail": " ".join(messages_of(exc)), "errors": errors, "field": field, "code": code or "invalid"}
 
 
 def attach_to_form(form: Any, exc: ValidationError) -> None:

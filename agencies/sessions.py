@@ -8,7 +8,7 @@ Why revocation still holds (ADR 0008):
 - Every path that ends a session goes through the store, which deletes the cached copy and the
   row together: sign-out (logout() flushes; agencies.realtime.events.on_user_logged_out deletes first),
   the idle timeout (logout()), key rotation on a privilege change or a passed second factor
-  (cycle_key() deletes the old key), deactivation (services._sessions_delete_for deletes each of
+  (cycle_key() deletes the old key), deactivation (services.sessions_delete_for deletes each of
   the person's sessions through the store, never with a queryset delete).
 - Deactivation and password changes are also refused from the user row, read fresh on every
   request (the auth backend refuses inactive users; Django checks the session's password hash).

@@ -2,7 +2,7 @@
 signed-in session (CSRF-checked for writes); OpenAPI at /api/v1/openapi.json."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
@@ -10,6 +10,7 @@ from ninja.security import django_auth
 
 from agencies.api import router as account_router
 from agencies.dropins.api import router as dropins_router
+from agencies.errors import error_body, status_for
 from scrutiny.api import router as scrutiny_router
 
 api = NinjaAPI(
@@ -37,6 +38,15 @@ def _body_already_read(request: HttpRequest, exc: RawPostDataException) -> HttpR
     return api.create_response(
         request, {"detail": "Send the request body as JSON, with Content-Type: application/json."}, status=415
     )
+
+
+@api.exception_handler(ValidationError)
+def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A service refused the request (agencies.errors: a ServiceError, or Django's ValidationError,
+    which scrutiny's services raise): nothing was written. The one place a refusal becomes HTTP:
+    the status its class gives (400, 403, 404, 409) and its messages as JSON (ErrorOut); it was a 500
+    wherever an endpoint did not catch it itself."""
+    return api.create_response(request, error_body(exc), status=status_for(exc))
 
 
 api.add_router("/account/", account_router)

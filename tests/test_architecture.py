@@ -91,6 +91,99 @@ def test_dependency_direction_between_apps(app: str) -> None:
     assert not offenders, "\n".join(offenders)
 
 
+# Inside the apps, sub-packages are layers of their own. A unit is the longest of these prefixes a
+# module has, else its app's core ("agencies" below means agencies minus these sub-packages).
+SUBPACKAGES = ("agencies.privacy", "agencies.realtime", "agencies.dropins", "scrutiny.governance")
+# What each unit may import besides itself (apps outside these rules are
+# test_dependency_direction_between_apps's business):
+# - agencies.privacy (the identifier detector) is pure: nothing else from the project;
+# - agencies.realtime (the socket and event core) builds on agencies' core only, never on the
+#   features that use it (drop-ins, scrutiny, content);
+# - agencies' core knows nothing of drop-ins, which build on it;
+# - scrutiny.governance reads scrutiny and drop-ins, never content or config.
+ALLOWED_UNIT_IMPORTS = {
+    "agencies.privacy": set(),
+    "agencies.realtime": {"agencies"},
+    "agencies": {"agencies.realtime", "agencies.privacy"},
+    "agencies.dropins": {"agencies", "agencies.realtime", "agencies.privacy"},
+    "scrutiny.governance": {
+        "agencies",
+        "agencies.realtime",
+        "agencies.privacy",
+        "agencies.dropins",
+        "scrutiny",
+    },
+}
+PROJECT = (*APPS, "config")
+
+
+def _unit(module: str) -> str | None:
+    """The layer a dotted module name belongs to, or None outside the project."""
+    for package in SUBPACKAGES:
+        if module == package or module.startswith(f"{package}."):
+            return package
+    top = module.split(".")[0]
+    return top if top in PROJECT else None
+
+
+def _imported_units(path: Path) -> set[str]:
+    """Every unit the file imports: `from agencies import dropins` counts as agencies.dropins."""
+    units = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules = [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        else:
+            continue
+        units.update(unit for unit in map(_unit, modules) if unit is not None)
+    return units
+
+
+def _layer_offenders(root: Path) -> list[str]:
+    offenders = []
+    for app in ("agencies", "scrutiny"):
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            module = ".".join(path.relative_to(root).with_suffix("").parts)
+            unit = _unit(module)
+            if unit not in ALLOWED_UNIT_IMPORTS:
+                continue
+            forbidden = _imported_units(path) - {unit} - ALLOWED_UNIT_IMPORTS[unit]
+            if forbidden:
+                offenders.append(f"{path.relative_to(root)} ({unit}) imports {sorted(forbidden)}")
+    return offenders
+
+
+def test_dependency_direction_between_subpackages() -> None:
+    offenders = _layer_offenders(ROOT)
+    assert not offenders, "\n".join(offenders)
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("agencies/realtime/bad.py", "from agencies.dropins import services"),
+        ("agencies/realtime/bad.py", "import scrutiny.models"),
+        ("agencies/privacy/bad.py", "from agencies import models"),
+        ("agencies/privacy/bad.py", "from agencies.realtime.events import publish"),
+        ("agencies/bad.py", "from agencies import dropins"),
+        ("agencies/dropins/bad.py", "from content.models import GuidancePage"),
+        ("scrutiny/governance/bad.py", "from content import services"),
+    ],
+)
+def test_the_subpackage_rule_catches_a_forbidden_import(tmp_path: Path, path: str, source: str) -> None:
+    for allowed in ("agencies/realtime/ok.py", "agencies/dropins/ok.py"):
+        (tmp_path / allowed).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / allowed).write_text("from agencies.models import User\n")
+    (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / path).write_text(source + "\n")
+    assert _layer_offenders(tmp_path) == [
+        f"{path} ({_unit(path[:-3].replace('/', '.'))}) imports {sorted(_imported_units(tmp_path / path))}"
+    ]
+
+
 def test_no_code_edits_sys_path() -> None:
     offenders = []
     for path in ROOT.rglob("*.py"):

@@ -1,5 +1,6 @@
 """Drop-in endpoints under /api/v1/dropins/: the same selectors, services, permissions and
-validation as the pages. Bad input answers with a JSON 4xx and changes nothing."""
+validation as the pages. Bad input answers with a JSON 4xx and changes nothing: a service's
+refusal (agencies.errors) becomes its status and an ErrorOut in config.api's one handler."""
 
 from __future__ import annotations
 
@@ -8,18 +9,12 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from agencies.api import MAX_ID, PlainText
+from agencies.api import MAX_ID, ErrorOut, PlainText
 from agencies.dropins import permissions, selectors, services
 from agencies.dropins.models import Booking, DropInSession, Mode, Topic
-from agencies.dropins.services import MAX_NEEDS, MAX_QUESTION, DropinError, NotFound
+from agencies.dropins.services import MAX_NEEDS, MAX_QUESTION
 
 router = Router(tags=["drop-ins"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
-    code: str = "invalid"
 
 
 class SessionOut(Schema):
@@ -89,11 +84,6 @@ def _booking_out(booking: Booking) -> BookingOut:
     )
 
 
-def _error(error: DropinError) -> tuple[int, ErrorOut]:
-    status = 404 if isinstance(error, NotFound) else (409 if error.code in {"full", "duplicate"} else 400)
-    return status, ErrorOut(detail=error.message, field=error.field, code=error.code)
-
-
 FORBIDDEN = (403, ErrorOut(detail="You do not have access to drop-ins.", code="forbidden"))
 
 
@@ -149,16 +139,13 @@ def get_session(request: HttpRequest, session_id: int):  # type: ignore[no-untyp
 def book(request: HttpRequest, session_id: int, payload: BookingIn):  # type: ignore[no-untyped-def]
     if not permissions.can_book_any(request.user):
         return FORBIDDEN
-    try:
-        booking = services.booking_create(
-            actor=request.user,
-            session_id=session_id,
-            topic=payload.topic,
-            question=payload.question,
-            accessibility_needs=payload.accessibility_needs,
-        )
-    except DropinError as error:
-        return _error(error)
+    booking = services.booking_create(
+        actor=request.user,
+        session_id=session_id,
+        topic=payload.topic,
+        question=payload.question,
+        accessibility_needs=payload.accessibility_needs,
+    )
     return 201, _booking_out(selectors.booking_get(viewer=request.user, booking_id=booking.pk))
 
 
@@ -183,10 +170,7 @@ def my_bookings(request: HttpRequest):  # type: ignore[no-untyped-def]
 def cancel(request: HttpRequest, booking_id: int):  # type: ignore[no-untyped-def]
     if not permissions.can_book_any(request.user):
         return FORBIDDEN
-    try:
-        booking = services.booking_cancel(actor=request.user, booking_id=booking_id)
-    except DropinError as error:
-        return _error(error)
+    booking = services.booking_cancel(actor=request.user, booking_id=booking_id)
     return 200, _booking_out(selectors.booking_get(viewer=request.user, booking_id=booking.pk))
 
 
@@ -199,10 +183,5 @@ def cancel(request: HttpRequest, booking_id: int):  # type: ignore[no-untyped-de
 def rebook(request: HttpRequest, booking_id: int, payload: RebookIn):  # type: ignore[no-untyped-def]
     if not permissions.can_book_any(request.user):
         return FORBIDDEN
-    try:
-        moved = services.booking_rebook(
-            actor=request.user, booking_id=booking_id, session_id=payload.session_id
-        )
-    except DropinError as error:
-        return _error(error)
+    moved = services.booking_rebook(actor=request.user, booking_id=booking_id, session_id=payload.session_id)
     return 200, _booking_out(selectors.booking_get(viewer=request.user, booking_id=moved.pk))

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from agencies.dropins import services
 from agencies.dropins.models import Booking, BookingStatus, DropInSession, Topic
+from agencies.errors import ServiceError
 from agencies.models import User
 from agencies.roles import Role
 from tests.factories import UserFactory
@@ -145,7 +146,7 @@ def test_concurrent_cancel_and_book_keeps_waitlist_order(schedule, isva_agency, 
 def test_one_person_racing_themselves_gets_one_active_booking(isva, session) -> None:  # type: ignore[no-untyped-def]
     results = _race([_book_as(isva.pk, session.pk) for _ in range(20)])
     assert sum(1 for r in results if r == BookingStatus.CONFIRMED) == 1
-    assert all(isinstance(r, services.DropinError) for r in results if r != BookingStatus.CONFIRMED)
+    assert all(isinstance(r, ServiceError) for r in results if r != BookingStatus.CONFIRMED)
     assert Booking.objects.filter(session=session, isva=isva).count() == 1
     session.refresh_from_db()
     assert (session.confirmed_count, session.waitlist_count) == (1, 0)

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from agencies.dropins import services
 from agencies.dropins.models import DropInSession, SessionStatus, Topic
+from agencies.errors import ServiceError
 from agencies.realtime import events
 from scrutiny.governance.routing import websocket_urlpatterns
 from tests.conftest import layer_receive, signed_in_client
@@ -95,7 +96,7 @@ def test_a_rolled_back_schedule_change_announces_nothing(
             services.schedule_update(actor=host, schedule_id=schedule.pk, spec=_spec(area, occurrences=12))
             raise RuntimeError("the surrounding request failed")
         # A refused edit changes nothing and announces nothing either.
-        with pytest.raises(services.DropinError):
+        with pytest.raises(ServiceError):
             services.schedule_update(actor=host, schedule_id=schedule.pk, spec=_spec(area, seats=0))
     assert callbacks == []
     assert events.current_sequences(_groups(area)) == before

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agencies.dropins import services
 from agencies.dropins.models import Booking, BookingStatus, DropInSession, Outcome, SessionStatus, Topic
+from agencies.errors import NotFound, ServiceError
 from agencies.models import Notification, NotificationKind
 from tests.factories.dropins import DropInSessionFactory, schedule_spec
 
@@ -35,7 +36,7 @@ def test_booking_takes_a_seat_then_waitlists_when_full(isva, make_isva, session)
 
 def test_one_active_booking_per_isva_per_session(isva, session) -> None:  # type: ignore[no-untyped-def]
     _book(isva, session)
-    with pytest.raises(services.DropinError, match="already have a booking"):
+    with pytest.raises(ServiceError, match="already have a booking"):
         _book(isva, session)
     assert _counts(session) == (1, 0)
 
@@ -87,7 +88,7 @@ def test_new_booker_cannot_jump_the_waitlist(isva, make_isva, session) -> None: 
 def test_cancel_after_cut_off_is_refused_and_changes_nothing(isva, session) -> None:  # type: ignore[no-untyped-def]
     booking = _book(isva, session)
     late = session.starts_at - timedelta(hours=1)
-    with pytest.raises(services.DropinError, match="up to 2 hours"):
+    with pytest.raises(ServiceError, match="up to 2 hours"):
         services.booking_cancel(actor=isva, booking_id=booking.pk, now=late)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
@@ -97,9 +98,9 @@ def test_cancel_after_cut_off_is_refused_and_changes_nothing(isva, session) -> N
 def test_someone_elses_booking_is_not_found(isva, make_isva, session) -> None:  # type: ignore[no-untyped-def]
     (other,) = make_isva(1)
     booking = _book(isva, session)
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.booking_cancel(actor=other, booking_id=booking.pk)
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.booking_rebook(actor=other, booking_id=booking.pk, session_id=session.pk)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
@@ -119,7 +120,7 @@ def test_someone_elses_booking_is_not_found(isva, make_isva, session) -> None:  
     ],
 )
 def test_bad_booking_input_is_refused_and_changes_nothing(isva, session, kwargs, message) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(services.DropinError, match=message):
+    with pytest.raises(ServiceError, match=message):
         _book(isva, session, **kwargs)
     assert not Booking.objects.exists()
     assert _counts(session) == (0, 0)
@@ -137,19 +138,19 @@ def test_closed_windows_and_past_sessions_are_refused(isva, schedule) -> None:  
         (soon, "Booking closed"),
         (cancelled, "cancelled"),
     ):
-        with pytest.raises(services.DropinError, match=message):
+        with pytest.raises(ServiceError, match=message):
             _book(isva, s)
     assert not Booking.objects.exists()
 
 
 def test_another_areas_session_is_not_found(isva, other_session) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         _book(isva, other_session)
     assert not Booking.objects.exists()
 
 
 def test_host_cannot_book(host, session) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         _book(host, session)
 
 
@@ -173,7 +174,7 @@ def test_rebook_to_a_full_session_keeps_the_original_seat(isva, make_isva, sched
     )
     _book(other, target)
     original = _book(isva, session)
-    with pytest.raises(services.DropinError, match="full"):
+    with pytest.raises(ServiceError, match="full"):
         services.booking_rebook(actor=isva, booking_id=original.pk, session_id=target.pk)
     original.refresh_from_db()
     assert original.status == BookingStatus.CONFIRMED
@@ -185,11 +186,11 @@ def test_rebook_to_a_full_session_keeps_the_original_seat(isva, make_isva, sched
 def test_attendance_and_outcome_recorded_by_the_host_only(host, isva, session) -> None:  # type: ignore[no-untyped-def]
     booking = _book(isva, session)
     after = session.starts_at + timedelta(minutes=5)
-    with pytest.raises(services.DropinError, match="once the session has started"):
+    with pytest.raises(ServiceError, match="once the session has started"):
         services.attendance_record(actor=host, booking_id=booking.pk, attended=True)
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.attendance_record(actor=isva, booking_id=booking.pk, attended=True, now=after)
-    with pytest.raises(services.DropinError, match="outcome"):
+    with pytest.raises(ServiceError, match="outcome"):
         services.attendance_record(
             actor=host, booking_id=booking.pk, attended=True, outcome="narrative", now=after
         )
@@ -206,7 +207,7 @@ def test_other_host_cannot_record_attendance(roles, isva, session) -> None:  # t
 
     stranger = UserFactory(agency=AgencyFactory(), roles=[Role.DROPIN_HOST])
     booking = _book(isva, session)
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.attendance_record(
             actor=stranger, booking_id=booking.pk, attended=False, now=session.starts_at + timedelta(hours=1)
         )
@@ -262,7 +263,7 @@ def test_schedule_create_skips_blackout_dates(host, area) -> None:  # type: igno
     ],
 )
 def test_schedule_validation(host, area, overrides, field) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(services.DropinError) as caught:
+    with pytest.raises(ServiceError) as caught:
         services.schedule_create(actor=host, spec=_spec(area, **overrides))
     assert caught.value.field == field
 
@@ -337,5 +338,5 @@ def test_other_agency_host_cannot_cancel(roles, session) -> None:  # type: ignor
     from tests.factories import AgencyFactory, UserFactory
 
     stranger = UserFactory(agency=AgencyFactory(), roles=[Role.DROPIN_HOST])
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.session_cancel(actor=stranger, session_id=session.pk)

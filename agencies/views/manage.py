@@ -1,0 +1,185 @@
+"""Account management."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies import mfa, permissions, selectors, services
+from agencies.errors import attach_to_form
+from agencies.forms import (
+    InvitationForm,
+    RoleForm,
+)
+
+# --- Account management (platform administrators: every agency; agency administrators: their own) ---
+# Every object is fetched through a selector that checks it against the viewer, so an agency
+# administrator gets a 404 for another agency's agency, people and invitations, whatever id is typed.
+
+
+def _manager_only(request: HttpRequest) -> None:
+    if not permissions.can_open_account_management(request.user):
+        raise PermissionDenied
+
+
+def _roles_for(request: HttpRequest) -> list[str]:
+    return permissions.grantable_roles(request.user)
+
+
+@require_GET
+def manage_agency_list(request: HttpRequest) -> HttpResponse:
+    _manager_only(request)
+    return render(
+        request,
+        "agencies/manage/agency_list.html",
+        {"agencies": selectors.managed_agency_list(viewer=request.user)},
+    )
+
+
+def _agency_page(request: HttpRequest, agency: Any, form: InvitationForm, status: int = 200) -> HttpResponse:
+    people = list(selectors.agency_people(viewer=request.user, agency=agency))
+    for person in people:
+        # Linked only where the viewer may manage them (an agency admin: not administrators).
+        person.manageable = permissions.can_manage_person(request.user, person)
+    invitations = list(selectors.agency_invitations(viewer=request.user, agency=agency))
+    return render(
+        request,
+        "agencies/manage/agency_detail.html",
+        {"agency": agency, "people": people, "invitations": invitations, "form": form},
+        status=status,
+    )
+
+
+@require_GET
+def manage_agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
+    _manager_only(request)
+    agency = selectors.managed_agency_get(viewer=request.user, agency_id=agency_id)
+    if agency is None:
+        raise Http404
+    return _agency_page(request, agency, InvitationForm(roles=_roles_for(request)))
+
+
+@require_POST
+def manage_invitation_create(request: HttpRequest, agency_id: int) -> HttpResponse:
+    _manager_only(request)
+    agency = selectors.managed_agency_get(viewer=request.user, agency_id=agency_id)
+    if agency is None:
+        raise Http404
+    form = InvitationForm(request.POST, roles=_roles_for(request))
+    if form.is_valid():
+        try:
+            services.invitation_send(
+                actor=request.user,
+                agency=agency,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            attach_to_form(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("agencies:manage-agency", agency_id=agency.pk)
+    return _agency_page(request, agency, form, status=400)
+
+
+@require_POST
+def manage_invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    _manager_only(request)
+    invitation = selectors.managed_invitation_get(viewer=request.user, invitation_id=invitation_id)
+    if invitation is None:
+        raise Http404
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Invitation for {invitation.email} revoked.")
+    return redirect("agencies:manage-agency", agency_id=invitation.agency_id)
+
+
+def _person_or_404(request: HttpRequest, person_id: int) -> Any:
+    _manager_only(request)
+    person = selectors.managed_person_get(viewer=request.user, person_id=person_id)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _person_page(request: HttpRequest, person: Any, form: RoleForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "agencies/manage/person_detail.html",
+        {
+            "person": person,
+            "roles": sorted(person.groups.values_list("name", flat=True)),
+            "form": form,
+            "has_mfa": mfa.has_confirmed_device(person),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def manage_person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_page(request, _person_or_404(request, person_id), RoleForm(roles=_roles_for(request)))
+
+
+@require_POST
+def manage_person_role_grant(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    form = RoleForm(request.POST, roles=_roles_for(request))
+    if not form.is_valid():
+        return _person_page(request, person, form, status=400)
+    if services.role_grant(actor=request.user, user=person, role=form.cleaned_data["role"]):
+        messages.success(request, f"{form.cleaned_data['role']} role granted.")
+    return redirect("agencies:manage-person", person_id=person.pk)
+
+
+@require_POST
+def manage_person_role_remove(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    form = RoleForm(request.POST, roles=_roles_for(request))
+    if not form.is_valid():
+        return _person_page(request, person, form, status=400)
+    if services.role_remove(actor=request.user, user=person, role=form.cleaned_data["role"]):
+        messages.success(request, f"{form.cleaned_data['role']} role removed.")
+    return redirect("agencies:manage-person", person_id=person.pk)
+
+
+@require_POST
+def manage_person_deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    services.account_deactivate(actor=request.user, user=person)
+    messages.success(request, f"{person.email} can no longer sign in.")
+    return redirect("agencies:manage-person", person_id=person.pk)
+
+
+@require_POST
+def manage_person_reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    services.account_reactivate(actor=request.user, user=person)
+    messages.success(request, f"{person.email} can sign in again.")
+    return redirect("agencies:manage-person", person_id=person.pk)
+
+
+@require_POST
+def manage_person_mfa_reset(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    services.mfa_reset(actor=request.user, user=person)
+    messages.success(
+        request, f"Two-factor authentication reset: {person.email} sets it up again at next sign-in."
+    )
+    return redirect("agencies:manage-person", person_id=person.pk)
+
+
+@require_POST
+def manage_person_unlock(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    services.lockout_clear(actor=request.user, user=person)
+    messages.success(request, f"Sign-in lockout cleared for {person.email}.")
+    return redirect("agencies:manage-person", person_id=person.pk)
