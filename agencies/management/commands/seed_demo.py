@@ -34,4 +34,5 @@ class Command(BaseCommand):
             except ModuleNotFoundError:
                 continue
             module.seed(stdout=self.stdout)
+        import_module("agencies.victims.demo").seed(stdout=self.stdout)  # the VLO directory (issue 16)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
