@@ -51,7 +51,7 @@ class VloTeamForm(forms.Form):
         label="Opening hours",
         max_length=MAX_HOURS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example “Monday to Friday, 9am to 5pm”. Do not include names or personal numbers.",
+        help_text="For example “Monday to Friday, 9am to 5pm”: days in full. No names or personal numbers.",
     )
     courts = forms.TypedMultipleChoiceField(
         label="Courts covered",

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -99,6 +101,10 @@ def clean_mailbox(mailbox: str, *, area_id: int) -> str:
             "Enter the team mailbox as an email address, like vlo@cps.example.org.", field="mailbox"
         )
     local, domain = address.split("@")
+    try:
+        validate_email(address)
+    except ValidationError:
+        local = ""  # refused just below, with the same message
     if not local or not domain:
         raise VictimsError(
             "Enter the team mailbox as an email address, like vlo@cps.example.org.", field="mailbox"
@@ -165,10 +171,11 @@ def _screen(text: str, *, field: str, label: str, limit: int) -> str:
         raise VictimsError(f"The {label} contains a character that cannot be saved.", field=field)
     hits = find_identifiers(text, kinds=ALL_KINDS)
     if hits:
-        raise VictimsError(
-            describe(hits) + " The directory holds team details only: no names or personal numbers.",
-            field=field,
-        )
+        message = describe(hits) + " The directory holds team details only: no names or personal numbers."
+        if field == "opening_hours" and any(hit.kind == IdentifierKind.NAME for hit in hits):
+            # The detector reads "Mon" and "Fri" as possible names; the days in full pass.
+            message += " Write the days in full (Monday, not Mon)."
+        raise VictimsError(message, field=field)
     return text
 
 
@@ -213,7 +220,11 @@ def vlo_team_save(*, actor: User, area_id: int, spec: TeamSpec) -> VloTeam:
     team.updated_at = timezone.now()
     team.last_confirmed_on = timezone.localdate()
     team.reminder_sent_at = None
-    team.full_clean(exclude=["courts"])
+    try:
+        team.full_clean(exclude=["courts"])
+    except ValidationError as exc:  # the model's own checks, after ours: refused, never a 500
+        field, errors = next(iter(exc.message_dict.items()))
+        raise VictimsError(errors[0], field=field) from exc
     try:
         with transaction.atomic():
             team.save()
@@ -246,6 +257,27 @@ def vlo_team_confirm(*, actor: User, area_id: int) -> VloTeam:
         agency_id=actor.agency_id,
     )
     return team
+
+
+MAX_COURT_NAME = 120
+
+
+@transaction.atomic
+def court_add(*, area_code: str, name: str) -> tuple[Court, bool]:
+    """Add a court to an area's reference list (the courts a VLO team may say it covers): run by an
+    operator through `manage.py add_court`. Court names are public, so only their shape is checked."""
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_COURT_NAME or "\x00" in name:
+        raise VictimsError(f"Give the court's name, {MAX_COURT_NAME} characters or fewer.", field="name")
+    area = Area.objects.filter(code=area_code.strip()).first()
+    if area is None:
+        raise VictimsError(f"There is no CPS area with the code {area_code[:40]!r}.", field="area")
+    court = Court.objects.filter(name__iexact=name).first()
+    if court is not None:
+        if court.area_id != area.pk:
+            raise VictimsError(f"{court.name} is already listed in {court.area.name}.", field="name")
+        return court, False
+    return Court.objects.create(area=area, name=name), True
 
 
 def stale_before(today: date) -> date:

@@ -62,6 +62,9 @@ def test_saving_again_changes_the_one_team_and_is_audited_as_a_change(area_lead,
         "priya.patel@test-rasso-unit.example.org",
         "not-an-address",
         "a@b@test-rasso-unit.example.org",
+        "vlo team@test-rasso-unit.example.org",  # not an address Django's EmailField stores
+        "vlo..team@test-rasso-unit.example.org",
+        "<vlo>@test-rasso-unit.example.org",
     ],
 )
 def test_mailboxes_that_are_personal_or_elsewhere_are_refused(area_lead, area, mailbox) -> None:  # type: ignore[no-untyped-def]
@@ -145,6 +148,18 @@ def test_names_and_personal_numbers_in_free_text_are_refused(area_lead, area, fi
         services.vlo_team_save(actor=area_lead, area_id=area.pk, spec=spec(**{field: text}))
     assert refused.value.field == field
     assert not VloTeam.objects.exists()
+
+
+def test_abbreviated_days_are_refused_with_a_hint_and_days_in_full_pass(area_lead, area) -> None:  # type: ignore[no-untyped-def]
+    # The identifier detector reads "Mon" and "Fri" as possible names (an allow-list matter).
+    with pytest.raises(VictimsError, match="Monday, not Mon"):
+        services.vlo_team_save(
+            actor=area_lead, area_id=area.pk, spec=spec(opening_hours="Mon to Fri, 9am to 5pm")
+        )
+    team = services.vlo_team_save(
+        actor=area_lead, area_id=area.pk, spec=spec(opening_hours="Monday to Friday, 9am to 5pm")
+    )
+    assert team.opening_hours == "Monday to Friday, 9am to 5pm"
 
 
 def test_over_long_and_empty_text_is_refused(area_lead, area) -> None:  # type: ignore[no-untyped-def]
