@@ -167,7 +167,7 @@ def _demo_mfa(user: User, stdout: object) -> None:
     codes = mfa.new_recovery_codes()
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     if stdout is not None:
-        stdout.write(f"  {user.email}: authenticator key {secret}; recovery codes {' '.join(codes)}")
+        stdout.write(f"  Recovery codes for {user.email}: {' '.join(codes)}")
 
 
 @transaction.atomic
@@ -201,6 +201,5 @@ def seed(*, stdout: object = None) -> None:
         user.groups.add(Group.objects.get(name=spec.role.value))
         _demo_mfa(user, stdout)
     if created and stdout is not None:
-        stdout.write(f"Demo accounts created (password for all: {DEMO_PASSWORD}):")
-        for spec in created:
-            stdout.write(f"  {spec.role.value:<18} {spec.email}")
+        # The accounts themselves are listed once, in seed_demo's closing summary.
+        stdout.write(f"Demo accounts created: {len(created)}.")

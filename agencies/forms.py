@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
@@ -14,7 +14,7 @@ class SignInForm(AuthenticationForm):
         "inactive": "Enter a correct email address and password.",
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
         self.fields["username"].widget = forms.EmailInput(
@@ -26,7 +26,7 @@ class SignInForm(AuthenticationForm):
 
 
 class ResetRequestForm(PasswordResetForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"
         self.fields["email"].widget.attrs.update(
@@ -50,7 +50,7 @@ class ResetRequestForm(PasswordResetForm):
 
 
 class NewPasswordForm(SetPasswordForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].widget.attrs.update(
             {"autocomplete": "new-password", "class": "govuk-input"}
@@ -76,7 +76,7 @@ class MFACodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: object, allow_recovery: bool = False, **kwargs: object) -> None:
+    def __init__(self, *args: Any, allow_recovery: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = (
             "The 6-digit code from your authenticator app, or one of your recovery codes."
@@ -108,17 +108,17 @@ class InvitationForm(forms.Form):
     )
     role = forms.ChoiceField(label="Role", choices=(), error_messages={"required": "Choose a role"})
 
-    def __init__(self, *args: object, roles: list[str] | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, roles: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Choose a role"), *_role_choices(roles)]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [("", "Choose a role"), *_role_choices(roles)]
 
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=(), error_messages={"required": "Choose a role"})
 
-    def __init__(self, *args: object, roles: list[str] | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, roles: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Choose a role"), *_role_choices(roles)]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [("", "Choose a role"), *_role_choices(roles)]
 
 
 class AcceptInvitationForm(forms.Form):
@@ -148,8 +148,8 @@ class AcceptInvitationForm(forms.Form):
         error_messages={"required": "Confirm your password"},
     )
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
         if first and second and first != second:
             self.add_error("new_password2", "The passwords do not match")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -22,7 +22,8 @@ class Perm(StrEnum):
     ACCESS_CMS = "wagtailadmin.access_admin"
 
 
-def has(user: User | AnonymousUser, perm: Perm) -> bool:
+def has(user: User | AnonymousUser, perm: Perm) -> TypeGuard[User]:
+    """Whether an active, signed-in account holds `perm` (so, to the type checker, a `User`)."""
     return bool(user.is_authenticated and user.is_active and user.has_perm(perm.value))
 
 
@@ -35,7 +36,7 @@ def can_manage_accounts(user: User | AnonymousUser) -> bool:
     return has(user, Perm.MANAGE_ACCOUNTS)
 
 
-def can_manage_own_agency(user: User | AnonymousUser) -> bool:
+def can_manage_own_agency(user: User | AnonymousUser) -> TypeGuard[User]:
     """Agency administrators manage the accounts of their own agency, and no other."""
     return has(user, Perm.MANAGE_OWN_AGENCY) and getattr(user, "agency_id", None) is not None
 

@@ -95,6 +95,8 @@ ROLE_TABLE: dict[Role, RoleSpec] = {
                 "wagtailadmin.access_admin",
                 "wagtailusers.add_userprofile",
                 "auth.view_group",
+                # The CMS's Site settings: service name, phase banner, contact addresses.
+                "content.change_sitesettings",
             }
         ),
         needs_mfa=True,

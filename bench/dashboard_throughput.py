@@ -35,28 +35,13 @@ if __name__ == "__main__" and not __package__:
     # Run by path: run again as a module from the repository root, so `config` and `bench` import.
     os.chdir(ROOT)
     os.execv(sys.executable, [sys.executable, "-m", f"bench.{Path(__file__).stem}", *sys.argv[1:]])  # noqa: S606
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+# Production settings changed only for plain HTTP on loopback (bench/bench_settings.py), with the
+# minimal view at /bench/minimal/ (BENCH_MINIMAL_VIEW: bench.page_throughput's URLconf).
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
+os.environ["BENCH_MINIMAL_VIEW"] = "1"
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-dashboard.sqlite3'}")
 # The in-memory channel layer and a local cache: this measures page work, not Redis.
 os.environ.pop("REDIS_URL", None)
-
-if os.environ.get("BENCH_ROLE") == "daphne":
-    # Imported by daphne as bench.dashboard_throughput:application (and as the URLconf).
-    from django.core.asgi import get_asgi_application
-
-    django_asgi = get_asgi_application()
-    from django.conf import settings
-    from django.contrib.auth.decorators import login_not_required
-    from django.http import HttpRequest, HttpResponse
-    from django.urls import include, path
-
-    @login_not_required
-    def minimal(request: HttpRequest) -> HttpResponse:
-        return HttpResponse("ok", content_type="text/plain")
-
-    urlpatterns = [path("bench/minimal/", minimal), path("", include("config.urls"))]
-    settings.ROOT_URLCONF = "bench.dashboard_throughput"
-    from config.asgi import application  # noqa: E402, F401
 
 
 def free_port() -> int:
@@ -81,6 +66,8 @@ def prepare() -> str:
     from agencies import access_state
 
     call_command("migrate", verbosity=0)
+    # Production's manifest storage: pages name hashed static files, so collect them once.
+    call_command("collectstatic", interactive=False, verbosity=0)
     from agencies.dropins.models import Booking, BookingStatus, DropInSchedule, DropInSession
     from agencies.models import Agency, AgencyKind, Area, User
     from agencies.roles import Role
@@ -200,9 +187,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
+    from bench.stack import print_differences
+
+    print_differences()
     cookie = prepare()
     port = free_port()
-    env = {**os.environ, "BENCH_ROLE": "daphne", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log = (ROOT / "var" / "bench-dashboard-daphne.log").open("wb")
     process = subprocess.Popen(  # noqa: S603
         [
@@ -213,7 +203,7 @@ def main() -> int:
             "127.0.0.1",
             "-p",
             str(port),
-            "bench.dashboard_throughput:application",
+            "config.asgi:application",
         ],
         cwd=ROOT,
         env=env,

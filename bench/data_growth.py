@@ -42,6 +42,8 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The host the in-process test client names: one of the loopback hosts bench_settings allows.
+HOST = "127.0.0.1"
 if __name__ == "__main__" and not __package__:
     # Run by path: run again as a module from the repository root, so `config` and `bench` import.
     os.chdir(ROOT)
@@ -100,7 +102,6 @@ def child_env(url: str) -> dict[str, str]:
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "bench.bench_settings",
-            "BENCH_LOCMEM_CACHE": "1",
             "DATABASE_URL": url,
             "SCRUTINY_TEST_RUN_ID": "bench-growth",
             "PYTHONPATH": str(ROOT),
@@ -123,6 +124,8 @@ def build(sizes: dict[str, int], *, seed: bool) -> dict[str, float]:
     if seed:
         call_command("migrate", verbosity=0)
         call_command("seed_demo", force=True, stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
+        # Production's manifest storage: pages name hashed static files, so collect them once.
+        call_command("collectstatic", interactive=False, verbosity=0)
     from agencies.models import Agency, User
     from bench import fixtures
     from content.models import GuidanceIndexPage
@@ -161,7 +164,7 @@ def clients() -> tuple[dict[str, object], dict[str, str]]:
 
     def signed_in(email: str) -> Client:
         user = User.objects.get(email=email)
-        client = Client()
+        client = Client(HTTP_HOST=HOST)
         client.force_login(user)
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is not None:
@@ -193,7 +196,7 @@ def clients() -> tuple[dict[str, object], dict[str, str]]:
         "meeting": f"/scrutiny/meetings/{item.meeting_id}/" if item else "",
     }
     return {
-        "signed out": Client(),
+        "signed out": Client(HTTP_HOST=HOST),
         "isva": signed_in("isva@lantern-isva.example.org"),
         "panel member": signed_in(panel.email),
         "governance": signed_in("governance@governance.example.org"),
@@ -344,6 +347,9 @@ def main() -> int:
     started = time.monotonic()
     (ROOT / "var").mkdir(exist_ok=True)
     small_url, large_url = database_urls()
+    from bench.stack import print_differences
+
+    print_differences(child_env(small_url))
     drop(small_url)
     if not small_url.startswith("sqlite"):
         _postgres(small_url, f'CREATE DATABASE "{urllib.parse.urlparse(small_url).path.lstrip("/")}"')

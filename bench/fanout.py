@@ -330,6 +330,11 @@ def fmt(value: float | None) -> str:
 
 
 async def main_async(args: argparse.Namespace) -> int:
+    print(
+        "settings: none of the project's: each daphne worker configures channels alone "
+        "(settings.configure: INSTALLED_APPS ['channels'] and the channel layer under test), as does "
+        "the plain websockets server beside it"
+    )
     private = Private()
     private_redis: Private | None = None
     redis_url = os.environ.get("REDIS_URL", "")

@@ -36,7 +36,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, choices=range(1, 51), metavar="1-50")
     parser.add_argument("--words", type=int, default=5000, choices=range(100, 50001), metavar="100-50000")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.bench_settings")
+    from bench.stack import print_differences
+
+    print_differences()
     import django
 
     django.setup()

@@ -113,7 +113,13 @@ def main() -> int:
     # The RealtimeConsumer run needs a database with a signed-in person: reuse the dashboard
     # benchmark's throwaway SQLite file and its preparation.
     from bench.dashboard_throughput import prepare
+    from bench.stack import print_differences
 
+    print(
+        "settings: the bare-consumer rows configure channels alone (bench/fanout.py); the "
+        "RealtimeConsumer row runs config.asgi with:"
+    )
+    print_differences()
     cookie = prepare()
     results = []
     configs = [

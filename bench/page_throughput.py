@@ -111,9 +111,6 @@ def stack_env(database_url: str, redis_url: str | None) -> dict[str, str]:
     )
     if redis_url:
         env["REDIS_URL"] = redis_url
-        env["BENCH_CONN_MAX_AGE"] = "60"  # what base settings give a PostgreSQL deployment
-    else:
-        env["BENCH_LOCMEM_CACHE"] = "1"
     return env
 
 
@@ -177,6 +174,8 @@ def prepare(env: dict[str, str]) -> dict[str, object]:
     """Migrate and seed (idempotent), and find the pages and authenticator keys to use."""
     manage(env, "migrate", "--verbosity", "0")
     manage(env, "seed_demo", "--force")
+    # Production's manifest storage: pages name hashed static files, so collect them (idempotent).
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     out = manage(env, "shell", "-c", DISCOVER % {"panel": PANEL, "gov": GOVERNANCE})
     line = next(x for x in out.splitlines() if x.startswith("BENCH-JSON "))
     return json.loads(line.removeprefix("BENCH-JSON "))
@@ -644,11 +643,14 @@ def main() -> int:
                 continue
             ensure_postgres_database(database_url)
             env = stack_env(database_url, redis_url)
-            env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
             found = prepare(env)
             server = start_production(env, args.http_workers, args.http_threads)
         else:
             sys.exit(f"unknown stack {name!r}")
+        from bench.stack import print_differences
+
+        print()
+        print_differences(env)
         try:
             run_stack(server, found, args.seconds, args.concurrency, only, env.get("DATABASE_URL"))
         finally:

@@ -14,11 +14,19 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.metrics import WebSocketMetricsMiddleware  # noqa: E402
+from config.observability.request_id import WebSocketRequestIdMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Outside in: the connection's request ID (in every log line of its consumer), the open-socket
+        # gauge and delivered-event counter, then origin, session and route.
+        "websocket": WebSocketRequestIdMiddleware(
+            WebSocketMetricsMiddleware(
+                AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            )
+        ),
     }
 )

@@ -20,9 +20,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from config.metrics import CacheMetricsMixin
 
 logger = logging.getLogger(__name__)
 
@@ -145,3 +149,16 @@ class TolerantRedisCache(RedisCache):
     delete_many = _tolerant("delete_many", lambda *a, **k: None)
     has_key = _tolerant("has_key", lambda *a, **k: False)
     clear = _tolerant("clear", lambda *a, **k: False, _clear_own_keys)
+
+
+# Counting hits and misses for /metrics (config.metrics.CacheMetricsMixin); settings name these.
+class MeteredRedisCache(CacheMetricsMixin, TolerantRedisCache):
+    pass
+
+
+class MeteredLocMemCache(CacheMetricsMixin, LocMemCache):
+    pass
+
+
+class MeteredFileBasedCache(CacheMetricsMixin, FileBasedCache):
+    pass

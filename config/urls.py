@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from agencies.wagtail_hooks import site_history_urlpatterns
 from config import health, views
 from config.api import urlpatterns as api_urls
+from config.metrics import metrics_view
 
 
 def _public(patterns: list) -> list:
@@ -30,6 +31,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/live", health.healthz_live, name="healthz-live"),
     path("healthz/ready", health.healthz_ready, name="healthz-ready"),
+    # Prometheus scrapes with `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets a 404.
+    path("metrics", metrics_view, name="metrics"),
     path("accessibility/", views.accessibility_statement, name="accessibility-statement"),
     path("account/", include("agencies.urls")),
     path("api/v1/", include(api_urls)),

@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 from content.blocks import GuidanceBodyBlock
 from content.forms import IdentifierCheckedPageForm
 from content.presenters import home_entry_points
+from content.site_settings import SiteSettings  # noqa: F401  (the site setting's model, found with the app's)
 from content.workflow import TwoPersonTaskMixin, WorkflowOnlyPublishing
 
 

@@ -21,6 +21,11 @@ TLS: with a certificate, nginx terminates TLS itself (TLS 1.2/1.3, HSTS, OCSP st
 certificate names a responder) and --http-port adds a plain listener that redirects to it. Behind
 an outer terminator instead, name it with --trusted-proxy: only its X-Forwarded-Proto is kept.
 
+Another project: --wsgi-app MODULE:APP with --settings MODULE serves that WSGI application through
+the same nginx and gunicorn configuration (HTTP only: no daphne workers, task worker or scheduler,
+which belong to this project; DATABASE_URL and REDIS_URL are then not required). bench/ uses it to
+serve a minimal Django project as the honest baseline (bench/minimal_project/).
+
 This folder is not a Python package (see docs/adr/0001-config-and-platform.md): nothing imports it.
 """
 
@@ -47,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKOFF_FIRST_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 30.0
 BACKOFF_RESET_AFTER_SECONDS = 60.0
+PROJECT_WSGI_APP = "config.wsgi:application"
 START_ATTEMPTS = 3  # a process that cannot start at all stops the launcher (a config error)
 GUNICORN_KEEPALIVE_SECONDS = 10
 UPSTREAM_KEEPALIVE_SECONDS = 4
@@ -119,13 +125,16 @@ http {{
         keepalive_timeout {upstream_keepalive}s;
     }}
 
+{ws_upstream}
+{servers}
+}}
+"""
+
+WS_UPSTREAM = """\
     upstream ws_workers {{
         least_conn;
 {daphne_servers}
     }}
-
-{servers}
-}}
 """
 
 LOCATIONS = """\
@@ -253,6 +262,10 @@ def nginx_conf(
 ) -> str:
     """The whole nginx configuration for these options (a pure function: tests read it)."""
     locations = LOCATIONS.format(proxy=HTTP_PROXY)
+    if not daphne_ports:
+        # HTTP only (--wsgi-app): no WebSocket workers, so no /ws/ location and no upstream for it;
+        # the "/" location, where every page goes, is the same.
+        locations = locations[locations.index("        location / {") :]
     servers = []
     if args.tls_cert:
         stapling = ""
@@ -292,7 +305,11 @@ def nginx_conf(
         run=run,
         temp=temp or run / "tmp",
         gunicorn_port=gunicorn_port,
-        daphne_servers="\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in daphne_ports),
+        ws_upstream=WS_UPSTREAM.format(
+            daphne_servers="\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in daphne_ports)
+        )
+        if daphne_ports
+        else "",
         nginx_workers=1,
         worker_connections=8192,
         user_line="user nobody nogroup;" if os.geteuid() == 0 else "",
@@ -362,6 +379,8 @@ class Stack:
         self.gunicorn_port = free_port()
         self.daphne_ports = [free_port() for _ in range(args.ws_workers)]
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if args.settings:
+            self.env["DJANGO_SETTINGS_MODULE"] = args.settings
         self.env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
         # Every process of the stack queues tasks in the database for the task worker.
         self.env.setdefault("TASKS_BACKEND", "database")
@@ -392,7 +411,7 @@ class Stack:
         self._add(
             "gunicorn",
             [
-                python, "-m", "gunicorn", "config.wsgi:application",
+                python, "-m", "gunicorn", self.args.wsgi_app,
                 "--bind", f"127.0.0.1:{self.gunicorn_port}",
                 "--workers", str(self.args.http_workers),
                 "--threads", str(self.args.http_threads),
@@ -564,7 +583,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="address or CIDR of an outer TLS terminator whose X-Forwarded-Proto/-For nginx keeps "
         "(repeatable; env TRUSTED_PROXY_ADDRESSES, comma-separated; default none)",
     )
-    parser.add_argument("--ws-workers", type=int, default=2, help="daphne workers for /ws/ (default 2)")
+    parser.add_argument(
+        "--ws-workers", type=int, default=None, help="daphne workers for /ws/ (default 2; 0 with --wsgi-app)"
+    )
     parser.add_argument("--http-workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--http-threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     parser.add_argument(
@@ -574,7 +595,36 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--no-task-worker", action="store_true", help="do not start the task worker or the scheduler"
     )
     parser.add_argument("--run-dir", default="", help="where config, pids and logs go")
+    parser.add_argument(
+        "--wsgi-app",
+        default=PROJECT_WSGI_APP,
+        metavar="MODULE:APP",
+        help=f"the WSGI application gunicorn serves (default {PROJECT_WSGI_APP}); another one makes the "
+        "stack HTTP only: no daphne workers, task worker or scheduler (they run this project)",
+    )
+    parser.add_argument(
+        "--settings",
+        default="",
+        metavar="MODULE",
+        help="DJANGO_SETTINGS_MODULE for every process (default: the environment's, else "
+        "config.settings.production); with --wsgi-app, that application's settings",
+    )
     args = parser.parse_args(argv)
+    module, _, attribute = args.wsgi_app.partition(":")
+    if not module or not attribute or not all(part.isidentifier() for part in module.split(".")):
+        parser.error(f"--wsgi-app: expected MODULE:APP (like {PROJECT_WSGI_APP}), not {args.wsgi_app!r}")
+    if args.settings and not all(part.isidentifier() for part in args.settings.split(".")):
+        parser.error(f"--settings: expected a dotted module name, not {args.settings!r}")
+    args.other_project = args.wsgi_app != PROJECT_WSGI_APP
+    if args.other_project:
+        if args.ws_workers:
+            parser.error("--wsgi-app serves another project over HTTP only: --ws-workers must be 0")
+        args.ws_workers = 0
+        args.no_task_worker = True
+    elif args.ws_workers is None:
+        args.ws_workers = 2
+    elif args.ws_workers < 1:
+        parser.error("--ws-workers: this project's stack needs at least one daphne worker")
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
     if args.http_port and not args.tls_cert:
@@ -584,7 +634,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
-    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    required = () if args.other_project else ("DATABASE_URL", "REDIS_URL")
+    missing = [name for name in required if not os.environ.get(name)]
     if missing:
         print(
             f"platform/launch.py needs {' and '.join(missing)} (the workers share nothing else).",

@@ -124,10 +124,7 @@ def _panel(name: str, code: str, area: Area, coordinator: User, members: list[tu
 def seed(*, stdout: object = None) -> None:
     if not ConfidentialityAgreement.objects.exists():
         services.agreement_publish(text=AGREEMENT)
-    evaluator = User.objects.filter(email=EVALUATOR_EMAIL).exists()
     _user(EVALUATOR_EMAIL, "Sam", "Rowan", "Joint Governance Board (demo)", Role.EVALUATOR, "Evaluator")
-    if stdout is not None and not evaluator:
-        stdout.write(f"  Evaluator          {EVALUATOR_EMAIL} (aggregate figures only)")
     if Panel.objects.filter(code__in=["ne", "wx"]).exists():
         return
     north, wessex = Area.objects.get(code="north-east"), Area.objects.get(code="wessex")
@@ -152,6 +149,4 @@ def seed(*, stdout: object = None) -> None:
     )
     _panel("Wessex scrutiny panel (demo)", "wx", wessex, wessex_coordinator, [(chair, PanelRole.INDEPENDENT)])
     if stdout is not None:
-        stdout.write("Demo scrutiny panels created. Extra demo accounts (same password):")
-        stdout.write("  Panel chair        chair@independent.example.org")
-        stdout.write("  Case coordinator   coordinator@harbourvale-cps.example.org (Wessex)")
+        stdout.write("Demo scrutiny panels created.")

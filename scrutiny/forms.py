@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -35,7 +35,7 @@ class MonthField(forms.CharField):
     widget = forms.TextInput(attrs={"type": "month", "class": "govuk-input govuk-input--width-10"})
     default_error_messages = {"invalid": "Enter a month as year and month, for example 2025-03."}
 
-    def to_python(self, value: Any) -> dt.date | None:
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]  # a date, not text
         value = super().to_python(value)
         if not value:
             return None
@@ -82,7 +82,11 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args: Any, area_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["presenting_agency"].queryset = Agency.objects.filter(area_id=area_id, is_active=True)
+        agencies = Agency.objects.filter(is_active=True)
+        agencies = (
+            agencies.filter(area_id=area_id) if area_id is not None else agencies.filter(area__isnull=True)
+        )
+        cast(forms.ModelChoiceField, self.fields["presenting_agency"]).queryset = agencies
 
 
 class CaseKeyForm(forms.Form):
@@ -136,7 +140,7 @@ class CheckForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for index in range(len(self.hits)):
             if data.get(f"hit_{index}") == "keep" and not (data.get(f"reason_{index}") or "").strip():
                 self.add_error(f"reason_{index}", "Say why this is not identifying (the reason is recorded).")
@@ -173,7 +177,7 @@ class GeneraliseForm(forms.Form):
         from scrutiny.services import field_label
 
         super().__init__(*args, **kwargs)
-        self.fields["generalised"].choices = [
+        cast(forms.ChoiceField, self.fields["generalised"]).choices = [
             (name, f"{field_label(name)}: {level}") for name, (level, _) in COARSER.items()
         ]
 
@@ -252,7 +256,7 @@ class PanelForm(forms.Form):
 
     def __init__(self, *args: Any, forces: Any, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["police_forces"].queryset = forces
+        cast(forms.ModelChoiceField, self.fields["police_forces"]).queryset = forces
         if not creating:
             del self.fields["code"]
 
@@ -297,7 +301,7 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args: Any, case_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["case"].choices = case_choices
+        cast(forms.ChoiceField, self.fields["case"]).choices = case_choices
 
 
 class ActingChairForm(forms.Form):
@@ -311,8 +315,8 @@ class ActingChairForm(forms.Form):
         self, *args: Any, items: list[tuple[int, str]], members: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = items
-        self.fields["membership"].choices = members
+        cast(forms.ChoiceField, self.fields["item"]).choices = items
+        cast(forms.ChoiceField, self.fields["membership"]).choices = members
 
 
 class ActionForm(forms.Form):

@@ -74,7 +74,8 @@ def render_booking_email(booking: Booking, kind: str) -> EmailMessage:
     )
     message = EmailMessage(subject=SUBJECTS[kind], body=body, to=[booking.isva.email])
     if kind in WITH_CALENDAR:
-        message.attach("invite.ics", ics.booking_invitation(booking), "text/calendar; charset=utf-8")
+        # The type alone: Django adds the charset of a text part itself (given here, it came twice).
+        message.attach("invite.ics", ics.booking_invitation(booking), "text/calendar")
     return message
 
 

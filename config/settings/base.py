@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -56,9 +57,15 @@ INSTALLED_APPS = [
     "channels",
     "django_tasks",
     "django_tasks_db",
+    # Request IDs, metrics and error reports (config.observability; docs/operations.md).
+    "config.observability",
 ]
 
 MIDDLEWARE = [
+    # First of all: the request's ID, in every log line of the request and its X-Request-ID header.
+    "config.observability.request_id.RequestIdMiddleware",
+    # Request count and latency by resolved route name, for /metrics (config.metrics).
+    "config.metrics.MetricsMiddleware",
     # Outermost: reads what is left of a refused request's body, so the kept-alive upstream
     # connection stays usable for the next client (config/request_body.py).
     "config.request_body.DrainRequestBodyMiddleware",
@@ -147,7 +154,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # A miss, not a 500, while Redis is unreachable (config/cache.py); bounded waits.
-            "BACKEND": "config.cache.TolerantRedisCache",
+            "BACKEND": "config.cache.MeteredRedisCache",
             "LOCATION": REDIS_URL,
             # The cache's own namespace in the Redis database it shares with the channel layer
             # (whose keys start "scrutiny-hub:"): clear() deletes only these (config/cache.py).
@@ -157,7 +164,8 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis' layer, counting published realtime events (config.metrics).
+            "BACKEND": "config.metrics.MeteredRedisChannelLayer",
             # Bounded connect time: during a Redis outage publishing fails fast (agencies.realtime.events).
             # The read timeout must outlast channels-redis' 5 s BZPOPMIN, or redis-py's default
             # (5 s since redis-py 6) kills every idle consumer with a TimeoutError (close 1011).
@@ -171,10 +179,10 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "config.cache.MeteredLocMemCache"}}
     # One process: every socket's events go through the hub's one channel (agencies.realtime.fanout).
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+        "default": {"BACKEND": "config.metrics.MeteredInMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
     }
 
 # --- Background tasks -----------------------------------------------------------------------------
@@ -305,9 +313,46 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+
+# --- Where the site is served -----------------------------------------------------------------------
+# BASE_URL (as WAGTAILADMIN_BASE_URL) is the address in emails, calendar invitations and the CMS.
+# Unset, it is where `make run` serves: HOST and PORT (the Makefile's, passed through),
+# 127.0.0.1:8000 by default.
+def served_base_url(host: str, port: int) -> str:
+    """The http:// address a browser on this machine uses for a daphne bound to host:port."""
+    host = host.strip()
+    if host in {"", "0.0.0.0", "::", "[::]"}:  # noqa: S104 - bound to every interface: link to loopback
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}" if port == 80 else f"http://{host}:{port}"
+
+
+_SERVED = served_base_url(env.str("HOST", "127.0.0.1"), env.int("PORT", 8000))
+WAGTAILADMIN_BASE_URL = env.str("BASE_URL", _SERVED).rstrip("/")
+
 # --- Email ----------------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Scrutiny Hub <no-reply@scrutiny-hub.invalid>")
+# Django sends through config.observability.email, which logs each batch with the request ID and
+# hands it to the backend the EMAIL_BACKEND variable names.
+EMAIL_BACKEND = "config.observability.email.ObservedEmailBackend"
+EMAIL_DELIVERY_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The file backend's folder (config.settings.dev writes every email there, one file per message).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
+
+def mail_domain(base_url: str) -> str:
+    """The site's host name, for its no-reply address; an IP address is no mail domain: localhost."""
+    host = urlsplit(base_url).hostname or ""
+    return host if any(c.isalpha() for c in host) and ":" not in host else "localhost"
+
+
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", f"Scrutiny Hub <no-reply@{mail_domain(WAGTAILADMIN_BASE_URL)}>"
+)
+# The first values of the contact addresses in the CMS's Site settings (content.site_settings),
+# which the pages show; empty shows no contact link.
+FEEDBACK_EMAIL = env.str("FEEDBACK_EMAIL", "")
+ACCESSIBILITY_EMAIL = env.str("ACCESSIBILITY_EMAIL", "")
 EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", 25)
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
@@ -319,7 +364,6 @@ WAGTAIL_SITE_NAME = "Scrutiny Hub"
 # in review sends it back through every step (the 2i content check sees the final text).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "content.workflow_finish.publish_approved"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
-WAGTAILADMIN_BASE_URL = env.str("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "agencies:sign-in"
 WAGTAIL_FRONTEND_LOGIN_URL = "/account/sign-in/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
@@ -357,11 +401,30 @@ WAGTAILDOCS_CONTENT_TYPES = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Logging --------------------------------------------------------------------------------------
+# One JSON object per line (config.observability.logging) unless LOG_FORMAT=plain, which `make run`
+# (DEBUG) uses. Either way every record gets its request ID, and records logged from scrutiny code
+# lose their arguments (scrutiny.reporting.CaseContentLogFilter) before they are formatted.
+LOG_FORMAT = env.str("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfiguredEnv(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "case_content": {"()": "scrutiny.reporting.CaseContentLogFilter"},
+        "request_id": {"()": "config.observability.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "config.observability.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["case_content", "request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
@@ -391,10 +454,18 @@ RETENTION_DAYS = {
     "audit_log": env.int("RETENTION_DAYS_AUDIT_LOG", 8 * 365),
 }
 
-SCRUTINY_HUB = {
-    "SERVICE_NAME": "Scrutiny Hub",
-    "PHASE": "Beta",
-    "FEEDBACK_EMAIL": env.str("FEEDBACK_EMAIL", "feedback@scrutiny-hub.invalid"),
-    "ACCESSIBILITY_EMAIL": env.str("ACCESSIBILITY_EMAIL", "accessibility@scrutiny-hub.invalid"),
-}
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+
+# --- Metrics and error reports (docs/operations.md, "Logs, metrics and error reports") ----------
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is off (404 for all).
+METRICS_TOKEN = env.str("METRICS_TOKEN", "")
+# Error reports to Sentry, scrubbed (config.observability.sentry); off unless SENTRY_DSN is set.
+SENTRY_DSN = env.optional("SENTRY_DSN")
+if SENTRY_DSN:
+    from config.observability.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", "production"),
+        release=env.optional("SENTRY_RELEASE"),
+    )

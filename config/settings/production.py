@@ -12,7 +12,9 @@ DEBUG = False
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Probes are answered over plain HTTP too: a load balancer or the launcher checks a worker's own
 # port, where nothing speaks TLS (a redirect there would point at nothing).
-SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
+# /metrics too: Prometheus scrapes each machine's worker port (docs/operations.md, "Metrics"); nginx's
+# own plain-HTTP listener still sends it to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
 # Trusted because the workers listen on loopback (or a private network) behind nginx, which always
 # replaces the client's X-Forwarded-Proto with the scheme it accepted, keeping the header only from
 # the outer TLS terminators it is told to trust (platform/launch.py --trusted-proxy).

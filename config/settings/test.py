@@ -10,7 +10,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_DELIVERY_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", str(VAR_DIR / "test-mail"))
 # The live daphne process gets the test process's MEDIA_ROOT through the environment.
 MEDIA_ROOT = env.str("MEDIA_ROOT", "") or tempfile.mkdtemp(prefix="scrutiny-hub-media-")
@@ -34,7 +34,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if not REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "config.cache.MeteredFileBasedCache",
             "LOCATION": str(VAR_DIR / f"test-cache-{RUN_ID}"),
         }
     }

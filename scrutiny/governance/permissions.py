@@ -30,13 +30,11 @@ def _is_national(user: User) -> bool:
 
 
 def _reaches_nation(user: User | AnonymousUser) -> bool:
-    return getattr(user, "agency", None) is not None and _is_national(user)
+    return user.is_authenticated and _is_national(user)
 
 
 def _reaches_area(user: User | AnonymousUser, area_id: int) -> bool:
-    return _reaches_nation(user) or (
-        getattr(user, "agency", None) is not None and user.agency.area_id == int(area_id)
-    )
+    return _reaches_nation(user) or (user.is_authenticated and user.agency.area_id == int(area_id))
 
 
 def _evaluates(user: User | AnonymousUser) -> bool:
@@ -66,11 +64,12 @@ def can_view_area(user: User | AnonymousUser, area_id: int) -> bool:
 
 
 def viewable_areas(user: User | AnonymousUser) -> QuerySet[Area]:
-    if not has(user, Perm.VIEW_GOVERNANCE):
-        return Area.objects.none()
-    if _is_national(user):
-        return Area.objects.order_by("name")
-    return Area.objects.filter(pk=user.agency.area_id).order_by("name")
+    if has(user, Perm.VIEW_GOVERNANCE):
+        if _is_national(user):
+            return Area.objects.order_by("name")
+        if user.agency.area_id is not None:
+            return Area.objects.filter(pk=user.agency.area_id).order_by("name")
+    return Area.objects.none()
 
 
 def can_view_export(user: User | AnonymousUser, job: ExportJob) -> bool:

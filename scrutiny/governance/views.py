@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agencies.http import AuthenticatedHttpRequest
 from agencies.models import Area
 from scrutiny import services as scrutiny_services
 from scrutiny.governance import figures, forms, permissions, selectors, services
@@ -17,7 +18,11 @@ from scrutiny.models import AccessChannel, AccessVerb
 
 
 def _audit(
-    request: HttpRequest, area: Area | None, verb: str, channel: str, object_type: str = "aggregate"
+    request: AuthenticatedHttpRequest,
+    area: Area | None,
+    verb: str,
+    channel: str,
+    object_type: str = "aggregate",
 ) -> None:
     """Governance reads are figures, not records: audited like the figures API and export
     (object: the area, none for national)."""
@@ -31,7 +36,7 @@ def _audit(
     )
 
 
-def _scope(request: HttpRequest, area_id: int | None, areas: list[Area]) -> Area | None:
+def _scope(request: AuthenticatedHttpRequest, area_id: int | None, areas: list[Area]) -> Area | None:
     """The dashboard scope, after checking the viewer may see it (403 otherwise; 404 for an area
     that does not exist). `areas`: every area (the figures need the list anyway)."""
     if area_id is None:
@@ -63,7 +68,7 @@ def _urls(area: Area | None) -> dict[str, str]:
 
 
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_view_any(request.user):
         raise PermissionDenied
     return render(
@@ -78,7 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard(
-    request: HttpRequest, area_id: int | None, form: forms.ExportForm | None = None
+    request: AuthenticatedHttpRequest, area_id: int | None, form: forms.ExportForm | None = None
 ) -> HttpResponse:
     areas = figures.all_areas()
     area = _scope(request, area_id, areas)
@@ -105,16 +110,16 @@ def _dashboard(
 
 
 @require_GET
-def national(request: HttpRequest) -> HttpResponse:
+def national(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _dashboard(request, None)
 
 
 @require_GET
-def area(request: HttpRequest, area_id: int) -> HttpResponse:
+def area(request: AuthenticatedHttpRequest, area_id: int) -> HttpResponse:
     return _dashboard(request, area_id)
 
 
-def _figures(request: HttpRequest, area_id: int | None) -> HttpResponse:
+def _figures(request: AuthenticatedHttpRequest, area_id: int | None) -> HttpResponse:
     areas = figures.all_areas()
     area = _scope(request, area_id, areas)
     dashboard = figures.dashboard_for(viewer=request.user, area=area, areas=areas)
@@ -123,16 +128,16 @@ def _figures(request: HttpRequest, area_id: int | None) -> HttpResponse:
 
 
 @require_GET
-def national_figures(request: HttpRequest) -> HttpResponse:
+def national_figures(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _figures(request, None)
 
 
 @require_GET
-def area_figures(request: HttpRequest, area_id: int) -> HttpResponse:
+def area_figures(request: AuthenticatedHttpRequest, area_id: int) -> HttpResponse:
     return _figures(request, area_id)
 
 
-def _export(request: HttpRequest, area_id: int | None) -> HttpResponse:
+def _export(request: AuthenticatedHttpRequest, area_id: int | None) -> HttpResponse:
     scope = _scope(request, area_id, figures.all_areas())
     form = forms.ExportForm(request.POST)
     if not form.is_valid():
@@ -144,17 +149,17 @@ def _export(request: HttpRequest, area_id: int | None) -> HttpResponse:
 
 
 @require_POST
-def national_export(request: HttpRequest) -> HttpResponse:
+def national_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _export(request, None)
 
 
 @require_POST
-def area_export(request: HttpRequest, area_id: int) -> HttpResponse:
+def area_export(request: AuthenticatedHttpRequest, area_id: int) -> HttpResponse:
     return _export(request, area_id)
 
 
 @require_GET
-def export_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def export_detail(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     job = selectors.export_get(viewer=request.user, job_id=job_id)
     if job is None or not permissions.can_view_export(request.user, job):
         raise Http404
@@ -163,7 +168,7 @@ def export_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @require_GET
-def export_download(request: HttpRequest, job_id: int) -> HttpResponse:
+def export_download(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     job = selectors.export_get(viewer=request.user, job_id=job_id)
     if job is None or not permissions.can_view_export(request.user, job) or job.status != ExportStatus.READY:
         raise Http404
@@ -188,7 +193,7 @@ def export_download(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def digest(request: HttpRequest) -> HttpResponse:
+def digest(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = forms.DigestForm(request.POST)
         if form.is_valid():

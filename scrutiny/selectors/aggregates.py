@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -74,7 +74,7 @@ def governance_stats_by_scope(
     if may_aggregate(AgendaItem, "agreed_score", audience):
         cases: dict[int | None, int] = dict.fromkeys(result, 0)
         scores: dict[int | None, dict[int, int]] = {key: dict.fromkeys((1, 2, 3, 4), 0) for key in result}
-        rows = (
+        rows: Iterable[Mapping[str, Any]] = (
             AgendaItem.objects.filter(agreed_score__isnull=False)
             .values("case__area_id")
             .annotate(
@@ -94,10 +94,10 @@ def governance_stats_by_scope(
     if may_aggregate(Finding, "theme", audience) and may_aggregate(Finding, "kind", audience):
         by_theme: dict[int | None, Counter[str]] = {key: Counter() for key in result}
         by_kind: dict[int | None, Counter[str]] = {key: Counter() for key in result}
-        rows = (
+        finding_rows: Iterable[Mapping[str, Any]] = (
             Finding.objects.values("case__area_id", "theme__name", "kind").annotate(n=Count("pk")).order_by()
         )
-        for row in rows:
+        for row in finding_rows:
             for key in targets(row["case__area_id"]):
                 by_theme[key][row["theme__name"]] += row["n"]
                 by_kind[key][row["kind"]] += row["n"]
@@ -108,7 +108,7 @@ def governance_stats_by_scope(
         today = timezone.localdate()
         not_done = ~Q(status=ActionStatus.DONE)
         by_owner: dict[int | None, dict[str, dict[str, int]]] = {key: {} for key in result}
-        rows = (
+        action_rows: Iterable[Mapping[str, Any]] = (
             Action.objects.values("finding__case__area_id", "owner_agency__name")
             .annotate(
                 open=Count("pk", filter=not_done),
@@ -117,7 +117,7 @@ def governance_stats_by_scope(
             )
             .order_by()
         )
-        for row in rows:
+        for row in action_rows:
             for key in targets(row["finding__case__area_id"]):
                 counts = by_owner[key].setdefault(
                     row["owner_agency__name"], {"open": 0, "overdue": 0, "closed": 0}

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import exports, permissions, presenters, selectors, services
 from scrutiny.governance import figures as governance_figures
 from scrutiny.models import (
@@ -53,7 +54,7 @@ def _export_format(fmt: str) -> str:
     return fmt
 
 
-def _exportable_panel(request: HttpRequest, panel_id: int) -> tuple[Any, Any]:
+def _exportable_panel(request: AuthenticatedHttpRequest, panel_id: int) -> tuple[Any, Any]:
     """The panel and the viewer's audience for an export of its findings or actions; a viewer who
     may not export them is refused (and the refusal audited)."""
     panel = _panel_or_404(request, panel_id)
@@ -65,7 +66,14 @@ def _exportable_panel(request: HttpRequest, panel_id: int) -> tuple[Any, Any]:
 
 
 def _panel_export(
-    request: HttpRequest, panel: Any, audience: Any, fmt: str, *, what: str, columns: Any, rows: list[Any]
+    request: AuthenticatedHttpRequest,
+    panel: Any,
+    audience: Any,
+    fmt: str,
+    *,
+    what: str,
+    columns: Any,
+    rows: list[Any],
 ) -> HttpResponse:
     """Audit the export of a panel's `what`, then answer with the redacted rows as a file."""
     services.access_record(
@@ -87,7 +95,7 @@ def _panel_export(
 
 @require_GET
 @scrutiny_view
-def findings_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpResponse:
+def findings_export(request: AuthenticatedHttpRequest, panel_id: int, fmt: str) -> HttpResponse:
     fmt = _export_format(fmt)
     panel, audience = _exportable_panel(request, panel_id)
     findings = selectors.panel_findings(viewer=request.user, panel=panel)
@@ -97,7 +105,7 @@ def findings_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpRespon
 
 @require_GET
 @scrutiny_view
-def actions_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpResponse:
+def actions_export(request: AuthenticatedHttpRequest, panel_id: int, fmt: str) -> HttpResponse:
     fmt = _export_format(fmt)
     panel, audience = _exportable_panel(request, panel_id)
     actions = selectors.panel_actions(viewer=request.user, panel=panel)
@@ -111,7 +119,7 @@ def actions_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpRespons
 
 @require_GET
 @scrutiny_view
-def aggregate_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def aggregate_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """Suppressed scrutiny figures of every scope the viewer may fetch (scrutiny.governance.figures:
     the same publication and scopes as the dashboards and the API)."""
     fmt = _export_format(fmt)
@@ -141,7 +149,7 @@ AGGREGATE_COLUMNS = ("scope", "section", "measure", "breakdown", "value")
 
 @require_GET
 @scrutiny_view
-def access_log(request: HttpRequest, panel_id: int) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = _panel_or_404(request, panel_id)
     if not permissions.can_view_access_log(request.user, panel):
         raise permissions.Refused(panel, panel_id=panel.pk)
@@ -158,7 +166,7 @@ def access_log(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 @require_GET
 @scrutiny_view
-def access_log_export(request: HttpRequest, panel_id: int, fmt: str) -> HttpResponse:
+def access_log_export(request: AuthenticatedHttpRequest, panel_id: int, fmt: str) -> HttpResponse:
     fmt = _export_format(fmt)
     panel = _panel_or_404(request, panel_id)
     if not permissions.can_view_access_log(request.user, panel):

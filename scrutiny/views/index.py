@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.errors import attach_to_form
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, presenters, selectors, services
 from scrutiny.forms import (
     AgreementForm,
@@ -23,7 +24,7 @@ from scrutiny.views.common import GET_POST, _posted
 
 @require_GET
 @scrutiny_view
-def panel_list(request: HttpRequest) -> HttpResponse:
+def panel_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     panels = [
         {**presenters.panel_view(panel, audience), "audience": audience.value}
         for panel, audience in selectors.panel_list(viewer=request.user)
@@ -50,7 +51,7 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def agreement(request: HttpRequest) -> HttpResponse:
+def agreement(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = permissions.current_agreement()
     if current is None:
         raise Http404
@@ -86,7 +87,7 @@ def _safe_case_url(value: str) -> str:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def agreement_publish(request: HttpRequest) -> HttpResponse:
+def agreement_publish(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_publish_agreement(request.user):
         raise PermissionDenied
     current = permissions.current_agreement()

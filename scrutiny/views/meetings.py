@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, presenters, selectors, services
 from scrutiny.forms import (
     ActingChairForm,
@@ -32,7 +33,7 @@ from scrutiny.views.common import GET_POST, HELD_MESSAGE, _log_view, _meeting_or
 # Meetings -----------------------------------------------------------------------------------------
 
 
-def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+def meeting_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict[str, Any]:
     """The meeting as this viewer may see it (also the live fragment's context)."""
     audience = permissions.audience_for(request.user, meeting)
     agenda = selectors.meeting_agenda(meeting=meeting, viewer=request.user)
@@ -93,7 +94,7 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 
 @require_GET
 @scrutiny_view
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(request, meeting_id)
     context = meeting_context(request, meeting)
     _log_view(request, meeting, context["audience"], meeting.panel_id, meeting.pk)
@@ -106,7 +107,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_GET
 @scrutiny_view
-def meeting_fragment(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_fragment(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     """The live part of the meeting page, re-fetched by the browser when a live event arrives."""
     meeting = _meeting_or_404(request, meeting_id)
     context = meeting_context(request, meeting)
@@ -114,7 +115,9 @@ def meeting_fragment(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "scrutiny/includes/meeting_live.html", context)
 
 
-def _meeting_action(request: HttpRequest, meeting_id: int, call: Any, success: str) -> HttpResponse:
+def _meeting_action(
+    request: AuthenticatedHttpRequest, meeting_id: int, call: Any, success: str
+) -> HttpResponse:
     meeting = _meeting_or_404(request, meeting_id)
     try:
         call(meeting)
@@ -128,7 +131,7 @@ def _meeting_action(request: HttpRequest, meeting_id: int, call: Any, success: s
 
 @require_POST
 @scrutiny_view
-def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def agenda_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(request, meeting_id)
     if not permissions.can_coordinate(request.user, meeting.panel):
         raise PermissionDenied
@@ -154,7 +157,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_POST
 @scrutiny_view
-def meeting_start(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_start(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(request, meeting_id)
     if not permissions.can_chair(request.user, meeting):
         raise PermissionDenied
@@ -168,7 +171,7 @@ def meeting_start(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_POST
 @scrutiny_view
-def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_close(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(request, meeting_id)
     if not permissions.can_chair(request.user, meeting):
         raise PermissionDenied
@@ -182,7 +185,7 @@ def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_POST
 @scrutiny_view
-def meeting_join(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_join(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(request, meeting_id)
     if not permissions.can_attend(request.user, meeting):
         raise PermissionDenied
@@ -196,7 +199,7 @@ def meeting_join(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_POST
 @scrutiny_view
-def agreed_score(request: HttpRequest, item_id: int) -> HttpResponse:
+def agreed_score(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     item = selectors.agenda_item_get(viewer=request.user, item_id=item_id)
     if item is None:
         raise Http404
@@ -213,7 +216,7 @@ def agreed_score(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def finding_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def finding_create(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(request, meeting_id)
     if not permissions.can_record_findings(request.user, meeting):
         raise permissions.Refused(meeting, panel_id=meeting.panel_id, meeting_id=meeting.pk)
@@ -258,7 +261,7 @@ def finding_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def acting_chair(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def acting_chair(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     """A chair who declared involvement in a case (or the coordinator) hands that case's chairing
     to another member for this meeting. The chair sees the case by pseudonym only."""
     meeting = _meeting_or_404(request, meeting_id)
@@ -302,7 +305,7 @@ def acting_chair(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def action_create(request: HttpRequest, finding_id: int) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest, finding_id: int) -> HttpResponse:
     finding = selectors.finding_get(viewer=request.user, finding_id=finding_id)
     if finding is None:
         raise Http404
@@ -329,7 +332,7 @@ def action_create(request: HttpRequest, finding_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_update(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     action = selectors.action_get(viewer=request.user, action_id=action_id)
     if action is None:
         raise Http404
@@ -360,7 +363,7 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @require_POST
 @scrutiny_view
-def finding_promote(request: HttpRequest, finding_id: int) -> HttpResponse:
+def finding_promote(request: AuthenticatedHttpRequest, finding_id: int) -> HttpResponse:
     finding = selectors.finding_get(viewer=request.user, finding_id=finding_id)
     if finding is None:
         raise Http404

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.errors import attach_to_form
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, presenters, selectors, services
 from scrutiny.forms import (
     MeetingForm,
@@ -35,7 +36,7 @@ def _panel_form_data(form: PanelForm) -> dict[str, Any]:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def panel_create(request: HttpRequest) -> HttpResponse:
+def panel_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     area_id = permissions.panel_area_for(request.user)
     if area_id is None or not permissions.can_create_panel(request.user):
         raise PermissionDenied
@@ -67,7 +68,7 @@ def panel_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def panel_edit(request: HttpRequest, panel_id: int) -> HttpResponse:
+def panel_edit(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = _panel_or_404(request, panel_id)
     if not permissions.can_coordinate(request.user, panel):
         raise PermissionDenied
@@ -99,7 +100,7 @@ def panel_edit(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 @require_GET
 @scrutiny_view
-def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
+def panel_detail(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = _panel_or_404(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     _log_view(request, panel, audience, panel.pk)
@@ -127,7 +128,7 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 @require_POST
 @scrutiny_view
-def membership_add(request: HttpRequest, panel_id: int) -> HttpResponse:
+def membership_add(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = _panel_or_404(request, panel_id)
     if not permissions.can_coordinate(request.user, panel):
         raise PermissionDenied
@@ -157,7 +158,7 @@ def membership_add(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 @require_POST
 @scrutiny_view
-def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_end(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
     if membership is None:
         raise Http404
@@ -168,7 +169,7 @@ def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @require_POST
 @scrutiny_view
-def meeting_create(request: HttpRequest, panel_id: int) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = _panel_or_404(request, panel_id)
     if not permissions.can_coordinate(request.user, panel):
         raise PermissionDenied

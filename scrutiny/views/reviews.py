@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, presenters, selectors, services
 from scrutiny.forms import (
     ReviewForm,
@@ -21,7 +22,7 @@ from scrutiny.views.common import GET_POST, _case_or_404, _meeting_or_404, submi
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def review_submit(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
+def review_submit(request: AuthenticatedHttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
     case = _case_or_404(request, case_id)
     meeting = _meeting_or_404(request, meeting_id)
     if not permissions.can_review(request.user, case, meeting):

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from agencies.errors import attach_to_form
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, selectors, services
 from scrutiny.forms import (
     CheckForm,
@@ -26,12 +27,14 @@ from scrutiny.models import (
 from scrutiny.reporting import scrutiny_view
 from scrutiny.views.common import GET_POST, _coordinated_case, submitted
 
-TEXT_FORMS = {"extract": (Extract, ExtractForm), "decision-point": (DecisionPoint, DecisionPointForm)}
+TEXT_FORMS: dict[
+    str, tuple[type[Extract] | type[DecisionPoint], type[ExtractForm] | type[DecisionPointForm]]
+] = {"extract": (Extract, ExtractForm), "decision-point": (DecisionPoint, DecisionPointForm)}
 
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def text_add(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+def text_add(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResponse:
     if kind not in TEXT_FORMS:
         raise Http404
     case = _coordinated_case(request, case_id)
@@ -63,7 +66,7 @@ def text_add(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
     )
 
 
-def _text_or_404(request: HttpRequest, kind: str, text_id: int) -> DecisionPoint | Extract:
+def _text_or_404(request: AuthenticatedHttpRequest, kind: str, text_id: int) -> DecisionPoint | Extract:
     obj = selectors.text_get(viewer=request.user, kind=kind, text_id=text_id)
     if obj is None:
         raise Http404
@@ -72,12 +75,12 @@ def _text_or_404(request: HttpRequest, kind: str, text_id: int) -> DecisionPoint
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def text_edit(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
+def text_edit(request: AuthenticatedHttpRequest, kind: str, text_id: int) -> HttpResponse:
     obj = _text_or_404(request, kind, text_id)
     if not permissions.can_edit_case(request.user, obj.case):
         raise permissions.Refused(obj, panel_id=obj.case.panel_id)
-    form = ExtractForm if kind == "extract" else DecisionPointForm
-    form = form(
+    form_class = ExtractForm if kind == "extract" else DecisionPointForm
+    form = form_class(
         request.POST or None,
         initial={"text": obj.text, "kind": getattr(obj, "kind", None), "stage": getattr(obj, "stage", None)},
     )
@@ -103,7 +106,7 @@ def text_edit(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
+def text_check(request: AuthenticatedHttpRequest, kind: str, text_id: int) -> HttpResponse:
     obj = _text_or_404(request, kind, text_id)
     if not permissions.can_check_text(request.user, obj.case, obj.author_id):
         raise permissions.Refused(obj, panel_id=obj.case.panel_id)
@@ -136,7 +139,7 @@ def text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
 
 def _marked(text: str, hits: list[Any]) -> list[dict[str, Any]]:
     """The text split into plain runs and numbered possible identifiers (for the checker only)."""
-    marked = []
+    marked: list[dict[str, Any]] = []
     position = 0
     for index, hit in enumerate(hits):
         marked.append({"text": text[position : hit.start]})
@@ -148,7 +151,7 @@ def _marked(text: str, hits: list[Any]) -> list[dict[str, Any]]:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def meeting_text_check(request: HttpRequest, kind: str, text_id: int) -> HttpResponse:
+def meeting_text_check(request: AuthenticatedHttpRequest, kind: str, text_id: int) -> HttpResponse:
     """The second person's check of a held finding or action: decide each possible identifier
     (keep or redact with a reason), or rewrite the text without them."""
     if kind not in ("finding", "action"):

@@ -260,6 +260,7 @@ ROWS: tuple[Row, ...] = (
     Row("healthz", expect(OK), transactional=True),
     Row("healthz-live", expect(OK)),
     Row("healthz-ready", expect(OK), transactional=True),
+    Row("metrics", expect(NOT_FOUND), note="only with METRICS_TOKEN as a bearer token (tests/config)"),
     Row("accessibility-statement", expect(OK)),
     Row("wagtail_serve", expect(OK), kwargs=lambda w, u, s: {"args": [""]}),
     Row("api-v1:openapi-json", expect(OK), note="the schema is public: endpoints, no data"),

@@ -3,6 +3,7 @@
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
 from django.core.cache import cache
 
 from tests.conftest import layer_receive
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.redis
 
 def test_clearing_the_cache_keeps_channel_groups_and_queued_events() -> None:
     layer = get_channel_layer()
-    assert type(layer).__name__ == "RedisChannelLayer"
+    assert isinstance(layer, RedisChannelLayer)
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)("cache-probe", channel)
     async_to_sync(layer.group_send)("cache-probe", {"type": "probe.queued"})

@@ -3,11 +3,12 @@ from django.contrib.auth.models import Group
 
 from agencies.models import Agency, AgencyKind, Area, Notification, User
 from agencies.roles import Role
+from tests.factories.base import ModelFactory
 
 TEST_PASSWORD = "a-long-test-password-2026"
 
 
-class AreaFactory(factory.django.DjangoModelFactory):
+class AreaFactory(ModelFactory[Area]):
     class Meta:
         model = Area
         django_get_or_create = ("code",)
@@ -16,7 +17,7 @@ class AreaFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"test-area-{n}")
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(ModelFactory[Agency]):
     class Meta:
         model = Agency
 
@@ -28,7 +29,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -49,7 +50,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-class NotificationFactory(factory.django.DjangoModelFactory):
+class NotificationFactory(ModelFactory[Notification]):
     class Meta:
         model = Notification
 

@@ -17,9 +17,10 @@ from content.models import (
     PublicationPage,
     Theme,
 )
+from tests.factories.base import ModelFactory
 
 
-class ThemeFactory(factory.django.DjangoModelFactory):
+class ThemeFactory(ModelFactory[Theme]):
     class Meta:
         model = Theme
         django_get_or_create = ("slug",)

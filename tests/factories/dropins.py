@@ -9,9 +9,10 @@ from django.utils import timezone
 from agencies.dropins.models import Booking, BookingStatus, DropInSchedule, DropInSession, Mode, Topic
 from agencies.dropins.services import ScheduleSpec
 from tests.factories.agencies import AgencyFactory
+from tests.factories.base import ModelFactory
 
 
-class DropInScheduleFactory(factory.django.DjangoModelFactory):
+class DropInScheduleFactory(ModelFactory[DropInSchedule]):
     class Meta:
         model = DropInSchedule
         skip_postgeneration_save = True
@@ -37,7 +38,7 @@ class DropInScheduleFactory(factory.django.DjangoModelFactory):
             self.allowed_areas.set(extracted)
 
 
-class DropInSessionFactory(factory.django.DjangoModelFactory):
+class DropInSessionFactory(ModelFactory[DropInSession]):
     class Meta:
         model = DropInSession
 
@@ -48,7 +49,7 @@ class DropInSessionFactory(factory.django.DjangoModelFactory):
     capacity = 10
 
 
-class BookingFactory(factory.django.DjangoModelFactory):
+class BookingFactory(ModelFactory[Booking]):
     """A booking row with matching counters: use services.booking_create where the rules matter."""
 
     class Meta:

@@ -22,10 +22,11 @@ from scrutiny.models import (
     PanelRole,
 )
 from tests.factories.agencies import AgencyFactory, AreaFactory, UserFactory
+from tests.factories.base import ModelFactory
 from tests.factories.content import ThemeFactory
 
 
-class AgreementFactory(factory.django.DjangoModelFactory):
+class AgreementFactory(ModelFactory[ConfidentialityAgreement]):
     class Meta:
         model = ConfidentialityAgreement
         django_get_or_create = ("version",)
@@ -34,7 +35,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     text = "I will keep everything I read on this panel confidential and use it only for panel work."
 
 
-class PanelFactory(factory.django.DjangoModelFactory):
+class PanelFactory(ModelFactory[Panel]):
     class Meta:
         model = Panel
 
@@ -44,7 +45,7 @@ class PanelFactory(factory.django.DjangoModelFactory):
     terms_of_reference = "The panel reviews finalised cases to learn what went well and what did not."
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(ModelFactory[PanelMembership]):
     class Meta:
         model = PanelMembership
 
@@ -53,7 +54,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = PanelRole.INDEPENDENT
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
+class CaseFactory(ModelFactory[Case]):
     class Meta:
         model = Case
 
@@ -75,7 +76,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     status = CaseStatus.RELEASED
 
 
-class CaseKeyFactory(factory.django.DjangoModelFactory):
+class CaseKeyFactory(ModelFactory[CaseKey]):
     class Meta:
         model = CaseKey
 
@@ -84,7 +85,7 @@ class CaseKeyFactory(factory.django.DjangoModelFactory):
     crime_number = "CR/12345/23"
 
 
-class ExtractFactory(factory.django.DjangoModelFactory):
+class ExtractFactory(ModelFactory[Extract]):
     class Meta:
         model = Extract
 
@@ -93,7 +94,7 @@ class ExtractFactory(factory.django.DjangoModelFactory):
     text = "The complainant reported to police the following week; the file was reviewed twice."
 
 
-class DecisionPointFactory(factory.django.DjangoModelFactory):
+class DecisionPointFactory(ModelFactory[DecisionPoint]):
     class Meta:
         model = DecisionPoint
 
@@ -103,7 +104,7 @@ class DecisionPointFactory(factory.django.DjangoModelFactory):
     text = "The prosecutor advised no further action on evidential grounds."
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(ModelFactory[Meeting]):
     class Meta:
         model = Meeting
 
@@ -111,7 +112,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     held_on = dt.date(2026, 3, 12)
 
 
-class AgendaItemFactory(factory.django.DjangoModelFactory):
+class AgendaItemFactory(ModelFactory[AgendaItem]):
     class Meta:
         model = AgendaItem
 
@@ -120,7 +121,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
 
 
-class FindingFactory(factory.django.DjangoModelFactory):
+class FindingFactory(ModelFactory[Finding]):
     class Meta:
         model = Finding
 
@@ -131,7 +132,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
     text = "the early advice request was not followed up for several weeks."
 
 
-class ActionFactory(factory.django.DjangoModelFactory):
+class ActionFactory(ModelFactory[Action]):
     class Meta:
         model = Action
 
