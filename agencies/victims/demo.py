@@ -6,6 +6,7 @@ mailbox is at example.org and every number is in Ofcom's range for drama (01134 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -29,7 +30,7 @@ DALESFORD_AGENCY = "Dalesford RASSO Unit (demo)"
 
 
 @transaction.atomic
-def seed(*, stdout: object = None) -> None:
+def seed(*, stdout: Any = None) -> None:
     areas = {area.code: area for area in Area.objects.filter(code__in=COURTS)}
     agency = Agency.objects.filter(name=DALESFORD_AGENCY).first()
     if len(areas) != len(COURTS) or agency is None:

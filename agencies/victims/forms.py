@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 
 from agencies.victims.services import MAX_HOURS, MAX_MAILBOX, MAX_TEAM_NAME
@@ -61,9 +64,11 @@ class VloTeamForm(forms.Form):
         help_text="The courts in your area whose cases this team handles.",
     )
 
-    def __init__(self, *args, court_choices=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, court_choices: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["courts"].choices = [(str(pk), name) for pk, name in court_choices]
+        cast(forms.ChoiceField, self.fields["courts"]).choices = [
+            (str(pk), name) for pk, name in court_choices
+        ]
 
 
 class ConfirmForm(forms.Form):

@@ -7,6 +7,8 @@ rule is registered: nothing here is personal or case data (agencies/retention.py
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.utils import timezone
 
@@ -56,7 +58,7 @@ class VloTeam(models.Model):
     def __str__(self) -> str:
         return self.team_name
 
-    def is_stale(self, today=None) -> bool:  # type: ignore[no-untyped-def]
+    def is_stale(self, today: date | None = None) -> bool:
         """Never confirmed, or confirmed more than a quarter ago."""
         if self.last_confirmed_on is None:
             return True

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from agencies.models import AgencyKind
-from agencies.permissions import Perm, has
+from agencies.permissions import Perm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -22,7 +22,7 @@ class VictimsPerm(StrEnum):
 # Who reads the directory (agencies/roles.py explains why): the VLO and Area lead roles through
 # their own capability, and the partner roles that work with victims' cases through the one they
 # already hold (ISVAs, drop-in hosts, case coordinators, panel members: police, CPS, independent).
-DIRECTORY_READER_PERMS: tuple[StrEnum, ...] = (
+DIRECTORY_READER_PERMS: tuple[VictimsPerm | Perm, ...] = (
     VictimsPerm.VIEW_VLO_DIRECTORY,
     Perm.BOOK_DROPINS,
     Perm.HOST_DROPINS,
@@ -31,12 +31,17 @@ DIRECTORY_READER_PERMS: tuple[StrEnum, ...] = (
 )
 
 
+def has(user: User | AnonymousUser, perm: VictimsPerm | Perm) -> bool:
+    """agencies.permissions.has for this app's capabilities too."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(perm.value))
+
+
 def can_view_directory(user: User | AnonymousUser) -> bool:
-    return any(has(user, perm) for perm in DIRECTORY_READER_PERMS)  # type: ignore[arg-type]
+    return any(has(user, perm) for perm in DIRECTORY_READER_PERMS)
 
 
 def can_manage_any_team(user: User | AnonymousUser) -> bool:
-    return has(user, VictimsPerm.MANAGE_AREA_VLO_TEAM)  # type: ignore[arg-type]
+    return has(user, VictimsPerm.MANAGE_AREA_VLO_TEAM)
 
 
 def managed_area_id(user: User | AnonymousUser) -> int | None:

@@ -233,6 +233,7 @@ def vlo_team_save(*, actor: User, area_id: int, spec: TeamSpec) -> VloTeam:
     team.courts.set(courts)
     audit.record(
         instance=team,
+        # record() writes any registered action; its annotation names agencies' own enum.
         action=Action.VLO_TEAM_CREATED if created else Action.VLO_TEAM_UPDATED,  # type: ignore[arg-type]
         actor=actor,
         agency_id=actor.agency_id,

@@ -3,15 +3,19 @@ works without JavaScript and shows errors through the GOV.UK error summary."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import ChoiceField, Form
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agencies.http import AuthenticatedHttpRequest
+from agencies.models import Area
 from agencies.victims import permissions, selectors, services
 from agencies.victims.forms import MAX_ID, DirectorySearchForm, VloTeamForm
 from agencies.victims.models import CONFIRM_EVERY_DAYS
@@ -36,17 +40,20 @@ def _add_error(form: Form, error: VictimsError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-def _page_number(request: HttpRequest) -> int:
+def _page_number(request: AuthenticatedHttpRequest) -> int:
     value = request.GET.get("page", "1")
     return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
 
 
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(permissions.can_view_directory(request.user))
     form = DirectorySearchForm(request.GET or None)
     areas = selectors.area_choices()
-    form.fields["area"].choices = [("", "Any area"), *((str(pk), name) for pk, name in areas)]
+    cast(ChoiceField, form.fields["area"]).choices = [
+        ("", "Any area"),
+        *((str(pk), name) for pk, name in areas),
+    ]
     filters = selectors.DirectoryFilters()
     if form.is_bound and form.is_valid():
         filters = selectors.DirectoryFilters(
@@ -57,8 +64,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = Paginator(teams_qs, PAGE_SIZE).get_page(_page_number(request)) if not invalid else None
     teams = list(page.object_list) if page is not None else []
     today = timezone.localdate()
-    for team in teams:
-        team.stale = team.is_stale(today)
+    stale_ids = {team.pk for team in teams if team.is_stale(today)}
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -68,6 +74,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "teams": teams,
+            "stale_ids": stale_ids,
             "query": query.urlencode(),
             "managed_area_id": permissions.managed_area_id(request.user),
             "searched": bool(filters.court or filters.area_id),
@@ -77,7 +84,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def team_detail(request: HttpRequest, area_id: int) -> HttpResponse:
+def team_detail(request: AuthenticatedHttpRequest, area_id: int) -> HttpResponse:
     _require(permissions.can_view_directory(request.user))
     area = selectors.area_get(viewer=request.user, area_id=_check_id(area_id))
     if area is None:
@@ -97,7 +104,7 @@ def team_detail(request: HttpRequest, area_id: int) -> HttpResponse:
     )
 
 
-def _managed_area(request: HttpRequest, area_id: int):  # type: ignore[no-untyped-def]
+def _managed_area(request: AuthenticatedHttpRequest, area_id: int) -> Area:
     """The area, if the viewer leads it: 403 without the role, 404 for any other area."""
     _require(permissions.can_manage_any_team(request.user))
     _check_id(area_id)
@@ -110,7 +117,7 @@ def _managed_area(request: HttpRequest, area_id: int):  # type: ignore[no-untype
 
 
 @require_http_methods(["GET", "POST"])
-def team_edit(request: HttpRequest, area_id: int) -> HttpResponse:
+def team_edit(request: AuthenticatedHttpRequest, area_id: int) -> HttpResponse:
     area = _managed_area(request, area_id)
     team = selectors.team_for_area(viewer=request.user, area_id=area.pk)
     initial = {}
@@ -154,7 +161,7 @@ def team_edit(request: HttpRequest, area_id: int) -> HttpResponse:
 
 
 @require_POST
-def team_confirm(request: HttpRequest, area_id: int) -> HttpResponse:
+def team_confirm(request: AuthenticatedHttpRequest, area_id: int) -> HttpResponse:
     area = _managed_area(request, area_id)
     try:
         services.vlo_team_confirm(actor=request.user, area_id=area.pk)

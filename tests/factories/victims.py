@@ -3,9 +3,10 @@ from django.utils import timezone
 
 from agencies.victims.models import Court, VloTeam
 from tests.factories.agencies import AreaFactory
+from tests.factories.base import ModelFactory
 
 
-class CourtFactory(factory.django.DjangoModelFactory):
+class CourtFactory(ModelFactory[Court]):
     class Meta:
         model = Court
 
@@ -13,7 +14,7 @@ class CourtFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Test Crown Court {n}")
 
 
-class VloTeamFactory(factory.django.DjangoModelFactory):
+class VloTeamFactory(ModelFactory[VloTeam]):
     class Meta:
         model = VloTeam
         skip_postgeneration_save = True

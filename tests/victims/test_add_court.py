@@ -18,7 +18,7 @@ def _run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_adds_courts_once(area) -> None:  # type: ignore[no-untyped-def]
+def test_adds_courts_once(area) -> None:
     assert "Added: North Crown Court" in _run("test-north", "North  Crown Court", "North Youth Court")
     assert "Already listed: North Crown Court" in _run("test-north", "north crown court")
     assert sorted(Court.objects.filter(area=area).values_list("name", flat=True)) == [
@@ -36,7 +36,7 @@ def test_adds_courts_once(area) -> None:  # type: ignore[no-untyped-def]
         (("test-south", "North Crown Court"), "already listed in CPS Test North"),
     ],
 )
-def test_refuses_bad_input_and_writes_nothing(area, other_area, court, args, message) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_bad_input_and_writes_nothing(area, other_area, court, args, message) -> None:
     with pytest.raises(CommandError, match=message):
         _run(*args)
     assert list(Court.objects.values_list("name", flat=True)) == ["North Crown Court"]

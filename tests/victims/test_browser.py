@@ -14,7 +14,7 @@ from tests.live import assert_accessible, session_cookie_for
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _signed_in(new_page, server, user):  # type: ignore[no-untyped-def]
+def _signed_in(new_page, server, user):
     from django.conf import settings
 
     page = new_page()
@@ -24,13 +24,13 @@ def _signed_in(new_page, server, user):  # type: ignore[no-untyped-def]
     return page
 
 
-def _visit(page, path: str) -> None:  # type: ignore[no-untyped-def]
+def _visit(page, path: str) -> None:
     response = page.goto(path)
     assert response is not None and response.status == 200, path
     assert "/account/sign-in/" not in page.url, f"signed out at {path}"
 
 
-def test_every_vlo_page_has_no_axe_violations(new_page, daphne_server, area_lead, team, other_team) -> None:  # type: ignore[no-untyped-def]
+def test_every_vlo_page_has_no_axe_violations(new_page, daphne_server, area_lead, team, other_team) -> None:
     VloTeam.objects.filter(pk=team.pk).update(last_confirmed_on=timezone.localdate() - timedelta(days=120))
     lead = _signed_in(new_page, daphne_server, area_lead)
     for path in (

@@ -12,7 +12,7 @@ from agencies.victims.models import Court, VloTeam
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_publishes_two_teams_one_due_for_review(settings, home_page) -> None:  # type: ignore[no-untyped-def]
+def test_seed_demo_publishes_two_teams_one_due_for_review(settings, home_page) -> None:
     settings.DEBUG = True
     call_command("seed_demo")
     call_command("seed_demo")  # idempotent

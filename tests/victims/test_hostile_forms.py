@@ -36,7 +36,7 @@ TEAM_FIELDS = {
 
 @HOSTILE_SETTINGS
 @given(data=st.data())
-def test_team_edit_form(area_lead, area, court, other_court, other_team, data) -> None:  # type: ignore[no-untyped-def]
+def test_team_edit_form(area_lead, area, court, other_court, other_team, data) -> None:
     foreign = [str(other_court.pk), str(other_team.pk), str(other_team.area_id)]
     body = data.draw(form_body({**TEAM_FIELDS, "courts": [str(court.pk), *foreign]}, hostile=foreign))
     client = signed_in_client(area_lead)
@@ -48,7 +48,7 @@ def test_team_edit_form(area_lead, area, court, other_court, other_team, data) -
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"confirm": ["yes"]}))
-def test_team_confirm_form(area_lead, team, other_team, data) -> None:  # type: ignore[no-untyped-def]
+def test_team_confirm_form(area_lead, team, other_team, data) -> None:
     client = signed_in_client(area_lead)
     check_post(client, reverse("victims:team-confirm", args=[team.area_id]), data, TABLES)
     response = check_post(client, reverse("victims:team-confirm", args=[other_team.area_id]), data, TABLES)
@@ -59,7 +59,7 @@ def test_team_confirm_form(area_lead, team, other_team, data) -> None:  # type: 
 @given(
     court=st.sampled_from(HOSTILE_VALUES[:-1]) | st.text(max_size=40), area=st.sampled_from(HOSTILE_VALUES)
 )
-def test_directory_search(isva, team, court, area) -> None:  # type: ignore[no-untyped-def]
+def test_directory_search(isva, team, court, area) -> None:
     query = encode([("court", court), ("area", area)])  # raw: lone surrogates as invalid UTF-8
     response = signed_in_client(isva).get(f"{reverse('victims:directory')}?{query}")
     assert response.status_code in (200, 400), response.status_code
@@ -88,7 +88,7 @@ def test_directory_search(isva, team, court, area) -> None:  # type: ignore[no-u
 )
 def test_named_hostile_cases_get_a_clear_message_and_a_400(
     area_lead, area, court, field, value, message
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     body = {
         "team_name": "North Victim Liaison Unit",
         "mailbox": "vlo@test-rasso-unit.example.org",

@@ -66,14 +66,14 @@ WRITE = _roles(FORBIDDEN, area_lead=FOUND, other_area_lead=NOT_FOUND)
 
 
 @pytest.fixture
-def clients(request) -> dict[str, Client]:  # type: ignore[no-untyped-def]
+def clients(request) -> dict[str, Client]:
     result = {"anonymous": Client()}
     for role in ROLES[1:]:
         result[role] = signed_in_client(request.getfixturevalue(role))
     return result
 
 
-def _check(clients, expected, call) -> list[str]:  # type: ignore[no-untyped-def]
+def _check(clients, expected, call) -> list[str]:
     mismatches = []
     for role in ROLES:
         response = call(clients[role])
@@ -98,7 +98,7 @@ def test_matrix_covers_every_url() -> None:
     assert {f"victims:{pattern.name}" for pattern in urlpatterns} == COVERED_URL_NAMES
 
 
-def test_reads(clients, team, other_team) -> None:  # type: ignore[no-untyped-def]
+def test_reads(clients, team, other_team) -> None:
     mismatches = []
     for url in (
         reverse("victims:directory"),
@@ -109,7 +109,7 @@ def test_reads(clients, team, other_team) -> None:  # type: ignore[no-untyped-de
     assert not mismatches, "\n".join(mismatches)
 
 
-def test_edit_page(clients, team, other_team) -> None:  # type: ignore[no-untyped-def]
+def test_edit_page(clients, team, other_team) -> None:
     own = reverse("victims:team-edit", args=[team.area_id])
     other = reverse("victims:team-edit", args=[other_team.area_id])
     mismatches = _check(clients, EDIT_GET, lambda c: c.get(own))
@@ -123,7 +123,7 @@ def test_edit_page(clients, team, other_team) -> None:  # type: ignore[no-untype
 @pytest.mark.parametrize(
     ("name", "data"), [("victims:team-edit", FORM), ("victims:team-confirm", {})], ids=["edit", "confirm"]
 )
-def test_writes_by_everyone_else_change_nothing_then_the_lead_succeeds(clients, team, name, data) -> None:  # type: ignore[no-untyped-def]
+def test_writes_by_everyone_else_change_nothing_then_the_lead_succeeds(clients, team, name, data) -> None:
     VloTeam.objects.filter(pk=team.pk).update(last_confirmed_on=timezone.localdate() - timedelta(days=100))
     team.refresh_from_db()
     url = reverse(name, args=[team.area_id])
@@ -143,7 +143,7 @@ def test_writes_by_everyone_else_change_nothing_then_the_lead_succeeds(clients, 
     assert team.last_confirmed_on == timezone.localdate()
 
 
-def test_confirm_is_post_only(clients, team) -> None:  # type: ignore[no-untyped-def]
+def test_confirm_is_post_only(clients, team) -> None:
     url = reverse("victims:team-confirm", args=[team.area_id])
     mismatches = _check(clients, _roles(NOT_ALLOWED), lambda c: c.get(url))
     assert not mismatches, "\n".join(mismatches)

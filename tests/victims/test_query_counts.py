@@ -41,7 +41,7 @@ def _grow(total: int) -> None:
     )
 
 
-def _count(client, url: str, data: dict) -> int:  # type: ignore[no-untyped-def]
+def _count(client, url: str, data: dict) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, data)
     assert response.status_code == 200
@@ -50,7 +50,7 @@ def _count(client, url: str, data: dict) -> int:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("search", [{}, {"court": "Crown"}])
 @pytest.mark.parametrize("who", ["isva", "area_lead"])
-def test_directory_query_count_is_flat(request, who, search) -> None:  # type: ignore[no-untyped-def]
+def test_directory_query_count_is_flat(request, who, search) -> None:
     client = signed_in_client(request.getfixturevalue(who))
     url = reverse("victims:directory")
     _grow(10)

@@ -32,7 +32,7 @@ def _run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_leads_of_a_stale_team_are_reminded_once(area_lead, vlo, other_area_lead, team, other_team) -> None:  # type: ignore[no-untyped-def]
+def test_leads_of_a_stale_team_are_reminded_once(area_lead, vlo, other_area_lead, team, other_team) -> None:
     second_lead = UserFactory(agency=area_lead.agency, roles=[Role.AREA_LEAD])
     UserFactory(agency=area_lead.agency, roles=[Role.AREA_LEAD], is_active=False)
     _age(team, 91)
@@ -55,19 +55,19 @@ def test_leads_of_a_stale_team_are_reminded_once(area_lead, vlo, other_area_lead
     assert Notification.objects.count() == 4
 
 
-def test_a_never_confirmed_team_is_due(area_lead, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_never_confirmed_team_is_due(area_lead, team) -> None:
     _age(team, None)
     assert "last confirmed never" in _run()
 
 
-def test_confirming_stops_the_reminders(area_lead, team) -> None:  # type: ignore[no-untyped-def]
+def test_confirming_stops_the_reminders(area_lead, team) -> None:
     _age(team, 200)
     services.vlo_team_confirm(actor=area_lead, area_id=team.area_id)
     assert "VLO team reminders sent: 0" in _run()
     assert not Notification.objects.exists()
 
 
-def test_dry_run_lists_and_sends_nothing(area_lead, team) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_lists_and_sends_nothing(area_lead, team) -> None:
     _age(team, 100)
     out = _run("--dry-run")
     assert "VLO team reminders due: 1" in out and "1 area lead(s)" in out
@@ -76,7 +76,7 @@ def test_dry_run_lists_and_sends_nothing(area_lead, team) -> None:  # type: igno
     assert team.reminder_sent_at is None
 
 
-def test_a_team_without_leads_is_listed_but_not_claimed(team, roles) -> None:  # type: ignore[no-untyped-def]
+def test_a_team_without_leads_is_listed_but_not_claimed(team, roles) -> None:
     _age(team, 100)
     assert "VLO team reminders due: 1" in _run("--dry-run")
     assert "VLO team reminders sent: 0" in _run()

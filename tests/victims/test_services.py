@@ -4,6 +4,7 @@ check (an Area lead edits their own area only), the audit entry, and nothing hal
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def spec(**overrides: object) -> TeamSpec:
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "team_name": "North Victim Liaison Unit",
         "mailbox": "vlo@test-rasso-unit.example.org",
         "phone": "0113 496 0000",
@@ -26,10 +27,10 @@ def spec(**overrides: object) -> TeamSpec:
         "court_ids": (),
     }
     values.update(overrides)
-    return TeamSpec(**values)  # type: ignore[arg-type]
+    return TeamSpec(**values)
 
 
-def test_a_lead_publishes_their_areas_team_and_it_is_audited(area_lead, area, court) -> None:  # type: ignore[no-untyped-def]
+def test_a_lead_publishes_their_areas_team_and_it_is_audited(area_lead, area, court) -> None:
     team = services.vlo_team_save(actor=area_lead, area_id=area.pk, spec=spec(court_ids=(court.pk,)))
     team.refresh_from_db()
     assert team.area_id == area.pk
@@ -42,7 +43,7 @@ def test_a_lead_publishes_their_areas_team_and_it_is_audited(area_lead, area, co
     assert entry.data == {"agency_id": area_lead.agency_id}
 
 
-def test_saving_again_changes_the_one_team_and_is_audited_as_a_change(area_lead, area, team) -> None:  # type: ignore[no-untyped-def]
+def test_saving_again_changes_the_one_team_and_is_audited_as_a_change(area_lead, area, team) -> None:
     services.vlo_team_save(actor=area_lead, area_id=area.pk, spec=spec(team_name="North VLO team"))
     assert VloTeam.objects.filter(area=area).count() == 1
     assert VloTeam.objects.get(area=area).team_name == "North VLO team"
@@ -67,7 +68,7 @@ def test_saving_again_changes_the_one_team_and_is_audited_as_a_change(area_lead,
         "<vlo>@test-rasso-unit.example.org",
     ],
 )
-def test_mailboxes_that_are_personal_or_elsewhere_are_refused(area_lead, area, mailbox) -> None:  # type: ignore[no-untyped-def]
+def test_mailboxes_that_are_personal_or_elsewhere_are_refused(area_lead, area, mailbox) -> None:
     with pytest.raises(VictimsError) as refused:
         services.vlo_team_save(actor=area_lead, area_id=area.pk, spec=spec(mailbox=mailbox))
     assert refused.value.field == "mailbox"
@@ -83,7 +84,7 @@ def test_mailboxes_that_are_personal_or_elsewhere_are_refused(area_lead, area, m
         "victim.liaison@test-rasso-unit.example.org",
     ],
 )
-def test_team_mailboxes_at_the_areas_domain_are_accepted(area_lead, area, mailbox) -> None:  # type: ignore[no-untyped-def]
+def test_team_mailboxes_at_the_areas_domain_are_accepted(area_lead, area, mailbox) -> None:
     team = services.vlo_team_save(actor=area_lead, area_id=area.pk, spec=spec(mailbox=mailbox))
     assert team.mailbox == mailbox.lower()
 
@@ -104,14 +105,14 @@ def test_team_mailboxes_at_the_areas_domain_are_accepted(area_lead, area, mailbo
         "+1 202 555 0100",
     ],
 )
-def test_mobiles_and_numbers_that_are_not_uk_landlines_are_refused(area_lead, area, phone) -> None:  # type: ignore[no-untyped-def]
+def test_mobiles_and_numbers_that_are_not_uk_landlines_are_refused(area_lead, area, phone) -> None:
     with pytest.raises(VictimsError) as refused:
         services.vlo_team_save(actor=area_lead, area_id=area.pk, spec=spec(phone=phone))
     assert refused.value.field == "phone"
     assert not VloTeam.objects.exists()
 
 
-def test_a_mobile_is_refused_with_a_message_that_says_so(area_lead, area) -> None:  # type: ignore[no-untyped-def]
+def test_a_mobile_is_refused_with_a_message_that_says_so(area_lead, area) -> None:
     with pytest.raises(VictimsError, match="never a personal mobile"):
         services.vlo_team_save(actor=area_lead, area_id=area.pk, spec=spec(phone="07700 900123"))
 
@@ -128,7 +129,7 @@ def test_a_mobile_is_refused_with_a_message_that_says_so(area_lead, area) -> Non
         ("0808 157 0000", "08081570000"),
     ],
 )
-def test_uk_landline_and_non_geographic_numbers_are_accepted(area_lead, area, phone, stored) -> None:  # type: ignore[no-untyped-def]
+def test_uk_landline_and_non_geographic_numbers_are_accepted(area_lead, area, phone, stored) -> None:
     team = services.vlo_team_save(actor=area_lead, area_id=area.pk, spec=spec(phone=phone))
     assert team.phone == stored
 
@@ -143,14 +144,14 @@ def test_uk_landline_and_non_geographic_numbers_are_accepted(area_lead, area, ph
         ("team_name", "Priya Patel's team"),
     ],
 )
-def test_names_and_personal_numbers_in_free_text_are_refused(area_lead, area, field, text) -> None:  # type: ignore[no-untyped-def]
+def test_names_and_personal_numbers_in_free_text_are_refused(area_lead, area, field, text) -> None:
     with pytest.raises(VictimsError, match="team details only") as refused:
         services.vlo_team_save(actor=area_lead, area_id=area.pk, spec=spec(**{field: text}))
     assert refused.value.field == field
     assert not VloTeam.objects.exists()
 
 
-def test_abbreviated_days_are_refused_with_a_hint_and_days_in_full_pass(area_lead, area) -> None:  # type: ignore[no-untyped-def]
+def test_abbreviated_days_are_refused_with_a_hint_and_days_in_full_pass(area_lead, area) -> None:
     # The identifier detector reads "Mon" and "Fri" as possible names (an allow-list matter).
     with pytest.raises(VictimsError, match="Monday, not Mon"):
         services.vlo_team_save(
@@ -162,7 +163,7 @@ def test_abbreviated_days_are_refused_with_a_hint_and_days_in_full_pass(area_lea
     assert team.opening_hours == "Monday to Friday, 9am to 5pm"
 
 
-def test_over_long_and_empty_text_is_refused(area_lead, area) -> None:  # type: ignore[no-untyped-def]
+def test_over_long_and_empty_text_is_refused(area_lead, area) -> None:
     with pytest.raises(VictimsError, match="500 characters"):
         services.vlo_team_save(actor=area_lead, area_id=area.pk, spec=spec(opening_hours="Weekdays " * 60))
     with pytest.raises(VictimsError, match="Enter the team name"):
@@ -170,7 +171,7 @@ def test_over_long_and_empty_text_is_refused(area_lead, area) -> None:  # type: 
     assert not VloTeam.objects.exists()
 
 
-def test_another_areas_court_is_refused_and_nothing_is_written(area_lead, area, court, other_court) -> None:  # type: ignore[no-untyped-def]
+def test_another_areas_court_is_refused_and_nothing_is_written(area_lead, area, court, other_court) -> None:
     with pytest.raises(VictimsError, match="own area"):
         services.vlo_team_save(
             actor=area_lead, area_id=area.pk, spec=spec(court_ids=(court.pk, other_court.pk))
@@ -178,7 +179,7 @@ def test_another_areas_court_is_refused_and_nothing_is_written(area_lead, area, 
     assert not VloTeam.objects.exists()
 
 
-def test_a_refused_change_leaves_the_published_team_as_it_was(area_lead, area, team, court) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_change_leaves_the_published_team_as_it_was(area_lead, area, team, court) -> None:
     before = VloTeam.objects.values().get(pk=team.pk)
     with pytest.raises(VictimsError):
         services.vlo_team_save(
@@ -188,7 +189,7 @@ def test_a_refused_change_leaves_the_published_team_as_it_was(area_lead, area, t
     assert [c.pk for c in team.courts.all()] == [court.pk]
 
 
-def test_a_lead_cannot_edit_or_confirm_another_areas_team(area_lead, other_area, other_team) -> None:  # type: ignore[no-untyped-def]
+def test_a_lead_cannot_edit_or_confirm_another_areas_team(area_lead, other_area, other_team) -> None:
     before = VloTeam.objects.values().get(pk=other_team.pk)
     with pytest.raises(NotFound):
         services.vlo_team_save(actor=area_lead, area_id=other_area.pk, spec=spec())
@@ -198,7 +199,7 @@ def test_a_lead_cannot_edit_or_confirm_another_areas_team(area_lead, other_area,
 
 
 @pytest.mark.parametrize("who", ["vlo", "isva", "coordinator", "panel_member", "platform_admin"])
-def test_nobody_but_an_area_lead_edits_or_confirms(request, area, team, who) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_but_an_area_lead_edits_or_confirms(request, area, team, who) -> None:
     actor = request.getfixturevalue(who)
     with pytest.raises(NotFound):
         services.vlo_team_save(actor=actor, area_id=area.pk, spec=spec())
@@ -206,7 +207,7 @@ def test_nobody_but_an_area_lead_edits_or_confirms(request, area, team, who) -> 
         services.vlo_team_confirm(actor=actor, area_id=area.pk)
 
 
-def test_an_area_lead_outside_a_cps_agency_edits_nothing(roles, area, team, isva_agency) -> None:  # type: ignore[no-untyped-def]
+def test_an_area_lead_outside_a_cps_agency_edits_nothing(roles, area, team, isva_agency) -> None:
     from agencies.roles import Role
     from tests.factories import UserFactory
 
@@ -215,7 +216,7 @@ def test_an_area_lead_outside_a_cps_agency_edits_nothing(roles, area, team, isva
         services.vlo_team_save(actor=lead_at_isva, area_id=area.pk, spec=spec())
 
 
-def test_confirming_sets_today_and_is_audited(area_lead, area, team) -> None:  # type: ignore[no-untyped-def]
+def test_confirming_sets_today_and_is_audited(area_lead, area, team) -> None:
     VloTeam.objects.filter(pk=team.pk).update(last_confirmed_on=timezone.localdate() - timedelta(days=200))
     services.vlo_team_confirm(actor=area_lead, area_id=area.pk)
     team.refresh_from_db()
@@ -224,12 +225,12 @@ def test_confirming_sets_today_and_is_audited(area_lead, area, team) -> None:  #
     assert ModelLogEntry.objects.filter(action=Action.VLO_TEAM_CONFIRMED.value, user_id=area_lead.pk).exists()
 
 
-def test_confirming_before_publishing_is_refused(area_lead, area) -> None:  # type: ignore[no-untyped-def]
+def test_confirming_before_publishing_is_refused(area_lead, area) -> None:
     with pytest.raises(VictimsError, match="Publish"):
         services.vlo_team_confirm(actor=area_lead, area_id=area.pk)
 
 
-def test_stale_after_a_quarter(team) -> None:  # type: ignore[no-untyped-def]
+def test_stale_after_a_quarter(team) -> None:
     today = timezone.localdate()
     team.last_confirmed_on = today - timedelta(days=90)
     assert not team.is_stale(today)

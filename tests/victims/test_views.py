@@ -24,7 +24,7 @@ FORM = {
 
 
 @pytest.mark.parametrize("who", ["isva", "panel_member", "coordinator", "host", "vlo", "area_lead"])
-def test_partners_see_every_areas_team(request, who, team, other_team) -> None:  # type: ignore[no-untyped-def]
+def test_partners_see_every_areas_team(request, who, team, other_team) -> None:
     response = signed_in_client(request.getfixturevalue(who)).get(reverse("victims:directory"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -34,14 +34,14 @@ def test_partners_see_every_areas_team(request, who, team, other_team) -> None: 
 
 
 @pytest.mark.parametrize("who", ["editor", "governance_member", "platform_admin", "evaluator"])
-def test_roles_that_do_not_work_with_victims_cases_do_not(request, who, team) -> None:  # type: ignore[no-untyped-def]
+def test_roles_that_do_not_work_with_victims_cases_do_not(request, who, team) -> None:
     client = signed_in_client(request.getfixturevalue(who))
     assert client.get(reverse("victims:directory")).status_code == 403
     assert client.get(reverse("victims:team-detail", args=[team.area_id])).status_code == 403
     assert "VLO directory" not in client.get(reverse("agencies:notifications")).content.decode()
 
 
-def test_search_by_court_name_is_a_plain_get_form(isva, team, other_team) -> None:  # type: ignore[no-untyped-def]
+def test_search_by_court_name_is_a_plain_get_form(isva, team, other_team) -> None:
     client = signed_in_client(isva)
     page = client.get(reverse("victims:directory")).content.decode()
     assert '<form method="get" action="/vlo/"' in page and 'name="court"' in page
@@ -51,24 +51,24 @@ def test_search_by_court_name_is_a_plain_get_form(isva, team, other_team) -> Non
     assert "No VLO team matches your search" in body
 
 
-def test_search_by_area(isva, team, other_team) -> None:  # type: ignore[no-untyped-def]
+def test_search_by_area(isva, team, other_team) -> None:
     body = signed_in_client(isva).get(reverse("victims:directory"), {"area": team.area_id}).content.decode()
     assert "North Victim Liaison Unit" in body and "South Victim Liaison Unit" not in body
 
 
 @pytest.mark.parametrize("query", [{"court": "x" * 101}, {"area": "abc"}, {"area": "9" * 30}, {"area": "-1"}])
-def test_bad_searches_get_a_clear_message_and_a_400(isva, team, query) -> None:  # type: ignore[no-untyped-def]
+def test_bad_searches_get_a_clear_message_and_a_400(isva, team, query) -> None:
     response = signed_in_client(isva).get(reverse("victims:directory"), query)
     assert response.status_code == 400
     body = response.content.decode()
     assert "govuk-error-summary" in body and "<title>Error: " in body
 
 
-def test_a_nul_in_the_search_is_refused_before_the_view(isva, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_in_the_search_is_refused_before_the_view(isva, team) -> None:
     assert signed_in_client(isva).get(reverse("victims:directory"), {"court": "a\x00b"}).status_code == 400
 
 
-def test_many_pages_paginate(isva, roles) -> None:  # type: ignore[no-untyped-def]
+def test_many_pages_paginate(isva, roles) -> None:
     for _ in range(55):
         VloTeamFactory()
     client = signed_in_client(isva)
@@ -77,7 +77,7 @@ def test_many_pages_paginate(isva, roles) -> None:  # type: ignore[no-untyped-de
     assert client.get(reverse("victims:directory"), {"page": "99999999999"}).status_code == 200
 
 
-def test_the_lead_is_prompted_once_the_details_are_older_than_a_quarter(area_lead, isva, team) -> None:  # type: ignore[no-untyped-def]
+def test_the_lead_is_prompted_once_the_details_are_older_than_a_quarter(area_lead, isva, team) -> None:
     url = reverse("victims:team-detail", args=[team.area_id])
     lead = signed_in_client(area_lead)
     assert "more than 90 days ago" not in lead.get(url).content.decode()
@@ -90,7 +90,7 @@ def test_the_lead_is_prompted_once_the_details_are_older_than_a_quarter(area_lea
     assert "Due for review" in signed_in_client(isva).get(reverse("victims:directory")).content.decode()
 
 
-def test_the_lead_confirms_with_one_button(area_lead, team) -> None:  # type: ignore[no-untyped-def]
+def test_the_lead_confirms_with_one_button(area_lead, team) -> None:
     VloTeam.objects.filter(pk=team.pk).update(last_confirmed_on=timezone.localdate() - timedelta(days=120))
     response = signed_in_client(area_lead).post(reverse("victims:team-confirm", args=[team.area_id]))
     assert response.status_code == 302
@@ -98,7 +98,7 @@ def test_the_lead_confirms_with_one_button(area_lead, team) -> None:  # type: ig
     assert team.last_confirmed_on == timezone.localdate()
 
 
-def test_the_lead_publishes_through_the_form(area_lead, area, court) -> None:  # type: ignore[no-untyped-def]
+def test_the_lead_publishes_through_the_form(area_lead, area, court) -> None:
     client = signed_in_client(area_lead)
     url = reverse("victims:team-edit", args=[area.pk])
     page = client.get(url).content.decode()
@@ -124,7 +124,7 @@ def test_the_lead_publishes_through_the_form(area_lead, area, court) -> None:  #
 )
 def test_refusals_are_shown_in_the_error_summary_and_nothing_is_saved(
     area_lead, area, field, value, message
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     response = signed_in_client(area_lead).post(
         reverse("victims:team-edit", args=[area.pk]), {**FORM, field: value}
     )
@@ -134,7 +134,7 @@ def test_refusals_are_shown_in_the_error_summary_and_nothing_is_saved(
     assert not VloTeam.objects.exists()
 
 
-def test_another_areas_court_id_is_an_invalid_choice(area_lead, area, court, other_court) -> None:  # type: ignore[no-untyped-def]
+def test_another_areas_court_id_is_an_invalid_choice(area_lead, area, court, other_court) -> None:
     response = signed_in_client(area_lead).post(
         reverse("victims:team-edit", args=[area.pk]), {**FORM, "courts": [str(other_court.pk)]}
     )
@@ -142,7 +142,7 @@ def test_another_areas_court_id_is_an_invalid_choice(area_lead, area, court, oth
     assert not VloTeam.objects.exists()
 
 
-def test_another_areas_team_is_not_found_for_a_lead(area_lead, other_team) -> None:  # type: ignore[no-untyped-def]
+def test_another_areas_team_is_not_found_for_a_lead(area_lead, other_team) -> None:
     client = signed_in_client(area_lead)
     before = VloTeam.objects.values().get(pk=other_team.pk)
     assert client.get(reverse("victims:team-edit", args=[other_team.area_id])).status_code == 404
@@ -154,11 +154,11 @@ def test_another_areas_team_is_not_found_for_a_lead(area_lead, other_team) -> No
 
 
 @pytest.mark.parametrize("path", ["/vlo/areas/abc/", "/vlo/areas/-1/edit/", "/vlo/areas/1.5/confirm/"])
-def test_non_numeric_ids_are_not_found(area_lead, path) -> None:  # type: ignore[no-untyped-def]
+def test_non_numeric_ids_are_not_found(area_lead, path) -> None:
     assert signed_in_client(area_lead).get(path).status_code == 404
 
 
-def test_out_of_range_ids_are_not_found_never_a_server_error(area_lead) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_range_ids_are_not_found_never_a_server_error(area_lead) -> None:
     client = signed_in_client(area_lead)
     huge = "9" * 40
     assert client.get(f"/vlo/areas/{huge}/").status_code == 404
@@ -167,12 +167,12 @@ def test_out_of_range_ids_are_not_found_never_a_server_error(area_lead) -> None:
     assert client.get(f"/vlo/areas/{2**63 - 1}/").status_code == 404
 
 
-def test_a_published_team_page_for_an_area_without_one(isva, other_area) -> None:  # type: ignore[no-untyped-def]
+def test_a_published_team_page_for_an_area_without_one(isva, other_area) -> None:
     body = signed_in_client(isva).get(reverse("victims:team-detail", args=[other_area.pk])).content.decode()
     assert "has not published its VLO team yet" in body
 
 
-def test_court_names_appear_on_the_team_page(isva, team) -> None:  # type: ignore[no-untyped-def]
+def test_court_names_appear_on_the_team_page(isva, team) -> None:
     CourtFactory(area=team.area, name="North Youth Court")  # not covered: not shown
     body = signed_in_client(isva).get(reverse("victims:team-detail", args=[team.area_id])).content.decode()
     assert "North Crown Court" in body and "North Youth Court" not in body

@@ -9,7 +9,7 @@ from agencies.victims import services
 class Command(BaseCommand):
     help = "Add courts to a CPS area's list: add_court AREA_CODE 'Name of court' ['Another court' ...]"
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("area_code", help="The CPS area's code, for example north-east.")
         parser.add_argument("names", nargs="+", help="The courts' names.")
 

@@ -10,7 +10,7 @@ from agencies.victims import services
 class Command(BaseCommand):
     help = "Remind Area leads to confirm VLO team details older than a quarter (safe to run repeatedly)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="List the reminders due; send nothing.")
 
     def handle(self, *args: object, dry_run: bool = False, **options: object) -> None:
