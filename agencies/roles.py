@@ -23,6 +23,8 @@ class Role(StrEnum):
     AGENCY_ADMIN = "Agency admin"
     EVALUATOR = "Evaluator"
     DATA_PROTECTION_OFFICER = "Data protection officer"
+    VLO = "VLO"
+    AREA_LEAD = "Area lead"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,31 @@ ROLE_TABLE: dict[Role, RoleSpec] = {
             "deactivation. Does not read case content."
         ),
         permissions=frozenset({"agencies.manage_own_agency"}),
+        needs_mfa=True,
+    ),
+    # The VLO directory (agencies/victims): each CPS area's Victim Liaison Officer team, the single
+    # point of contact partners use. Organisational details only; victims are never users or named.
+    # It is read by VLO and Area lead (below, victims.view_vlo_directory) and by the partner roles
+    # that work with victims' cases, through the capability they already hold (ISVA, Drop-in host,
+    # Case coordinator, Panel member: ISVAs, CPS, police and independent panel members; the list is
+    # agencies/victims/permissions.py DIRECTORY_READER_PERMS). Governance, content, evaluation,
+    # audit and administration roles do not need it and do not see it.
+    Role.VLO: RoleSpec(
+        description=(
+            "Victim Liaison Officer in a CPS area's VLO team: views the VLO directory. Changes and "
+            "confirms nothing (the Area lead keeps the team's details current)."
+        ),
+        permissions=frozenset({"victims.view_vlo_directory"}),
+    ),
+    Role.AREA_LEAD: RoleSpec(
+        description=(
+            "Keeps their own CPS area's VLO team details current (team name, mailbox, phone, "
+            "opening hours, courts) and confirms them every quarter; views the VLO directory. "
+            "No other area's team."
+        ),
+        permissions=frozenset({"victims.view_vlo_directory", "victims.manage_area_vlo_team"}),
+        # Partners dial and write to what this role publishes: a hijacked account could redirect
+        # them, so it signs in with a second factor.
         needs_mfa=True,
     ),
 }

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from agencies.permissions import Perm, has
+from agencies.victims.permissions import DIRECTORY_READER_PERMS
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Notifications", "agencies:notifications"),
     NavItem("Drop-ins", "dropins:session-list", permission=Perm.BOOK_DROPINS),
     NavItem("Drop-in hosting", "dropins:schedule-list", permission=Perm.HOST_DROPINS),
+    # Readers hold one of the partner capabilities or the VLO directory's own (not a Perm member:
+    # has() only reads its value).
+    NavItem("VLO directory", "victims:directory", permission=DIRECTORY_READER_PERMS),  # type: ignore[arg-type]
     NavItem("Scrutiny panels", "scrutiny:panel-list", permission=Perm.SIT_ON_PANELS),
     NavItem("Governance", "governance:index", permission=Perm.VIEW_GOVERNANCE),
     NavItem("Search", "content:search", public=True),

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     # Ours first so our templates (sign-in, error pages) win.
     "agencies",
     "agencies.dropins",
+    "agencies.victims",
     "scrutiny",
     "scrutiny.governance",
     "content",

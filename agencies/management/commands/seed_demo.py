@@ -47,6 +47,7 @@ class Command(BaseCommand):
                 except ModuleNotFoundError:
                     continue
                 module.seed(stdout=self.stdout)
+            import_module("agencies.victims.demo").seed(stdout=self.stdout)  # the VLO directory (issue 16)
         finally:
             for name, level in quieted.items():
                 logging.getLogger(name).setLevel(level)
