@@ -70,7 +70,6 @@ def _dump(module: str) -> None:
     """(In a fresh interpreter.) Print the module's settings, flattened, as one JSON line."""
     import importlib
 
-    sys.path.insert(0, str(ROOT))
     loaded = importlib.import_module(module)
     settings = {
         name: getattr(loaded, name) for name in dir(loaded) if name.isupper() and not name.startswith("_")

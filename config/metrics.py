@@ -9,7 +9,6 @@ its samples there and /metrics answers for all of them.
 
 from __future__ import annotations
 
-import functools
 import hmac
 import os
 import re
@@ -22,7 +21,6 @@ from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache.backends.base import BaseCache
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
@@ -226,25 +224,6 @@ class CacheMetricsMixin:
 
 
 # --- Bookings --------------------------------------------------------------------------------------
-def counted_booking_create(booking_create: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap agencies.dropins.services.booking_create (installed by config.observability.apps): the one
-    place every booking attempt goes through. A booking is counted once its transaction commits."""
-    if getattr(booking_create, "_counts_bookings", False):
-        return booking_create
-
-    from agencies.dropins.models import BookingStatus
-    from agencies.dropins.services import DropinError
-
-    @functools.wraps(booking_create)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            booking = booking_create(*args, **kwargs)
-        except DropinError as refusal:
-            BOOKINGS.labels("refused", _label(refusal.code)).inc()
-            raise
-        outcome = "booked" if booking.status == BookingStatus.CONFIRMED else "waitlisted"
-        transaction.on_commit(BOOKINGS.labels(outcome, "").inc)
-        return booking
-
-    wrapped._counts_bookings = True  # type: ignore[attr-defined]
-    return wrapped
+def count_booking_attempt(sender: Any, *, outcome: str, code: str, **kwargs: Any) -> None:
+    """Receiver of agencies.dropins.signals.booking_attempted (connected by config.observability)."""
+    BOOKINGS.labels(_label(outcome), _label(code) if code else "").inc()

@@ -9,12 +9,12 @@ class ObservabilityConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started
 
-        from agencies.dropins import services
+        from agencies.dropins.signals import booking_attempted
         from config.observability import request_id
 
         request_started.connect(request_id.on_request_started, dispatch_uid="observability-request-id")
         request_finished.connect(request_id.on_request_finished, dispatch_uid="observability-request-id")
-        from config.metrics import counted_booking_create
+        from config.metrics import count_booking_attempt
 
-        # Booking outcomes: every view and API call books through this one service function.
-        services.booking_create = counted_booking_create(services.booking_create)
+        # Booking outcomes: the drop-ins' booking service sends one signal per attempt.
+        booking_attempted.connect(count_booking_attempt, dispatch_uid="observability-bookings")

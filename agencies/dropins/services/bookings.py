@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from agencies.dropins import permissions
+from agencies.dropins import permissions, signals
 from agencies.dropins.events import DropinStatsChanged
 from agencies.dropins.models import (
     ACTIVE_STATUSES,
@@ -66,7 +67,6 @@ def _check_bookable(session: DropInSession, *, now: datetime) -> None:
         )
 
 
-@transaction.atomic
 def booking_create(
     *,
     actor: User,
@@ -76,7 +76,37 @@ def booking_create(
     accessibility_needs: str = "",
     now: datetime | None = None,
 ) -> Booking:
-    """Book a seat, or join the waitlist when the session is full (or others are already queuing)."""
+    """Book a seat, or join the waitlist when the session is full (or others are already queuing).
+    Every attempt sends `signals.booking_attempted` once: a booking when it commits, a refusal as
+    it is raised."""
+    try:
+        booking = _booking_create(
+            actor=actor,
+            session_id=session_id,
+            topic=topic,
+            question=question,
+            accessibility_needs=accessibility_needs,
+            now=now,
+        )
+    except ValidationError as refusal:  # a ServiceError, or a form-level check's ValidationError
+        code = getattr(refusal, "code", None) or "invalid"
+        signals.booking_attempted.send(sender=Booking, outcome="refused", code=code)
+        raise
+    outcome = "booked" if booking.status == BookingStatus.CONFIRMED else "waitlisted"
+    transaction.on_commit(lambda: signals.booking_attempted.send(sender=Booking, outcome=outcome, code=""))
+    return booking
+
+
+@transaction.atomic
+def _booking_create(
+    *,
+    actor: User,
+    session_id: int,
+    topic: str,
+    question: str,
+    accessibility_needs: str,
+    now: datetime | None,
+) -> Booking:
     now = now or timezone.now()
     question, accessibility_needs = question.strip(), accessibility_needs.strip()
     _check_text(topic=topic, question=question, accessibility_needs=accessibility_needs)
