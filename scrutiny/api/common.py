@@ -15,7 +15,7 @@ from scrutiny.reporting import ScrutinyExceptionReporterFilter
 router = Router(tags=["scrutiny"])
 
 
-def _cleanse_reports(request: HttpRequest) -> None:
+def cleanse_reports(request: HttpRequest) -> None:
     """Error reports for these endpoints carry no POST values or frame variables (case content)."""
     request.exception_reporter_filter = ScrutinyExceptionReporterFilter()
 

@@ -14,8 +14,8 @@ from scrutiny.api.common import (
     Redacted,
     RedactedList,
     _audit,
-    _cleanse_reports,
     _panel,
+    cleanse_reports,
     router,
 )
 from scrutiny.governance import figures as figures_module
@@ -28,7 +28,7 @@ from scrutiny.reporting import audit_refusal
 
 @router.get("/panels", response=RedactedList, url_name="scrutiny_panels", summary="Panels I can see")
 def list_panels(request: HttpRequest) -> dict:
-    _cleanse_reports(request)
+    cleanse_reports(request)
     rows = selectors.panel_list(viewer=request.user)
     for panel, audience in rows:  # a list is a read of every record in it, as on the pages
         _audit(request, panel, audience, panel.pk)
@@ -37,7 +37,7 @@ def list_panels(request: HttpRequest) -> dict:
 
 @router.get("/panels/{panel_id}", response=Redacted, url_name="scrutiny_panel", summary="One panel")
 def get_panel(request: HttpRequest, panel_id: int) -> dict:
-    _cleanse_reports(request)
+    cleanse_reports(request)
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     _audit(request, panel, audience, panel.pk)
@@ -51,7 +51,7 @@ def get_panel(request: HttpRequest, panel_id: int) -> dict:
     summary="A panel's meetings",
 )
 def list_meetings(request: HttpRequest, panel_id: int) -> dict:
-    _cleanse_reports(request)
+    cleanse_reports(request)
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     meetings = selectors.meeting_list(viewer=request.user, panel=panel)
@@ -61,7 +61,7 @@ def list_meetings(request: HttpRequest, panel_id: int) -> dict:
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, url_name="scrutiny_meeting", summary="One meeting")
 def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
-    _cleanse_reports(request)
+    cleanse_reports(request)
     meeting = selectors.meeting_get(viewer=request.user, meeting_id=meeting_id)
     if meeting is None:
         raise HttpError(404, "Not found.")
@@ -98,7 +98,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
     "/panels/{panel_id}/cases", response=RedactedList, url_name="scrutiny_cases", summary="A panel's cases"
 )
 def list_cases(request: HttpRequest, panel_id: int) -> dict:
-    _cleanse_reports(request)
+    cleanse_reports(request)
     panel = _panel(request, panel_id, with_forces=False)
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
@@ -150,7 +150,7 @@ def _open_case(request: HttpRequest, case_id: int) -> Any:
     "/cases/{case_id}", response=CaseOut, url_name="scrutiny_case", summary="One case, redacted for me"
 )
 def get_case(request: HttpRequest, case_id: int) -> dict:
-    _cleanse_reports(request)
+    cleanse_reports(request)
     case = _open_case(request, case_id)
     audience = permissions.audience_for(request.user, case)
     _audit(request, case, audience, case.panel_id)
@@ -171,7 +171,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict:
     summary="Reviews of a case",
 )
 def list_reviews(request: HttpRequest, case_id: int) -> dict:
-    _cleanse_reports(request)
+    cleanse_reports(request)
     case = _open_case(request, case_id)
     audience = permissions.audience_for(request.user, case)
     reviews = selectors.case_reviews(case=case) if audience in SITTING - {Audience.OBSERVER} else []
@@ -190,7 +190,7 @@ def list_reviews(request: HttpRequest, case_id: int) -> dict:
     summary="A panel's findings",
 )
 def list_findings(request: HttpRequest, panel_id: int) -> dict:
-    _cleanse_reports(request)
+    cleanse_reports(request)
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     _audit(request, panel, audience, panel.pk)
@@ -207,7 +207,7 @@ def list_findings(request: HttpRequest, panel_id: int) -> dict:
     summary="A panel's actions",
 )
 def list_actions(request: HttpRequest, panel_id: int) -> dict:
-    _cleanse_reports(request)
+    cleanse_reports(request)
     panel = _panel(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     _audit(request, panel, audience, panel.pk)
@@ -225,7 +225,7 @@ def list_actions(request: HttpRequest, panel_id: int) -> dict:
 def figures(request: HttpRequest, area_id: int | None = None) -> dict:
     """One scope's suppressed scrutiny figures (national without `area_id`): the same publication,
     and the same scopes, as the dashboards and exports (scrutiny.governance.figures)."""
-    _cleanse_reports(request)
+    cleanse_reports(request)
     if not permissions.can_export_aggregate(request.user):
         _audit_figures(request, area_id, AccessVerb.REFUSED)
         raise HttpError(403, "You cannot see scrutiny figures.")

@@ -1,4 +1,6 @@
-"""Writes: the same services as the pages (permission re-checked, audited), JSON errors."""
+"""Writes: the same services as the pages (permission re-checked, audited), JSON errors. A service's
+refusal (ValidationError) becomes its 4xx in config.api's one handler; the endpoints answer their
+own 403, 404 and the 409 of a lost race."""
 
 from __future__ import annotations
 
@@ -9,19 +11,13 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from ninja import Field, Schema, Status
 
-from agencies.api import Id, PlainText
-from agencies.errors import status_for
+from agencies.api import ErrorOut, Id, PlainText
 from scrutiny import permissions, selectors, services
-from scrutiny.api.common import Redacted, _cleanse_reports, router
+from scrutiny.api.common import Redacted, cleanse_reports, router
 from scrutiny.models import PanelRole
 from scrutiny.redaction import Audience, redact
 
 # Writes: the same services as the pages (permission re-checked, audited), JSON errors ---------------
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class PanelIn(Schema):
@@ -53,11 +49,6 @@ class AgreementOut(Schema):
     version: int
 
 
-def _invalid(exc: ValidationError) -> Status[ErrorOut]:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return Status(status_for(exc), ErrorOut(detail="Check the highlighted fields.", errors=errors))
-
-
 def _forces(request: HttpRequest, area_id: int, ids: list[int]) -> list[Any]:
     forces = list(selectors.panel_forces_choices(viewer=request.user, area_id=area_id).filter(pk__in=ids))
     if len(forces) != len(set(ids)):
@@ -76,7 +67,7 @@ FORBIDDEN = Status(403, ErrorOut(detail="You cannot do that."))
     summary="Create a panel in my CPS area (case coordinators)",
 )
 def create_panel(request: HttpRequest, payload: PanelCreateIn):  # type: ignore[no-untyped-def]
-    _cleanse_reports(request)
+    cleanse_reports(request)
     area_id = permissions.panel_area_for(request.user)
     area = selectors.area_get(area_id=area_id) if area_id is not None else None
     if area is None:
@@ -91,8 +82,6 @@ def create_panel(request: HttpRequest, payload: PanelCreateIn):  # type: ignore[
                 terms_of_reference=payload.terms_of_reference,
                 police_forces=_forces(request, area.pk, payload.police_forces),
             )
-    except ValidationError as exc:
-        return _invalid(exc)
     except IntegrityError:
         return Status(409, ErrorOut(detail="A panel with that name or code already exists."))
     panel = selectors.panel_get(viewer=request.user, panel_id=panel.pk)
@@ -106,7 +95,7 @@ def create_panel(request: HttpRequest, payload: PanelCreateIn):  # type: ignore[
     summary="Change a panel's name, police forces and terms of reference (its coordinator)",
 )
 def update_panel(request: HttpRequest, panel_id: int, payload: PanelIn):  # type: ignore[no-untyped-def]
-    _cleanse_reports(request)
+    cleanse_reports(request)
     panel = selectors.panel_get(viewer=request.user, panel_id=panel_id)
     if panel is None:
         return Status(404, ErrorOut(detail="Not found."))
@@ -121,8 +110,6 @@ def update_panel(request: HttpRequest, panel_id: int, payload: PanelIn):  # type
                 terms_of_reference=payload.terms_of_reference,
                 police_forces=_forces(request, panel.area_id, payload.police_forces),
             )
-    except ValidationError as exc:
-        return _invalid(exc)
     except IntegrityError:
         return Status(409, ErrorOut(detail="A panel with that name already exists."))
     panel = selectors.panel_get(viewer=request.user, panel_id=panel.pk)
@@ -136,7 +123,7 @@ def update_panel(request: HttpRequest, panel_id: int, payload: PanelIn):  # type
     summary="Add a member with a panel role (the panel's coordinator)",
 )
 def add_member(request: HttpRequest, panel_id: int, payload: MemberIn):  # type: ignore[no-untyped-def]
-    _cleanse_reports(request)
+    cleanse_reports(request)
     panel = selectors.panel_get(viewer=request.user, panel_id=panel_id)
     if panel is None:
         return Status(404, ErrorOut(detail="Not found."))
@@ -155,8 +142,6 @@ def add_member(request: HttpRequest, panel_id: int, payload: MemberIn):  # type:
             membership = services.membership_add(
                 actor=request.user, panel=panel, user=user, role=payload.role
             )
-    except ValidationError as exc:
-        return _invalid(exc)
     except IntegrityError:
         return Status(409, ErrorOut(detail="That person is already a member of this panel."))
     return Status(201, {"id": membership.pk, "panel": panel.pk, "role": membership.role})
@@ -169,7 +154,7 @@ def add_member(request: HttpRequest, panel_id: int, payload: MemberIn):  # type:
     summary="End a membership (the panel's coordinator); their live views lose access",
 )
 def end_member(request: HttpRequest, membership_id: int):  # type: ignore[no-untyped-def]
-    _cleanse_reports(request)
+    cleanse_reports(request)
     membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
     if membership is None:
         return Status(404, ErrorOut(detail="Not found."))
@@ -187,14 +172,12 @@ def end_member(request: HttpRequest, membership_id: int):  # type: ignore[no-unt
     summary="Publish the next confidentiality agreement version (case coordinators)",
 )
 def publish_agreement(request: HttpRequest, payload: AgreementIn):  # type: ignore[no-untyped-def]
-    _cleanse_reports(request)
+    cleanse_reports(request)
     if not permissions.can_publish_agreement(request.user):
         return FORBIDDEN
     try:
         with transaction.atomic():
             agreement = services.agreement_publish(actor=request.user, text=payload.text)
-    except ValidationError as exc:
-        return _invalid(exc)
     except IntegrityError:
         return Status(409, ErrorOut(detail="Someone else published a version just now. Read it, try again."))
     return Status(201, {"version": agreement.version})
