@@ -194,6 +194,15 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
         stage="charging",
         text=f"Charging {CANARIES['decision']}.",
     )
+    # Members see the kinds of extracts and the stages of decision points (the re-identification
+    # check compares them): the other cases have the same ones, so the first is not unique.
+    for other in cases[1:]:
+        services.text_add(
+            actor=coordinator, case=other, model=Extract, kind="charging_advice", text="Advice was given."
+        )
+        services.text_add(
+            actor=coordinator, case=other, model=DecisionPoint, stage="charging", text="Charging noted."
+        )
     # The second person releases (no one releases their own case).
     cases = [services.case_release(actor=coordinator2, case=c) for c in cases]
     case = cases[0]
