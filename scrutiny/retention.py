@@ -156,11 +156,14 @@ def _notify_coordinators(case: Case) -> None:
     from agencies.services import notification_send
     from scrutiny import permissions
 
-    walled = set(permissions.walled_off_user_ids(case.pk))
     url = reverse("scrutiny:case-detail", args=[case.pk])
-    people = User.objects.filter(is_active=True, agency__area_id=case.area_id).order_by("pk")
+    people = (
+        User.objects.filter(is_active=True, agency__area_id=case.area_id)
+        .exclude(pk__in=permissions.walled_off_user_ids(case.pk))
+        .order_by("pk")
+    )
     for person in people:
-        if person.pk not in walled and permissions.can_coordinate(person, case.panel_id):
+        if permissions.can_coordinate(person, case.panel_id):
             notification_send(recipient=person, title=KANON_NOTICE, kind=NotificationKind.GENERAL, url=url)
 
 
