@@ -75,12 +75,15 @@ CASE_FIELDS: dict[str, Any] = {
 }
 
 
-def add_lookalike_rows(*, actor: User, case: Case) -> None:
+def add_lookalike_rows(*, actor: User, case: Case, with_letter: bool = True) -> None:
     """The rows members see of the world's cases besides their summary (a charging-advice extract,
-    a decision point at charging): a case made to look like them needs these too, since the
+    a decision point at charging, a letter to the victim: the world's cases get theirs after
+    release, as the defence-in-depth flagged letter): a case made to look like them needs these, as the
     re-identification check compares them (tests/scrutiny/test_kanon_related.py)."""
     services.text_add(actor=actor, case=case, model=Extract, kind="charging_advice", text="Advice was given.")
     services.text_add(actor=actor, case=case, model=DecisionPoint, stage="charging", text="Charging noted.")
+    if with_letter:
+        services.text_add(actor=actor, case=case, model=Extract, kind="victim_letter", text="A letter went.")
 
 
 @dataclass
@@ -207,7 +210,7 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
     # Members see the kinds of extracts and the stages of decision points (the re-identification
     # check compares them): the other cases have the same ones, so the first is not unique.
     for other in cases[1:]:
-        add_lookalike_rows(actor=coordinator, case=other)
+        add_lookalike_rows(actor=coordinator, case=other, with_letter=False)
     # The second person releases (no one releases their own case).
     cases = [services.case_release(actor=coordinator2, case=c) for c in cases]
     case = cases[0]
@@ -219,6 +222,15 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
         check_status=CheckStatus.FLAGGED,
         identifier_kinds=["postcode"],
     )
+    # The other cases have a letter to the victim too (members see the kind of a held text).
+    for other in cases[1:]:
+        ExtractFactory(
+            case=other,
+            kind="victim_letter",
+            text="A letter was sent.",
+            check_status=CheckStatus.CONFIRMED,
+            checked_by=coordinator2,
+        )
     draft = services.case_create(actor=coordinator, panel=panel, presenting_agency=police, **CASE_FIELDS)
     draft_text = services.text_add(
         actor=coordinator, case=draft, model=Extract, kind="summary", text="Seen at 12 Long Road, LS1 4AB."

@@ -17,11 +17,11 @@ from django.urls import reverse
 from agencies.models import AgencyKind
 from agencies.roles import Role
 from scrutiny import redaction, services
-from scrutiny.models import Case, CaseStatus, DecisionPoint, Extract
+from scrutiny.models import Case, CaseStatus, Extract
 from scrutiny.redaction import MEMBERS, POLICY, Audience, Level
 from tests.conftest import signed_in_client
 from tests.factories import AgencyFactory, UserFactory
-from tests.scrutiny.conftest import CASE_FIELDS
+from tests.scrutiny.conftest import CASE_FIELDS, add_lookalike_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +51,7 @@ def _case(world, **overrides):  # type: ignore[no-untyped-def]
         actor=world.users["coordinator"], case=case, model=Extract, kind="summary", text="Summary."
     )
     # The world's cases' other rows members see (compared too: tests/scrutiny/test_kanon_related.py).
-    services.text_add(
-        actor=world.users["coordinator"], case=case, model=Extract, kind="charging_advice", text="Advice."
-    )
-    services.text_add(
-        actor=world.users["coordinator"], case=case, model=DecisionPoint, stage="charging", text="Noted."
-    )
+    add_lookalike_rows(actor=world.users["coordinator"], case=case)
     return case
 
 
