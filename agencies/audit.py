@@ -3,10 +3,19 @@
 Each event is a registered action (agencies/wagtail_hooks.py registers them all from ACTIONS).
 Entries name the account and, where there is one, the person who acted; their data holds ids and
 the agency only: never passwords, tokens, codes, keys or case content.
+
+Tamper evidence: every entry is also handed, in the same transaction, to each registered sink
+(`add_sink`) as a SecurityEvent (ids and kinds only). The scrutiny app registers the platform's
+hash-chained, append-only access audit as one (scrutiny/audit/security.py), so security events
+are covered by `manage.py verify_audit` and shown in the data protection officer's audit view.
+The sinks keep the dependency one way: this app never imports scrutiny. A sink that fails makes
+the entry fail with it (no half-recorded event).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +87,44 @@ ALLOWED_DATA_KEYS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class SecurityEvent:
+    """What a sink is handed: the action, the subject (model name and id: the account, or for an
+    address with no account the agency or site the entry hangs off, or an invitation), who acted,
+    and the agency. Never the entry's other data."""
+
+    action: Action
+    subject_type: str
+    subject_id: int | None
+    actor_id: int | None
+    agency_id: int | None
+
+
+Sink = Callable[[SecurityEvent], None]
+_SINKS: list[Sink] = []
+
+
+def add_sink(sink: Sink) -> None:
+    """Register a sink (idempotent): called with every security event, inside its transaction."""
+    if sink not in _SINKS:
+        _SINKS.append(sink)
+
+
+def sinks() -> tuple[Sink, ...]:
+    return tuple(_SINKS)
+
+
+def _event(instance: Any, action: Action, actor: Any, agency_id: int | None) -> SecurityEvent:
+    pk = getattr(instance, "pk", None)
+    return SecurityEvent(
+        action=action,
+        subject_type=instance._meta.model_name,
+        subject_id=pk if isinstance(pk, int) else None,
+        actor_id=getattr(actor, "pk", None),
+        agency_id=agency_id,
+    )
+
+
 def record(
     *, instance: Model, action: Action, actor: User | None = None, agency_id: int | None, **data: Any
 ) -> None:
@@ -95,15 +142,19 @@ def record(
         "user": _concrete(actor),
         "data": {"agency_id": agency_id, **data},
     }
-    try:
-        with transaction.atomic():
+    event = _event(kwargs["instance"], action, kwargs["user"], agency_id)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                log(**kwargs)
+        except ValidationError:
+            # A long-running process can hold a stale content-type id (ContentType's in-memory
+            # cache) after the content types were recreated (a deploy's migrations; test database
+            # flushes). Refresh it once rather than lose the entry or fail the request.
+            ContentType.objects.clear_cache()
             log(**kwargs)
-    except ValidationError:
-        # A long-running process can hold a stale content-type id (ContentType's in-memory cache)
-        # after the content types were recreated (a deploy's migrations; test database flushes).
-        # Refresh it once rather than lose the entry or fail the request.
-        ContentType.objects.clear_cache()
-        log(**kwargs)
+        for sink in _SINKS:
+            sink(event)
 
 
 def _concrete(obj: Any) -> Any:

@@ -38,6 +38,12 @@ class ScrutinyConfig(AppConfig):
             if not any(isinstance(f, CaseContentLogFilter) for f in handler.filters):
                 handler.addFilter(CaseContentLogFilter())
 
+        # Account security events join the hash-chained access audit (agencies never imports us).
+        from agencies import audit as security_audit
+        from scrutiny.audit.security import chain_security_event
+
+        security_audit.add_sink(chain_security_event)
+
         from scrutiny.retention import register_rules
 
         register_rules()

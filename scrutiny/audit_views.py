@@ -1,8 +1,10 @@
 """The platform-wide access audit for the data protection officer: every AccessEvent, with or
-without a panel (agreements accepted, aggregate figures and exports, security of the log itself),
-filterable by date, actor and verb, paginated, and exported as CSV. Reading and exporting it are
-themselves audited. The rows hold ids, kinds and channels, never case content; the actor is named
-(the officer's question is who looked)."""
+without a panel (agreements accepted, aggregate figures and exports, security of the log itself,
+account security events: sign-ins, failed sign-ins, lockouts, MFA and role changes, chained by
+scrutiny/audit/security.py), filterable by date, actor and verb, paginated, and exported as CSV.
+Filtering by a person finds what they did and the security events about their account. Reading
+and exporting it are themselves audited. The rows hold ids, kinds and channels, never case
+content; the actor is named (the officer's question is who looked)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from agencies.models import User
 from scrutiny import exports, permissions, services
+from scrutiny.audit.security import security_label, subject_audience
 from scrutiny.models import AccessChannel, AccessEvent, AccessVerb
 from scrutiny.reporting import scrutiny_view
 
@@ -29,6 +33,7 @@ COLUMNS = (
     "actor_id",
     "actor",
     "verb",
+    "description",
     "object_type",
     "object_id",
     "audience",
@@ -84,12 +89,19 @@ def audit_events(*, viewer: Any, filters: dict[str, Any]) -> QuerySet[AccessEven
         rows = rows.filter(at__date__lte=filters["date_to"])
     actor = filters.get("actor") or ""
     if actor.isdigit() and len(actor) < 19:
-        rows = rows.filter(actor_id=int(actor))
+        rows = rows.filter(_by_or_about([int(actor)]))
     elif actor:
-        rows = rows.filter(actor__email__iexact=actor)
+        people = list(User.objects.filter(email__iexact=actor).values_list("pk", flat=True))
+        rows = rows.filter(_by_or_about(people))
     if filters.get("verb"):
         rows = rows.filter(verb=filters["verb"])
     return rows
+
+
+def _by_or_about(user_ids: list[int]) -> Q:
+    """What these accounts did, and the security events about them (a failed sign-in has no actor)."""
+    about = Q(verb=AccessVerb.SECURITY, audience=subject_audience("user"), object_id__in=user_ids)
+    return Q(actor_id__in=user_ids) | about
 
 
 def _row(event: AccessEvent) -> dict[str, Any]:
@@ -101,6 +113,7 @@ def _row(event: AccessEvent) -> dict[str, Any]:
         "actor": (f"{actor.get_full_name() or 'account'} <{actor.email}>" if actor is not None else ""),
         "verb": event.verb,
         "verb_label": event.get_verb_display(),
+        "description": security_label(event.object_type) if event.verb == AccessVerb.SECURITY else "",
         "object_type": event.object_type,
         "object_id": event.object_id,
         "audience": event.audience,

@@ -233,6 +233,8 @@ def kanon_view(report: Any) -> dict[str, Any]:
     from scrutiny.services import field_label
 
     def shown(value: Any, name: str) -> str:
+        if ":" in name:  # related rows (decision points, extracts): already display text
+            return str(value)
         if value is None or value == "":
             return "Not recorded"
         if isinstance(value, list):

@@ -107,6 +107,76 @@ def _delete_due(due: QuerySet, held: Q, ids: Sequence[Any]) -> list[Any]:
     return gone
 
 
+# Re-identification after a deletion --------------------------------------------------------------------
+# A released case passes the k-check because enough cases look like it. Deleting one of those
+# look-alikes can leave it unique to its panel, and nobody edited it, so the edit-time check
+# (services/kanon.py) never runs. The case rule therefore notes, before each batch goes, the
+# released cases whose count a doomed case is part of, and after the delete re-checks them in the
+# same transaction: each that now looks unique is flagged (kanon_flagged, as an edit would flag it:
+# the coordinator's case page shows the report and the generalisations that fix it) and every
+# coordinator of its panel who is not walled off from it is notified.
+
+KANON_NOTICE = "A released case now looks unique to its panel after old cases were deleted"
+
+
+def _released_lookalikes(cases: Sequence[Case]) -> dict[int, Case]:
+    from scrutiny.models import CaseStatus
+    from scrutiny.services.kanon import _lookalikes
+
+    out: dict[int, Case] = {}
+    for case in cases:
+        for other in _lookalikes(case):
+            if other.status == CaseStatus.RELEASED:
+                out.setdefault(other.pk, other)
+    return out
+
+
+def kanon_recheck_released(cases: Sequence[Case]) -> list[Case]:
+    """Re-run the k-check of these released cases; flag those that became unique and notify their
+    panel's coordinators. Returns the cases newly flagged."""
+    from scrutiny.services.kanon import K_ANONYMITY, quasi_identifier_matches
+
+    flagged = []
+    for case in cases:
+        unique = quasi_identifier_matches(case) < K_ANONYMITY
+        was = Case.objects.filter(pk=case.pk).values_list("kanon_flagged", flat=True).first()
+        if was is None or unique == was:
+            continue
+        Case.objects.filter(pk=case.pk).update(kanon_flagged=unique)
+        if unique:
+            flagged.append(case)
+            _notify_coordinators(case)
+    return flagged
+
+
+def _notify_coordinators(case: Case) -> None:
+    from django.urls import reverse
+
+    from agencies.models import NotificationKind, User
+    from agencies.services import notification_send
+    from scrutiny import permissions
+
+    url = reverse("scrutiny:case-detail", args=[case.pk])
+    people = (
+        User.objects.filter(is_active=True, agency__area_id=case.area_id)
+        .exclude(pk__in=permissions.walled_off_user_ids(case.pk))
+        .order_by("pk")
+    )
+    for person in people:
+        if permissions.can_coordinate(person, case.panel_id):
+            notification_send(recipient=person, title=KANON_NOTICE, kind=NotificationKind.GENERAL, url=url)
+
+
+def _delete_cases(today: dt.date, ids: Sequence[Any]) -> list[Any]:
+    """The case rule's delete: as _delete_due, then the re-check above."""
+    due, held = _due_cases(today), held_case_filter()
+    going = list(due.filter(pk__in=list(ids)).exclude(held).order_by("pk"))
+    affected = _released_lookalikes(going)
+    gone = _delete_due(due, held, [case.pk for case in going])
+    kanon_recheck_released([case for pk, case in affected.items() if pk not in set(gone)])
+    return gone
+
+
 # Cases and meetings ------------------------------------------------------------------------------------
 
 # A child victim (under 18) or a child-rape offence: the CPS schedule keeps child sexual abuse cases longer.
@@ -253,13 +323,13 @@ def register_rules() -> None:
         )
     )
     registry.register(
-        _rule(
-            "case",
-            "Cases (texts, keys, declarations, reviews, findings)",
-            CASE_ANCHOR,
-            _due_cases,
-            held_case_filter,
-            "panel_id",
+        RetentionRule(
+            record_type="case",
+            label="Cases (texts, keys, declarations, reviews, findings)",
+            anchor=CASE_ANCHOR,
+            select=lambda today: _split(_due_cases(today), held_case_filter(), "panel_id"),
+            # Re-checks the released look-alikes of every deleted case (see above).
+            delete=_delete_cases,
             order=40,
             period_settings=("case_child",),
         )

@@ -16,6 +16,9 @@ class AccessVerb(models.TextChoices):
     DELETE = "delete", "Deleted"
     DECLARE = "declare", "Declared involvement"
     REFUSED = "refused", "Refused access"
+    # An account security event (agencies/audit.py: sign-ins, lockouts, MFA, roles...), chained here
+    # by scrutiny/audit/security.py: object_type is the action, the audience names the subject.
+    SECURITY = "security", "Account security event"
 
 
 class AccessChannel(models.TextChoices):
@@ -25,6 +28,7 @@ class AccessChannel(models.TextChoices):
     WEBSOCKET = "websocket", "Live update"
     EMAIL = "email", "Email"
     COMMAND = "command", "Management command"
+    ACCOUNT = "account", "Account and sign-in"
 
 
 class AppendOnlyError(Exception):

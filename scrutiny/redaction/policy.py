@@ -269,10 +269,12 @@ POLICY: dict[type[models.Model], dict[str, FieldPolicy]] = {
     m.DecisionPoint: _checked_text_policy(
         extra={
             "order": P(full=PANEL),
-            "stage": P(full=PANEL, agg=OVERSIGHT),
+            # describes=True: members see each decision point's stage, so the re-identification
+            # check compares the stages of a case (services/kanon.py _related).
+            "stage": P(full=PANEL, agg=OVERSIGHT, describes=True),
         }
     ),
-    m.Extract: _checked_text_policy(extra={"kind": P(full=PANEL)}),
+    m.Extract: _checked_text_policy(extra={"kind": P(full=PANEL, describes=True)}),
     m.InvolvementDeclaration: {
         "id": _coord_only(),
         "case": _coord_only(),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import JSONField
 
 from scrutiny import redaction
@@ -44,6 +45,70 @@ CASE_FIELDS = (
 # at least K_ANONYMITY cases platform-wide have true details consistent with what the audience sees
 # of it: every other case is shown at this case's levels (its generalisations) and must then look
 # exactly the same. "Not recorded" only looks like "Not recorded": it never stands in for a value.
+#
+# What the audience sees of a case also includes the rows that hang off it (decision points and
+# their stages, extracts and their kinds): for every model with a foreign key to Case, the fields
+# the policy declares descriptive and the audience sees (redaction.quasi_identifiers) are compared
+# too, as the sequence of rows the audience sees, in the model's order. A case with no such rows
+# only looks like another case with none, and a stage that was not recorded only like another
+# unrecorded one (plain equality: nothing stands in for anything).
+
+RelatedKey = tuple[type[models.Model], str, tuple[str, ...]]  # model, its foreign key to Case, fields
+
+
+def _related(audience: Audience) -> list[RelatedKey]:
+    """The rows about a case that describe it to `audience`, derived from the policy."""
+    out: list[RelatedKey] = []
+    for model in redaction.POLICY:
+        if model is Case:
+            continue
+        links = [
+            f.name
+            for f in model._meta.get_fields()
+            if f.concrete and f.many_to_one and f.related_model is Case
+        ]
+        fields = tuple(redaction.quasi_identifiers(model, audience))
+        if links and fields:
+            out.append((model, links[0], fields))
+    return out
+
+
+def _related_key(key: RelatedKey) -> str:
+    model, _link, fields = key
+    return f"{model._meta.model_name}:{'+'.join(fields)}"
+
+
+def _related_views(
+    case_pks: Iterable[int] | None, audience: Audience
+) -> dict[int, dict[str, tuple[Any, ...]]]:
+    """For each case, what the audience sees of its related rows' descriptive fields: one query
+    per related model (all cases when `case_pks` is None). Cases with no rows get empty tuples."""
+    pks = None if case_pks is None else list(case_pks)
+    out: dict[int, dict[str, tuple[Any, ...]]] = {}
+    for key in _related(audience):
+        model, link, fields = key
+        name = _related_key(key)
+        rows = model.objects.all()
+        if pks is not None:
+            rows = rows.filter(**{f"{link}_id__in": pks})
+        ordering = [o for o in (model._meta.ordering or []) if o.lstrip("-") != link]
+        seen: dict[int, list[Any]] = {}
+        for row in rows.order_by(link, *ordering, "pk").only("pk", link, *fields):
+            shown = []
+            for field in fields:
+                rule = redaction.rule_for(model, field, audience)
+                value = getattr(row, model._meta.get_field(field).attname)
+                if rule.level == redaction.Level.GENERALISED and rule.generaliser is not None:
+                    value = rule.generaliser(getattr(row, field), row)
+                shown.append(_hashable(value))
+            seen.setdefault(getattr(row, f"{link}_id"), []).append(tuple(shown))
+        for pk in pks if pks is not None else seen:
+            out.setdefault(pk, {})[name] = tuple(seen.get(pk, ()))
+    return out
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 class _ShownAs:
@@ -68,7 +133,13 @@ def _audience_groups() -> list[tuple[Audience, tuple[str, ...]]]:
         fields = tuple(redaction.quasi_identifiers(Case, audience))
         if not fields:
             continue
-        shape = tuple((name, redaction.rule_for(Case, name, audience)) for name in fields)
+        shape = (
+            tuple((name, redaction.rule_for(Case, name, audience)) for name in fields),
+            tuple(
+                (_related_key(key), tuple(redaction.rule_for(key[0], f, audience) for f in key[2]))
+                for key in _related(audience)
+            ),
+        )
         seen.setdefault(shape, (audience, fields))
     return list(seen.values())
 
@@ -109,16 +180,26 @@ def _lean(queryset: Any, fields: Iterable[str]) -> Any:
 Views = list[tuple[int, dict[str, tuple[Any, Any]]]]
 
 
-def _views(cases: Iterable[Case], audience: Audience, fields: Iterable[str]) -> Views:
+def _views(
+    cases: Iterable[Case], audience: Audience, fields: Iterable[str], *, all_cases: bool = False
+) -> Views:
     """Each case as the audience sees each field, at the fine and at the coarser level (a field's
-    view depends only on its own level), computed once so that every comparison is a lookup."""
+    view depends only on its own level), computed once so that every comparison is a lookup. The
+    related rows (see _related) join each view under their own keys, the same at every level.
+    `all_cases`: `cases` is every case (their related rows are read without a filter)."""
     fields = list(fields)
+    cases = list(cases)
     coarse = [name for name in fields if name in redaction.COARSER]
+    related = _related_views(None if all_cases else [c.pk for c in cases], audience)
+    related_keys = [_related_key(key) for key in _related(audience)]
     out: Views = []
     for case in cases:
         fine = _shown(_ShownAs(case, []), audience, fields)
         rough = _shown(_ShownAs(case, coarse), audience, coarse)
-        out.append((case.pk, {name: (fine[name], rough.get(name, fine[name])) for name in fields}))
+        view = {name: (fine[name], rough.get(name, fine[name])) for name in fields}
+        rows_of = related.get(case.pk, {})
+        view.update({name: (rows_of.get(name, ()),) * 2 for name in related_keys})
+        out.append((case.pk, view))
     return out
 
 
@@ -195,7 +276,30 @@ class KanonReport:
 
 
 def field_label(name: str) -> str:
+    """A case field's label, or for related rows (see _related) e.g. "Decision points: stage"."""
+    if ":" in name:
+        model_name, fields = name.split(":", 1)
+        model = next(m for m in redaction.POLICY if m._meta.model_name == model_name)
+        shown = ", ".join(str(model._meta.get_field(f).verbose_name) for f in fields.split("+"))
+        return f"{str(model._meta.verbose_name_plural).capitalize()}: {shown}"
     return str(Case._meta.get_field(name).verbose_name).capitalize()
+
+
+def _related_shown(audience: Audience, case: Case) -> dict[str, str]:
+    """What the audience sees of the case's related rows, as display text (choice labels)."""
+    out: dict[str, str] = {}
+    views = _related_views([case.pk], audience).get(case.pk, {})
+    for key in _related(audience):
+        model, _link, fields = key
+        rows = views.get(_related_key(key), ())
+        labels = [
+            " / ".join(
+                redaction.label(model, f, v) or "Not recorded" for f, v in zip(fields, row, strict=True)
+            )
+            for row in rows
+        ]
+        out[_related_key(key)] = "; ".join(labels) or "None recorded"
+    return out
 
 
 def kanon_report(case: Case) -> KanonReport:
@@ -208,9 +312,12 @@ def kanon_report(case: Case) -> KanonReport:
     suggestions: list[Generalisation] = []
     if matches < K_ANONYMITY and fields:
         population = [case, *_lean(Case.objects.exclude(pk=case.pk), fields)]
-        views = _views(population, audience, fields)
-        every_view = [views, *(_views(population, a, f) for a, f in groups[1:])]
-        ignoring = {name: _count(views, case.pk, case.generalised, ignore=[name]) for name in fields}
+        views = _views(population, audience, fields, all_cases=True)
+        every_view = [views, *(_views(population, a, f, all_cases=True) for a, f in groups[1:])]
+        related = [_related_key(key) for key in _related(audience)]
+        ignoring = {
+            name: _count(views, case.pk, case.generalised, ignore=[name]) for name in [*fields, *related]
+        }
         options = [n for n in redaction.COARSER if n in fields and n not in case.generalised]
         # Fields that set the case apart first; singles, then pairs when no single one is enough.
         options.sort(key=lambda n: -ignoring.get(n, 0))
@@ -232,7 +339,11 @@ def kanon_report(case: Case) -> KanonReport:
     return KanonReport(
         matches=matches,
         k=K_ANONYMITY,
-        shown=_shown(_ShownAs(case, case.generalised), audience, fields) if fields else {},
+        shown=(
+            {**_shown(_ShownAs(case, case.generalised), audience, fields), **_related_shown(audience, case)}
+            if fields
+            else {}
+        ),
         ignoring=ignoring,
         suggestions=suggestions[:5],
     )
@@ -250,10 +361,12 @@ def _lookalikes(case: Case) -> list[Case]:
     ones whose count this case is part of."""
     out: dict[int, Case] = {}
     for audience, fields in _audience_groups():
-        for other in _candidates(case, audience, fields).exclude(pk=case.pk):
-            if other.pk in out:
-                continue
-            if _shown(_ShownAs(case, other.generalised), audience, fields) == _shown(other, audience, fields):
+        others = [o for o in _candidates(case, audience, fields).exclude(pk=case.pk) if o.pk not in out]
+        related = _related_views([case.pk, *(o.pk for o in others)], audience)
+        for other in others:
+            if _shown(_ShownAs(case, other.generalised), audience, fields) == _shown(
+                other, audience, fields
+            ) and related.get(case.pk) == related.get(other.pk):
                 out[other.pk] = other
     return list(out.values())
 

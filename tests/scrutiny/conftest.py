@@ -15,12 +15,14 @@ from agencies.roles import Role
 from scrutiny import services
 from scrutiny.models import (
     ActionStatus,
+    Case,
     CaseKey,
     CheckStatus,
     DecisionPoint,
     Extract,
     PanelRole,
 )
+from scrutiny.services import kanon
 from tests.factories import AgencyFactory, UserFactory
 from tests.factories.content import ThemeFactory
 from tests.factories.scrutiny import AgreementFactory, ExtractFactory
@@ -71,6 +73,17 @@ CASE_FIELDS: dict[str, Any] = {
     "vulnerability_flags": ["mental_health"],
     "isva_involved": True,
 }
+
+
+def add_lookalike_rows(*, actor: User, case: Case, with_letter: bool = True) -> None:
+    """The rows members see of the world's cases besides their summary (a charging-advice extract,
+    a decision point at charging, a letter to the victim: the world's cases get theirs after
+    release, as the defence-in-depth flagged letter): a case made to look like them needs these, as the
+    re-identification check compares them (tests/scrutiny/test_kanon_related.py)."""
+    services.text_add(actor=actor, case=case, model=Extract, kind="charging_advice", text="Advice was given.")
+    services.text_add(actor=actor, case=case, model=DecisionPoint, stage="charging", text="Charging noted.")
+    if with_letter:
+        services.text_add(actor=actor, case=case, model=Extract, kind="victim_letter", text="A letter went.")
 
 
 @dataclass
@@ -194,6 +207,10 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
         stage="charging",
         text=f"Charging {CANARIES['decision']}.",
     )
+    # Members see the kinds of extracts and the stages of decision points (the re-identification
+    # check compares them): the other cases have the same ones, so the first is not unique.
+    for other in cases[1:]:
+        add_lookalike_rows(actor=coordinator, case=other, with_letter=False)
     # The second person releases (no one releases their own case).
     cases = [services.case_release(actor=coordinator2, case=c) for c in cases]
     case = cases[0]
@@ -205,10 +222,23 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
         check_status=CheckStatus.FLAGGED,
         identifier_kinds=["postcode"],
     )
+    # The other cases have a letter to the victim too (members see the kind of a held text).
+    for other in cases[1:]:
+        ExtractFactory(
+            case=other,
+            kind="victim_letter",
+            text="A letter was sent.",
+            check_status=CheckStatus.CONFIRMED,
+            checked_by=coordinator2,
+        )
     draft = services.case_create(actor=coordinator, panel=panel, presenting_agency=police, **CASE_FIELDS)
     draft_text = services.text_add(
         actor=coordinator, case=draft, model=Extract, kind="summary", text="Seen at 12 Long Road, LS1 4AB."
     )
+    add_lookalike_rows(actor=coordinator, case=draft)
+    # Adding texts does not re-run the re-identification check (services/texts.py): refresh the
+    # flag the draft got at creation, before it had any rows.
+    kanon._kanon_refresh(draft)
     meeting = services.meeting_create(actor=coordinator, panel=panel, held_on=dt.date(2026, 3, 12))
     for c in cases[:10]:
         services.agenda_add(actor=coordinator, meeting=meeting, case=c)

@@ -33,7 +33,7 @@ from scrutiny.models import (
 from tests.conftest import signed_in_client
 from tests.factories.scrutiny import CaseFactory
 from tests.hostile import HOSTILE_SETTINGS, check_post, form_body, models_of
-from tests.scrutiny.conftest import CASE_FIELDS
+from tests.scrutiny.conftest import CASE_FIELDS, add_lookalike_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,7 @@ def undeclared_case(world):  # type: ignore[no-untyped-def]
         actor=coordinator, panel=world.panel, presenting_agency=world.case.presenting_agency, **CASE_FIELDS
     )
     services.text_add(actor=coordinator, case=case, model=Extract, kind="summary", text="A clean summary.")
+    add_lookalike_rows(actor=coordinator, case=case)  # as the world's cases (compared by the k-check)
     return services.case_release(actor=world.users["coordinator2"], case=case)
 
 

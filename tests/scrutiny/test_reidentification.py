@@ -21,7 +21,7 @@ from scrutiny.models import Case, CaseStatus, Extract
 from scrutiny.redaction import MEMBERS, POLICY, Audience, Level
 from tests.conftest import signed_in_client
 from tests.factories import AgencyFactory, UserFactory
-from tests.scrutiny.conftest import CASE_FIELDS
+from tests.scrutiny.conftest import CASE_FIELDS, add_lookalike_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,8 @@ def _case(world, **overrides):  # type: ignore[no-untyped-def]
     services.text_add(
         actor=world.users["coordinator"], case=case, model=Extract, kind="summary", text="Summary."
     )
+    # The world's cases' other rows members see (compared too: tests/scrutiny/test_kanon_related.py).
+    add_lookalike_rows(actor=world.users["coordinator"], case=case)
     return case
 
 

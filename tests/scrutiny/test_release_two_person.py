@@ -22,19 +22,20 @@ from scrutiny.models import (
 from scrutiny.redaction import Audience, redact
 from tests.conftest import signed_in_client
 from tests.factories import UserFactory
-from tests.scrutiny.conftest import CASE_FIELDS
+from tests.scrutiny.conftest import CASE_FIELDS, add_lookalike_rows
 
 pytestmark = pytest.mark.django_db
 
 NBSP_POSTCODE = "Seen near SW1A\u00a01AA that night."
 
 
-def _draft(world, *, text: str = "A clean summary of events.", actor=None):  # type: ignore[no-untyped-def]
+def _draft(world, *, text: str = "A clean summary of events.", actor=None, rows_by=None):  # type: ignore[no-untyped-def]
     actor = actor or world.users["coordinator"]
     case = services.case_create(
         actor=actor, panel=world.panel, presenting_agency=world.case.presenting_agency, **CASE_FIELDS
     )
     services.text_add(actor=actor, case=case, model=Extract, kind="summary", text=text)
+    add_lookalike_rows(actor=rows_by or actor, case=case)
     return case
 
 
@@ -62,8 +63,7 @@ def test_the_author_cannot_release_their_own_case_alone(world) -> None:  # type:
 def test_the_author_of_any_text_of_the_case_cannot_be_its_second_person(world) -> None:  # type: ignore[no-untyped-def]
     """coordinator2 adds a text to coordinator's case: neither may release alone now."""
     first, second = world.users["coordinator"], world.users["coordinator2"]
-    case = _draft(world)
-    services.text_add(actor=second, case=case, model=Extract, kind="action_plan", text="A plan was made.")
+    case = _draft(world, rows_by=second)
     with pytest.raises((PermissionDenied, ValidationError)):
         services.case_release(actor=second, case=case)
     with pytest.raises((PermissionDenied, ValidationError)):
@@ -102,7 +102,7 @@ def test_the_check_runs_again_at_release_on_the_stored_text(world) -> None:  # t
     assert "SW1A" not in " ".join(refused.value.messages)
     case.refresh_from_db()
     assert case.status == CaseStatus.DRAFT
-    assert Extract.objects.get(case=case).check_status == CheckStatus.FLAGGED
+    assert Extract.objects.get(case=case, kind="summary").check_status == CheckStatus.FLAGGED
 
 
 def test_a_postcode_with_a_non_breaking_space_is_caught_at_release(world) -> None:  # type: ignore[no-untyped-def]
@@ -110,13 +110,13 @@ def test_a_postcode_with_a_non_breaking_space_is_caught_at_release(world) -> Non
     case = _draft(world, text=NBSP_POSTCODE)
     with pytest.raises(ValidationError):
         services.case_release(actor=second, case=case)
-    assert Extract.objects.get(case=case).check_status == CheckStatus.FLAGGED
+    assert Extract.objects.get(case=case, kind="summary").check_status == CheckStatus.FLAGGED
 
 
 def test_a_confirmed_keep_needs_a_reason_and_is_an_override_tied_to_the_text(world) -> None:  # type: ignore[no-untyped-def]
     first, second = world.users["coordinator"], world.users["coordinator2"]
     case = _draft(world, text="Seen at SW1A 1AA.")
-    text = Extract.objects.get(case=case)
+    text = Extract.objects.get(case=case, kind="summary")
     assert text.check_status == CheckStatus.FLAGGED
     with pytest.raises(ValidationError):  # keeping a hit without a reason is refused
         services.text_confirm(actor=second, obj=text, redactions={0: None})
@@ -146,7 +146,7 @@ def test_a_confirmed_keep_needs_a_reason_and_is_an_override_tied_to_the_text(wor
 def test_an_override_reason_is_itself_checked(world) -> None:  # type: ignore[no-untyped-def]
     second = world.users["coordinator2"]
     case = _draft(world, text="Seen at SW1A 1AA.")
-    text = Extract.objects.get(case=case)
+    text = Extract.objects.get(case=case, kind="summary")
     with pytest.raises(ValidationError):
         services.text_confirm(actor=second, obj=text, redactions={0: None}, reasons={0: "Ring 07700 900123."})
     assert not IdentifierOverride.objects.exists()
@@ -186,7 +186,7 @@ def test_a_finding_or_action_without_hits_still_needs_a_second_person(world) -> 
 
 def test_the_check_page_asks_for_a_reason_and_refuses_a_keep_without_one(world) -> None:  # type: ignore[no-untyped-def]
     case = _draft(world, text="Seen at SW1A 1AA.")
-    text = Extract.objects.get(case=case)
+    text = Extract.objects.get(case=case, kind="summary")
     client = signed_in_client(world.users["coordinator2"])
     url = reverse("scrutiny:text-check", args=["extract", text.pk])
     page = client.get(url).content.decode()

@@ -33,17 +33,19 @@ from scrutiny.permissions import CaseAccess
 from scrutiny.reporting import CaseContentLogFilter, ScrutinyExceptionReporterFilter
 from scrutiny.retention import apply_retention
 from tests.conftest import signed_in_client
-from tests.scrutiny.conftest import CASE_FIELDS
+from tests.scrutiny.conftest import CASE_FIELDS, add_lookalike_rows
 
 
 def _case(world, **overrides):  # type: ignore[no-untyped-def]
     fields = {**CASE_FIELDS, **overrides}
-    return services.case_create(
+    case = services.case_create(
         actor=world.users["coordinator"],
         panel=world.panel,
         presenting_agency=world.case.presenting_agency,
         **fields,
     )
+    add_lookalike_rows(actor=world.users["coordinator"], case=case)  # as the world's cases
+    return case
 
 
 # Intake ------------------------------------------------------------------------------------------
