@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scrutiny", "0007_legal_hold_retention_batches"),
+        ("scrutiny", "0008_text_editors"),
     ]
 
     operations = [
