@@ -77,7 +77,7 @@ def _out_of_range(values: Any) -> str | None:
 _ORDER_VALUE = re.compile(r"^\s*[+-]?\d{1,9}\s*$")
 
 
-def _formset_readable(data: Any, formset: Any) -> bool:
+def formset_readable(data: Any, formset: Any) -> bool:
     """Whether every existing child a bound formset claims (below INITIAL_FORMS) has a readable id,
     and every chosen object's id is a number. A missing or non-numeric management form is
     Django's to report (it does, without raising)."""
@@ -126,9 +126,7 @@ class IdentifierCheckedPageForm(WagtailAdminPageForm):
         500, raised while Wagtail's views first iterate the forms. Such a formset is refused with a
         message and emptied (TOTAL and INITIAL set to 0 in a copy of the data) so the page
         re-renders; nothing is saved."""
-        broken = [
-            name for name, formset in self.formsets.items() if not _formset_readable(self.data, formset)
-        ]
+        broken = [name for name, formset in self.formsets.items() if not formset_readable(self.data, formset)]
         if not broken:
             return
         data = self.data.copy()

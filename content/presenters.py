@@ -18,7 +18,7 @@ class EntryPoint:
     url: str
 
 
-_ENTRY_POINTS: tuple[tuple[str, str, str, Perm | None], ...] = (
+ENTRY_POINTS: tuple[tuple[str, str, str, Perm | None], ...] = (
     (
         "My bookings",
         "Your ISVA drop-in bookings, and sessions to book.",
@@ -53,7 +53,7 @@ def home_entry_points(*, viewer: User | AnonymousUser) -> list[EntryPoint]:
     if not viewer.is_authenticated:
         return []
     points = []
-    for title, description, url_name, perm in _ENTRY_POINTS:
+    for title, description, url_name, perm in ENTRY_POINTS:
         if perm is not None and not has(viewer, perm):
             continue
         try:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from agencies.realtime.events import Event, _checked
+from agencies.realtime.events import Event, checked
 
 
 def meeting_group(meeting_id: int) -> str:
     """Everything happening in one meeting: agenda progress, attendance, findings, actions."""
-    return _checked(f"scrutiny.meeting.{int(meeting_id)}")
+    return checked(f"scrutiny.meeting.{int(meeting_id)}")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -121,11 +121,11 @@ KANON_NOTICE = "A released case now looks unique to its panel after old cases we
 
 def _released_lookalikes(cases: Sequence[Case]) -> dict[int, Case]:
     from scrutiny.models import CaseStatus
-    from scrutiny.services.kanon import _lookalikes
+    from scrutiny.services.kanon import lookalikes
 
     out: dict[int, Case] = {}
     for case in cases:
-        for other in _lookalikes(case):
+        for other in lookalikes(case):
             if other.status == CaseStatus.RELEASED:
                 out.setdefault(other.pk, other)
     return out

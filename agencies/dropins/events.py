@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from agencies.realtime.events import Event, _checked
+from agencies.realtime.events import Event, checked
 
 
 def schedule_group(schedule_id: int) -> str:
     """Seat counts and waitlist lengths of one schedule's sessions."""
-    return _checked(f"dropins.schedule.{int(schedule_id)}")
+    return checked(f"dropins.schedule.{int(schedule_id)}")
 
 
 @dataclass(frozen=True, kw_only=True)

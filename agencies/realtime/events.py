@@ -32,20 +32,20 @@ MESSAGE_TYPE = "realtime.event"
 
 def user_group(user_id: int) -> str:
     """Everything addressed to one person (notifications, their bookings)."""
-    return _checked(f"user.{int(user_id)}")
+    return checked(f"user.{int(user_id)}")
 
 
 def governance_area_group(area_id: int) -> str:
     """Governance figures for one CPS area changed (bookings, attendance, findings, actions)."""
-    return _checked(f"governance.area.{int(area_id)}")
+    return checked(f"governance.area.{int(area_id)}")
 
 
 def governance_national_group() -> str:
     """Governance figures changed somewhere (the national dashboard)."""
-    return _checked("governance.national")
+    return checked("governance.national")
 
 
-def _checked(name: str) -> str:
+def checked(name: str) -> str:
     if not _GROUP_NAME.match(name):
         raise ValueError(f"Invalid realtime group name: {name!r}")
     return name
@@ -117,7 +117,7 @@ def on_user_logged_out(sender: Any, request: Any = None, user: Any = None, **kwa
 
 def next_sequence(group: str) -> int:
     """Issue the next sequence number for a group inside the current transaction."""
-    _checked(group)
+    checked(group)
     sequence, _ = EventSequence.objects.get_or_create(group=group)
     EventSequence.objects.filter(pk=sequence.pk).update(value=F("value") + 1)
     return EventSequence.objects.values_list("value", flat=True).get(pk=sequence.pk)
@@ -139,7 +139,7 @@ def publish(group: str, event: Event) -> int:
     Never raises because the channel layer is down: the write has happened, the page that made
     it must still answer, and clients resynchronise from their sequence numbers when they return.
     """
-    _checked(group)
+    checked(group)
     with transaction.atomic():
         seq = next_sequence(group)
     message = {"type": MESSAGE_TYPE, "group": group, "kind": event.kind, "seq": seq, "data": event.data()}

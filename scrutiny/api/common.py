@@ -48,7 +48,7 @@ class MeetingOut(Schema):
     findings: list[dict[str, Any]]
 
 
-def _audit(
+def audit_read(
     request: HttpRequest, obj: Any, audience: Any, panel_id: int | None, meeting_id: int | None = None
 ) -> None:
     services.access_record(
@@ -62,7 +62,7 @@ def _audit(
     )
 
 
-def _panel(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
+def panel_for_api(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
     panel = selectors.panel_get(viewer=request.user, panel_id=panel_id, with_forces=with_forces)
     if panel is None:
         raise HttpError(404, "Not found.")

@@ -13,9 +13,9 @@ from scrutiny.api.common import (
     MeetingOut,
     Redacted,
     RedactedList,
-    _audit,
-    _panel,
+    audit_read,
     cleanse_reports,
+    panel_for_api,
     router,
 )
 from scrutiny.governance import figures as figures_module
@@ -31,16 +31,16 @@ def list_panels(request: HttpRequest) -> dict:
     cleanse_reports(request)
     rows = selectors.panel_list(viewer=request.user)
     for panel, audience in rows:  # a list is a read of every record in it, as on the pages
-        _audit(request, panel, audience, panel.pk)
+        audit_read(request, panel, audience, panel.pk)
     return {"audience": "per-item", "items": [{"audience": a.value, **redact(p, a)} for p, a in rows]}
 
 
 @router.get("/panels/{panel_id}", response=Redacted, url_name="scrutiny_panel", summary="One panel")
 def get_panel(request: HttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
-    panel = _panel(request, panel_id)
+    panel = panel_for_api(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
-    _audit(request, panel, audience, panel.pk)
+    audit_read(request, panel, audience, panel.pk)
     return {"audience": audience.value, "data": redact(panel, audience)}
 
 
@@ -52,10 +52,10 @@ def get_panel(request: HttpRequest, panel_id: int) -> dict:
 )
 def list_meetings(request: HttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
-    panel = _panel(request, panel_id)
+    panel = panel_for_api(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
     meetings = selectors.meeting_list(viewer=request.user, panel=panel)
-    _audit(request, panel, audience, panel.pk)
+    audit_read(request, panel, audience, panel.pk)
     return {"audience": audience.value, "items": [redact(m, audience) for m in meetings]}
 
 
@@ -66,7 +66,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
     if meeting is None:
         raise HttpError(404, "Not found.")
     audience = permissions.audience_for(request.user, meeting)
-    _audit(request, meeting, audience, meeting.panel_id, meeting.pk)
+    audit_read(request, meeting, audience, meeting.panel_id, meeting.pk)
     agenda = []
     items = selectors.meeting_agenda(meeting=meeting, viewer=request.user)
     access = permissions.case_access_map(request.user, [item.case for item in items])
@@ -99,7 +99,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
 )
 def list_cases(request: HttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
-    panel = _panel(request, panel_id, with_forces=False)
+    panel = panel_for_api(request, panel_id, with_forces=False)
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
         audit_refusal(
@@ -108,7 +108,7 @@ def list_cases(request: HttpRequest, panel_id: int) -> dict:
         raise HttpError(403, "You cannot list this panel's cases.")
     cases = selectors.case_list(viewer=request.user, panel=panel)
     access = permissions.case_access_map(request.user, cases)
-    _audit(request, panel, audience, panel.pk)
+    audit_read(request, panel, audience, panel.pk)
     items = [
         redact(case, permissions.audience_for(request.user, case))
         if access[case.pk] == CaseAccess.ALLOWED
@@ -153,7 +153,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict:
     cleanse_reports(request)
     case = _open_case(request, case_id)
     audience = permissions.audience_for(request.user, case)
-    _audit(request, case, audience, case.panel_id)
+    audit_read(request, case, audience, case.panel_id)
     key = selectors.case_key(viewer=request.user, case=case)
     return {
         "audience": audience.value,
@@ -175,7 +175,7 @@ def list_reviews(request: HttpRequest, case_id: int) -> dict:
     case = _open_case(request, case_id)
     audience = permissions.audience_for(request.user, case)
     reviews = selectors.case_reviews(case=case) if audience in SITTING - {Audience.OBSERVER} else []
-    _audit(request, case, audience, case.panel_id)
+    audit_read(request, case, audience, case.panel_id)
     items = [
         {**redact(r, audience), "assessments": [redact(a, audience) for a in r.assessments.all()]}
         for r in reviews
@@ -191,9 +191,9 @@ def list_reviews(request: HttpRequest, case_id: int) -> dict:
 )
 def list_findings(request: HttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
-    panel = _panel(request, panel_id)
+    panel = panel_for_api(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
-    _audit(request, panel, audience, panel.pk)
+    audit_read(request, panel, audience, panel.pk)
     return {
         "audience": audience.value,
         "items": [redact(f, audience) for f in selectors.panel_findings(viewer=request.user, panel=panel)],
@@ -208,9 +208,9 @@ def list_findings(request: HttpRequest, panel_id: int) -> dict:
 )
 def list_actions(request: HttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
-    panel = _panel(request, panel_id)
+    panel = panel_for_api(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
-    _audit(request, panel, audience, panel.pk)
+    audit_read(request, panel, audience, panel.pk)
     items = []
     for action in selectors.panel_actions(viewer=request.user, panel=panel):
         row = redact(action, audience)

@@ -71,7 +71,7 @@ def _values(event: Any) -> dict[str, Any]:
     return {name: getattr(event, name) for name in CONTENT_FIELDS}
 
 
-def _lock_head(using: str) -> None:
+def lock_head(using: str) -> None:
     """Serialise prunings until the transaction ends."""
     connection = connections[using]
     if connection.vendor == "postgresql":

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
-from scrutiny.audit.chain import GENESIS, _lock_head, retention_days
-from scrutiny.audit.verify import _rows, _walk
+from scrutiny.audit.chain import GENESIS, lock_head, retention_days
+from scrutiny.audit.verify import audit_rows, walk_chain
 
 # Retention ------------------------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ def prune_audit(
             f"Access events are kept for {days} days: `before` may be {limit:%Y-%m-%d} at the latest."
         )
     with transaction.atomic(using=using):
-        _lock_head(using)
+        lock_head(using)
         checkpoint = AuditCheckpoint.objects.using(using).order_by("-through_id").first()
         start, expected = (checkpoint.through_id, checkpoint.through_hash) if checkpoint else (0, GENESIS)
         events = AccessEvent.objects.using(using).filter(pk__gt=start)
@@ -80,7 +80,7 @@ def prune_audit(
         )
         if dry_run:
             return result
-        check = _walk(_rows(using, start, through_id), expected)
+        check = walk_chain(audit_rows(using, start, through_id), expected)
         if not check.ok:
             raise AuditChainBroken(f"Access event {check.broken_id} {check.problem}: nothing was pruned.")
         AuditCheckpoint.objects.using(using).create(

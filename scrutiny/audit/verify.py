@@ -23,7 +23,7 @@ class Verification:
     problem: str = ""
 
 
-def _rows(using: str, after: int, through: int | None = None) -> Iterator[dict[str, Any]]:
+def audit_rows(using: str, after: int, through: int | None = None) -> Iterator[dict[str, Any]]:
     from scrutiny.models import AccessEvent
 
     rows = AccessEvent.objects.using(using).filter(pk__gt=after)
@@ -33,7 +33,7 @@ def _rows(using: str, after: int, through: int | None = None) -> Iterator[dict[s
     yield from rows.order_by("pk").values(*fields).iterator(chunk_size=2000)
 
 
-def _walk(rows: Iterator[dict[str, Any]], expected_prev: str) -> Verification:
+def walk_chain(rows: Iterator[dict[str, Any]], expected_prev: str) -> Verification:
     checked, last_id = 0, None
     for row in rows:
         if row["prev_hash"] != expected_prev:
@@ -75,7 +75,7 @@ def verify_chain(*, using: str = "default") -> Verification:
         leftover = AccessEvent.objects.using(using).filter(pk__lte=start).order_by("pk").first()
         if leftover is not None:
             return Verification(False, 0, None, "", leftover.pk, "is covered by a pruning checkpoint")
-    result = _walk(_rows(using, start), expected)
+    result = walk_chain(audit_rows(using, start), expected)
     if result.ok:
         missing = missing_guards(using=using)
         if missing:

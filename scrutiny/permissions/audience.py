@@ -39,7 +39,7 @@ ROLE_AUDIENCE = {
 }
 
 _CACHE = "_scrutiny_access_cache"
-_CASE_FACTS = "_scrutiny_viewer_case_facts"
+CASE_FACTS = "_scrutiny_viewer_case_facts"
 _AREA_FACT = "agency-area"  # not a PanelRole value, so the tagged UNION rows cannot be confused
 _WALL_FACT = "involved-in"  # likewise: a case the person declared prior involvement in
 _NATIONAL_FACT = "national-body"  # the person's agency is a national body (it has no area)
@@ -83,12 +83,12 @@ class CaseAccess(StrEnum):
 def forget(obj: User | AnonymousUser | Case) -> None:
     """Drop what was cached on this user object (consumers call it before every re-check), or
     the viewer facts a selector stored on this case (after the viewer declares on it)."""
-    for name in (_CACHE, _CASE_FACTS):
+    for name in (_CACHE, CASE_FACTS):
         if hasattr(obj, name):
             delattr(obj, name)
 
 
-def _facts(user: User) -> dict:
+def user_access_facts(user: User) -> dict:
     """Per-user facts read once per request, in one query: the active memberships (panel -> role),
     the area of the person's agency and the cases they declared prior involvement in (a UNION of
     the three, tagged rows). Cached on the user
@@ -140,17 +140,17 @@ def _facts(user: User) -> dict:
     return cached
 
 
-def _active(user: User | AnonymousUser | None) -> bool:
+def is_active_user(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def panel_audience(
     user: User | AnonymousUser, panel: Panel | int, panel_area_id: int | None = None
 ) -> Audience | None:
-    if not _active(user):
+    if not is_active_user(user):
         return None
     panel_id = panel if isinstance(panel, int) else panel.pk
-    facts = _facts(user)  # type: ignore[arg-type]
+    facts = user_access_facts(user)  # type: ignore[arg-type]
 
     def area_id() -> int | None:
         # The panel's area matters only to a coordinator or an area's governance member; it is
@@ -188,9 +188,9 @@ def panel_audience(
 def walled_case_ids(user: User | AnonymousUser | None) -> frozenset[int]:
     """The cases `user` declared prior involvement in: they see nothing of these, on any channel.
     Read with the person's other facts (no query of its own)."""
-    if not _active(user):
+    if not is_active_user(user):
         return frozenset()
-    return _facts(user)["walled"]  # type: ignore[arg-type]
+    return user_access_facts(user)["walled"]  # type: ignore[arg-type]
 
 
 def is_walled(user: User | AnonymousUser | None, case_id: int | None) -> bool:
@@ -231,10 +231,10 @@ def audience_for(user: User | AnonymousUser, target: Case | Panel | Meeting) -> 
             return Audience.PRESENTING_AGENCY
         return audience
     if isinstance(target, Meeting):
-        return panel_audience(user, _panel_of(target))
+        return panel_audience(user, panel_of(target))
     return panel_audience(user, target)
 
 
-def _panel_of(meeting: Meeting) -> Panel | int:
+def panel_of(meeting: Meeting) -> Panel | int:
     """The meeting's panel when it was loaded with it (its area then needs no query), else its id."""
     return meeting.panel if Meeting.panel.is_cached(meeting) else meeting.panel_id

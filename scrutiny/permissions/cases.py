@@ -30,10 +30,10 @@ if TYPE_CHECKING:
     from agencies.models import User
 
 from scrutiny.permissions.audience import (
-    _CASE_FACTS,
+    CASE_FACTS,
     CaseAccess,
-    _active,
     audience_for,
+    is_active_user,
     is_walled,
     panel_audience,
 )
@@ -52,7 +52,7 @@ def can_act_as_chair(
         and membership.panel_id == meeting.panel_id
         and membership.role not in {PanelRole.OBSERVER, PanelRole.CHAIR}
         and person.pk != getattr(user, "pk", None)
-        and _active(person)
+        and is_active_user(person)
         and has(person, Perm.SIT_ON_PANELS)
         and case_access(person, case) == CaseAccess.ALLOWED
     )
@@ -70,7 +70,7 @@ def case_fact_annotations(user: User | AnonymousUser, case_ref: str = "pk") -> d
     viewer's access facts come with the rows instead of two more queries: whether they accepted the
     current agreement (as has_accepted_current_agreement) and what they declared on each case
     (None: nothing yet). Give each row to `remember_case_facts` with the same user."""
-    if not _active(user):
+    if not is_active_user(user):
         return {}
     newest = ConfidentialityAgreement.objects.order_by("-version").values("pk")[:1]
     return {
@@ -88,15 +88,15 @@ def case_fact_annotations(user: User | AnonymousUser, case_ref: str = "pk") -> d
 def remember_case_facts(user: User | AnonymousUser, case: Case, row: Any) -> None:
     """Store the facts `case_fact_annotations(user)` read on `row` (the case or the row that loaded
     it) on the case, tagged with the user: case_access uses them only for that same user."""
-    if _active(user) and hasattr(row, "viewer_accepted"):
-        setattr(case, _CASE_FACTS, (user.pk, bool(row.viewer_accepted), row.viewer_involved))
+    if is_active_user(user) and hasattr(row, "viewer_accepted"):
+        setattr(case, CASE_FACTS, (user.pk, bool(row.viewer_accepted), row.viewer_involved))
 
 
 def _case_facts(user: User | AnonymousUser, case: Case) -> tuple[bool, bool | None] | None:
     """(accepted the current agreement, declared involvement or None) if a selector loaded them
     with this case for this same user, else None (ask the database)."""
-    stored = getattr(case, _CASE_FACTS, None)
-    if stored is None or not _active(user) or stored[0] != user.pk:
+    stored = getattr(case, CASE_FACTS, None)
+    if stored is None or not is_active_user(user) or stored[0] != user.pk:
         return None
     return stored[1], stored[2]
 
@@ -104,7 +104,7 @@ def _case_facts(user: User | AnonymousUser, case: Case) -> tuple[bool, bool | No
 def has_accepted_current_agreement(user: User) -> bool:
     """Whether `user` accepted the newest version (one query: the newest version and whether
     this user has an acceptance of it)."""
-    if not _active(user):
+    if not is_active_user(user):
         return False
     newest = (
         ConfidentialityAgreement.objects.order_by("-version")
@@ -228,7 +228,7 @@ def can_check_meeting_text(
     this panel (its coordinator or chair) who did not write it, and is not walled off the case
     (`case_id`). Allowed after the meeting closes: redacting is not reopening."""
     return (
-        _active(user)
+        is_active_user(user)
         and user.pk != author_id
         and not is_walled(user, case_id)
         and panel_audience(user, panel_id) in {Audience.COORDINATOR, Audience.CHAIR}
@@ -265,11 +265,13 @@ def can_update_action(user: User | AnonymousUser, action: Action, panel_id: int)
 
 
 def can_promote_finding(user: User | AnonymousUser, finding_kind: str) -> bool:
-    return _active(user) and has(user, Perm.VIEW_GOVERNANCE) and finding_kind == FindingKind.GOOD_PRACTICE
+    return (
+        is_active_user(user) and has(user, Perm.VIEW_GOVERNANCE) and finding_kind == FindingKind.GOOD_PRACTICE
+    )
 
 
 def can_run_retention(user: User | AnonymousUser) -> bool:
-    return _active(user) and has(user, Perm.COORDINATE_CASES)
+    return is_active_user(user) and has(user, Perm.COORDINATE_CASES)
 
 
 def can_manage_legal_hold(user: User | AnonymousUser, panel: Panel | int) -> bool:
@@ -290,4 +292,4 @@ def legal_hold_audience(user: User | AnonymousUser, panel: Panel | int) -> Audie
 
 def can_list_legal_holds(user: User | AnonymousUser) -> bool:
     """The legal-hold index: any case coordinator (their own area's panels) or platform administrator."""
-    return _active(user) and (has(user, Perm.COORDINATE_CASES) or can_manage_accounts(user))
+    return is_active_user(user) and (has(user, Perm.COORDINATE_CASES) or can_manage_accounts(user))

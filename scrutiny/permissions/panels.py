@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 from scrutiny.permissions.audience import (
     EVALUATE,
     REVIEW_AUDIT,
-    _active,
-    _facts,
-    _panel_of,
+    is_active_user,
     panel_audience,
+    panel_of,
+    user_access_facts,
     walled_case_ids,
 )
 
@@ -36,9 +36,9 @@ from scrutiny.permissions.audience import (
 
 def panel_area_for(user: User | AnonymousUser) -> int | None:
     """The CPS area in which `user` may create panels (a coordinator's own area), else None."""
-    if not _active(user) or not has(user, Perm.COORDINATE_CASES):
+    if not is_active_user(user) or not has(user, Perm.COORDINATE_CASES):
         return None
-    return _facts(user)["area_id"]  # type: ignore[arg-type]
+    return user_access_facts(user)["area_id"]  # type: ignore[arg-type]
 
 
 def can_create_panel(user: User | AnonymousUser, area_id: int | None = None) -> bool:
@@ -50,7 +50,7 @@ def can_create_panel(user: User | AnonymousUser, area_id: int | None = None) -> 
 
 def can_publish_agreement(user: User | AnonymousUser) -> bool:
     """A new version of the (platform-wide) confidentiality agreement: any case coordinator."""
-    return _active(user) and has(user, Perm.COORDINATE_CASES)
+    return is_active_user(user) and has(user, Perm.COORDINATE_CASES)
 
 
 def can_view_panel(user: User | AnonymousUser, panel: Panel) -> bool:
@@ -62,12 +62,12 @@ def can_coordinate(user: User | AnonymousUser, panel: Panel | int) -> bool:
 
 
 def can_view_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
-    return panel_audience(user, _panel_of(meeting)) in SITTING | {Audience.GOVERNANCE}
+    return panel_audience(user, panel_of(meeting)) in SITTING | {Audience.GOVERNANCE}
 
 
 def can_chair(user: User | AnonymousUser, meeting: Meeting) -> bool:
     """Record agreed scores, findings and actions; start and close the meeting."""
-    return meeting.status != MeetingStatus.CLOSED and panel_audience(user, _panel_of(meeting)) in {
+    return meeting.status != MeetingStatus.CLOSED and panel_audience(user, panel_of(meeting)) in {
         Audience.COORDINATOR,
         Audience.CHAIR,
     }
@@ -75,7 +75,7 @@ def can_chair(user: User | AnonymousUser, meeting: Meeting) -> bool:
 
 def acting_chair_case_ids(user: User | AnonymousUser, meeting: Meeting) -> frozenset[int]:
     """The cases of this meeting `user` chairs as acting chair (one query; none for others)."""
-    if not _active(user) or panel_audience(user, _panel_of(meeting)) not in MEMBERS:
+    if not is_active_user(user) or panel_audience(user, panel_of(meeting)) not in MEMBERS:
         return frozenset()
     return frozenset(
         ActingChair.objects.filter(
@@ -96,7 +96,7 @@ def chaired_case_ids(
     ids = frozenset(case_ids)
     if meeting.status == MeetingStatus.CLOSED:
         return frozenset()
-    audience = panel_audience(user, _panel_of(meeting))
+    audience = panel_audience(user, panel_of(meeting))
     if audience == Audience.COORDINATOR:
         return ids
     walled = walled_case_ids(user)
@@ -128,7 +128,7 @@ def can_appoint_acting_chair(
     involvement in (they hand its chairing over). `case_id` None: for some case."""
     if meeting.status == MeetingStatus.CLOSED:
         return False
-    audience = panel_audience(user, _panel_of(meeting))
+    audience = panel_audience(user, panel_of(meeting))
     if audience == Audience.COORDINATOR:
         return True
     if audience != Audience.CHAIR:
@@ -145,7 +145,7 @@ def sees_records(model: type, audience: Audience | None) -> bool:
 
 
 def can_attend(user: User | AnonymousUser, meeting: Meeting) -> bool:
-    return meeting.status != MeetingStatus.CLOSED and panel_audience(user, _panel_of(meeting)) in (
+    return meeting.status != MeetingStatus.CLOSED and panel_audience(user, panel_of(meeting)) in (
         SITTING - {Audience.COORDINATOR}
     )
 
@@ -160,16 +160,16 @@ def can_export_findings(user: User | AnonymousUser, panel: Panel) -> bool:
 
 def can_review_audit(user: User | AnonymousUser) -> bool:
     """The platform-wide access audit and its export: the data protection officer role only."""
-    return _active(user) and user.has_perm(REVIEW_AUDIT)
+    return is_active_user(user) and user.has_perm(REVIEW_AUDIT)
 
 
 def can_export_aggregate(user: User | AnonymousUser) -> bool:
-    return _active(user) and (
+    return is_active_user(user) and (
         user.has_perm(EVALUATE) or has(user, Perm.VIEW_GOVERNANCE) or has(user, Perm.COORDINATE_CASES)
     )
 
 
 def membership_of(user: User | AnonymousUser, panel_id: int) -> PanelMembership | None:
-    if not _active(user):
+    if not is_active_user(user):
         return None
     return PanelMembership.objects.filter(user=user, panel_id=panel_id, ended_at__isnull=True).first()

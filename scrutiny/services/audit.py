@@ -42,7 +42,7 @@ def access_record(
     )
 
 
-def _edit_logged(
+def edit_logged(
     actor: User, obj: Model, audience: Audience | None, panel_id: int, meeting_id: int | None = None
 ) -> None:
     access_record(
@@ -56,12 +56,12 @@ def _edit_logged(
     )
 
 
-def _require(allowed: bool) -> None:
+def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied("You cannot do that on this panel.")
 
 
-def _check_text(text: str, field: str) -> None:
+def check_text(text: str, field: str) -> None:
     """Short or personal panel-side text (review notes, action owner roles and updates): an
     identifier hit refuses the save. Findings and action descriptions are held instead."""
     hits = find_identifiers(text, ALL_KINDS)

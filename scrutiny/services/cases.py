@@ -18,12 +18,12 @@ from scrutiny.models import (
     Panel,
 )
 from scrutiny.redaction import Audience
-from scrutiny.services.audit import _edit_logged, _require
+from scrutiny.services.audit import edit_logged, require
 from scrutiny.services.kanon import (
     CASE_FIELDS,
     K_ANONYMITY,
-    _kanon_after_change,
-    _lookalikes,
+    kanon_after_change,
+    lookalikes,
     quasi_identifier_matches,
 )
 
@@ -48,7 +48,7 @@ def _next_pseudonym(panel: Panel) -> str:
 def case_create(
     *, actor: User, panel: Panel, cps_urn: str = "", crime_number: str = "", **fields: Any
 ) -> Case:
-    _require(permissions.can_coordinate(actor, panel))
+    require(permissions.can_coordinate(actor, panel))
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown case fields: {sorted(unknown)}")
@@ -58,25 +58,25 @@ def case_create(
     case.full_clean()
     case.save()
     CaseKey.objects.create(case=case, cps_urn=cps_urn.strip(), crime_number=crime_number.strip())
-    _kanon_after_change(case, [])
-    _edit_logged(actor, case, Audience.COORDINATOR, panel.pk)
+    kanon_after_change(case, [])
+    edit_logged(actor, case, Audience.COORDINATOR, panel.pk)
     return case
 
 
 @transaction.atomic
 def case_update(*, actor: User, case: Case, **fields: Any) -> Case:
-    _require(permissions.can_edit_case(actor, case))
+    require(permissions.can_edit_case(actor, case))
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown case fields: {sorted(unknown)}")
     Case.objects.select_for_update().filter(pk=case.pk).exists()  # lock; `case` is the caller's object
-    before = _lookalikes(case)
+    before = lookalikes(case)
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean()
     case.save()
-    _kanon_after_change(case, before)
-    _edit_logged(actor, case, Audience.COORDINATOR, case.panel_id)
+    kanon_after_change(case, before)
+    edit_logged(actor, case, Audience.COORDINATOR, case.panel_id)
     return case
 
 
@@ -88,14 +88,14 @@ def case_generalise(*, actor: User, case: Case, fields: Iterable[str]) -> Case:
     coarser but not finer than its lookalikes allow."""
     Case.objects.select_for_update().filter(pk=case.pk).exists()  # lock; `case` is the caller's object
     case.refresh_from_db(fields=["status", "generalised", "kanon_flagged"])
-    _require(audience_is_coordinator(actor, case))
+    require(audience_is_coordinator(actor, case))
     chosen = list(fields)
     if len(chosen) > len(redaction.COARSER) or any(
         not isinstance(name, str) or name not in redaction.COARSER for name in chosen
     ):
         raise ValidationError({"generalised": "Choose details from the list."})
     chosen = [name for name in redaction.COARSER if name in set(chosen)]
-    before = _lookalikes(case)
+    before = lookalikes(case)
     case.generalised = chosen
     case.save(update_fields=["generalised"])
     if quasi_identifier_matches(case) < K_ANONYMITY and case.status == CaseStatus.RELEASED:
@@ -107,8 +107,8 @@ def case_generalise(*, actor: User, case: Case, fields: Iterable[str]) -> Case:
                 )
             }
         )
-    _kanon_after_change(case, before)
-    _edit_logged(actor, case, Audience.COORDINATOR, case.panel_id)
+    kanon_after_change(case, before)
+    edit_logged(actor, case, Audience.COORDINATOR, case.panel_id)
     return case
 
 
@@ -118,10 +118,10 @@ def audience_is_coordinator(actor: User, case: Case) -> bool:
 
 @transaction.atomic
 def case_key_update(*, actor: User, case: Case, cps_urn: str, crime_number: str) -> CaseKey:
-    _require(permissions.can_edit_case(actor, case))
+    require(permissions.can_edit_case(actor, case))
     key, _ = CaseKey.objects.get_or_create(case=case)
     key.cps_urn = cps_urn.strip()
     key.crime_number = crime_number.strip()
     key.save()
-    _edit_logged(actor, key, Audience.COORDINATOR, case.panel_id)
+    edit_logged(actor, key, Audience.COORDINATOR, case.panel_id)
     return key

@@ -56,7 +56,7 @@ CASE_FIELDS = (
 RelatedKey = tuple[type[models.Model], str, tuple[str, ...]]  # model, its foreign key to Case, fields
 
 
-def _related(audience: Audience) -> list[RelatedKey]:
+def describing_rows(audience: Audience) -> list[RelatedKey]:
     """The rows about a case that describe it to `audience`, derived from the policy."""
     out: list[RelatedKey] = []
     for model in redaction.POLICY:
@@ -85,7 +85,7 @@ def _related_views(
     per related model (all cases when `case_pks` is None). Cases with no rows get empty tuples."""
     pks = None if case_pks is None else list(case_pks)
     out: dict[int, dict[str, tuple[Any, ...]]] = {}
-    for key in _related(audience):
+    for key in describing_rows(audience):
         model, link, fields = key
         name = _related_key(key)
         rows = model.objects.all()
@@ -137,7 +137,7 @@ def _audience_groups() -> list[tuple[Audience, tuple[str, ...]]]:
             tuple((name, redaction.rule_for(Case, name, audience)) for name in fields),
             tuple(
                 (_related_key(key), tuple(redaction.rule_for(key[0], f, audience) for f in key[2]))
-                for key in _related(audience)
+                for key in describing_rows(audience)
             ),
         )
         seen.setdefault(shape, (audience, fields))
@@ -185,13 +185,13 @@ def _views(
 ) -> Views:
     """Each case as the audience sees each field, at the fine and at the coarser level (a field's
     view depends only on its own level), computed once so that every comparison is a lookup. The
-    related rows (see _related) join each view under their own keys, the same at every level.
+    related rows (see describing_rows) join each view under their own keys, the same at every level.
     `all_cases`: `cases` is every case (their related rows are read without a filter)."""
     fields = list(fields)
     cases = list(cases)
     coarse = [name for name in fields if name in redaction.COARSER]
     related = _related_views(None if all_cases else [c.pk for c in cases], audience)
-    related_keys = [_related_key(key) for key in _related(audience)]
+    related_keys = [_related_key(key) for key in describing_rows(audience)]
     out: Views = []
     for case in cases:
         fine = _shown(_ShownAs(case, []), audience, fields)
@@ -276,7 +276,7 @@ class KanonReport:
 
 
 def field_label(name: str) -> str:
-    """A case field's label, or for related rows (see _related) e.g. "Decision points: stage"."""
+    """A case field's label, or for related rows (see describing_rows) e.g. "Decision points: stage"."""
     if ":" in name:
         model_name, fields = name.split(":", 1)
         model = next(m for m in redaction.POLICY if m._meta.model_name == model_name)
@@ -289,7 +289,7 @@ def _related_shown(audience: Audience, case: Case) -> dict[str, str]:
     """What the audience sees of the case's related rows, as display text (choice labels)."""
     out: dict[str, str] = {}
     views = _related_views([case.pk], audience).get(case.pk, {})
-    for key in _related(audience):
+    for key in describing_rows(audience):
         model, _link, fields = key
         rows = views.get(_related_key(key), ())
         labels = [
@@ -314,7 +314,7 @@ def kanon_report(case: Case) -> KanonReport:
         population = [case, *_lean(Case.objects.exclude(pk=case.pk), fields)]
         views = _views(population, audience, fields, all_cases=True)
         every_view = [views, *(_views(population, a, f, all_cases=True) for a, f in groups[1:])]
-        related = [_related_key(key) for key in _related(audience)]
+        related = [_related_key(key) for key in describing_rows(audience)]
         ignoring = {
             name: _count(views, case.pk, case.generalised, ignore=[name]) for name in [*fields, *related]
         }
@@ -349,14 +349,14 @@ def kanon_report(case: Case) -> KanonReport:
     )
 
 
-def _kanon_refresh(case: Case) -> None:
+def kanon_refresh(case: Case) -> None:
     flagged = quasi_identifier_matches(case) < K_ANONYMITY
     if flagged != case.kanon_flagged:
         case.kanon_flagged = flagged
         case.save(update_fields=["kanon_flagged"])
 
 
-def _lookalikes(case: Case) -> list[Case]:
+def lookalikes(case: Case) -> list[Case]:
     """Other cases whose look (at their own levels) this case's details are consistent with: the
     ones whose count this case is part of."""
     out: dict[int, Case] = {}
@@ -379,7 +379,7 @@ def _released_left_unique(before: list[Case]) -> list[str]:
     ]
 
 
-def _kanon_after_change(case: Case, before: list[Case]) -> None:
+def kanon_after_change(case: Case, before: list[Case]) -> None:
     """After `case` was created or changed: refuse the change if a released case it looked like
     would now look unique to its panel, then refresh the flags of every case involved."""
     unique = _released_left_unique(before)
@@ -389,6 +389,6 @@ def _kanon_after_change(case: Case, before: list[Case]) -> None:
             f"(fewer than {K_ANONYMITY} cases would share what the panel sees). Generalise that case "
             "first, or keep this case's details."
         )
-    _kanon_refresh(case)
-    for other in {c.pk: c for c in [*before, *_lookalikes(case)]}.values():
-        _kanon_refresh(other)
+    kanon_refresh(case)
+    for other in {c.pk: c for c in [*before, *lookalikes(case)]}.values():
+        kanon_refresh(other)

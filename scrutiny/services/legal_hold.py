@@ -16,7 +16,7 @@ from scrutiny.models import (
     LegalHold,
     Meeting,
 )
-from scrutiny.services.audit import _require, access_record
+from scrutiny.services.audit import access_record, require
 
 # Legal hold -------------------------------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ def _hold_locked(target: Case | Meeting) -> Case | Meeting:
 @transaction.atomic
 def legal_hold_set(*, actor: User, target: Case | Meeting, reason: str) -> LegalHold:
     """Put a case or meeting on legal hold: retention deletes nothing tied to it until cleared."""
-    _require(permissions.can_manage_legal_hold(actor, target.panel_id))
+    require(permissions.can_manage_legal_hold(actor, target.panel_id))
     reason = _hold_reason(reason)
     locked = _hold_locked(target)
     kind = "case" if isinstance(target, Case) else "meeting"
@@ -76,7 +76,7 @@ def legal_hold_set(*, actor: User, target: Case | Meeting, reason: str) -> Legal
 @transaction.atomic
 def legal_hold_clear(*, actor: User, target: Case | Meeting, reason: str) -> LegalHold:
     """Clear the active legal hold (its row stays, with who cleared it, when and why)."""
-    _require(permissions.can_manage_legal_hold(actor, target.panel_id))
+    require(permissions.can_manage_legal_hold(actor, target.panel_id))
     reason = _hold_reason(reason)
     locked = _hold_locked(target)
     kind = "case" if isinstance(target, Case) else "meeting"

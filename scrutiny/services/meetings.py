@@ -23,17 +23,17 @@ from scrutiny.models import (
     Score,
 )
 from scrutiny.redaction import Audience
-from scrutiny.services.audit import _edit_logged, _require
+from scrutiny.services.audit import edit_logged, require
 
 # Meetings ---------------------------------------------------------------------------------------------
 
 
-def _locked(meeting_id: int) -> Meeting:
+def meeting_locked(meeting_id: int) -> Meeting:
     """The meeting as it is now, locked for this transaction (status decides what may happen)."""
     return Meeting.objects.select_for_update().select_related("panel").get(pk=meeting_id)
 
 
-def _meeting_changed(meeting: Meeting, case_id: int | None = None) -> None:
+def meeting_changed(meeting: Meeting, case_id: int | None = None) -> None:
     """Tell the meeting's sockets; `case_id` when the change is about one case (its agenda line,
     score, reviews, findings or actions), so the consumer sends nothing to people walled off it."""
     events_data = events.MeetingChanged(
@@ -46,7 +46,7 @@ def _meeting_changed(meeting: Meeting, case_id: int | None = None) -> None:
     agency_events.publish(events.meeting_group(meeting.pk), events_data)
 
 
-def _figures_changed(area_id: int) -> None:
+def figures_changed(area_id: int) -> None:
     agency_events.publish(
         agency_events.governance_area_group(area_id), events.GovernanceFiguresChanged(area_id=area_id)
     )
@@ -57,17 +57,17 @@ def _figures_changed(area_id: int) -> None:
 
 @transaction.atomic
 def meeting_create(*, actor: User, panel: Panel, held_on: dt.date) -> Meeting:
-    _require(permissions.can_coordinate(actor, panel))
+    require(permissions.can_coordinate(actor, panel))
     meeting = Meeting(panel=panel, held_on=held_on)
     meeting.full_clean()
     meeting.save()
-    _edit_logged(actor, meeting, Audience.COORDINATOR, panel.pk, meeting.pk)
+    edit_logged(actor, meeting, Audience.COORDINATOR, panel.pk, meeting.pk)
     return meeting
 
 
 @transaction.atomic
 def agenda_add(*, actor: User, meeting: Meeting, case: Case, carried_over: bool = False) -> AgendaItem:
-    _require(permissions.can_coordinate(actor, meeting.panel_id))
+    require(permissions.can_coordinate(actor, meeting.panel_id))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == MeetingStatus.CLOSED:
         raise ValidationError("This meeting is closed.")
@@ -79,15 +79,15 @@ def agenda_add(*, actor: User, meeting: Meeting, case: Case, carried_over: bool 
     if count >= Meeting.MAX_CASES:
         raise ValidationError(f"A meeting reviews at most {Meeting.MAX_CASES} cases.")
     item = AgendaItem.objects.create(meeting=meeting, case=case, order=count + 1, carried_over=carried_over)
-    _edit_logged(actor, item, Audience.COORDINATOR, meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting, case.pk)
+    edit_logged(actor, item, Audience.COORDINATOR, meeting.panel_id, meeting.pk)
+    meeting_changed(meeting, case.pk)
     return item
 
 
 @transaction.atomic
 def meeting_start(*, actor: User, meeting: Meeting) -> Meeting:
-    meeting = _locked(meeting.pk)
-    _require(permissions.can_chair(actor, meeting))
+    meeting = meeting_locked(meeting.pk)
+    require(permissions.can_chair(actor, meeting))
     count = AgendaItem.objects.filter(meeting=meeting).count()
     if not Meeting.MIN_CASES <= count <= Meeting.MAX_CASES:
         raise ValidationError(
@@ -97,8 +97,8 @@ def meeting_start(*, actor: User, meeting: Meeting) -> Meeting:
         raise ValidationError("Only a planned meeting can start.")
     meeting.status = MeetingStatus.IN_SESSION
     meeting.save(update_fields=["status"])
-    _edit_logged(actor, meeting, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting)
+    edit_logged(actor, meeting, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    meeting_changed(meeting)
     return meeting
 
 
@@ -106,11 +106,11 @@ def meeting_start(*, actor: User, meeting: Meeting) -> Meeting:
 def meeting_close(*, actor: User, meeting: Meeting) -> Meeting | None:
     """Close the meeting. Cases scored 4 carry over to the panel's next planned meeting (created
     four weeks on if there is none). Returns the meeting they carried over to, if any."""
-    meeting = _locked(meeting.pk)
-    _require(permissions.can_chair(actor, meeting))
+    meeting = meeting_locked(meeting.pk)
+    require(permissions.can_chair(actor, meeting))
     meeting.status = MeetingStatus.CLOSED
     meeting.save(update_fields=["status"])
-    _edit_logged(actor, meeting, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    edit_logged(actor, meeting, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
     carried = list(AgendaItem.objects.filter(meeting=meeting, agreed_score=Score.MORE_INFORMATION))
     target = None
     if carried:
@@ -130,33 +130,31 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Meeting | None:
             AgendaItem.objects.get_or_create(
                 meeting=target, case_id=item.case_id, defaults={"order": start + offset, "carried_over": True}
             )
-    _meeting_changed(meeting)
+    meeting_changed(meeting)
     return target
 
 
 @transaction.atomic
 def attendance_join(*, actor: User, meeting: Meeting) -> MeetingAttendance:
-    _require(permissions.can_attend(actor, meeting))
+    require(permissions.can_attend(actor, meeting))
     membership = permissions.membership_of(actor, meeting.panel_id)
-    _require(membership is not None)
+    require(membership is not None)
     attendance, created = MeetingAttendance.objects.get_or_create(meeting=meeting, membership=membership)
     if created:
-        _edit_logged(
-            actor, attendance, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk
-        )
-        _meeting_changed(meeting)
+        edit_logged(actor, attendance, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+        meeting_changed(meeting)
     return attendance
 
 
 @transaction.atomic
 def agreed_score_record(*, actor: User, item: AgendaItem, score: int) -> AgendaItem:
-    meeting = _locked(item.meeting_id)
-    _require(permissions.can_chair_case(actor, meeting, item.case_id))
+    meeting = meeting_locked(item.meeting_id)
+    require(permissions.can_chair_case(actor, meeting, item.case_id))
     if score not in Score.values:
         raise ValidationError("Choose a score from 1 to 4.")
     item.agreed_score = score
     item.save(update_fields=["agreed_score"])
-    _edit_logged(actor, item, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting, item.case_id)
-    _figures_changed(meeting.panel.area_id)
+    edit_logged(actor, item, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    meeting_changed(meeting, item.case_id)
+    figures_changed(meeting.panel.area_id)
     return item

@@ -23,7 +23,7 @@ from scrutiny.models import (
     PanelMembership,
 )
 from scrutiny.redaction import Audience
-from scrutiny.services.audit import _check_text, _edit_logged, _require, access_record
+from scrutiny.services.audit import access_record, check_text, edit_logged, require
 
 # Agreements and memberships -------------------------------------------------------------------------
 
@@ -33,7 +33,7 @@ def agreement_publish(*, text: str, actor: User | None = None) -> Confidentialit
     """Publish the next version. Every member must accept it before opening any case again
     (acceptance is per version). `actor` None: set-up scripts."""
     if actor is not None:
-        _require(permissions.can_publish_agreement(actor))
+        require(permissions.can_publish_agreement(actor))
     if not text.strip():
         raise ValidationError({"text": "Enter the text of the agreement."})
     if "\x00" in text:
@@ -90,7 +90,7 @@ def _panel_check(*, name: str, code: str, area: Any, terms_of_reference: str, fo
         distinctive = set(re.findall(r"[a-z]+", force.name.lower())) - GENERIC_FORCE_WORDS - area_words
         if distinctive and distinctive <= words:
             raise ValidationError({"name": NAMES_A_FORCE})
-    _check_text(terms_of_reference, "terms_of_reference")
+    check_text(terms_of_reference, "terms_of_reference")
 
 
 @transaction.atomic
@@ -105,7 +105,7 @@ def panel_create(
 ) -> Panel:
     """Create a panel (a coordinator, in their own CPS area; actor None for set-up scripts)."""
     if actor is not None:
-        _require(permissions.can_create_panel(actor, area.pk))
+        require(permissions.can_create_panel(actor, area.pk))
     forces = list(police_forces)
     _panel_check(name=name, code=code, area=area, terms_of_reference=terms_of_reference, forces=forces)
     panel = Panel(name=name.strip(), code=code, area=area, terms_of_reference=terms_of_reference.strip())
@@ -113,7 +113,7 @@ def panel_create(
     panel.save()
     panel.police_forces.set(forces)
     if actor is not None:
-        _edit_logged(actor, panel, Audience.COORDINATOR, panel.pk)
+        edit_logged(actor, panel, Audience.COORDINATOR, panel.pk)
     return panel
 
 
@@ -124,7 +124,7 @@ def panel_update(
     """Change a panel's name, terms of reference and police forces (its coordinator). The code is
     fixed: it prefixes the pseudonyms of the panel's cases."""
     panel = Panel.objects.select_for_update().select_related("area").get(pk=panel.pk)
-    _require(permissions.can_coordinate(actor, panel))
+    require(permissions.can_coordinate(actor, panel))
     forces = list(police_forces)
     _panel_check(
         name=name, code=panel.code, area=panel.area, terms_of_reference=terms_of_reference, forces=forces
@@ -134,7 +134,7 @@ def panel_update(
     panel.full_clean()
     panel.save(update_fields=["name", "terms_of_reference"])
     panel.police_forces.set(forces)
-    _edit_logged(actor, panel, Audience.COORDINATOR, panel.pk)
+    edit_logged(actor, panel, Audience.COORDINATOR, panel.pk)
     return panel
 
 
@@ -150,7 +150,7 @@ def membership_add(*, actor: User | None, panel: Panel, user: User, role: str) -
     whose role may sit on panels can be added: panel_audience() ignores a membership without that
     permission, so the coordinator would see a member who can never open a case."""
     if actor is not None:
-        _require(permissions.can_coordinate(actor, panel))
+        require(permissions.can_coordinate(actor, panel))
     if not has(user, Perm.SIT_ON_PANELS):
         raise ValidationError(NOT_A_PANEL_ROLE)
     if PanelMembership.objects.filter(panel=panel, user=user, ended_at__isnull=True).exists():
@@ -160,16 +160,16 @@ def membership_add(*, actor: User | None, panel: Panel, user: User, role: str) -
     membership.save()
     permissions.forget(user)
     if actor is not None:
-        _edit_logged(actor, membership, Audience.COORDINATOR, panel.pk)
+        edit_logged(actor, membership, Audience.COORDINATOR, panel.pk)
     return membership
 
 
 @transaction.atomic
 def membership_end(*, actor: User, membership: PanelMembership) -> PanelMembership:
-    _require(permissions.can_coordinate(actor, membership.panel_id))
+    require(permissions.can_coordinate(actor, membership.panel_id))
     if membership.ended_at is None:
         membership.ended_at = timezone.now()
         membership.save(update_fields=["ended_at"])
-        _edit_logged(actor, membership, Audience.COORDINATOR, membership.panel_id)
+        edit_logged(actor, membership, Audience.COORDINATOR, membership.panel_id)
         agency_events.access_changed(membership.user_id)
     return membership

@@ -18,10 +18,10 @@ from scrutiny.models import (
     InvolvementDeclaration,
 )
 from scrutiny.redaction import Audience
-from scrutiny.services.audit import _edit_logged, _require, access_record
+from scrutiny.services.audit import access_record, edit_logged, require
 from scrutiny.services.cases import KANON_UNIQUE
-from scrutiny.services.kanon import K_ANONYMITY, _kanon_refresh, quasi_identifier_matches
-from scrutiny.services.texts import _recheck_texts, case_texts, open_hits
+from scrutiny.services.kanon import K_ANONYMITY, kanon_refresh, quasi_identifier_matches
+from scrutiny.services.texts import case_texts, open_hits, recheck_texts
 
 SECOND_PERSON = (
     "You prepared this case: another coordinator of the area must check it and release it "
@@ -73,11 +73,11 @@ def case_release(*, actor: User, case: Case) -> Case:
     release it. The
     identifier check and the re-identification check run again first, on what is stored now (what
     they find is kept, even though the release is refused)."""
-    _require(permissions.can_edit_case(actor, case))
+    require(permissions.can_edit_case(actor, case))
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _recheck_texts(case)
-        _kanon_refresh(case)
+        recheck_texts(case)
+        kanon_refresh(case)
         refused = release_blockers(case, actor)
         if refused:  # the refusal is audited (and kept: it is outside the release's transaction)
             access_record(
@@ -92,7 +92,7 @@ def case_release(*, actor: User, case: Case) -> Case:
         raise ValidationError(refused)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _require(permissions.can_edit_case(actor, case))
+        require(permissions.can_edit_case(actor, case))
         blockers = release_blockers(case, actor)
         if blockers:
             raise ValidationError(blockers)
@@ -111,14 +111,14 @@ def case_release(*, actor: User, case: Case) -> Case:
         case.released_at = now
         case.released_by = actor
         case.save(update_fields=["status", "released_at", "released_by"])
-        _edit_logged(actor, case, Audience.COORDINATOR, case.panel_id)
+        edit_logged(actor, case, Audience.COORDINATOR, case.panel_id)
     return case
 
 
 @transaction.atomic
 def involvement_declare(*, actor: User, case: Case, involved: bool) -> InvolvementDeclaration:
     """'No prior involvement' opens the case; 'I was involved' blocks it for good. Both logged."""
-    _require(permissions.can_declare(actor, case))
+    require(permissions.can_declare(actor, case))
     declaration = InvolvementDeclaration.objects.create(case=case, user=actor, involved=involved)
     permissions.forget(case)  # the viewer facts a selector loaded with this case are now stale
     permissions.forget(actor)  # and the person's own facts (the cases they are walled off)

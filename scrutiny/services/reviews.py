@@ -30,9 +30,9 @@ from scrutiny.models import (
     Score,
 )
 from scrutiny.redaction import Audience
-from scrutiny.services.audit import _check_text, _edit_logged, _require
-from scrutiny.services.meetings import _figures_changed, _locked, _meeting_changed
-from scrutiny.services.texts import _apply_check, _log_overrides, _redact_hits, open_hits
+from scrutiny.services.audit import check_text, edit_logged, require
+from scrutiny.services.meetings import figures_changed, meeting_changed, meeting_locked
+from scrutiny.services.texts import apply_check, log_overrides, open_hits, redact_hits
 
 # Reviews, findings, actions ---------------------------------------------------------------------------
 
@@ -42,14 +42,14 @@ def review_submit(
     *, actor: User, case: Case, meeting: Meeting, score: int, assessments: dict[int, tuple[str, str]]
 ) -> Review:
     """A member's score and their assessment of each decision point (replaces their earlier one)."""
-    _require(permissions.can_review(actor, case, meeting))
+    require(permissions.can_review(actor, case, meeting))
     if score not in Score.values:
         raise ValidationError({"score": "Choose a score from 1 to 4."})
     points = set(DecisionPoint.objects.filter(case=case).values_list("pk", flat=True))
     if set(assessments) != points:
         raise ValidationError("Assess every decision point.")
     for point_id, (_assessment, notes) in assessments.items():
-        _check_text(notes, f"notes_{point_id}")
+        check_text(notes, f"notes_{point_id}")
     membership = permissions.membership_of(actor, case.panel_id)
     review, _ = Review.objects.update_or_create(
         case=case,
@@ -69,9 +69,9 @@ def review_submit(
         )
         item.full_clean()
         item.save()
-    _edit_logged(actor, review, permissions.audience_for(actor, case), case.panel_id, meeting.pk)
-    _meeting_changed(meeting, case.pk)
-    _figures_changed(case.area_id)
+    edit_logged(actor, review, permissions.audience_for(actor, case), case.panel_id, meeting.pk)
+    meeting_changed(meeting, case.pk)
+    figures_changed(case.area_id)
     return review
 
 
@@ -88,15 +88,15 @@ def _panel_people(panel_id: int, exclude: User, case_id: int) -> list[User]:
 
 @transaction.atomic
 def finding_record(*, actor: User, meeting: Meeting, case: Case, theme: Any, kind: str, text: str) -> Finding:
-    meeting = _locked(meeting.pk)
-    _require(permissions.can_chair_case(actor, meeting, case))
+    meeting = meeting_locked(meeting.pk)
+    require(permissions.can_chair_case(actor, meeting, case))
     if not AgendaItem.objects.filter(meeting=meeting, case=case).exists():
         raise ValidationError("Record findings for cases on this meeting's agenda.")
     finding = Finding(meeting=meeting, case=case, theme=theme, kind=kind, text=text, recorded_by=actor)
-    _apply_check(finding)
+    apply_check(finding)
     finding.full_clean()
     finding.save()
-    _edit_logged(actor, finding, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    edit_logged(actor, finding, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
     url = reverse("scrutiny:meeting-detail", args=[meeting.pk])
     for person in _panel_people(meeting.panel_id, actor, case.pk):
         notification_send(
@@ -105,8 +105,8 @@ def finding_record(*, actor: User, meeting: Meeting, case: Case, theme: Any, kin
             kind=NotificationKind.FINDING_RECORDED,
             url=url,
         )
-    _meeting_changed(meeting, case.pk)
-    _figures_changed(case.area_id)
+    meeting_changed(meeting, case.pk)
+    figures_changed(case.area_id)
     return finding
 
 
@@ -120,9 +120,9 @@ def action_record(
     owner_role: str,
     due_on: dt.date,
 ) -> Action:
-    meeting = _locked(finding.meeting_id)
-    _require(permissions.can_chair_case(actor, meeting, finding.case_id))
-    _check_text(owner_role, "owner_role")
+    meeting = meeting_locked(finding.meeting_id)
+    require(permissions.can_chair_case(actor, meeting, finding.case_id))
+    check_text(owner_role, "owner_role")
     action = Action(
         finding=finding,
         description=description,
@@ -131,10 +131,10 @@ def action_record(
         due_on=due_on,
         created_by=actor,
     )
-    _apply_check(action)
+    apply_check(action)
     action.full_clean()
     action.save()
-    _edit_logged(actor, action, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    edit_logged(actor, action, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
     url = reverse("scrutiny:meeting-detail", args=[meeting.pk])
     member_ids = PanelMembership.objects.filter(panel_id=meeting.panel_id, ended_at__isnull=True).values(
         "user_id"
@@ -149,29 +149,29 @@ def action_record(
             kind=NotificationKind.ACTION_ASSIGNED,
             url=url,
         )
-    _meeting_changed(meeting, finding.case_id)
-    _figures_changed(finding.case.area_id)
+    meeting_changed(meeting, finding.case_id)
+    figures_changed(finding.case.area_id)
     return action
 
 
 @transaction.atomic
 def action_update(*, actor: User, action: Action, text: str, status: str) -> ActionUpdate:
     meeting = action.finding.meeting
-    _require(permissions.can_update_action(actor, action, meeting.panel_id))
+    require(permissions.can_update_action(actor, action, meeting.panel_id))
     if status not in ActionStatus.values:
         raise ValidationError({"status": "Choose a status."})
-    _check_text(text, "text")
+    check_text(text, "text")
     update = ActionUpdate(action=action, text=text, status=status, author=actor)
     update.full_clean()
     update.save()
     action.status = status
     action.closed_at = timezone.now() if status == ActionStatus.DONE else None
     action.save(update_fields=["status", "closed_at"])
-    _edit_logged(
+    edit_logged(
         actor, update, permissions.panel_audience(actor, meeting.panel_id), meeting.panel_id, meeting.pk
     )
-    _meeting_changed(meeting, action.finding.case_id)
-    _figures_changed(action.finding.case.area_id)
+    meeting_changed(meeting, action.finding.case_id)
+    figures_changed(action.finding.case.area_id)
     return update
 
 
@@ -181,7 +181,7 @@ def finding_promote(*, actor: User, finding: Finding) -> Any:
     Provenance names the panel, area and meeting month only: no case data goes to the CMS."""
     from content import services as content_services
 
-    _require(permissions.can_promote_finding(actor, finding.kind))
+    require(permissions.can_promote_finding(actor, finding.kind))
     if not finding.is_releasable:
         raise ValidationError("This finding may contain identifiers and waits for a second person's check.")
     if finding.guidance_page_id is not None:
@@ -199,7 +199,7 @@ def finding_promote(*, actor: User, finding: Finding) -> Any:
     )
     finding.guidance_page_id = page.pk
     finding.save(update_fields=["guidance_page_id"])
-    _edit_logged(actor, finding, Audience.GOVERNANCE, panel.pk, meeting.pk)
+    edit_logged(actor, finding, Audience.GOVERNANCE, panel.pk, meeting.pk)
     return page
 
 
@@ -220,7 +220,7 @@ def meeting_text_confirm(
     blocks. Never the person who recorded it."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     meeting = obj.meeting if isinstance(obj, Finding) else obj.finding.meeting
-    _require(
+    require(
         permissions.can_check_meeting_text(
             actor,
             meeting.panel_id,
@@ -230,14 +230,14 @@ def meeting_text_confirm(
     )
     if obj.check_status == CheckStatus.CONFIRMED and not open_hits(obj):
         raise ValidationError(WAITING)
-    overrides = _redact_hits(obj, redactions, reasons, actor=actor)
+    overrides = redact_hits(obj, redactions, reasons, actor=actor)
     obj.check_status = CheckStatus.CONFIRMED
     obj.checked_by = actor
     obj.checked_at = timezone.now()
     obj.save()
-    _edit_logged(actor, obj, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
-    _log_overrides(actor, overrides, meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting, obj.case_id if isinstance(obj, Finding) else obj.finding.case_id)
+    edit_logged(actor, obj, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    log_overrides(actor, overrides, meeting.panel_id, meeting.pk)
+    meeting_changed(meeting, obj.case_id if isinstance(obj, Finding) else obj.finding.case_id)
     return obj
 
 
@@ -247,7 +247,7 @@ def meeting_text_edit(*, actor: User, obj: Finding | Action, text: str) -> Findi
     identifiers it counts as their check and releases the text; otherwise it stays held."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     meeting = obj.meeting if isinstance(obj, Finding) else obj.finding.meeting
-    _require(
+    require(
         permissions.can_check_meeting_text(
             actor,
             meeting.panel_id,
@@ -258,15 +258,15 @@ def meeting_text_edit(*, actor: User, obj: Finding | Action, text: str) -> Findi
     if obj.check_status == CheckStatus.CONFIRMED:
         raise ValidationError(WAITING)
     setattr(obj, obj.checked_field, text)
-    _apply_check(obj)
+    apply_check(obj)
     if obj.check_status == CheckStatus.CLEAR:
         obj.check_status = CheckStatus.CONFIRMED
         obj.checked_by = actor
         obj.checked_at = timezone.now()
     obj.full_clean()
     obj.save()
-    _edit_logged(actor, obj, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting, obj.case_id if isinstance(obj, Finding) else obj.finding.case_id)
+    edit_logged(actor, obj, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    meeting_changed(meeting, obj.case_id if isinstance(obj, Finding) else obj.finding.case_id)
     return obj
 
 
@@ -275,8 +275,8 @@ def acting_chair_appoint(*, actor: User, item: AgendaItem, membership: PanelMemb
     """Hand the chairing of one case of a meeting to another member: the chair who declared
     involvement in it, or the coordinator. The member then scores the case and records its
     findings and actions; the chair cannot. Replaces an earlier appointment. Audited."""
-    meeting = _locked(item.meeting_id)
-    _require(permissions.can_appoint_acting_chair(actor, meeting, item.case_id))
+    meeting = meeting_locked(item.meeting_id)
+    require(permissions.can_appoint_acting_chair(actor, meeting, item.case_id))
     if not permissions.can_act_as_chair(actor, membership, meeting, item.case):
         raise ValidationError(
             {
@@ -288,6 +288,6 @@ def acting_chair_appoint(*, actor: User, item: AgendaItem, membership: PanelMemb
         agenda_item=item,
         defaults={"membership": membership, "appointed_by": actor, "appointed_at": timezone.now()},
     )
-    _edit_logged(actor, acting, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
-    _meeting_changed(meeting, item.case_id)
+    edit_logged(actor, acting, permissions.audience_for(actor, meeting), meeting.panel_id, meeting.pk)
+    meeting_changed(meeting, item.case_id)
     return acting

@@ -25,7 +25,8 @@ from scrutiny.models import (
     RedactionReason,
 )
 from scrutiny.redaction import Audience
-from scrutiny.services.audit import _check_text, _edit_logged, _require, access_record
+from scrutiny.services.audit import access_record, check_text, edit_logged, require
+from scrutiny.services.kanon import kanon_after_change, lookalikes
 
 # Identifier checks and the second person ---------------------------------------------------------
 # Every check runs through open_hits: the detector (agencies.privacy.identifiers, which normalises the text
@@ -63,7 +64,7 @@ def open_hits(obj: IdentifierCheck, text: str | None = None) -> list[Any]:
     ]
 
 
-def _apply_check(obj: IdentifierCheck) -> None:
+def apply_check(obj: IdentifierCheck) -> None:
     hits = open_hits(obj)
     obj.identifier_kinds = sorted({hit.kind.value for hit in hits})
     obj.check_status = CheckStatus.FLAGGED if hits else CheckStatus.CLEAR
@@ -82,11 +83,11 @@ def _override_reason(reasons: dict[int, str], index: int) -> str:
         raise ValidationError({field: "Remove the null character."})
     if len(reason) > MAX_REASON:
         raise ValidationError({field: f"Keep the reason to {MAX_REASON} characters or fewer."})
-    _check_text(reason, field)
+    check_text(reason, field)
     return reason
 
 
-def _redact_hits(
+def redact_hits(
     obj: IdentifierCheck,
     redactions: dict[int, str | None],
     reasons: dict[int, str] | None = None,
@@ -143,11 +144,11 @@ def _redact_hits(
     return made
 
 
-def _log_overrides(
+def log_overrides(
     actor: User, overrides: list[IdentifierOverride], panel_id: int, meeting_id: int | None
 ) -> None:
     for override in overrides:
-        _edit_logged(actor, override, permissions.panel_audience(actor, panel_id), panel_id, meeting_id)
+        edit_logged(actor, override, permissions.panel_audience(actor, panel_id), panel_id, meeting_id)
 
 
 @transaction.atomic
@@ -156,14 +157,17 @@ def text_add(
 ) -> DecisionPoint | Extract:
     """Add a decision point or an extract. Identifier hits flag it: the case cannot be released
     until a second person, who did not write or edit it, checks it."""
-    _require(permissions.can_edit_case(actor, case))
+    require(permissions.can_edit_case(actor, case))
     if model is DecisionPoint and "order" not in fields:
         fields["order"] = DecisionPoint.objects.filter(case=case).count() + 1
+    before = lookalikes(case)
     obj = model(case=case, text=text, author=actor, **fields)
-    _apply_check(obj)
+    apply_check(obj)
     obj.full_clean()
     obj.save()
-    _edit_logged(actor, obj, Audience.COORDINATOR, case.panel_id)
+    # A decision point's stage and an extract's kind describe the case to members: re-check it.
+    kanon_after_change(case, before)
+    edit_logged(actor, obj, Audience.COORDINATOR, case.panel_id)
     return obj
 
 
@@ -173,16 +177,16 @@ def text_edit(*, actor: User, obj: DecisionPoint | Extract, text: str) -> Decisi
     identifiers again and waits for a second person, and the editor joins the people (with the
     author) who may neither check this wording nor release the case on its strength."""
     case = obj.case
-    _require(permissions.can_edit_case(actor, case))
+    require(permissions.can_edit_case(actor, case))
     obj.text = text
-    _apply_check(obj)  # clear or flagged: never confirmed by an edit
+    apply_check(obj)  # clear or flagged: never confirmed by an edit
     obj.checked_by = None
     obj.checked_at = None
     editors = [pk for pk in obj.edited_by or [] if isinstance(pk, int)]
     obj.edited_by = editors if actor.pk in editors else [*editors, actor.pk]
     obj.full_clean()
     obj.save()
-    _edit_logged(actor, obj, Audience.COORDINATOR, case.panel_id)
+    edit_logged(actor, obj, Audience.COORDINATOR, case.panel_id)
     return obj
 
 
@@ -201,7 +205,7 @@ def text_confirm(
     (a false alarm, kept: `reasons` must then give why, recorded as an override for this exact
     text). Every hit must be decided. Never by anyone who wrote or edited the current wording."""
     case = obj.case
-    _require(permissions.can_edit_case(actor, case))
+    require(permissions.can_edit_case(actor, case))
     if not permissions.can_check_text(actor, case, obj.writer_ids):
         # Audited outside the check's transaction, so the refusal is kept.
         access_record(
@@ -230,15 +234,15 @@ def _confirmed(
     stored = type(obj).objects.select_for_update().filter(pk=obj.pk).first()
     if stored is None:
         raise ValidationError("This text no longer exists.")
-    _require(permissions.can_check_text(actor, case, stored.writer_ids | obj.writer_ids))
-    overrides = _redact_hits(obj, redactions, reasons, actor=actor)
+    require(permissions.can_check_text(actor, case, stored.writer_ids | obj.writer_ids))
+    overrides = redact_hits(obj, redactions, reasons, actor=actor)
     obj.check_status = CheckStatus.CONFIRMED
     obj.checked_by = actor
     obj.checked_at = timezone.now()
     obj.edited_by = []  # checked: the editors so far are covered by this check
     obj.save()
-    _edit_logged(actor, obj, Audience.COORDINATOR, case.panel_id)
-    _log_overrides(actor, overrides, case.panel_id, None)
+    edit_logged(actor, obj, Audience.COORDINATOR, case.panel_id)
+    log_overrides(actor, overrides, case.panel_id, None)
     return obj
 
 
@@ -246,7 +250,7 @@ def case_texts(case: Case) -> list[DecisionPoint | Extract]:
     return [*DecisionPoint.objects.filter(case=case), *Extract.objects.filter(case=case)]
 
 
-def _recheck_texts(case: Case) -> None:
+def recheck_texts(case: Case) -> None:
     """The identifier check again, on the stored text, now: a text with open hits is flagged
     (whatever its status said) and its second-person check is void."""
     for obj in case_texts(case):

@@ -27,10 +27,10 @@ from scrutiny.redaction import MEMBERS, SITTING, Audience
 from scrutiny.reporting import scrutiny_view
 from scrutiny.views.common import (
     GET_POST,
-    _case_or_404,
-    _coordinated_case,
-    _log_view,
-    _panel_or_404,
+    case_or_404,
+    coordinated_case,
+    log_view,
+    panel_or_404,
     submitted,
 )
 
@@ -40,7 +40,7 @@ from scrutiny.views.common import (
 @require_GET
 @scrutiny_view
 def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
-    panel = _panel_or_404(request, panel_id, with_forces=False)
+    panel = panel_or_404(request, panel_id, with_forces=False)
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
         raise permissions.Refused(panel, panel_id=panel.pk, audience=audience)
@@ -52,7 +52,7 @@ def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
         )
         for case in cases
     ]
-    _log_view(request, panel, audience, panel.pk)
+    log_view(request, panel, audience, panel.pk)
     return render(
         request,
         "scrutiny/case_list.html",
@@ -68,7 +68,7 @@ def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
 @require_http_methods(GET_POST)
 @scrutiny_view
 def case_create(request: HttpRequest, panel_id: int) -> HttpResponse:
-    panel = _panel_or_404(request, panel_id)
+    panel = panel_or_404(request, panel_id)
     if not permissions.can_coordinate(request.user, panel):
         raise PermissionDenied
     form = NewCaseForm(request.POST or None, area_id=panel.area_id)
@@ -103,7 +103,7 @@ def case_create(request: HttpRequest, panel_id: int) -> HttpResponse:
 @require_http_methods(GET_POST)
 @scrutiny_view
 def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _coordinated_case(request, case_id)
+    case = coordinated_case(request, case_id)
     if not permissions.can_edit_case(request.user, case):
         raise permissions.Refused(case, panel_id=case.panel_id)
     initial = {name: getattr(case, name) for name in services.CASE_FIELDS}
@@ -131,18 +131,18 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_GET
 @scrutiny_view
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_or_404(request, case_id)
+    case = case_or_404(request, case_id)
     access = permissions.case_access(request.user, case)
     audience = permissions.audience_for(request.user, case)
     if access == CaseAccess.NEEDS_AGREEMENT:
         return redirect(f"{reverse('scrutiny:agreement')}?case={case.pk}")
     if access == CaseAccess.NEEDS_DECLARATION:
         return redirect("scrutiny:case-declare", case.pk)
-    if access == CaseAccess.INVOLVED:  # _case_or_404 answers these 404 already; never a hint here
+    if access == CaseAccess.INVOLVED:  # case_or_404 answers these 404 already; never a hint here
         raise permissions.Walled(case, panel_id=case.panel_id, audience=Audience.INVOLVED)
     if access != CaseAccess.ALLOWED:
         raise permissions.Refused(case, panel_id=case.panel_id, audience=audience)
-    _log_view(request, case, audience, case.panel_id)
+    log_view(request, case, audience, case.panel_id)
     key = selectors.case_key(viewer=request.user, case=case)
     points = selectors.case_decision_points(case=case)
     extracts = selectors.case_extracts(case=case)
@@ -195,7 +195,7 @@ def _coordinator_checks(case: Case) -> dict[str, Any]:
 def case_generalise(request: HttpRequest, case_id: int) -> HttpResponse:
     """Choose which details the panel sees more coarsely (no JavaScript: a plain form). Allowed
     after release too, always re-checked: a change that makes the case look unique is refused."""
-    case = _coordinated_case(request, case_id)
+    case = coordinated_case(request, case_id)
     form = GeneraliseForm(request.POST or None, initial={"generalised": case.generalised})
     if request.method == "POST" and form.is_valid():
         ok, _ = submitted(
@@ -229,7 +229,7 @@ def case_generalise(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(GET_POST)
 @scrutiny_view
 def case_declare(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_or_404(request, case_id)
+    case = case_or_404(request, case_id)
     access = permissions.case_access(request.user, case)
     if access == CaseAccess.NEEDS_AGREEMENT:
         return redirect(f"{reverse('scrutiny:agreement')}?case={case.pk}")
@@ -258,7 +258,7 @@ def case_declare(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @scrutiny_view
 def case_release(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _coordinated_case(request, case_id)
+    case = coordinated_case(request, case_id)
     if not permissions.can_edit_case(request.user, case):
         raise permissions.Refused(case, panel_id=case.panel_id)
     try:

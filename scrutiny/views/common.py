@@ -29,7 +29,7 @@ HELD_MESSAGE = (
 )
 
 
-def _posted(request: HttpRequest) -> Any:
+def posted(request: HttpRequest) -> Any:
     """The POST data to bind a form to (an empty POST is still a submission, so it gets errors)."""
     return request.POST if request.method == "POST" else None
 
@@ -46,7 +46,7 @@ def submitted(form: Any, call: Callable[[], Any]) -> tuple[bool, Any]:
         return False, None
 
 
-def _log_view(
+def log_view(
     request: HttpRequest, obj: Any, audience: Any, panel_id: int, meeting_id: int | None = None
 ) -> None:
     services.access_record(
@@ -60,21 +60,21 @@ def _log_view(
     )
 
 
-def _panel_or_404(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
+def panel_or_404(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
     panel = selectors.panel_get(viewer=request.user, panel_id=panel_id, with_forces=with_forces)
     if panel is None:
         raise Http404
     return panel
 
 
-def _meeting_or_404(request: HttpRequest, meeting_id: int) -> Meeting:
+def meeting_or_404(request: HttpRequest, meeting_id: int) -> Meeting:
     meeting = selectors.meeting_get(viewer=request.user, meeting_id=meeting_id)
     if meeting is None:
         raise Http404
     return meeting
 
 
-def _case_or_404(request: HttpRequest, case_id: int) -> Case:
+def case_or_404(request: HttpRequest, case_id: int) -> Case:
     """The case, or 404. A case the viewer declared involvement in is a 404 too (the refusal
     audited by scrutiny_view): nothing tells them it is there, not even its pseudonym."""
     case = selectors.case_get(viewer=request.user, case_id=case_id)
@@ -85,8 +85,8 @@ def _case_or_404(request: HttpRequest, case_id: int) -> Case:
     return case
 
 
-def _coordinated_case(request: HttpRequest, case_id: int) -> Case:
-    case = _case_or_404(request, case_id)
+def coordinated_case(request: HttpRequest, case_id: int) -> Case:
+    case = case_or_404(request, case_id)
     if not permissions.can_coordinate(request.user, case.panel):
         raise permissions.Refused(case, panel_id=case.panel_id)
     return case

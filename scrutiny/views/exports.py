@@ -18,7 +18,7 @@ from scrutiny.models import (
 )
 from scrutiny.redaction import Audience, redact
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import _log_view, _panel_or_404
+from scrutiny.views.common import log_view, panel_or_404
 
 # Exports and the access log -----------------------------------------------------------------------
 
@@ -57,7 +57,7 @@ def _export_format(fmt: str) -> str:
 def _exportable_panel(request: AuthenticatedHttpRequest, panel_id: int) -> tuple[Any, Any]:
     """The panel and the viewer's audience for an export of its findings or actions; a viewer who
     may not export them is refused (and the refusal audited)."""
-    panel = _panel_or_404(request, panel_id)
+    panel = panel_or_404(request, panel_id)
     if not permissions.can_export_findings(request.user, panel):
         raise permissions.Refused(
             panel, panel_id=panel.pk, audience=permissions.panel_audience(request.user, panel)
@@ -150,13 +150,13 @@ AGGREGATE_COLUMNS = ("scope", "section", "measure", "breakdown", "value")
 @require_GET
 @scrutiny_view
 def access_log(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
-    panel = _panel_or_404(request, panel_id)
+    panel = panel_or_404(request, panel_id)
     if not permissions.can_view_access_log(request.user, panel):
         raise permissions.Refused(panel, panel_id=panel.pk)
     rows = presenters.access_rows(
         selectors.access_events(viewer=request.user, panel=panel), Audience.COORDINATOR
     )
-    _log_view(request, panel, Audience.COORDINATOR, panel.pk)
+    log_view(request, panel, Audience.COORDINATOR, panel.pk)
     return render(
         request,
         "scrutiny/access_log.html",
@@ -168,7 +168,7 @@ def access_log(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse
 @scrutiny_view
 def access_log_export(request: AuthenticatedHttpRequest, panel_id: int, fmt: str) -> HttpResponse:
     fmt = _export_format(fmt)
-    panel = _panel_or_404(request, panel_id)
+    panel = panel_or_404(request, panel_id)
     if not permissions.can_view_access_log(request.user, panel):
         raise permissions.Refused(panel, panel_id=panel.pk)
     rows = [

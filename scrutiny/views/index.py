@@ -17,7 +17,7 @@ from scrutiny.forms import (
     AgreementForm,
 )
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, _posted
+from scrutiny.views.common import GET_POST, posted
 
 # Index, agreement ----------------------------------------------------------------------------------
 
@@ -91,7 +91,7 @@ def agreement_publish(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_publish_agreement(request.user):
         raise PermissionDenied
     current = permissions.current_agreement()
-    form = AgreementForm(_posted(request), initial={"text": current.text if current else ""})
+    form = AgreementForm(posted(request), initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

@@ -21,7 +21,7 @@ from scrutiny.models import (
 )
 from scrutiny.redaction import Audience
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, _posted, submitted
+from scrutiny.views.common import GET_POST, posted, submitted
 
 # Legal hold --------------------------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ def _hold_target(request: HttpRequest, kind: str, pk: int) -> Case | Meeting:
 
 def _legal_hold_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     target = _hold_target(request, kind, pk)
-    form = LegalHoldForm(_posted(request))
+    form = LegalHoldForm(posted(request))
     if request.method == "POST" and form.is_valid():
         call = services.legal_hold_set if form.cleaned_data["action"] == "set" else services.legal_hold_clear
         ok, _ = submitted(

@@ -28,7 +28,7 @@ from scrutiny.models import (
 from scrutiny.permissions import CaseAccess
 from scrutiny.redaction import Audience
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, HELD_MESSAGE, _log_view, _meeting_or_404, _posted, submitted
+from scrutiny.views.common import GET_POST, HELD_MESSAGE, log_view, meeting_or_404, posted, submitted
 
 # Meetings -----------------------------------------------------------------------------------------
 
@@ -95,9 +95,9 @@ def meeting_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
 @require_GET
 @scrutiny_view
 def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     context = meeting_context(request, meeting)
-    _log_view(request, meeting, context["audience"], meeting.panel_id, meeting.pk)
+    log_view(request, meeting, context["audience"], meeting.panel_id, meeting.pk)
     if context["is_coordinator"] and not context["is_closed"]:
         candidates, more = selectors.agenda_candidates(viewer=request.user, meeting=meeting)
         context["addable"] = [{"id": pk, "pseudonym": pseudonym} for pk, pseudonym in candidates]
@@ -109,16 +109,16 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
 @scrutiny_view
 def meeting_fragment(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     """The live part of the meeting page, re-fetched by the browser when a live event arrives."""
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     context = meeting_context(request, meeting)
-    _log_view(request, meeting, context["audience"], meeting.panel_id, meeting.pk)
+    log_view(request, meeting, context["audience"], meeting.panel_id, meeting.pk)
     return render(request, "scrutiny/includes/meeting_live.html", context)
 
 
 def _meeting_action(
     request: AuthenticatedHttpRequest, meeting_id: int, call: Any, success: str
 ) -> HttpResponse:
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     try:
         call(meeting)
     except ValidationError as exc:
@@ -132,7 +132,7 @@ def _meeting_action(
 @require_POST
 @scrutiny_view
 def agenda_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     if not permissions.can_coordinate(request.user, meeting.panel):
         raise PermissionDenied
     pseudonym = request.POST.get("pseudonym", "").strip()
@@ -158,7 +158,7 @@ def agenda_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespon
 @require_POST
 @scrutiny_view
 def meeting_start(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     if not permissions.can_chair(request.user, meeting):
         raise PermissionDenied
     return _meeting_action(
@@ -172,7 +172,7 @@ def meeting_start(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRes
 @require_POST
 @scrutiny_view
 def meeting_close(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     if not permissions.can_chair(request.user, meeting):
         raise PermissionDenied
     return _meeting_action(
@@ -186,7 +186,7 @@ def meeting_close(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRes
 @require_POST
 @scrutiny_view
 def meeting_join(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     if not permissions.can_attend(request.user, meeting):
         raise PermissionDenied
     return _meeting_action(
@@ -217,7 +217,7 @@ def agreed_score(request: AuthenticatedHttpRequest, item_id: int) -> HttpRespons
 @require_http_methods(GET_POST)
 @scrutiny_view
 def finding_create(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     if not permissions.can_record_findings(request.user, meeting):
         raise permissions.Refused(meeting, panel_id=meeting.panel_id, meeting_id=meeting.pk)
     # Only the cases the viewer chairs: never one they declared involvement in (not even listed).
@@ -264,13 +264,13 @@ def finding_create(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
 def acting_chair(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     """A chair who declared involvement in a case (or the coordinator) hands that case's chairing
     to another member for this meeting. The chair sees the case by pseudonym only."""
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     if not permissions.can_appoint_acting_chair(request.user, meeting):
         raise permissions.Refused(meeting, panel_id=meeting.panel_id, meeting_id=meeting.pk)
     audience = permissions.audience_for(request.user, meeting)
     items, members = selectors.acting_chair_choices(viewer=request.user, meeting=meeting)
     form = ActingChairForm(
-        _posted(request),
+        posted(request),
         items=[(item.pk, item.case.pseudonym) for item in items],
         members=presenters.member_choices(members, audience),
     )

@@ -21,7 +21,7 @@ from scrutiny.forms import (
 )
 from scrutiny.redaction import SITTING, Audience
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, _log_view, _panel_or_404, _posted, submitted
+from scrutiny.views.common import GET_POST, log_view, panel_or_404, posted, submitted
 
 # Panels -------------------------------------------------------------------------------------------
 
@@ -44,7 +44,7 @@ def panel_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if area is None:
         raise PermissionDenied
     forces = selectors.panel_forces_choices(viewer=request.user, area_id=area_id)
-    form = PanelForm(_posted(request), forces=forces, creating=True)
+    form = PanelForm(posted(request), forces=forces, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -69,7 +69,7 @@ def panel_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(GET_POST)
 @scrutiny_view
 def panel_edit(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
-    panel = _panel_or_404(request, panel_id)
+    panel = panel_or_404(request, panel_id)
     if not permissions.can_coordinate(request.user, panel):
         raise PermissionDenied
     forces = selectors.panel_forces_choices(viewer=request.user, area_id=panel.area_id)
@@ -78,7 +78,7 @@ def panel_edit(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse
         "terms_of_reference": panel.terms_of_reference,
         "police_forces": list(panel.police_forces.all()),
     }
-    form = PanelForm(_posted(request), forces=forces, creating=False, initial=initial)
+    form = PanelForm(posted(request), forces=forces, creating=False, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -101,9 +101,9 @@ def panel_edit(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse
 @require_GET
 @scrutiny_view
 def panel_detail(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
-    panel = _panel_or_404(request, panel_id)
+    panel = panel_or_404(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
-    _log_view(request, panel, audience, panel.pk)
+    log_view(request, panel, audience, panel.pk)
     return render(
         request,
         "scrutiny/panel_detail.html",
@@ -129,7 +129,7 @@ def panel_detail(request: AuthenticatedHttpRequest, panel_id: int) -> HttpRespon
 @require_POST
 @scrutiny_view
 def membership_add(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
-    panel = _panel_or_404(request, panel_id)
+    panel = panel_or_404(request, panel_id)
     if not permissions.can_coordinate(request.user, panel):
         raise PermissionDenied
     form = MembershipForm(request.POST)
@@ -170,7 +170,7 @@ def membership_end(request: AuthenticatedHttpRequest, membership_id: int) -> Htt
 @require_POST
 @scrutiny_view
 def meeting_create(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
-    panel = _panel_or_404(request, panel_id)
+    panel = panel_or_404(request, panel_id)
     if not permissions.can_coordinate(request.user, panel):
         raise PermissionDenied
     form = MeetingForm(request.POST)

@@ -15,7 +15,7 @@ from scrutiny.forms import (
     ReviewForm,
 )
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, _case_or_404, _meeting_or_404, submitted
+from scrutiny.views.common import GET_POST, case_or_404, meeting_or_404, submitted
 
 # Reviews ------------------------------------------------------------------------------------------
 
@@ -23,8 +23,8 @@ from scrutiny.views.common import GET_POST, _case_or_404, _meeting_or_404, submi
 @require_http_methods(GET_POST)
 @scrutiny_view
 def review_submit(request: AuthenticatedHttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
-    case = _case_or_404(request, case_id)
-    meeting = _meeting_or_404(request, meeting_id)
+    case = case_or_404(request, case_id)
+    meeting = meeting_or_404(request, meeting_id)
     if not permissions.can_review(request.user, case, meeting):
         raise permissions.Refused(
             case,

@@ -25,7 +25,7 @@ from scrutiny.models import (
     Extract,
 )
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import GET_POST, _coordinated_case, submitted
+from scrutiny.views.common import GET_POST, coordinated_case, submitted
 
 TEXT_FORMS: dict[
     str, tuple[type[Extract] | type[DecisionPoint], type[ExtractForm] | type[DecisionPointForm]]
@@ -37,7 +37,7 @@ TEXT_FORMS: dict[
 def text_add(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResponse:
     if kind not in TEXT_FORMS:
         raise Http404
-    case = _coordinated_case(request, case_id)
+    case = coordinated_case(request, case_id)
     if not permissions.can_edit_case(request.user, case):
         raise permissions.Refused(case, panel_id=case.panel_id)
     model, form_class = TEXT_FORMS[kind]

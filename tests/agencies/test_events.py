@@ -27,9 +27,9 @@ def _receive(channel: str) -> dict:
 def test_group_names_are_validated() -> None:
     assert events.user_group(42) == "user.42"
     with pytest.raises(ValueError):
-        events._checked("user:42")
+        events.checked("user:42")
     with pytest.raises(ValueError):
-        events._checked("x" * 100)
+        events.checked("x" * 100)
 
 
 def test_events_carry_only_ids_and_counts() -> None:

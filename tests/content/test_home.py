@@ -84,7 +84,7 @@ def test_seed_demo_is_idempotent_and_refused_without_debug(settings, capsys) -> 
 def test_every_home_entry_point_names_a_real_url() -> None:
     from django.urls import reverse
 
-    from content.presenters import _ENTRY_POINTS
+    from content.presenters import ENTRY_POINTS
 
-    for _title, _description, url_name, _perm in _ENTRY_POINTS:
+    for _title, _description, url_name, _perm in ENTRY_POINTS:
         assert reverse(url_name)  # raises NoReverseMatch for a guessed or renamed URL

@@ -546,7 +546,7 @@ def test_an_unreadable_child_order_makes_the_formset_unreadable(order: str) -> N
 
     from django.http import QueryDict
 
-    from content.forms import _formset_readable
+    from content.forms import formset_readable
 
     formset = SimpleNamespace(
         prefix="meetings",
@@ -557,6 +557,6 @@ def test_an_unreadable_child_order_makes_the_formset_unreadable(order: str) -> N
     )
     data = QueryDict(mutable=True)
     data.update({"meetings-TOTAL_FORMS": "1", "meetings-INITIAL_FORMS": "0", "meetings-0-ORDER": "2"})
-    assert _formset_readable(data, formset)
+    assert formset_readable(data, formset)
     data["meetings-0-ORDER"] = order
-    assert not _formset_readable(data, formset)
+    assert not formset_readable(data, formset)

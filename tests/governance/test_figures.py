@@ -19,13 +19,13 @@ def test_counts_from_one_to_four_are_suppressed_zero_and_five_are_not() -> None:
 
 
 def test_a_rate_is_withheld_when_any_count_of_its_source_is_suppressed() -> None:
-    shown = figures.dashboard._section("d", "D", {"seats": 20, "confirmed": 10, "utilisation": 0.5})
+    shown = figures.dashboard.section_for("d", "D", {"seats": 20, "confirmed": 10, "utilisation": 0.5})
     assert [(k, c.display) for k, _, c in shown.figures] == [
         ("seats", "20"),
         ("confirmed", "10"),
         ("utilisation", "50%"),
     ]
-    withheld = figures.dashboard._section("d", "D", {"seats": 20, "confirmed": 3, "utilisation": 0.15})
+    withheld = figures.dashboard.section_for("d", "D", {"seats": 20, "confirmed": 3, "utilisation": 0.15})
     assert [(k, c.display) for k, _, c in withheld.figures] == [
         ("seats", "20"),
         ("confirmed", SUPPRESSED_TEXT),
@@ -34,7 +34,7 @@ def test_a_rate_is_withheld_when_any_count_of_its_source_is_suppressed() -> None
 
 
 def test_breakdowns_and_the_owner_agency_matrix_are_suppressed_cell_by_cell() -> None:
-    section = figures.dashboard._section(
+    section = figures.dashboard.section_for(
         "scrutiny",
         "Scrutiny",
         {
@@ -65,7 +65,7 @@ def test_export_rows_carry_the_same_suppression() -> None:
     dashboard = figures.Dashboard(
         area=None,
         sections=[
-            figures.dashboard._section("dropins", "Drop-ins", {"seats": 2, "topics": {"process": 9}}),
+            figures.dashboard.section_for("dropins", "Drop-ins", {"seats": 2, "topics": {"process": 9}}),
             figures.Section(key="scrutiny", title="Scrutiny", available=False),
         ],
     )
@@ -203,7 +203,7 @@ def test_no_suppressed_count_can_be_reconstructed(areas, extra) -> None:  # type
     suppressed, never changed; and the page and the export print the same."""
     import copy
 
-    from scrutiny.governance.figures.suppress import _counts, _get
+    from scrutiny.governance.figures.suppress import counts_under, path_value
     from tests.governance.test_reconstruction_attack import NATIONAL, Knowledge, _from_api, attack
 
     national = areas[0]
@@ -228,8 +228,8 @@ def test_no_suppressed_count_can_be_reconstructed(areas, extra) -> None:  # type
 
     for original, after in zip(before, scopes, strict=True):
         for section in ("scrutiny", "dropins"):
-            for path in _counts(original[section], (section,)):
-                raw, shown = _get(original, path), _get(after, path)
+            for path in counts_under(original[section], (section,)):
+                raw, shown = path_value(original, path), path_value(after, path)
                 assert shown in (SUPPRESSED, raw)
                 if 0 < raw < 5:
                     assert shown == SUPPRESSED

@@ -238,7 +238,7 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
     add_lookalike_rows(actor=coordinator, case=draft)
     # Adding texts does not re-run the re-identification check (services/texts.py): refresh the
     # flag the draft got at creation, before it had any rows.
-    kanon._kanon_refresh(draft)
+    kanon.kanon_refresh(draft)
     meeting = services.meeting_create(actor=coordinator, panel=panel, held_on=dt.date(2026, 3, 12))
     for c in cases[:10]:
         services.agenda_add(actor=coordinator, meeting=meeting, case=c)

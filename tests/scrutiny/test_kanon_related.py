@@ -49,9 +49,9 @@ def test_every_member_visible_field_of_a_case_row_is_declared_descriptive_or_not
             ):
                 undeclared.append(f"{model.__name__}.{name}")
     assert undeclared == []
-    from scrutiny.services.kanon import _related
+    from scrutiny.services.kanon import describing_rows
 
-    keys = {(m, fields) for m, _link, fields in _related(Audience.ISVA_MEMBER)}
+    keys = {(m, fields) for m, _link, fields in describing_rows(Audience.ISVA_MEMBER)}
     assert (DecisionPoint, ("stage",)) in keys
     assert (Extract, ("kind",)) in keys
 
@@ -112,3 +112,23 @@ def test_the_coordinators_report_page_names_the_stages(world, client_for) -> Non
     response = client_for(world.users["coordinator"]).get(reverse("scrutiny:case-detail", args=[odd.pk]))
     assert response.status_code == 200
     assert "Decision points: stage" in response.content.decode()
+
+
+def test_adding_a_decision_point_refreshes_the_flag_of_the_case_and_its_lookalikes(world) -> None:  # type: ignore[no-untyped-def]
+    """The stored flag the release gate and the coordinator's page read follows a new row at once:
+    three alike cases pass; a trial stage added to one sets it (and only it) apart."""
+    cases = [_case(world, stages=["charging"]) for _ in range(3)]
+    for case in cases:
+        case.refresh_from_db()
+        assert not case.kanon_flagged
+    services.text_add(
+        actor=world.users["coordinator"],
+        case=cases[0],
+        model=DecisionPoint,
+        stage="trial",
+        order=2,
+        text="Noted.",
+    )
+    flags = [Case.objects.get(pk=case.pk).kanon_flagged for case in cases]
+    assert flags[0] is True  # unique now: one case with a trial stage
+    assert flags[1:] == [True, True]  # two left alike: fewer than k=3 share their look

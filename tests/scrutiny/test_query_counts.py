@@ -65,7 +65,7 @@ FIRST_TABLE = re.compile(r'^\s*(?:SELECT .*? FROM|INSERT INTO|UPDATE|DELETE FROM
 # Each page's own queries, exactly, for each role (the same at 10 and 1,000 cases). The audit
 # insert is one statement that also reads the hash chain's head (scrutiny/audit/):
 OWN = {
-    # panel, the viewer's facts (active memberships UNION agency area: permissions._facts), the
+    # panel, the viewer's facts (active memberships UNION agency area: permissions.user_access_facts), the
     # cases with the viewer's agreement/declaration facts annotated, the access-audit insert
     "case-list": dict.fromkeys(("coordinator", "independent", "chair", "presenting"), 4),
     # case (with the viewer's facts), viewer facts, audit insert, decision points, extracts,

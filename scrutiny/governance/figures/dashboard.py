@@ -177,12 +177,12 @@ def _breakdown(key: str, value: dict[str, Any], *, row_label: Any = None) -> Bre
     return Breakdown(key=key, title=title, columns=headings, rows=rows, chart=_chart(title, headings, rows))
 
 
-def _section(key: str, title: str, stats: dict[str, Any] | None) -> Section:
+def section_for(key: str, title: str, stats: dict[str, Any] | None) -> Section:
     if stats is None:
         return Section(key=key, title=title, available=False)
     section = Section(key=key, title=title, available=True)
     any_suppressed = any(
-        count_cell(v).suppressed for k, v in stats.items() if k not in IGNORED and _is_count(v)
+        count_cell(v).suppressed for k, v in stats.items() if k not in IGNORED and is_count(v)
     )
     for name, value in stats.items():
         if name in IGNORED:
@@ -194,12 +194,12 @@ def _section(key: str, title: str, stats: dict[str, Any] | None) -> Section:
             section.figures.append(
                 (name, label_for(name), Cell(None if any_suppressed else value, is_rate=True))
             )
-        elif _is_count(value):
+        elif is_count(value):
             section.figures.append((name, label_for(name), count_cell(value)))
     return section
 
 
-def _is_count(value: Any) -> bool:
+def is_count(value: Any) -> bool:
     return (isinstance(value, int) and not isinstance(value, bool)) or value == SUPPRESSED
 
 

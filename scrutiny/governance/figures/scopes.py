@@ -18,7 +18,7 @@ from scrutiny.selectors import aggregate_audience, governance_stats_by_scope
 if TYPE_CHECKING:
     from agencies.models import Area, User
 
-from scrutiny.governance.figures.dashboard import SUPPRESS_BELOW, Dashboard, Stats, _section
+from scrutiny.governance.figures.dashboard import SUPPRESS_BELOW, Dashboard, Stats, section_for
 from scrutiny.governance.figures.suppress import SECTIONS, suppress_scopes
 
 # Figures are aggregate and, once suppressed, the same for everyone who may see them, so they are
@@ -129,8 +129,8 @@ def dashboard_from(area: Area | None, stats: Stats) -> Dashboard:
     return Dashboard(
         area=area,
         sections=[
-            _section("scrutiny", "Scrutiny panels", stats["scrutiny"]),
-            _section("dropins", "ISVA drop-in sessions", stats["dropins"]),
+            section_for("scrutiny", "Scrutiny panels", stats["scrutiny"]),
+            section_for("dropins", "ISVA drop-in sessions", stats["dropins"]),
         ],
     )
 

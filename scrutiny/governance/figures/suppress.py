@@ -9,24 +9,24 @@ from scrutiny.governance import suppression
 if TYPE_CHECKING:
     pass
 
-from scrutiny.governance.figures.dashboard import IGNORED, SUPPRESSED, Path, Stats, _is_count
+from scrutiny.governance.figures.dashboard import IGNORED, SUPPRESSED, Path, Stats, is_count
 
 SECTIONS = ("scrutiny", "dropins")
 
 
-def _counts(value: Any, path: Path) -> list[Path]:
+def counts_under(value: Any, path: Path) -> list[Path]:
     """Every count under a raw figure (a count, or a dict of counts, or of dicts of counts)."""
     if isinstance(value, dict):
         return [
             p
             for name, inner in value.items()
             if not (len(path) == 1 and name in IGNORED)
-            for p in _counts(inner, (*path, str(name)))
+            for p in counts_under(inner, (*path, str(name)))
         ]
-    return [path] if _is_count(value) else []
+    return [path] if is_count(value) else []
 
 
-def _get(stats: Stats, path: Path) -> Any:
+def path_value(stats: Stats, path: Path) -> Any:
     value: Any = stats
     for part in path:
         value = value.get(part) if isinstance(value, dict) else None
@@ -57,11 +57,11 @@ def _table(scopes: list[Stats], section: str) -> suppression.Table:
         raw = stats.get(section)
         if not raw:
             continue
-        for path in _counts(raw, (section,)):
-            table.published[(index, path)] = _get(stats, path)
+        for path in counts_under(raw, (section,)):
+            table.published[(index, path)] = path_value(stats, path)
 
         def cells(key: str, index: int = index, raw: dict[str, Any] = raw) -> list[tuple[int, Path]]:
-            return [(index, p) for p in _counts(raw.get(key), (section, key))] if key in raw else []
+            return [(index, p) for p in counts_under(raw.get(key), (section, key))] if key in raw else []
 
         def value(cell: tuple[int, Path]) -> int:
             return table.published[cell]
