@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import AfterValidator
 
 from agencies import selectors, services
+from agencies.http import AuthenticatedHttpRequest
 
 router = Router(tags=["account"])
 
@@ -60,7 +60,7 @@ class MarkedReadOut(Schema):
 
 
 @router.get("/notifications", response=NotificationListOut, summary="My notifications (newest first)")
-def list_notifications(request: HttpRequest) -> dict:
+def list_notifications(request: AuthenticatedHttpRequest) -> dict:
     items = [
         NotificationOut(
             id=n.pk,
@@ -76,5 +76,5 @@ def list_notifications(request: HttpRequest) -> dict:
 
 
 @router.post("/notifications/read", response=MarkedReadOut, summary="Mark all my notifications as read")
-def mark_notifications_read(request: HttpRequest) -> dict:
+def mark_notifications_read(request: AuthenticatedHttpRequest) -> dict:
     return {"marked_read": services.notification_mark_all_read(actor=request.user)}

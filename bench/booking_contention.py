@@ -81,7 +81,7 @@ def _setup_django() -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _world(*, people: int, seats: int):  # type: ignore[no-untyped-def]
+def _world(*, people: int, seats: int):
     """Fictional data for this run: one CPS unit, one ISVA service, `people` ISVAs, a contended
     session with `seats` seats and one roomy session per person for the baseline."""
     from django.utils import timezone
@@ -133,7 +133,7 @@ def _world(*, people: int, seats: int):  # type: ignore[no-untyped-def]
     return isvas, contended, baseline
 
 
-def _cookie_for(user) -> str:  # type: ignore[no-untyped-def]
+def _cookie_for(user) -> str:
     from django.conf import settings
 
     from tests.conftest import signed_in_client  # the one sign-in path (MFA rules live there)
@@ -169,7 +169,7 @@ def _attempt(port: int, cookie: str, session_id: int, csrf: str) -> tuple[int, f
         conn.close()
 
 
-def _run_phase(name, servers, jobs, concurrency, deadline, count_sessions):  # type: ignore[no-untyped-def]
+def _run_phase(name, servers, jobs, concurrency, deadline, count_sessions):
     from agencies.dropins.models import Booking, DropInSession
 
     csrf = secrets.token_hex(16)  # 32 characters: Django accepts an unmasked secret

@@ -75,7 +75,7 @@ async def open_many(url: str, count: int, headers: dict[str, str], origin: str) 
             try:
                 ws = await connect(
                     url, additional_headers=headers, origin=origin, ping_interval=None, open_timeout=30
-                )  # type: ignore[arg-type]
+                )
                 break
             except (OSError, websockets.exceptions.InvalidHandshake):
                 if attempt == 2:

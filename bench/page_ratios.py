@@ -401,8 +401,8 @@ def main() -> int:
             cookies = {
                 "signed out": "",
                 "isva": pt.sign_in(project.base, pt.ISVA, None),
-                "panel member": pt.sign_in(project.base, pt.PANEL, keys.get(pt.PANEL)),  # type: ignore[union-attr]
-                "governance": pt.sign_in(project.base, pt.GOVERNANCE, keys.get(pt.GOVERNANCE)),  # type: ignore[union-attr]
+                "panel member": pt.sign_in(project.base, pt.PANEL, keys.get(pt.PANEL)),
+                "governance": pt.sign_in(project.base, pt.GOVERNANCE, keys.get(pt.GOVERNANCE)),
             }
             plan = targets(found, panel_id)
             results = measure(

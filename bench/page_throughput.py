@@ -561,8 +561,8 @@ def run_stack(
     cookies = {
         "signed out": "",
         "isva": sign_in(server.base, ISVA, None),
-        "panel member": sign_in(server.base, PANEL, keys.get(PANEL)),  # type: ignore[union-attr]
-        "governance": sign_in(server.base, GOVERNANCE, keys.get(GOVERNANCE)),  # type: ignore[union-attr]
+        "panel member": sign_in(server.base, PANEL, keys.get(PANEL)),
+        "governance": sign_in(server.base, GOVERNANCE, keys.get(GOVERNANCE)),
     }
     pairs: list[tuple[Row, Row, float]] = []
     for label, who, path, target in pages(found):

@@ -214,7 +214,7 @@ class GuidanceBodyBlock(blocks.StreamBlock):
 
     def _unreadable(self, message: str) -> StreamValue:
         value = StreamValue(self, [])
-        value.unreadable = message  # type: ignore[attr-defined]
+        value.unreadable = message
         return value
 
     def clean(self, value: StreamValue) -> StreamValue:

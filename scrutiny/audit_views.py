@@ -15,10 +15,11 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from agencies.http import AuthenticatedHttpRequest
 from agencies.models import User
 from scrutiny import exports, permissions, services
 from scrutiny.audit.security import security_label, subject_audience
@@ -125,20 +126,20 @@ def _row(event: AccessEvent) -> dict[str, Any]:
     }
 
 
-def _form(request: HttpRequest) -> AuditFilterForm:
+def _form(request: AuthenticatedHttpRequest) -> AuditFilterForm:
     return AuditFilterForm(
         request.GET if any(k in request.GET for k in AuditFilterForm.base_fields) else None
     )
 
 
-def _page_number(request: HttpRequest) -> int:
+def _page_number(request: AuthenticatedHttpRequest) -> int:
     value = request.GET.get("page", "1")
     return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
 
 
 @require_GET
 @scrutiny_view
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_review_audit(request.user):
         raise PermissionDenied
     form = _form(request)
@@ -168,7 +169,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @scrutiny_view
-def audit_log_export(request: HttpRequest) -> HttpResponse:
+def audit_log_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_review_audit(request.user):
         raise PermissionDenied
     form = _form(request)

@@ -102,7 +102,7 @@ def _harness_flush() -> None:
         return
     sqlite = connection.vendor == "sqlite"
 
-    def sql_flush(self, style, tables, **kwargs):  # type: ignore[no-untyped-def]
+    def sql_flush(self, style, tables, **kwargs):
         statements = original(self, style, [t for t in tables if t not in KEPT_BY_FLUSH], **kwargs)
         if sqlite and statements:
             from scrutiny.audit import sqlite_flush_wrap
@@ -140,7 +140,7 @@ def _snapshot_migration_data() -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker) -> None:  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup: None, django_db_blocker) -> None:
     _harness_flush()
     from wagtail.models import Collection
 
@@ -177,7 +177,7 @@ def _restore_migration_data() -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     yield
     marker = item.get_closest_marker("django_db")
     kwargs = marker.kwargs if marker else {}
@@ -235,32 +235,32 @@ def roles(db: None) -> None:
 
 
 @pytest.fixture
-def home_page(db: None):  # type: ignore[no-untyped-def]
+def home_page(db: None):
     return site_root_ensure()
 
 
 @pytest.fixture
-def area(db: None):  # type: ignore[no-untyped-def]
+def area(db: None):
     return AreaFactory(name="CPS Test North", code="test-north")
 
 
 @pytest.fixture
-def other_area(db: None):  # type: ignore[no-untyped-def]
+def other_area(db: None):
     return AreaFactory(name="CPS Test South", code="test-south")
 
 
 @pytest.fixture
-def cps_agency(area) -> Agency:  # type: ignore[no-untyped-def]
+def cps_agency(area) -> Agency:
     return AgencyFactory(name="Test RASSO Unit", kind=AgencyKind.CPS_AREA, area=area)
 
 
 @pytest.fixture
-def isva_agency(area) -> Agency:  # type: ignore[no-untyped-def]
+def isva_agency(area) -> Agency:
     return AgencyFactory(name="Test ISVA Service", kind=AgencyKind.ISVA_SERVICE, area=area)
 
 
 @pytest.fixture
-def other_isva_agency(other_area) -> Agency:  # type: ignore[no-untyped-def]
+def other_isva_agency(other_area) -> Agency:
     return AgencyFactory(name="Other ISVA Service", kind=AgencyKind.ISVA_SERVICE, area=other_area)
 
 
@@ -274,47 +274,47 @@ def _user(role: Role, agency: Agency, email: str) -> User:
 
 
 @pytest.fixture
-def isva(roles, isva_agency) -> User:  # type: ignore[no-untyped-def]
+def isva(roles, isva_agency) -> User:
     return _user(Role.ISVA, isva_agency, "isva@test-isva.example.org")
 
 
 @pytest.fixture
-def other_agency_isva(roles, other_isva_agency) -> User:  # type: ignore[no-untyped-def]
+def other_agency_isva(roles, other_isva_agency) -> User:
     return _user(Role.ISVA, other_isva_agency, "isva@other-isva.example.org")
 
 
 @pytest.fixture
-def host(roles, cps_agency) -> User:  # type: ignore[no-untyped-def]
+def host(roles, cps_agency) -> User:
     return _user(Role.DROPIN_HOST, cps_agency, "host@test-cps.example.org")
 
 
 @pytest.fixture
-def coordinator(roles, cps_agency) -> User:  # type: ignore[no-untyped-def]
+def coordinator(roles, cps_agency) -> User:
     return _user(Role.CASE_COORDINATOR, cps_agency, "coordinator@test-cps.example.org")
 
 
 @pytest.fixture
-def panel_member(roles, cps_agency) -> User:  # type: ignore[no-untyped-def]
+def panel_member(roles, cps_agency) -> User:
     return _user(Role.PANEL_MEMBER, cps_agency, "panel@test-cps.example.org")
 
 
 @pytest.fixture
-def governance_member(roles, national_agency) -> User:  # type: ignore[no-untyped-def]
+def governance_member(roles, national_agency) -> User:
     return _user(Role.GOVERNANCE_MEMBER, national_agency, "governance@test-gov.example.org")
 
 
 @pytest.fixture
-def editor(roles, national_agency) -> User:  # type: ignore[no-untyped-def]
+def editor(roles, national_agency) -> User:
     return _user(Role.CONTENT_EDITOR, national_agency, "editor@test-gov.example.org")
 
 
 @pytest.fixture
-def platform_admin(roles, national_agency) -> User:  # type: ignore[no-untyped-def]
+def platform_admin(roles, national_agency) -> User:
     return _user(Role.PLATFORM_ADMIN, national_agency, "admin@test-gov.example.org")
 
 
 @pytest.fixture
-def evaluator(roles, national_agency) -> User:  # type: ignore[no-untyped-def]
+def evaluator(roles, national_agency) -> User:
     return _user(Role.EVALUATOR, national_agency, "evaluator@test-gov.example.org")
 
 
@@ -336,7 +336,7 @@ def signed_in_client(user: User) -> Client:
 
 
 @pytest.fixture
-def client_for(db: None):  # type: ignore[no-untyped-def]
+def client_for(db: None):
     return signed_in_client
 
 
@@ -346,7 +346,7 @@ def isva_client(isva: User) -> Client:
 
 
 @pytest.fixture
-def agency_admin(roles, isva_agency) -> User:  # type: ignore[no-untyped-def]
+def agency_admin(roles, isva_agency) -> User:
     """An agency administrator of the ISVA fixture's agency (manages that agency's accounts only)."""
     return _user(Role.AGENCY_ADMIN, isva_agency, "admin@test-isva.example.org")
 

@@ -46,7 +46,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 
 @pytest.fixture(scope="module")
-def fuzz_cookies(daphne_server: LiveServer, django_db_blocker) -> Iterator[dict[str, str | None]]:  # type: ignore[no-untyped-def]
+def fuzz_cookies(daphne_server: LiveServer, django_db_blocker) -> Iterator[dict[str, str | None]]:
     """One committed user per role for the whole module (creating them per example would dwarf
     the fuzzing itself); the database is flushed again afterwards like a transactional test."""
     from django.core.management import call_command
@@ -117,5 +117,5 @@ def test_every_api_router_is_in_the_fuzzed_schema() -> None:
         HealthCheck.filter_too_much,
     ],
 )
-def test_api_never_errors_and_matches_its_schema(case, api_session, daphne_server) -> None:  # type: ignore[no-untyped-def]
+def test_api_never_errors_and_matches_its_schema(case, api_session, daphne_server) -> None:
     case.call_and_validate(base_url=daphne_server.url, session=api_session, checks=CHECKS, timeout=20)

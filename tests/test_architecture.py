@@ -48,7 +48,7 @@ def test_stdlib_platform_and_uuid_work_under_manage_py() -> None:
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_stdlib_platform_works_inside_the_daphne_process(daphne_server) -> None:  # type: ignore[no-untyped-def]
+def test_stdlib_platform_works_inside_the_daphne_process(daphne_server) -> None:
     # daphne imports uuid (via twisted) and platform before serving; a shadowing package would
     # crash it at start-up. It answering its health check with the stdlib modules loaded proves it.
     import json

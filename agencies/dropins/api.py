@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from agencies.api import MAX_ID, ErrorOut, PlainText
 from agencies.dropins import permissions, selectors, services
 from agencies.dropins.models import Booking, DropInSession, Mode, Topic
 from agencies.dropins.services import MAX_NEEDS, MAX_QUESTION
+from agencies.http import AuthenticatedHttpRequest
 
 router = Router(tags=["drop-ins"])
 
@@ -102,7 +102,7 @@ class SessionQuery(Schema):
     url_name="dropins_sessions",
     summary="Upcoming sessions open to me, soonest first, with live seat counts",
 )
-def list_sessions(request: HttpRequest, query: Query[SessionQuery]):  # type: ignore[no-untyped-def]
+def list_sessions(request: AuthenticatedHttpRequest, query: Query[SessionQuery]):
     if not permissions.can_view_dropins(request.user):
         return FORBIDDEN
     sessions = selectors.session_list(
@@ -121,7 +121,7 @@ def list_sessions(request: HttpRequest, query: Query[SessionQuery]):  # type: ig
     url_name="dropins_session",
     summary="One session with its seat counts",
 )
-def get_session(request: HttpRequest, session_id: int):  # type: ignore[no-untyped-def]
+def get_session(request: AuthenticatedHttpRequest, session_id: int):
     if not permissions.can_view_dropins(request.user):
         return FORBIDDEN
     session = selectors.session_get(viewer=request.user, session_id=session_id)
@@ -136,7 +136,7 @@ def get_session(request: HttpRequest, session_id: int):  # type: ignore[no-untyp
     url_name="dropins_book",
     summary="Book a seat (or join the waitlist when the session is full)",
 )
-def book(request: HttpRequest, session_id: int, payload: BookingIn):  # type: ignore[no-untyped-def]
+def book(request: AuthenticatedHttpRequest, session_id: int, payload: BookingIn):
     if not permissions.can_book_any(request.user):
         return FORBIDDEN
     booking = services.booking_create(
@@ -155,7 +155,7 @@ def book(request: HttpRequest, session_id: int, payload: BookingIn):  # type: ig
     url_name="dropins_my_bookings",
     summary="My bookings (upcoming and the last 90 days)",
 )
-def my_bookings(request: HttpRequest):  # type: ignore[no-untyped-def]
+def my_bookings(request: AuthenticatedHttpRequest):
     if not permissions.can_book_any(request.user):
         return FORBIDDEN
     return 200, [_booking_out(b) for b in selectors.my_bookings(viewer=request.user)]
@@ -167,7 +167,7 @@ def my_bookings(request: HttpRequest):  # type: ignore[no-untyped-def]
     url_name="dropins_cancel",
     summary="Cancel my booking (before the cut-off); the first waitlisted ISVA is promoted",
 )
-def cancel(request: HttpRequest, booking_id: int):  # type: ignore[no-untyped-def]
+def cancel(request: AuthenticatedHttpRequest, booking_id: int):
     if not permissions.can_book_any(request.user):
         return FORBIDDEN
     booking = services.booking_cancel(actor=request.user, booking_id=booking_id)
@@ -180,7 +180,7 @@ def cancel(request: HttpRequest, booking_id: int):  # type: ignore[no-untyped-de
     url_name="dropins_rebook",
     summary="Move my booking to another session; nothing changes if that session is full",
 )
-def rebook(request: HttpRequest, booking_id: int, payload: RebookIn):  # type: ignore[no-untyped-def]
+def rebook(request: AuthenticatedHttpRequest, booking_id: int, payload: RebookIn):
     if not permissions.can_book_any(request.user):
         return FORBIDDEN
     moved = services.booking_rebook(actor=request.user, booking_id=booking_id, session_id=payload.session_id)

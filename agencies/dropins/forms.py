@@ -29,7 +29,7 @@ MAX_ID = 2**63 - 1
 class AreasField(forms.ModelMultipleChoiceField):
     """Areas by id; a value that is not an id in range is an invalid choice, not a crash."""
 
-    def _check_values(self, value):  # type: ignore[no-untyped-def]
+    def _check_values(self, value):
         for pk in value:
             text = str(pk).strip()
             if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,23 +16,24 @@ from agencies.forms import (
     InvitationForm,
     RoleForm,
 )
+from agencies.http import AuthenticatedHttpRequest
 
 # --- Account management (platform administrators: every agency; agency administrators: their own) ---
 # Every object is fetched through a selector that checks it against the viewer, so an agency
 # administrator gets a 404 for another agency's agency, people and invitations, whatever id is typed.
 
 
-def _manager_only(request: HttpRequest) -> None:
+def _manager_only(request: AuthenticatedHttpRequest) -> None:
     if not permissions.can_open_account_management(request.user):
         raise PermissionDenied
 
 
-def _roles_for(request: HttpRequest) -> list[str]:
+def _roles_for(request: AuthenticatedHttpRequest) -> list[str]:
     return permissions.grantable_roles(request.user)
 
 
 @require_GET
-def manage_agency_list(request: HttpRequest) -> HttpResponse:
+def manage_agency_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _manager_only(request)
     return render(
         request,
@@ -41,7 +42,9 @@ def manage_agency_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _agency_page(request: HttpRequest, agency: Any, form: InvitationForm, status: int = 200) -> HttpResponse:
+def _agency_page(
+    request: AuthenticatedHttpRequest, agency: Any, form: InvitationForm, status: int = 200
+) -> HttpResponse:
     people = list(selectors.agency_people(viewer=request.user, agency=agency))
     for person in people:
         # Linked only where the viewer may manage them (an agency admin: not administrators).
@@ -56,7 +59,7 @@ def _agency_page(request: HttpRequest, agency: Any, form: InvitationForm, status
 
 
 @require_GET
-def manage_agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
+def manage_agency_detail(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     _manager_only(request)
     agency = selectors.managed_agency_get(viewer=request.user, agency_id=agency_id)
     if agency is None:
@@ -65,7 +68,7 @@ def manage_agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 
 @require_POST
-def manage_invitation_create(request: HttpRequest, agency_id: int) -> HttpResponse:
+def manage_invitation_create(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     _manager_only(request)
     agency = selectors.managed_agency_get(viewer=request.user, agency_id=agency_id)
     if agency is None:
@@ -88,7 +91,7 @@ def manage_invitation_create(request: HttpRequest, agency_id: int) -> HttpRespon
 
 
 @require_POST
-def manage_invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def manage_invitation_revoke(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     _manager_only(request)
     invitation = selectors.managed_invitation_get(viewer=request.user, invitation_id=invitation_id)
     if invitation is None:
@@ -102,7 +105,7 @@ def manage_invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpRe
     return redirect("agencies:manage-agency", agency_id=invitation.agency_id)
 
 
-def _person_or_404(request: HttpRequest, person_id: int) -> Any:
+def _person_or_404(request: AuthenticatedHttpRequest, person_id: int) -> Any:
     _manager_only(request)
     person = selectors.managed_person_get(viewer=request.user, person_id=person_id)
     if person is None:
@@ -110,7 +113,9 @@ def _person_or_404(request: HttpRequest, person_id: int) -> Any:
     return person
 
 
-def _person_page(request: HttpRequest, person: Any, form: RoleForm, status: int = 200) -> HttpResponse:
+def _person_page(
+    request: AuthenticatedHttpRequest, person: Any, form: RoleForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "agencies/manage/person_detail.html",
@@ -125,12 +130,12 @@ def _person_page(request: HttpRequest, person: Any, form: RoleForm, status: int 
 
 
 @require_GET
-def manage_person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def manage_person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     return _person_page(request, _person_or_404(request, person_id), RoleForm(roles=_roles_for(request)))
 
 
 @require_POST
-def manage_person_role_grant(request: HttpRequest, person_id: int) -> HttpResponse:
+def manage_person_role_grant(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
     form = RoleForm(request.POST, roles=_roles_for(request))
     if not form.is_valid():
@@ -141,7 +146,7 @@ def manage_person_role_grant(request: HttpRequest, person_id: int) -> HttpRespon
 
 
 @require_POST
-def manage_person_role_remove(request: HttpRequest, person_id: int) -> HttpResponse:
+def manage_person_role_remove(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
     form = RoleForm(request.POST, roles=_roles_for(request))
     if not form.is_valid():
@@ -152,7 +157,7 @@ def manage_person_role_remove(request: HttpRequest, person_id: int) -> HttpRespo
 
 
 @require_POST
-def manage_person_deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+def manage_person_deactivate(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
     services.account_deactivate(actor=request.user, user=person)
     messages.success(request, f"{person.email} can no longer sign in.")
@@ -160,7 +165,7 @@ def manage_person_deactivate(request: HttpRequest, person_id: int) -> HttpRespon
 
 
 @require_POST
-def manage_person_reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+def manage_person_reactivate(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
     services.account_reactivate(actor=request.user, user=person)
     messages.success(request, f"{person.email} can sign in again.")
@@ -168,7 +173,7 @@ def manage_person_reactivate(request: HttpRequest, person_id: int) -> HttpRespon
 
 
 @require_POST
-def manage_person_mfa_reset(request: HttpRequest, person_id: int) -> HttpResponse:
+def manage_person_mfa_reset(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
     services.mfa_reset(actor=request.user, user=person)
     messages.success(
@@ -178,7 +183,7 @@ def manage_person_mfa_reset(request: HttpRequest, person_id: int) -> HttpRespons
 
 
 @require_POST
-def manage_person_unlock(request: HttpRequest, person_id: int) -> HttpResponse:
+def manage_person_unlock(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
     services.lockout_clear(actor=request.user, user=person)
     messages.success(request, f"Sign-in lockout cleared for {person.email}.")

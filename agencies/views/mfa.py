@@ -8,7 +8,7 @@ import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,16 +19,17 @@ from agencies import access_state, mfa, services
 from agencies.forms import (
     MFACodeForm,
 )
+from agencies.http import AuthenticatedHttpRequest
 from agencies.middleware import mfa_exempt
 from agencies.views.common import safe_next
 
 
-def _require_mfa_role(request: HttpRequest) -> None:
+def _require_mfa_role(request: AuthenticatedHttpRequest) -> None:
     if not mfa.needs_mfa(request.user):
         raise PermissionDenied
 
 
-def _mark_verified(request: HttpRequest, device: Any) -> None:
+def _mark_verified(request: AuthenticatedHttpRequest, device: Any) -> None:
     """Bind the device to the session and rotate the session key: the session has gained
     privilege, so a key captured before this step is worth nothing after it."""
     django_otp.login(request, device)
@@ -39,7 +40,7 @@ def _mark_verified(request: HttpRequest, device: Any) -> None:
 @mfa_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
-def mfa_setup(request: HttpRequest) -> HttpResponse:
+def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app: QR code and the key to type in, then a code to confirm it.
     Someone who already has one must pass the check first (then this replaces it)."""
     _require_mfa_role(request)
@@ -77,7 +78,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 @mfa_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
-def mfa_verify(request: HttpRequest) -> HttpResponse:
+def mfa_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of signing in (and of any request until it is passed)."""
     _require_mfa_role(request)
     if not mfa.has_confirmed_device(request.user):
@@ -102,7 +103,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+def mfa_recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """How many recovery codes are left; issuing new ones (shown once) replaces the old ones."""
     _require_mfa_role(request)
     if request.method == "POST":

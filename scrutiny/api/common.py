@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import selectors, services
 from scrutiny.models import AccessChannel, AccessVerb
 from scrutiny.reporting import ScrutinyExceptionReporterFilter
@@ -15,7 +15,7 @@ from scrutiny.reporting import ScrutinyExceptionReporterFilter
 router = Router(tags=["scrutiny"])
 
 
-def cleanse_reports(request: HttpRequest) -> None:
+def cleanse_reports(request: AuthenticatedHttpRequest) -> None:
     """Error reports for these endpoints carry no POST values or frame variables (case content)."""
     request.exception_reporter_filter = ScrutinyExceptionReporterFilter()
 
@@ -49,7 +49,11 @@ class MeetingOut(Schema):
 
 
 def audit_read(
-    request: HttpRequest, obj: Any, audience: Any, panel_id: int | None, meeting_id: int | None = None
+    request: AuthenticatedHttpRequest,
+    obj: Any,
+    audience: Any,
+    panel_id: int | None,
+    meeting_id: int | None = None,
 ) -> None:
     services.access_record(
         actor=request.user,
@@ -62,7 +66,7 @@ def audit_read(
     )
 
 
-def panel_for_api(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
+def panel_for_api(request: AuthenticatedHttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
     panel = selectors.panel_get(viewer=request.user, panel_id=panel_id, with_forces=with_forces)
     if panel is None:
         raise HttpError(404, "Not found.")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja.errors import HttpError
 
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, selectors, services
 from scrutiny.api.common import (
     CaseOut,
@@ -27,7 +27,7 @@ from scrutiny.reporting import audit_refusal
 
 
 @router.get("/panels", response=RedactedList, url_name="scrutiny_panels", summary="Panels I can see")
-def list_panels(request: HttpRequest) -> dict:
+def list_panels(request: AuthenticatedHttpRequest) -> dict:
     cleanse_reports(request)
     rows = selectors.panel_list(viewer=request.user)
     for panel, audience in rows:  # a list is a read of every record in it, as on the pages
@@ -36,7 +36,7 @@ def list_panels(request: HttpRequest) -> dict:
 
 
 @router.get("/panels/{panel_id}", response=Redacted, url_name="scrutiny_panel", summary="One panel")
-def get_panel(request: HttpRequest, panel_id: int) -> dict:
+def get_panel(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
     panel = panel_for_api(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
@@ -50,7 +50,7 @@ def get_panel(request: HttpRequest, panel_id: int) -> dict:
     url_name="scrutiny_meetings",
     summary="A panel's meetings",
 )
-def list_meetings(request: HttpRequest, panel_id: int) -> dict:
+def list_meetings(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
     panel = panel_for_api(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
@@ -60,7 +60,7 @@ def list_meetings(request: HttpRequest, panel_id: int) -> dict:
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, url_name="scrutiny_meeting", summary="One meeting")
-def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
+def get_meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> dict:
     cleanse_reports(request)
     meeting = selectors.meeting_get(viewer=request.user, meeting_id=meeting_id)
     if meeting is None:
@@ -97,7 +97,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
 @router.get(
     "/panels/{panel_id}/cases", response=RedactedList, url_name="scrutiny_cases", summary="A panel's cases"
 )
-def list_cases(request: HttpRequest, panel_id: int) -> dict:
+def list_cases(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
     panel = panel_for_api(request, panel_id, with_forces=False)
     audience = permissions.panel_audience(request.user, panel)
@@ -127,7 +127,7 @@ ACCESS_MESSAGES = {
 }
 
 
-def _open_case(request: HttpRequest, case_id: int) -> Any:
+def _open_case(request: AuthenticatedHttpRequest, case_id: int) -> Any:
     case = selectors.case_get(viewer=request.user, case_id=case_id)
     if case is None:
         raise HttpError(404, "Not found.")
@@ -149,7 +149,7 @@ def _open_case(request: HttpRequest, case_id: int) -> Any:
 @router.get(
     "/cases/{case_id}", response=CaseOut, url_name="scrutiny_case", summary="One case, redacted for me"
 )
-def get_case(request: HttpRequest, case_id: int) -> dict:
+def get_case(request: AuthenticatedHttpRequest, case_id: int) -> dict:
     cleanse_reports(request)
     case = _open_case(request, case_id)
     audience = permissions.audience_for(request.user, case)
@@ -170,7 +170,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict:
     url_name="scrutiny_reviews",
     summary="Reviews of a case",
 )
-def list_reviews(request: HttpRequest, case_id: int) -> dict:
+def list_reviews(request: AuthenticatedHttpRequest, case_id: int) -> dict:
     cleanse_reports(request)
     case = _open_case(request, case_id)
     audience = permissions.audience_for(request.user, case)
@@ -189,7 +189,7 @@ def list_reviews(request: HttpRequest, case_id: int) -> dict:
     url_name="scrutiny_findings",
     summary="A panel's findings",
 )
-def list_findings(request: HttpRequest, panel_id: int) -> dict:
+def list_findings(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
     panel = panel_for_api(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
@@ -206,7 +206,7 @@ def list_findings(request: HttpRequest, panel_id: int) -> dict:
     url_name="scrutiny_actions",
     summary="A panel's actions",
 )
-def list_actions(request: HttpRequest, panel_id: int) -> dict:
+def list_actions(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
     panel = panel_for_api(request, panel_id)
     audience = permissions.panel_audience(request.user, panel)
@@ -222,7 +222,7 @@ def list_actions(request: HttpRequest, panel_id: int) -> dict:
 @router.get(
     "/figures", response=dict[str, Any], url_name="scrutiny_figures", summary="Aggregate scrutiny figures"
 )
-def figures(request: HttpRequest, area_id: int | None = None) -> dict:
+def figures(request: AuthenticatedHttpRequest, area_id: int | None = None) -> dict:
     """One scope's suppressed scrutiny figures (national without `area_id`): the same publication,
     and the same scopes, as the dashboards and exports (scrutiny.governance.figures)."""
     cleanse_reports(request)
@@ -246,7 +246,7 @@ def figures(request: HttpRequest, area_id: int | None = None) -> dict:
     return result
 
 
-def _audit_figures(request: HttpRequest, area_id: int | None, verb: str) -> None:
+def _audit_figures(request: AuthenticatedHttpRequest, area_id: int | None, verb: str) -> None:
     """The same fields as the aggregate export's event; the area asked for, if any, as the object."""
     services.access_record(
         actor=request.user,

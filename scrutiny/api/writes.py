@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from ninja import Field, Schema, Status
 
 from agencies.api import ErrorOut, Id, PlainText
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, selectors, services
 from scrutiny.api.common import Redacted, cleanse_reports, router
 from scrutiny.models import PanelRole
@@ -49,7 +49,7 @@ class AgreementOut(Schema):
     version: int
 
 
-def _forces(request: HttpRequest, area_id: int, ids: list[int]) -> list[Any]:
+def _forces(request: AuthenticatedHttpRequest, area_id: int, ids: list[int]) -> list[Any]:
     forces = list(selectors.panel_forces_choices(viewer=request.user, area_id=area_id).filter(pk__in=ids))
     if len(forces) != len(set(ids)):
         raise ValidationError({"police_forces": ["Choose police forces in the panel's CPS area."]})
@@ -66,7 +66,7 @@ FORBIDDEN = Status(403, ErrorOut(detail="You cannot do that."))
     url_name="scrutiny_panel_create",
     summary="Create a panel in my CPS area (case coordinators)",
 )
-def create_panel(request: HttpRequest, payload: PanelCreateIn):  # type: ignore[no-untyped-def]
+def create_panel(request: AuthenticatedHttpRequest, payload: PanelCreateIn):
     cleanse_reports(request)
     area_id = permissions.panel_area_for(request.user)
     area = selectors.area_get(area_id=area_id) if area_id is not None else None
@@ -94,7 +94,7 @@ def create_panel(request: HttpRequest, payload: PanelCreateIn):  # type: ignore[
     url_name="scrutiny_panel_update",
     summary="Change a panel's name, police forces and terms of reference (its coordinator)",
 )
-def update_panel(request: HttpRequest, panel_id: int, payload: PanelIn):  # type: ignore[no-untyped-def]
+def update_panel(request: AuthenticatedHttpRequest, panel_id: int, payload: PanelIn):
     cleanse_reports(request)
     panel = selectors.panel_get(viewer=request.user, panel_id=panel_id)
     if panel is None:
@@ -122,7 +122,7 @@ def update_panel(request: HttpRequest, panel_id: int, payload: PanelIn):  # type
     url_name="scrutiny_member_add",
     summary="Add a member with a panel role (the panel's coordinator)",
 )
-def add_member(request: HttpRequest, panel_id: int, payload: MemberIn):  # type: ignore[no-untyped-def]
+def add_member(request: AuthenticatedHttpRequest, panel_id: int, payload: MemberIn):
     cleanse_reports(request)
     panel = selectors.panel_get(viewer=request.user, panel_id=panel_id)
     if panel is None:
@@ -153,7 +153,7 @@ def add_member(request: HttpRequest, panel_id: int, payload: MemberIn):  # type:
     url_name="scrutiny_member_end",
     summary="End a membership (the panel's coordinator); their live views lose access",
 )
-def end_member(request: HttpRequest, membership_id: int):  # type: ignore[no-untyped-def]
+def end_member(request: AuthenticatedHttpRequest, membership_id: int):
     cleanse_reports(request)
     membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
     if membership is None:
@@ -171,7 +171,7 @@ def end_member(request: HttpRequest, membership_id: int):  # type: ignore[no-unt
     url_name="scrutiny_agreement_publish",
     summary="Publish the next confidentiality agreement version (case coordinators)",
 )
-def publish_agreement(request: HttpRequest, payload: AgreementIn):  # type: ignore[no-untyped-def]
+def publish_agreement(request: AuthenticatedHttpRequest, payload: AgreementIn):
     cleanse_reports(request)
     if not permissions.can_publish_agreement(request.user):
         return FORBIDDEN

@@ -38,7 +38,7 @@ def panel_area_for(user: User | AnonymousUser) -> int | None:
     """The CPS area in which `user` may create panels (a coordinator's own area), else None."""
     if not is_active_user(user) or not has(user, Perm.COORDINATE_CASES):
         return None
-    return user_access_facts(user)["area_id"]  # type: ignore[arg-type]
+    return user_access_facts(user)["area_id"]
 
 
 def can_create_panel(user: User | AnonymousUser, area_id: int | None = None) -> bool:

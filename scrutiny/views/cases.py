@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, presenters, selectors, services
 from scrutiny.forms import (
     CaseForm,
@@ -39,7 +40,7 @@ from scrutiny.views.common import (
 
 @require_GET
 @scrutiny_view
-def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = panel_or_404(request, panel_id, with_forces=False)
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
@@ -67,7 +68,7 @@ def case_list(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def case_create(request: HttpRequest, panel_id: int) -> HttpResponse:
+def case_create(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = panel_or_404(request, panel_id)
     if not permissions.can_coordinate(request.user, panel):
         raise PermissionDenied
@@ -102,7 +103,7 @@ def case_create(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = coordinated_case(request, case_id)
     if not permissions.can_edit_case(request.user, case):
         raise permissions.Refused(case, panel_id=case.panel_id)
@@ -130,7 +131,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_GET
 @scrutiny_view
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = case_or_404(request, case_id)
     access = permissions.case_access(request.user, case)
     audience = permissions.audience_for(request.user, case)
@@ -192,7 +193,7 @@ def _coordinator_checks(case: Case) -> dict[str, Any]:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def case_generalise(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_generalise(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Choose which details the panel sees more coarsely (no JavaScript: a plain form). Allowed
     after release too, always re-checked: a change that makes the case look unique is refused."""
     case = coordinated_case(request, case_id)
@@ -228,7 +229,7 @@ def case_generalise(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def case_declare(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_declare(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = case_or_404(request, case_id)
     access = permissions.case_access(request.user, case)
     if access == CaseAccess.NEEDS_AGREEMENT:
@@ -257,7 +258,7 @@ def case_declare(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 @scrutiny_view
-def case_release(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_release(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = coordinated_case(request, case_id)
     if not permissions.can_edit_case(request.user, case):
         raise permissions.Refused(case, panel_id=case.panel_id)

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from agencies.errors import attach_to_form
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, selectors, services
 from scrutiny.models import (
     AccessChannel,
@@ -29,7 +30,7 @@ HELD_MESSAGE = (
 )
 
 
-def posted(request: HttpRequest) -> Any:
+def posted(request: AuthenticatedHttpRequest) -> Any:
     """The POST data to bind a form to (an empty POST is still a submission, so it gets errors)."""
     return request.POST if request.method == "POST" else None
 
@@ -47,7 +48,7 @@ def submitted(form: Any, call: Callable[[], Any]) -> tuple[bool, Any]:
 
 
 def log_view(
-    request: HttpRequest, obj: Any, audience: Any, panel_id: int, meeting_id: int | None = None
+    request: AuthenticatedHttpRequest, obj: Any, audience: Any, panel_id: int, meeting_id: int | None = None
 ) -> None:
     services.access_record(
         actor=request.user,
@@ -60,21 +61,21 @@ def log_view(
     )
 
 
-def panel_or_404(request: HttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
+def panel_or_404(request: AuthenticatedHttpRequest, panel_id: int, *, with_forces: bool = True) -> Any:
     panel = selectors.panel_get(viewer=request.user, panel_id=panel_id, with_forces=with_forces)
     if panel is None:
         raise Http404
     return panel
 
 
-def meeting_or_404(request: HttpRequest, meeting_id: int) -> Meeting:
+def meeting_or_404(request: AuthenticatedHttpRequest, meeting_id: int) -> Meeting:
     meeting = selectors.meeting_get(viewer=request.user, meeting_id=meeting_id)
     if meeting is None:
         raise Http404
     return meeting
 
 
-def case_or_404(request: HttpRequest, case_id: int) -> Case:
+def case_or_404(request: AuthenticatedHttpRequest, case_id: int) -> Case:
     """The case, or 404. A case the viewer declared involvement in is a 404 too (the refusal
     audited by scrutiny_view): nothing tells them it is there, not even its pseudonym."""
     case = selectors.case_get(viewer=request.user, case_id=case_id)
@@ -85,7 +86,7 @@ def case_or_404(request: HttpRequest, case_id: int) -> Case:
     return case
 
 
-def coordinated_case(request: HttpRequest, case_id: int) -> Case:
+def coordinated_case(request: AuthenticatedHttpRequest, case_id: int) -> Case:
     case = case_or_404(request, case_id)
     if not permissions.can_coordinate(request.user, case.panel):
         raise permissions.Refused(case, panel_id=case.panel_id)

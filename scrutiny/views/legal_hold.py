@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, presenters, selectors, services
 from scrutiny.forms import (
     LegalHoldForm,
@@ -26,7 +27,7 @@ from scrutiny.views.common import GET_POST, posted, submitted
 # Legal hold --------------------------------------------------------------------------------------------
 
 
-def _hold_target(request: HttpRequest, kind: str, pk: int) -> Case | Meeting:
+def _hold_target(request: AuthenticatedHttpRequest, kind: str, pk: int) -> Case | Meeting:
     """The record whose hold the viewer manages. Someone who may see it but not hold it gets a 403
     (audited as a refusal); anyone else a 404, with no hint the record exists. A member walled off
     the case gets the 404 too (their refusal audited)."""
@@ -46,7 +47,7 @@ def _hold_target(request: HttpRequest, kind: str, pk: int) -> Case | Meeting:
     raise PermissionDenied
 
 
-def _legal_hold_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def _legal_hold_page(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     target = _hold_target(request, kind, pk)
     form = LegalHoldForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -83,19 +84,19 @@ def _legal_hold_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def case_legal_hold(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_legal_hold(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _legal_hold_page(request, "case", case_id)
 
 
 @require_http_methods(GET_POST)
 @scrutiny_view
-def meeting_legal_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_legal_hold(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     return _legal_hold_page(request, "meeting", meeting_id)
 
 
 @require_GET
 @scrutiny_view
-def legal_hold_list(request: HttpRequest) -> HttpResponse:
+def legal_hold_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Active holds on the records the viewer may hold, and a look-up by case reference (how a
     platform administrator, who cannot open cases, reaches a case's hold page)."""
     if not permissions.can_list_legal_holds(request.user):

@@ -60,7 +60,7 @@ def strict_page(browser: Any, strict_server: LiveServer) -> Iterator[Any]:
     yield from page_maker(browser, strict_server, timeout_ms=15_000)
 
 
-def test_invitation_to_first_sign_in_with_mfa_enrolment(page, platform_admin: User, cps_agency) -> None:  # type: ignore[no-untyped-def]
+def test_invitation_to_first_sign_in_with_mfa_enrolment(page, platform_admin: User, cps_agency) -> None:
     email = f"new.member@{cps_agency.allowed_email_domains[0]}"
     _invitation, token = services.invitation_send(
         actor=platform_admin, agency=cps_agency, email=email, role=Role.PANEL_MEMBER.value
@@ -100,7 +100,7 @@ def test_invitation_to_first_sign_in_with_mfa_enrolment(page, platform_admin: Us
     assert page.get_by_text("Signed in as Morgan Quill").is_visible()
 
 
-def test_lockout_after_repeated_failures(strict_page, isva: User) -> None:  # type: ignore[no-untyped-def]
+def test_lockout_after_repeated_failures(strict_page, isva: User) -> None:
     page = strict_page()
     for _ in range(3):
         page.goto("/account/sign-in/")
@@ -119,7 +119,7 @@ def test_lockout_after_repeated_failures(strict_page, isva: User) -> None:  # ty
     assert not page.get_by_role("button", name="Sign out").count()
 
 
-def test_idle_timeout_warns_extends_and_signs_out(strict_page, coordinator: User) -> None:  # type: ignore[no-untyped-def]
+def test_idle_timeout_warns_extends_and_signs_out(strict_page, coordinator: User) -> None:
     page = strict_page()
     sign_in(page, coordinator.email, TEST_PASSWORD)
     page.goto("/account/notifications/")
@@ -133,7 +133,7 @@ def test_idle_timeout_warns_extends_and_signs_out(strict_page, coordinator: User
     assert page.get_by_text("signed out because you had not done anything").is_visible()
 
 
-def test_idle_timeout_without_javascript(strict_page, coordinator: User) -> None:  # type: ignore[no-untyped-def]
+def test_idle_timeout_without_javascript(strict_page, coordinator: User) -> None:
     page = strict_page(java_script_enabled=False)
     sign_in(page, coordinator.email, TEST_PASSWORD)
     assert "/account/sign-in/" not in page.url, page.locator("main").inner_text()
@@ -150,7 +150,7 @@ def test_idle_timeout_without_javascript(strict_page, coordinator: User) -> None
     assert page.get_by_text("signed out because you had not done anything").is_visible()
 
 
-def test_removing_a_role_closes_open_websockets_within_seconds(  # type: ignore[no-untyped-def]
+def test_removing_a_role_closes_open_websockets_within_seconds(
     page, daphne_server, platform_admin: User, governance_member: User
 ) -> None:
     socket = ws_connect(daphne_server, "/ws/governance/national/", user=governance_member)
@@ -169,7 +169,7 @@ def test_removing_a_role_closes_open_websockets_within_seconds(  # type: ignore[
     assert time.monotonic() - started < 5
 
 
-def test_websocket_refuses_a_session_that_has_not_passed_mfa(daphne_server, coordinator: User) -> None:  # type: ignore[no-untyped-def]
+def test_websocket_refuses_a_session_that_has_not_passed_mfa(daphne_server, coordinator: User) -> None:
     client = Client()
     assert client.post(
         "/account/sign-in/", {"username": coordinator.email, "password": TEST_PASSWORD}
@@ -195,7 +195,7 @@ CMS_PATHS = ["/cms/", "/cms/pages/", "/cms/agencies/", "/cms/reports/site-histor
 
 def test_csp_leaves_the_wagtail_admin_working(
     browser, daphne_server, platform_admin: User, home_page
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     context = browser.new_context(base_url=daphne_server.url)  # the real CSP, not bypassed
     context.set_default_timeout(15_000)
     page = context.new_page()

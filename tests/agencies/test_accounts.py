@@ -40,14 +40,14 @@ def test_role_changes_tell_open_sockets_to_recheck(
 ) -> None:
     sent = []
     original = events._send
-    events._send = lambda group, message: sent.append((group, message["kind"]))  # type: ignore[assignment]
+    events._send = lambda group, message: sent.append((group, message["kind"]))
     try:
         with django_capture_on_commit_callbacks(execute=True):
             services.role_remove(actor=platform_admin, user=panel_member, role=Role.PANEL_MEMBER.value)
         with django_capture_on_commit_callbacks(execute=True):
             services.account_deactivate(actor=platform_admin, user=panel_member)
     finally:
-        events._send = original  # type: ignore[assignment]
+        events._send = original
     assert sent == [(events.user_group(panel_member.pk), "access.changed")] * 2
 
 

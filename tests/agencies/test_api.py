@@ -20,7 +20,7 @@ def test_api_answers_anonymous_calls_with_json_401_not_a_redirect(client: Client
     assert response["Content-Type"].startswith("application/json")
 
 
-def test_my_notifications_are_mine_only(isva_client: Client, isva, other_agency_isva) -> None:  # type: ignore[no-untyped-def]
+def test_my_notifications_are_mine_only(isva_client: Client, isva, other_agency_isva) -> None:
     NotificationFactory(recipient=isva, title="Mine")
     NotificationFactory(recipient=other_agency_isva, title="Theirs")
     body = isva_client.get("/api/v1/account/notifications").json()
@@ -28,7 +28,7 @@ def test_my_notifications_are_mine_only(isva_client: Client, isva, other_agency_
     assert [item["title"] for item in body["items"]] == ["Mine"]
 
 
-def test_writes_need_the_csrf_token(isva) -> None:  # type: ignore[no-untyped-def]
+def test_writes_need_the_csrf_token(isva) -> None:
     NotificationFactory(recipient=isva)
     client = Client(enforce_csrf_checks=True)
     client.force_login(isva)

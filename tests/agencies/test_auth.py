@@ -127,7 +127,7 @@ def test_passwords_are_hashed_with_argon2_in_production_settings() -> None:
     assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
-def test_user_manager_lowercases_email_and_requires_it(cps_agency) -> None:  # type: ignore[no-untyped-def]
+def test_user_manager_lowercases_email_and_requires_it(cps_agency) -> None:
     user = User.objects.create_user(email="Mixed.Case@Example.ORG", password=TEST_PASSWORD, agency=cps_agency)
     assert user.email == "mixed.case@example.org"
     with pytest.raises(ValueError, match="email"):

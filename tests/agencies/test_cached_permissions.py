@@ -149,7 +149,7 @@ class _FormFields(HTMLParser):
             self._textarea = None
 
 
-def test_wagtail_group_editor_change_applies_at_the_next_request(editor: User, national_agency) -> None:  # type: ignore[no-untyped-def]
+def test_wagtail_group_editor_change_applies_at_the_next_request(editor: User, national_agency) -> None:
     """A superuser takes 'access the CMS' from the Content editor group in Wagtail's group editor:
     the editor's next request has no CMS link and the CMS refuses them."""
     editor_client = signed_in_client(editor)
@@ -188,7 +188,7 @@ def test_deactivation_signs_out_at_the_next_request(platform_admin: User, isva: 
     assert response.status_code == 302 and response["Location"].startswith("/account/sign-in/")
 
 
-def test_superuser_flag_flip_applies_at_the_next_request(national_agency) -> None:  # type: ignore[no-untyped-def]
+def test_superuser_flag_flip_applies_at_the_next_request(national_agency) -> None:
     person = UserFactory(email="flip@test-gov.example.org", agency=national_agency, is_superuser=True)
     client = signed_in_client(person)
     assert _url("governance:index") in _nav(client)
@@ -199,7 +199,7 @@ def test_superuser_flag_flip_applies_at_the_next_request(national_agency) -> Non
     assert client.get(reverse("governance:index")).status_code == 403
 
 
-def test_superuser_flag_changed_behind_the_signals_still_applies(national_agency) -> None:  # type: ignore[no-untyped-def]
+def test_superuser_flag_changed_behind_the_signals_still_applies(national_agency) -> None:
     """An UPDATE that does not move access_version (raw, shell): the key carries the flag."""
     person = UserFactory(email="flip@test-gov.example.org", agency=national_agency, is_superuser=True)
     client = signed_in_client(person)

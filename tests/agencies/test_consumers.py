@@ -9,7 +9,7 @@ from agencies.services import notification_send
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
-async def _connect(user):  # type: ignore[no-untyped-def]
+async def _connect(user):
     communicator = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/notifications/")
     communicator.scope["user"] = user
     connected, code = await communicator.connect()
@@ -22,14 +22,14 @@ async def test_anonymous_users_are_refused() -> None:
     assert code == 4401
 
 
-async def test_inactive_users_are_refused(isva) -> None:  # type: ignore[no-untyped-def]
+async def test_inactive_users_are_refused(isva) -> None:
     isva.is_active = False
     communicator, connected, code = await _connect(isva)
     assert not connected
     assert code == 4403
 
 
-async def test_hello_then_live_notification_for_its_own_user_only(isva, other_agency_isva) -> None:  # type: ignore[no-untyped-def]
+async def test_hello_then_live_notification_for_its_own_user_only(isva, other_agency_isva) -> None:
     mine, connected, _ = await _connect(isva)
     assert connected
     hello = await mine.receive_json_from()
@@ -54,7 +54,7 @@ async def test_hello_then_live_notification_for_its_own_user_only(isva, other_ag
 @pytest.mark.parametrize(
     "frame", ["not json", '["a list"]', '{"kind": "subscribe", "group": "user.1"}', "x" * 5000]
 )
-async def test_hostile_client_messages_get_an_error_and_keep_the_socket(isva, frame: str) -> None:  # type: ignore[no-untyped-def]
+async def test_hostile_client_messages_get_an_error_and_keep_the_socket(isva, frame: str) -> None:
     communicator, connected, _ = await _connect(isva)
     assert connected
     await communicator.receive_json_from()
@@ -66,7 +66,7 @@ async def test_hostile_client_messages_get_an_error_and_keep_the_socket(isva, fr
     await communicator.disconnect()
 
 
-async def test_binary_frames_are_refused_politely(isva) -> None:  # type: ignore[no-untyped-def]
+async def test_binary_frames_are_refused_politely(isva) -> None:
     communicator, _, _ = await _connect(isva)
     await communicator.receive_json_from()
     await communicator.send_to(bytes_data=b"\x00\x01")

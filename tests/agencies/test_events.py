@@ -42,7 +42,7 @@ def test_events_carry_only_ids_and_counts() -> None:
 
 def test_service_publishes_after_commit_with_a_sequence_number(
     isva,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
 ) -> None:
     group = events.user_group(isva.pk)
     channel = _listen(group)
@@ -68,7 +68,7 @@ def test_service_publishes_after_commit_with_a_sequence_number(
 
 def test_sequence_numbers_increase_per_group(
     isva, other_agency_isva, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         notification_send(recipient=isva, title="one")
         notification_send(recipient=isva, title="two")
@@ -77,7 +77,7 @@ def test_sequence_numbers_increase_per_group(
     assert events.current_sequence(events.user_group(other_agency_isva.pk)) == 1
 
 
-def test_rolled_back_write_publishes_nothing(isva, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_rolled_back_write_publishes_nothing(isva, django_capture_on_commit_callbacks) -> None:
     from django.db import transaction
 
     with (
@@ -92,7 +92,7 @@ def test_rolled_back_write_publishes_nothing(isva, django_capture_on_commit_call
     assert not EventSequence.objects.filter(value__gt=0).exists()
 
 
-def test_a_channel_layer_outage_does_not_break_the_write(isva, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_channel_layer_outage_does_not_break_the_write(isva, monkeypatch, caplog) -> None:
     class DownLayer:
         async def group_send(self, group: str, message: dict) -> None:
             raise ConnectionError("redis is down")
@@ -102,7 +102,7 @@ def test_a_channel_layer_outage_does_not_break_the_write(isva, monkeypatch, capl
     assert "Realtime publish to user.1 failed: ConnectionError" in caplog.text
 
 
-def test_mark_all_read_publishes_the_new_count(isva, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_mark_all_read_publishes_the_new_count(isva, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         notification_send(recipient=isva, title="one")
         notification_send(recipient=isva, title="two")
@@ -116,7 +116,7 @@ def test_mark_all_read_publishes_the_new_count(isva, django_capture_on_commit_ca
     assert message["seq"] == 3
 
 
-def test_notification_send_rejects_unknown_kinds(isva) -> None:  # type: ignore[no-untyped-def]
+def test_notification_send_rejects_unknown_kinds(isva) -> None:
     with pytest.raises(ValueError):
         notification_send(recipient=isva, title="x", kind="made-up")
     assert not Notification.objects.exists()

@@ -29,7 +29,7 @@ async def _open(user: Any) -> WebsocketCommunicator:
     return communicator
 
 
-async def test_one_subscription_per_group_and_one_render_batch_for_every_socket(isva, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_one_subscription_per_group_and_one_render_batch_for_every_socket(isva, monkeypatch) -> None:
     sockets = [await _open(isva) for _ in range(5)]
     group = events.user_group(isva.pk)
     layer = get_channel_layer()
@@ -60,7 +60,7 @@ async def test_one_subscription_per_group_and_one_render_batch_for_every_socket(
     assert fanout.hub().members == {}
 
 
-async def test_an_event_published_while_a_socket_opens_follows_its_hello(isva, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_an_event_published_while_a_socket_opens_follows_its_hello(isva, monkeypatch) -> None:
     hello = NotificationConsumer.hello
 
     def hello_then_a_notification(self: NotificationConsumer) -> dict[str, Any]:
@@ -114,7 +114,7 @@ class BreakableLayer(InMemoryChannelLayer):
         cls.broken = False
 
 
-async def test_a_failed_layer_closes_the_sockets_and_new_sockets_work(isva, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_layer_closes_the_sockets_and_new_sockets_work(isva, settings) -> None:
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.BreakableLayer"}}
     channel_layers.backends.clear()
     BreakableLayer.mend()
@@ -137,7 +137,7 @@ async def test_a_failed_layer_closes_the_sockets_and_new_sockets_work(isva, sett
         BreakableLayer.mend()
 
 
-async def test_sockets_of_a_replaced_layer_are_told_to_reconnect(isva) -> None:  # type: ignore[no-untyped-def]
+async def test_sockets_of_a_replaced_layer_are_told_to_reconnect(isva) -> None:
     old = await _open(isva)
     channel_layers.backends.clear()  # settings reloaded: a new layer object
     new = await _open(isva)

@@ -38,7 +38,7 @@ PASSWORD = "violet-harbour-lantern-47"
         }
     )
 )
-def test_sign_in_form(isva, data) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_form(isva, data) -> None:
     response = check_post(Client(), reverse("agencies:sign-in"), data, TABLES)
     if response.status_code == 302:
         assert not response["Location"].startswith("//") and "evil" not in response["Location"]
@@ -46,13 +46,13 @@ def test_sign_in_form(isva, data) -> None:  # type: ignore[no-untyped-def]
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"email": ["isva@test-isva.example.org", "nobody@example.org"]}))
-def test_password_reset_request_form(isva, data) -> None:  # type: ignore[no-untyped-def]
+def test_password_reset_request_form(isva, data) -> None:
     check_post(Client(), reverse("agencies:password-reset"), data, TABLES)
 
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"new_password1": [PASSWORD, "short"], "new_password2": [PASSWORD]}))
-def test_new_password_form(isva, data) -> None:  # type: ignore[no-untyped-def]
+def test_new_password_form(isva, data) -> None:
     client = Client()
     uid = urlsafe_base64_encode(force_bytes(isva.pk))
     token = default_token_generator.make_token(isva)
@@ -66,7 +66,7 @@ CODE = {"code": ["123456", "000000", "abcd-efgh", " 12 34 56 "]}
 
 @HOSTILE_SETTINGS
 @given(data=form_body(CODE))
-def test_mfa_enrolment_form(coordinator, data) -> None:  # type: ignore[no-untyped-def]
+def test_mfa_enrolment_form(coordinator, data) -> None:
     client = Client()
     client.force_login(coordinator)
     assert client.get(reverse("agencies:mfa-setup")).status_code == 200
@@ -75,7 +75,7 @@ def test_mfa_enrolment_form(coordinator, data) -> None:  # type: ignore[no-untyp
 
 @HOSTILE_SETTINGS
 @given(data=form_body({**CODE, "next": ["/", "https://evil.example/"]}))
-def test_mfa_check_form(coordinator, data) -> None:  # type: ignore[no-untyped-def]
+def test_mfa_check_form(coordinator, data) -> None:
     signed_in_client(coordinator)  # gives the account an authenticator
     client = Client()
     client.force_login(coordinator)
@@ -85,7 +85,7 @@ def test_mfa_check_form(coordinator, data) -> None:  # type: ignore[no-untyped-d
 
 
 @pytest.fixture
-def invitation_token(platform_admin, isva_agency) -> str:  # type: ignore[no-untyped-def]
+def invitation_token(platform_admin, isva_agency) -> str:
     _invitation, token = services.invitation_send(
         actor=platform_admin,
         agency=isva_agency,
@@ -107,14 +107,14 @@ def invitation_token(platform_admin, isva_agency) -> str:  # type: ignore[no-unt
     ),
     token_suffix=st.sampled_from(["", "x", "\x00", ":" + "a" * 2000]),
 )
-def test_invitation_acceptance_form(invitation_token, data, token_suffix) -> None:  # type: ignore[no-untyped-def]
+def test_invitation_acceptance_form(invitation_token, data, token_suffix) -> None:
     url = reverse("agencies:invitation-accept", args=[invitation_token + token_suffix.replace("\x00", "%00")])
     check_post(Client(), url, data, TABLES)
 
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"email": ["newcomer@test-isva.example.org", "x@elsewhere.example"], "role": ROLES}))
-def test_invitation_form(platform_admin, isva_agency, data) -> None:  # type: ignore[no-untyped-def]
+def test_invitation_form(platform_admin, isva_agency, data) -> None:
     client = signed_in_client(platform_admin)
     check_post(client, reverse("agencies:manage-invite", args=[isva_agency.pk]), data, TABLES)
     check_post(client, reverse("agencies:manage-invite", args=[2**62]), data, TABLES)
@@ -122,7 +122,7 @@ def test_invitation_form(platform_admin, isva_agency, data) -> None:  # type: ig
 
 @HOSTILE_SETTINGS
 @given(data=form_body({}))
-def test_invitation_revoke_ignores_any_body(platform_admin, invitation_token, data) -> None:  # type: ignore[no-untyped-def]
+def test_invitation_revoke_ignores_any_body(platform_admin, invitation_token, data) -> None:
     from agencies.models import Invitation
 
     invitation = Invitation.objects.get()
@@ -138,7 +138,7 @@ def test_invitation_revoke_ignores_any_body(platform_admin, invitation_token, da
 
 @HOSTILE_SETTINGS
 @given(which=st.sampled_from(["manage-role-grant", "manage-role-remove"]), data=form_body({"role": ROLES}))
-def test_role_forms(platform_admin, agency_admin, isva, other_agency_isva, which, data) -> None:  # type: ignore[no-untyped-def]
+def test_role_forms(platform_admin, agency_admin, isva, other_agency_isva, which, data) -> None:
     client = signed_in_client(platform_admin)
     check_post(client, reverse(f"agencies:{which}", args=[isva.pk]), data, TABLES)
     # An agency administrator: their own agency's people only, whatever the body says.
@@ -153,7 +153,7 @@ BODYLESS = ["manage-deactivate", "manage-reactivate", "manage-mfa-reset", "manag
 
 @HOSTILE_SETTINGS
 @given(which=st.sampled_from(BODYLESS), data=form_body({}))
-def test_account_actions_ignore_any_body(platform_admin, isva, which, data) -> None:  # type: ignore[no-untyped-def]
+def test_account_actions_ignore_any_body(platform_admin, isva, which, data) -> None:
     client = signed_in_client(platform_admin)
     check_post(client, reverse(f"agencies:{which}", args=[isva.pk]), data, TABLES)
     # An administrator acting on themselves, and on no one.
@@ -163,7 +163,7 @@ def test_account_actions_ignore_any_body(platform_admin, isva, which, data) -> N
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"next": ["/", "//evil.example/", "javascript:alert(1)"]}))
-def test_notifications_and_session_extend(isva, data) -> None:  # type: ignore[no-untyped-def]
+def test_notifications_and_session_extend(isva, data) -> None:
     client = signed_in_client(isva)
     check_post(client, reverse("agencies:notifications-read"), data, models_of("agencies.User"))
     response = check_post(client, reverse("agencies:session-extend"), data, TABLES)

@@ -32,7 +32,7 @@ WS_SETTINGS = hypothesis_settings(HOSTILE_SETTINGS, max_examples=10)
 
 
 @pytest.fixture(autouse=True)
-def _in_memory_layer():  # type: ignore[no-untyped-def]
+def _in_memory_layer():
     with override_settings(CHANNEL_LAYERS={"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}):
         channel_layers.backends.clear()
         yield
@@ -53,7 +53,7 @@ JSON_VALUES = st.recursive(
 
 
 @pytest.fixture
-def schedule(cps_agency, area):  # type: ignore[no-untyped-def]
+def schedule(cps_agency, area):
     from tests.factories.dropins import DropInScheduleFactory
 
     return DropInScheduleFactory(host_agency=cps_agency, allowed_areas=[area])
@@ -131,13 +131,13 @@ def _is_ping(text: str) -> bool:
 
 @WS_SETTINGS
 @given(sent=st.lists(frames(), min_size=1, max_size=6))
-def test_notification_socket(isva, sent) -> None:  # type: ignore[no-untyped-def]
+def test_notification_socket(isva, sent) -> None:
     _check(isva, "/ws/notifications/", sent, allowed=True)
 
 
 @WS_SETTINGS
 @given(sent=st.lists(frames(), min_size=1, max_size=6))
-def test_seat_count_socket(isva, schedule, sent) -> None:  # type: ignore[no-untyped-def]
+def test_seat_count_socket(isva, schedule, sent) -> None:
     _check(isva, f"/ws/dropins/?schedules={schedule.pk}", sent, allowed=True)
 
 
@@ -145,7 +145,7 @@ def test_seat_count_socket(isva, schedule, sent) -> None:  # type: ignore[no-unt
 @given(query=hostile_text(), sent=st.lists(frames(), max_size=2))
 def test_seat_count_subscription_to_what_the_user_may_not_see(
     other_agency_isva, schedule, query, sent
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from urllib.parse import quote
 
     # The schedule is open to another area only; whatever else the query says, nothing is joined.
@@ -154,7 +154,7 @@ def test_seat_count_subscription_to_what_the_user_may_not_see(
 
 
 @pytest.fixture
-def meeting_world(roles, area, other_area, cps_agency, coordinator):  # type: ignore[no-untyped-def]
+def meeting_world(roles, area, other_area, cps_agency, coordinator):
     from tests.scrutiny.conftest import build_world
 
     return build_world(area=area, other_area=other_area, cps_agency=cps_agency, coordinator=coordinator)
@@ -162,7 +162,7 @@ def meeting_world(roles, area, other_area, cps_agency, coordinator):  # type: ig
 
 @WS_SETTINGS
 @given(sent=st.lists(frames(), min_size=1, max_size=6))
-def test_meeting_socket(meeting_world, sent) -> None:  # type: ignore[no-untyped-def]
+def test_meeting_socket(meeting_world, sent) -> None:
     world = meeting_world
     _check(world.users["isva_member"], f"/ws/scrutiny/meetings/{world.meeting.pk}/", sent, allowed=True)
     for outsider in ("other_panel_member", "evaluator"):
@@ -171,7 +171,7 @@ def test_meeting_socket(meeting_world, sent) -> None:  # type: ignore[no-untyped
 
 @WS_SETTINGS
 @given(sent=st.lists(frames(), min_size=1, max_size=6))
-def test_governance_sockets(governance_member, isva, area, other_area, sent) -> None:  # type: ignore[no-untyped-def]
+def test_governance_sockets(governance_member, isva, area, other_area, sent) -> None:
     from agencies.models import AgencyKind
     from agencies.roles import Role
     from tests.factories import AgencyFactory, UserFactory

@@ -112,11 +112,11 @@ def test_normalise_folds_spaces_dashes_apostrophes_and_invisibles() -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus():  # type: ignore[no-untyped-def]
+def corpus():
     return load_corpus(DEFAULT_CORPUS)
 
 
-def test_the_corpus_is_large_and_covers_every_kind(corpus) -> None:  # type: ignore[no-untyped-def]
+def test_the_corpus_is_large_and_covers_every_kind(corpus) -> None:
     assert len(corpus) >= 300
     labelled = {want.kind for sentence in corpus for want in sentence.expected}
     assert labelled == set(IdentifierKind)
@@ -133,7 +133,7 @@ def test_recall_and_false_alarm_targets_on_the_holdout_corpus_too() -> None:
     assert report.false_alarm_rate <= 0.10, report.false_alarms
 
 
-def test_recall_and_false_alarm_targets(corpus) -> None:  # type: ignore[no-untyped-def]
+def test_recall_and_false_alarm_targets(corpus) -> None:
     report = evaluate(corpus)
     assert report.recall() >= 0.97, report.misses
     for kind in IdentifierKind:
@@ -156,7 +156,7 @@ def _obfuscate(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple
     return "".join(out), moved
 
 
-def test_obfuscating_the_corpus_changes_nothing(corpus) -> None:  # type: ignore[no-untyped-def]
+def test_obfuscating_the_corpus_changes_nothing(corpus) -> None:
     missed = []
     for sentence in corpus:
         if not sentence.expected:

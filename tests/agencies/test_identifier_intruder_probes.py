@@ -21,7 +21,7 @@ from agencies.privacy.identifiers import find_identifiers
         ("The interview ended. Ruby said she was scared.", "Ruby"),
     ],
 )
-def test_an_ambiguous_given_name_opening_a_sentence_as_a_persons_subject_is_a_name(text, name) -> None:  # type: ignore[no-untyped-def]
+def test_an_ambiguous_given_name_opening_a_sentence_as_a_persons_subject_is_a_name(text, name) -> None:
     hits = find_identifiers(text)
     assert [(hit.kind.value, text[hit.start : hit.end]) for hit in hits] == [("name", name)]
 
@@ -39,7 +39,7 @@ def test_an_ambiguous_given_name_opening_a_sentence_as_a_persons_subject_is_a_na
         "Guidance says the ISVA should be told.",
     ],
 )
-def test_a_word_opening_a_sentence_before_the_same_verbs_is_not_a_name(text) -> None:  # type: ignore[no-untyped-def]
+def test_a_word_opening_a_sentence_before_the_same_verbs_is_not_a_name(text) -> None:
     assert find_identifiers(text) == []
 
 
@@ -58,7 +58,7 @@ def test_a_word_opening_a_sentence_before_the_same_verbs_is_not_a_name(text) -> 
         ("Filed under 44/0012345/23 in May.", "crime_number", "44/0012345/23"),
     ],
 )
-def test_glued_nhs_numbers_and_digit_led_crime_references_are_found(text, kind, found) -> None:  # type: ignore[no-untyped-def]
+def test_glued_nhs_numbers_and_digit_led_crime_references_are_found(text, kind, found) -> None:
     hits = find_identifiers(text)
     assert [(hit.kind.value, text[hit.start : hit.end]) for hit in hits] == [(kind, found)]
 
@@ -71,7 +71,7 @@ def test_glued_nhs_numbers_and_digit_led_crime_references_are_found(text, kind, 
         "Of 1,234 cases, 3/4 were finalised.",
     ],
 )
-def test_dates_and_phone_numbers_are_not_read_as_those(text) -> None:  # type: ignore[no-untyped-def]
+def test_dates_and_phone_numbers_are_not_read_as_those(text) -> None:
     assert {hit.kind.value for hit in find_identifiers(text)} <= {"phone", "full_date"}
 
 
@@ -85,7 +85,7 @@ def test_dates_and_phone_numbers_are_not_read_as_those(text) -> None:  # type: i
         ("Jo Smith gave evidence.", "Jo Smith"),
     ],
 )
-def test_two_letter_given_names_are_names_where_a_capital_cannot_be_a_word(text, name) -> None:  # type: ignore[no-untyped-def]
+def test_two_letter_given_names_are_names_where_a_capital_cannot_be_a_word(text, name) -> None:
     hits = find_identifiers(text)
     assert [(hit.kind.value, text[hit.start : hit.end]) for hit in hits] == [("name", name)]
 
@@ -93,5 +93,5 @@ def test_two_letter_given_names_are_names_where_a_capital_cannot_be_a_word(text,
 @pytest.mark.parametrize(
     "text", ["She was taken to ED at 2am.", "AL and ED were consulted.", "He said no.", "It said so."]
 )
-def test_capitals_and_pronouns_are_not_two_letter_names(text) -> None:  # type: ignore[no-untyped-def]
+def test_capitals_and_pronouns_are_not_two_letter_names(text) -> None:
     assert find_identifiers(text) == []

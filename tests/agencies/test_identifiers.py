@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from agencies.privacy.identifiers import CONTACT_AND_DATES, IdentifierKind, describe, find_identifiers
 
 
-def kinds(text: str, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
+def kinds(text: str, **kwargs) -> list[str]:
     return [hit.kind.value for hit in find_identifiers(text, **kwargs)]
 
 

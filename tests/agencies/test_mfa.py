@@ -168,7 +168,7 @@ def test_recovery_codes_page_regenerates_and_invalidates_old_codes(client_for, c
     assert not StaticToken.objects.filter(token__in=old).exists()
 
 
-def test_signed_in_client_helper_passes_mfa(client_for, coordinator, platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_client_helper_passes_mfa(client_for, coordinator, platform_admin) -> None:
     assert client_for(coordinator).get("/account/notifications/").status_code == 200
     assert client_for(platform_admin).get("/account/manage/").status_code == 200
 
@@ -182,7 +182,7 @@ def test_granting_an_mfa_role_demands_mfa_at_the_next_request(isva: User, platfo
     assert response["Location"].startswith("/account/two-factor/set-up/")
 
 
-def test_mfa_reset_ends_verification_of_open_sessions(client_for, coordinator, platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_mfa_reset_ends_verification_of_open_sessions(client_for, coordinator, platform_admin) -> None:
     client = client_for(coordinator)
     assert client.get("/account/notifications/").status_code == 200
     services.mfa_reset(actor=platform_admin, user=coordinator)

@@ -7,7 +7,7 @@ from tests.factories import NotificationFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_notification_list_shows_only_my_notifications(isva_client: Client, isva, other_agency_isva) -> None:  # type: ignore[no-untyped-def]
+def test_notification_list_shows_only_my_notifications(isva_client: Client, isva, other_agency_isva) -> None:
     NotificationFactory(recipient=isva, title="Mine")
     NotificationFactory(recipient=other_agency_isva, title="Someone else's")
     body = isva_client.get("/account/notifications/").content.decode()
@@ -18,7 +18,7 @@ def test_notification_list_shows_only_my_notifications(isva_client: Client, isva
 
 def test_mark_all_read_is_post_only_and_only_touches_mine(
     isva_client: Client, isva, other_agency_isva
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     NotificationFactory(recipient=isva)
     theirs = NotificationFactory(recipient=other_agency_isva)
     assert isva_client.get("/account/notifications/read/").status_code == 405
@@ -31,7 +31,7 @@ def test_mark_all_read_is_post_only_and_only_touches_mine(
 
 def test_notification_list_query_count_does_not_grow(
     isva_client: Client, isva, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Warm: the user row and the list itself. The session, the permission sets and the unread
     badge come from the cache (agencies.sessions, agencies.auth_backends, agencies.selectors), the
     agency name from the shared fragments; new notifications renew the badge's entry, so each size

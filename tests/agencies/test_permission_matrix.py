@@ -54,7 +54,7 @@ class World:
 
 
 @pytest.fixture
-def world(  # type: ignore[no-untyped-def]
+def world(
     isva, host, coordinator, panel_member, governance_member, editor, platform_admin, agency_admin, other_area
 ) -> World:
     police = AgencyFactory(name="Other Constabulary", kind=AgencyKind.POLICE_FORCE, area=other_area)
@@ -102,7 +102,7 @@ def _param(row: Row) -> Any:
 
 
 @pytest.mark.parametrize("row", [_param(row) for row in ROWS])
-def test_permission_matrix(row: Row, world: World, home_page) -> None:  # type: ignore[no-untyped-def]
+def test_permission_matrix(row: Row, world: World, home_page) -> None:
     mismatches = []
     for role, scope in itertools.product(ROLES, row.scopes):
         status, location = _call(row, world, role, scope)

@@ -45,7 +45,7 @@ def test_a_notification_goes_a_year_after_it_was_created() -> None:
     assert AccessEvent.objects.filter(object_type="retention_batch", object_id=batch.pk).exists()
 
 
-def _invitation(**fields) -> Invitation:  # type: ignore[no-untyped-def]
+def _invitation(**fields) -> Invitation:
     return Invitation.objects.create(
         agency=fields.pop("agency"), email=f"{len(fields)}-{id(fields)}@example.org", role="isva", **fields
     )

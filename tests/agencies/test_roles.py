@@ -19,7 +19,7 @@ def _perms(group: Group) -> set[str]:
     }
 
 
-def test_sync_creates_one_group_per_role_with_exactly_its_permissions(home_page) -> None:  # type: ignore[no-untyped-def]
+def test_sync_creates_one_group_per_role_with_exactly_its_permissions(home_page) -> None:
     roles_sync()
     assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
     for role, spec in ROLE_TABLE.items():
@@ -37,7 +37,7 @@ def test_sync_creates_one_group_per_role_with_exactly_its_permissions(home_page)
         assert collection_perms == set(spec.collection_permissions)
 
 
-def test_sync_removes_permissions_added_by_hand(home_page) -> None:  # type: ignore[no-untyped-def]
+def test_sync_removes_permissions_added_by_hand(home_page) -> None:
     roles_sync()
     group = Group.objects.get(name=Role.ISVA.value)
     group.permissions.add(Permission.objects.get(codename="coordinate_cases"))
@@ -47,7 +47,7 @@ def test_sync_removes_permissions_added_by_hand(home_page) -> None:  # type: ign
     assert not GroupPagePermission.objects.filter(group=group).exists()
 
 
-def test_sync_sets_collection_permissions_exactly(home_page) -> None:  # type: ignore[no-untyped-def]
+def test_sync_sets_collection_permissions_exactly(home_page) -> None:
     roles_sync()
     root = Collection.get_first_root_node()
     child = root.add_child(instance=Collection(name="Partner-only"))
@@ -64,7 +64,7 @@ def test_sync_sets_collection_permissions_exactly(home_page) -> None:  # type: i
     assert not GroupCollectionPermission.objects.filter(group=editors, collection=child).exists()
 
 
-def test_content_editors_and_governance_may_upload_documents_and_images(  # type: ignore[no-untyped-def]
+def test_content_editors_and_governance_may_upload_documents_and_images(
     editor, governance_member, isva, coordinator
 ) -> None:
     from wagtail.documents import get_document_model
@@ -83,7 +83,7 @@ def test_content_editors_and_governance_may_upload_documents_and_images(  # type
         assert not images.user_has_permission(person, "add"), person
 
 
-def test_a_content_editor_uploads_a_document_through_the_cms(editor) -> None:  # type: ignore[no-untyped-def]
+def test_a_content_editor_uploads_a_document_through_the_cms(editor) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from wagtail.documents import get_document_model
 
@@ -102,21 +102,21 @@ def test_a_content_editor_uploads_a_document_through_the_cms(editor) -> None:  #
     assert get_document_model().objects.filter(title="Board minutes").exists()
 
 
-def test_sync_is_idempotent_and_has_a_command(home_page, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_sync_is_idempotent_and_has_a_command(home_page, capsys) -> None:
     call_command("sync_roles")
     call_command("sync_roles")
     assert Group.objects.filter(name=Role.ISVA.value).count() == 1
     assert f"Synced {len(Role)} roles." in capsys.readouterr().out
 
 
-def test_an_unknown_permission_in_the_table_fails_loudly(home_page, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_permission_in_the_table_fails_loudly(home_page, monkeypatch) -> None:
     broken = {Role.ISVA: RoleSpec(description="x", permissions=frozenset({"agencies.no_such_perm"}))}
     monkeypatch.setattr(roles_module, "ROLE_TABLE", broken)
     with pytest.raises(LookupError, match="no_such_perm"):
         roles_sync()
 
 
-def test_role_permissions_reach_users(isva, coordinator, governance_member, platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_role_permissions_reach_users(isva, coordinator, governance_member, platform_admin) -> None:
     assert has(isva, Perm.BOOK_DROPINS)
     assert not has(isva, Perm.COORDINATE_CASES)
     assert not has(isva, Perm.ACCESS_CMS)
@@ -128,13 +128,13 @@ def test_role_permissions_reach_users(isva, coordinator, governance_member, plat
     assert not platform_admin.is_superuser
 
 
-def test_deactivated_accounts_have_no_permissions(isva) -> None:  # type: ignore[no-untyped-def]
+def test_deactivated_accounts_have_no_permissions(isva) -> None:
     isva.is_active = False
     isva.save()
     assert not has(isva, Perm.BOOK_DROPINS)
 
 
-def test_guardian_object_backend_is_wired(isva, cps_agency) -> None:  # type: ignore[no-untyped-def]
+def test_guardian_object_backend_is_wired(isva, cps_agency) -> None:
     from django.conf import settings
     from guardian.core import ObjectPermissionChecker
 

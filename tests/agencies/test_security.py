@@ -99,7 +99,7 @@ def test_behind_one_trusted_proxy_clients_are_locked_out_separately(settings, is
     assert colleague.status_code == 302
 
 
-def test_client_ip_ignores_malformed_forwarded_for(settings, rf) -> None:  # type: ignore[no-untyped-def]
+def test_client_ip_ignores_malformed_forwarded_for(settings, rf) -> None:
     from agencies.security import client_ip_address
 
     settings.TRUSTED_PROXY_COUNT = 1
@@ -229,7 +229,7 @@ def test_sign_in_is_recorded(client: Client, isva: User) -> None:
 
 
 @pytest.mark.parametrize("path", ["/", "/account/sign-in/", "/accessibility/"])
-def test_strict_security_headers(client: Client, home_page, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_strict_security_headers(client: Client, home_page, path: str) -> None:
     response = client.get(path)
     csp = response["Content-Security-Policy"]
     directives = dict((part.strip().split(" ", 1) + [""])[:2] for part in csp.split(";") if part.strip())

@@ -94,7 +94,7 @@ def test_the_old_key_after_a_privilege_change_is_refused(platform_admin: User, i
     assert _refused(key)
 
 
-def test_an_idle_timed_out_cookie_is_refused(panel_member: User, settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_idle_timed_out_cookie_is_refused(panel_member: User, settings) -> None:
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 60
     client = signed_in_client(panel_member)
     key = _warm(client)
@@ -114,7 +114,7 @@ def test_a_cached_copy_lives_at_most_the_cap(isva: User, monkeypatch: pytest.Mon
     backend = type(caches[settings.SESSION_CACHE_ALIAS])
     real_set = backend.set
 
-    def recording_set(self, key, value, timeout=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def recording_set(self, key, value, timeout=None, *args, **kwargs):
         if str(key).startswith(sessions.KEY_PREFIX):
             timeouts.append(timeout)
         return real_set(self, key, value, timeout, *args, **kwargs)

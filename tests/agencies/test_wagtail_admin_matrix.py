@@ -23,7 +23,7 @@ SAMPLED = {
 
 
 @pytest.mark.parametrize("path", list(SAMPLED))
-def test_sampled_wagtail_admin_matrix(path: str, world: World, home_page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_sampled_wagtail_admin_matrix(path: str, world: World, home_page) -> None:  # noqa: F811
     mismatches = []
     for role in ROLES:
         response = _client(world.users[role]).get(path)

@@ -71,14 +71,14 @@ from tests.conftest import signed_in_client
         ),
     ],
 )
-def test_the_one_handler_gives_the_status_and_messages(exc, status, body) -> None:  # type: ignore[no-untyped-def]
+def test_the_one_handler_gives_the_status_and_messages(exc, status, body) -> None:
     response = api.on_exception(RequestFactory().post("/api/v1/"), exc)
     assert response.status_code == status
     assert json.loads(response.content) == body
 
 
 @pytest.mark.django_db
-def test_a_police_force_outside_the_area_is_a_400_with_the_message(coordinator, area) -> None:  # type: ignore[no-untyped-def]
+def test_a_police_force_outside_the_area_is_a_400_with_the_message(coordinator, area) -> None:
     body = {"name": "North panel", "terms_of_reference": "Terms", "code": "north", "police_forces": [999999]}
     response = signed_in_client(coordinator).post(
         "/api/v1/scrutiny/panels", json.dumps(body), content_type="application/json"

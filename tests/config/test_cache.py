@@ -39,7 +39,7 @@ def test_one_redis_client_serves_every_cache_call() -> None:
 
 
 @pytest.fixture
-def unreachable_cache(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def unreachable_cache(monkeypatch: pytest.MonkeyPatch):
     """A TolerantRedisCache on a loopback port nothing listens on, and the process-wide breaker
     put back afterwards (the real cache shares it)."""
     from config import cache as tolerant
@@ -48,7 +48,7 @@ def unreachable_cache(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyp
     calls: list[bool] = []
     original = tolerant.ReusedClientRedisCacheClient.get_client
 
-    def counting(self, key=None, *, write=False):  # type: ignore[no-untyped-def]
+    def counting(self, key=None, *, write=False):
         calls.append(write)
         return original(self, key, write=write)
 
@@ -63,7 +63,7 @@ def unreachable_cache(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyp
 
 def test_after_one_failure_the_cache_skips_redis_until_the_backoff_ends(
     unreachable_cache, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """A frozen Redis costs each call its whole timeout: a page makes several calls, so after one
     failure the others must not even try (config.cache.breaker)."""
     import time

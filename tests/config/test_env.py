@@ -30,7 +30,7 @@ def test_env_reads_types_and_defaults() -> None:
         (lambda env: env.list("ALLOWED_HOSTS"), "ALLOWED_HOSTS"),
     ],
 )
-def test_env_errors_name_the_variable(call, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_env_errors_name_the_variable(call, message: str) -> None:
     with pytest.raises(ImproperlyConfiguredEnv, match=message):
         call(Env({"FLAG": "maybe", "N": "seven"}))
 

@@ -94,7 +94,7 @@ def test_no_custom_setting_ships_that_nothing_reads() -> None:
 @pytest.mark.django_db
 def test_the_calendar_part_names_its_charset_once_and_links_to_the_served_port(
     settings, host, isva, area
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8123"
     schedule = DropInScheduleFactory(host_agency=host.agency, allowed_areas=[area])
     session = DropInSessionFactory(schedule=schedule, starts_at=timezone.now() + timedelta(days=3))
@@ -113,7 +113,7 @@ def test_the_calendar_part_names_its_charset_once_and_links_to_the_served_port(
 
 
 @pytest.mark.django_db
-def test_seed_demo_ends_with_a_short_summary_and_prints_no_email(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_seed_demo_ends_with_a_short_summary_and_prints_no_email(settings, tmp_path) -> None:
     from agencies.demo import DEMO_PASSWORD, USERS
 
     settings.DEBUG = True
@@ -135,7 +135,7 @@ def test_seed_demo_ends_with_a_short_summary_and_prints_no_email(settings, tmp_p
     assert len(again.getvalue().splitlines()) < 20, again.getvalue()
 
 
-def test_demo_code_prints_the_code_and_nothing_else(settings) -> None:  # type: ignore[no-untyped-def]
+def test_demo_code_prints_the_code_and_nothing_else(settings) -> None:
     from agencies.demo import demo_code
 
     settings.DEBUG = True

@@ -19,8 +19,8 @@ def test_readiness_reports_each_dependency(client: Client, path: str) -> None:
 
 def test_liveness_answers_without_touching_any_dependency(
     client: Client, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
-    def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+) -> None:
+    def explode(*args, **kwargs):
         raise AssertionError("liveness reached a dependency")
 
     monkeypatch.setattr("config.health.get_channel_layer", explode)
@@ -94,7 +94,7 @@ def test_accessibility_statement_is_public_and_in_model_format(client: Client) -
         assert heading in body
 
 
-def test_unknown_url_is_a_styled_404(client: Client, home_page) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_url_is_a_styled_404(client: Client, home_page) -> None:
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     body = response.content.decode()
@@ -118,7 +118,7 @@ def test_server_error_page_renders_without_a_request_context() -> None:
 
 
 @pytest.mark.parametrize("path", ["/", "/accessibility/", "/account/sign-in/", "/no-such-page/"])
-def test_pages_have_no_inline_script_and_no_crown(client: Client, home_page, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_pages_have_no_inline_script_and_no_crown(client: Client, home_page, path: str) -> None:
     body = client.get(path).content.decode()
     # Every <script> loads a file (ready for a strict Content-Security-Policy).
     for chunk in body.split("<script")[1:]:

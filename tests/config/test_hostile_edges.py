@@ -59,19 +59,19 @@ def test_a_nul_byte_in_the_query_string_is_a_400(path: str, errors: pytest.LogCa
     _no_tracebacks(errors)
 
 
-def test_a_nul_byte_in_a_signed_in_query_string_is_a_400(isva) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_byte_in_a_signed_in_query_string_is_a_400(isva) -> None:
     response = signed_in_client(isva).get("/dropins/?area=%00")
     assert response.status_code == 400
 
 
 @pytest.fixture
-def dropin_session(cps_agency, area):  # type: ignore[no-untyped-def]
+def dropin_session(cps_agency, area):
     from tests.factories.dropins import DropInScheduleFactory, DropInSessionFactory
 
     return DropInSessionFactory(schedule=DropInScheduleFactory(host_agency=cps_agency, allowed_areas=[area]))
 
 
-def _writes(isva, coordinator, dropin_session) -> list[tuple[Client, str]]:  # type: ignore[no-untyped-def]
+def _writes(isva, coordinator, dropin_session) -> list[tuple[Client, str]]:
     return [
         (signed_in_client(isva), f"/api/v1/dropins/sessions/{dropin_session.pk}/book"),
         (signed_in_client(coordinator), "/api/v1/scrutiny/panels"),
@@ -79,7 +79,7 @@ def _writes(isva, coordinator, dropin_session) -> list[tuple[Client, str]]:  # t
 
 
 @pytest.mark.parametrize("csrf", [False, True])
-def test_a_multipart_body_to_the_json_api_is_a_4xx(isva, coordinator, dropin_session, csrf, errors) -> None:  # type: ignore[no-untyped-def]
+def test_a_multipart_body_to_the_json_api_is_a_4xx(isva, coordinator, dropin_session, csrf, errors) -> None:
     """With a CSRF token in the form (as a browser's form post has), the CSRF check reads the body
     as a form first: 415. Without, the JSON parser refuses it: 400."""
     for client, url in _writes(isva, coordinator, dropin_session):
@@ -101,7 +101,7 @@ def test_a_multipart_body_to_the_json_api_is_a_4xx(isva, coordinator, dropin_ses
     _no_tracebacks(errors)
 
 
-def test_a_form_encoded_body_to_the_json_api_is_a_4xx(isva, coordinator, dropin_session) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_encoded_body_to_the_json_api_is_a_4xx(isva, coordinator, dropin_session) -> None:
     for client, url in _writes(isva, coordinator, dropin_session):
         response = client.post(url, "topic=process", content_type="application/x-www-form-urlencoded")
         assert response.status_code in {400, 415}, (url, response.content[:300])
@@ -109,7 +109,7 @@ def test_a_form_encoded_body_to_the_json_api_is_a_4xx(isva, coordinator, dropin_
 
 
 @pytest.mark.parametrize("debug", [False, True])
-def test_a_json_body_over_the_size_limit_is_a_413_without_a_traceback(  # type: ignore[no-untyped-def]
+def test_a_json_body_over_the_size_limit_is_a_413_without_a_traceback(
     isva, dropin_session, debug, errors
 ) -> None:
     body = json.dumps({"topic": "process", "question": "x" * (6 * 1024 * 1024)})
@@ -124,7 +124,7 @@ def test_a_json_body_over_the_size_limit_is_a_413_without_a_traceback(  # type: 
 
 
 @pytest.fixture
-def _in_memory_layer():  # type: ignore[no-untyped-def]
+def _in_memory_layer():
     with override_settings(CHANNEL_LAYERS={"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}):
         channel_layers.backends.clear()
         yield
@@ -133,7 +133,7 @@ def _in_memory_layer():  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("_in_memory_layer")
-def test_a_websocket_frame_nested_past_the_recursion_limit_is_answered_not_fatal(isva, errors) -> None:  # type: ignore[no-untyped-def]
+def test_a_websocket_frame_nested_past_the_recursion_limit_is_answered_not_fatal(isva, errors) -> None:
     from agencies.realtime.consumers import MAX_CLIENT_MESSAGE
 
     async def scenario() -> tuple[list[dict[str, object]], dict[str, object]]:
@@ -159,7 +159,7 @@ def test_a_websocket_frame_nested_past_the_recursion_limit_is_answered_not_fatal
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/ws/nope/", "/ws/", "/nope", "/ws/notifications/extra/"])
-def test_a_websocket_handshake_to_an_unknown_path_is_refused_without_a_traceback(path, isva, errors) -> None:  # type: ignore[no-untyped-def]
+def test_a_websocket_handshake_to_an_unknown_path_is_refused_without_a_traceback(path, isva, errors) -> None:
     async def scenario() -> tuple[bool, object]:
         communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
         communicator.scope["user"] = isva

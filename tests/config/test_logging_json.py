@@ -75,7 +75,7 @@ def test_the_console_handler_formats_json_after_the_case_content_filter() -> Non
     assert CaseContentLogFilter in kinds and kinds.count(CaseContentLogFilter) == 1
 
 
-def test_one_json_object_per_line_even_for_multiline_messages_and_tracebacks(json_lines) -> None:  # type: ignore[no-untyped-def]
+def test_one_json_object_per_line_even_for_multiline_messages_and_tracebacks(json_lines) -> None:
     log = logging.getLogger("tests.observability")
     log.warning("two\nlines")
     try:
@@ -90,7 +90,7 @@ def test_one_json_object_per_line_even_for_multiline_messages_and_tracebacks(jso
     assert "ValueError: boom" in second["exc_info"]
 
 
-def test_case_text_in_a_scrutiny_record_never_reaches_the_json_line(json_lines) -> None:  # type: ignore[no-untyped-def]
+def test_case_text_in_a_scrutiny_record_never_reaches_the_json_line(json_lines) -> None:
     """The existing log-leak rule (tests/scrutiny/test_services.py), through the JSON format: the
     arguments go (CaseContentLogFilter) and so do `extra=` fields, which JSON would otherwise print."""
     logging.getLogger("scrutiny.services").error(
@@ -108,7 +108,7 @@ def test_case_text_in_a_scrutiny_record_never_reaches_the_json_line(json_lines) 
     EMAIL_BACKEND="config.observability.email.ObservedEmailBackend",
     EMAIL_DELIVERY_BACKEND="django.core.mail.backends.locmem.EmailBackend",
 )
-def test_every_line_of_a_request_and_its_email_carries_the_callers_request_id(client, json_lines) -> None:  # type: ignore[no-untyped-def]
+def test_every_line_of_a_request_and_its_email_carries_the_callers_request_id(client, json_lines) -> None:
     response = client.get("/log-and-mail/", HTTP_X_REQUEST_ID="edge-7f3a.42:b_c")
     assert response.status_code == 200 and response["X-Request-ID"] == "edge-7f3a.42:b_c"
     lines = json_lines()
@@ -120,7 +120,7 @@ def test_every_line_of_a_request_and_its_email_carries_the_callers_request_id(cl
 
 @pytest.mark.django_db
 @pytest.mark.urls("tests.config.observability_urls")
-def test_the_handlers_own_lines_after_the_middleware_carry_the_id_too(client, json_lines) -> None:  # type: ignore[no-untyped-def]
+def test_the_handlers_own_lines_after_the_middleware_carry_the_id_too(client, json_lines) -> None:
     """django.request logs an error response after the middleware chain has returned."""
     response = client.get("/unavailable/", HTTP_X_REQUEST_ID="rid-503")
     assert response.status_code == 503 and response["X-Request-ID"] == "rid-503"
@@ -133,7 +133,7 @@ def test_the_handlers_own_lines_after_the_middleware_carry_the_id_too(client, js
     "sent",
     ["", "x" * 129, "has space", 'quote"d', "new\nline", "semi;colon", "caf\u00e9", "<script>"],
 )
-def test_an_unsafe_incoming_request_id_is_replaced_by_a_generated_one(client, sent: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_unsafe_incoming_request_id_is_replaced_by_a_generated_one(client, sent: str) -> None:
     response = client.get("/healthz/live", headers={"X-Request-ID": sent} if "\n" not in sent else {})
     if "\n" in sent:  # a header cannot hold a newline; the WSGI environ can
         response = client.get("/healthz/live", HTTP_X_REQUEST_ID=sent)
@@ -141,13 +141,13 @@ def test_an_unsafe_incoming_request_id_is_replaced_by_a_generated_one(client, se
     assert GENERATED.fullmatch(response["X-Request-ID"]), response["X-Request-ID"]
 
 
-def test_without_a_header_each_request_gets_its_own_id(client) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_header_each_request_gets_its_own_id(client) -> None:
     first = client.get("/healthz/live")["X-Request-ID"]
     second = client.get("/healthz/live")["X-Request-ID"]
     assert GENERATED.fullmatch(first) and GENERATED.fullmatch(second) and first != second
 
 
-def test_the_longest_accepted_id_is_128_characters(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_longest_accepted_id_is_128_characters(client) -> None:
     assert client.get("/healthz/live", HTTP_X_REQUEST_ID="a" * 128)["X-Request-ID"] == "a" * 128
 
 
@@ -162,7 +162,7 @@ class LoggingConsumer(AsyncWebsocketConsumer):
 
 
 @pytest.mark.asyncio
-async def test_a_websocket_consumers_lines_carry_the_connections_request_id(json_lines) -> None:  # type: ignore[no-untyped-def]
+async def test_a_websocket_consumers_lines_carry_the_connections_request_id(json_lines) -> None:
     app = WebSocketRequestIdMiddleware(LoggingConsumer.as_asgi())
     communicator = WebsocketCommunicator(app, "/ws/x/", headers=[(b"x-request-id", b"ws-abc-123")])
     connected, _ = await communicator.connect()
@@ -221,7 +221,7 @@ def test_json_is_productions_format_and_plain_is_make_runs() -> None:
 
 
 @pytest.mark.asyncio
-async def test_the_fan_out_tasks_every_socket_shares_log_no_connections_id(json_lines) -> None:  # type: ignore[no-untyped-def]
+async def test_the_fan_out_tasks_every_socket_shares_log_no_connections_id(json_lines) -> None:
     """agencies.realtime.fanout starts its tasks inside the first connection's context; their lines
     must not claim to be that connection's."""
     import asyncio

@@ -35,7 +35,7 @@ def value(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
-def scrape(client, token: str = TOKEN) -> str:  # type: ignore[no-untyped-def]
+def scrape(client, token: str = TOKEN) -> str:
     response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
@@ -44,7 +44,7 @@ def scrape(client, token: str = TOKEN) -> str:  # type: ignore[no-untyped-def]
 
 # --- access ----------------------------------------------------------------------------------------
 @pytest.mark.django_db
-def test_metrics_are_off_while_no_token_is_set(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_metrics_are_off_while_no_token_is_set(client, settings) -> None:
     settings.METRICS_TOKEN = ""
     assert client.get("/metrics").status_code == 404
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer ").status_code == 404
@@ -56,7 +56,7 @@ def test_metrics_are_off_while_no_token_is_set(client, settings) -> None:  # typ
     "authorization",
     [None, "", f"Basic {TOKEN}", f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer", f"Token {TOKEN}"],
 )
-def test_metrics_refuse_anything_but_the_bearer_token_with_a_404(client, settings, authorization) -> None:  # type: ignore[no-untyped-def]
+def test_metrics_refuse_anything_but_the_bearer_token_with_a_404(client, settings, authorization) -> None:
     settings.METRICS_TOKEN = TOKEN
     headers = {} if authorization is None else {"HTTP_AUTHORIZATION": authorization}
     response = client.get("/metrics", **headers)
@@ -65,7 +65,7 @@ def test_metrics_refuse_anything_but_the_bearer_token_with_a_404(client, setting
 
 
 @pytest.mark.django_db
-def test_the_token_is_compared_in_constant_time(client, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_token_is_compared_in_constant_time(client, settings, monkeypatch) -> None:
     settings.METRICS_TOKEN = TOKEN
     calls = []
     real = config.metrics.hmac.compare_digest
@@ -80,14 +80,14 @@ def test_the_token_is_compared_in_constant_time(client, settings, monkeypatch) -
 
 
 @pytest.mark.django_db
-def test_a_post_to_metrics_is_refused_too(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_post_to_metrics_is_refused_too(client, settings) -> None:
     settings.METRICS_TOKEN = TOKEN
     assert client.post("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 404
 
 
 # --- HTTP ------------------------------------------------------------------------------------------
 @pytest.mark.django_db
-def test_requests_are_counted_and_timed_by_route_name_never_by_path(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_requests_are_counted_and_timed_by_route_name_never_by_path(client, settings) -> None:
     settings.METRICS_TOKEN = TOKEN
     before = value("scrutiny_http_requests_total", route="healthz-live", method="GET", status="200")
     timed = value("scrutiny_http_request_duration_seconds_count", route="healthz-live", method="GET")
@@ -107,7 +107,7 @@ def test_requests_are_counted_and_timed_by_route_name_never_by_path(client, sett
 
 
 @pytest.mark.django_db
-def test_unknown_methods_share_one_label(client) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_methods_share_one_label(client) -> None:
     before = value("scrutiny_http_requests_total", route="healthz-live", method="other", status="405")
     client.generic("BREW", "/healthz/live")
     assert (
@@ -135,7 +135,7 @@ def test_cache_hits_and_misses_are_counted() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_booking_outcomes_are_counted_booked_waitlisted_and_refused(
     cps_agency, area, isva, other_agency_isva, roles
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from tests.factories import UserFactory
 
     schedule = DropInScheduleFactory(host_agency=cps_agency, allowed_areas=[area])
@@ -167,7 +167,7 @@ def test_booking_outcomes_are_counted_booked_waitlisted_and_refused(
 
 
 @pytest.mark.django_db
-def test_a_booking_rolled_back_is_not_counted(cps_agency, area, isva) -> None:  # type: ignore[no-untyped-def]
+def test_a_booking_rolled_back_is_not_counted(cps_agency, area, isva) -> None:
     from django.db import transaction
 
     schedule = DropInScheduleFactory(host_agency=cps_agency, allowed_areas=[area])
@@ -182,7 +182,7 @@ def test_a_booking_rolled_back_is_not_counted(cps_agency, area, isva) -> None:  
 # --- WebSockets and realtime -----------------------------------------------------------------------
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_open_sockets_and_realtime_events_published_and_delivered(isva) -> None:  # type: ignore[no-untyped-def]
+async def test_open_sockets_and_realtime_events_published_and_delivered(isva) -> None:
     kind = "notification.created"
     with override_settings(
         CHANNEL_LAYERS={"default": {"BACKEND": "config.metrics.MeteredInMemoryChannelLayer"}}
@@ -248,7 +248,7 @@ print(generate_latest(_registry()).decode())
 
 
 @pytest.mark.slow
-def test_multiprocess_mode_adds_up_every_workers_samples(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_multiprocess_mode_adds_up_every_workers_samples(tmp_path) -> None:
     env = {
         **os.environ,
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
@@ -270,7 +270,7 @@ def test_multiprocess_mode_adds_up_every_workers_samples(tmp_path) -> None:  # t
 
 # --- end to end, in a real daphne process ------------------------------------------------------------
 @pytest.fixture
-def metrics_server(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def metrics_server(django_db_setup, django_db_blocker):
     from tests.conftest import database_url_for_subprocess
     from tests.live import start_daphne
 
@@ -281,7 +281,7 @@ def metrics_server(django_db_setup, django_db_blocker):  # type: ignore[no-untyp
     server.stop()
 
 
-def _scrape_live(server) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def _scrape_live(server) -> dict[str, float]:
     import urllib.request
 
     request = urllib.request.Request(f"{server.url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
@@ -297,7 +297,7 @@ def _scrape_live(server) -> dict[str, float]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_daphne_returns_request_ids_and_counts_sockets_and_events(metrics_server, isva) -> None:  # type: ignore[no-untyped-def]
+def test_daphne_returns_request_ids_and_counts_sockets_and_events(metrics_server, isva) -> None:
     import json
     import urllib.request
 
@@ -319,7 +319,7 @@ def test_daphne_returns_request_ids_and_counts_sockets_and_events(metrics_server
     cookie = f"{settings.SESSION_COOKIE_NAME}={session_cookie_for(isva)}"
     with connect(
         f"{metrics_server.ws_url}/ws/notifications/",
-        origin=metrics_server.url,  # type: ignore[arg-type]
+        origin=metrics_server.url,
         additional_headers={"Cookie": cookie, "X-Request-ID": "e2e-socket-1"},
         open_timeout=10,
     ) as socket:

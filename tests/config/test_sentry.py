@@ -81,7 +81,7 @@ SECRETS = (CASE_TEXT, SESSION_SECRET, BEARER_SECRET, CSRF_SECRET, QUERY_SECRET)
 
 @pytest.mark.django_db
 @pytest.mark.urls("tests.config.observability_urls")
-def test_without_the_scrubber_the_envelope_would_carry_the_secrets(ingest) -> None:  # type: ignore[no-untyped-def]
+def test_without_the_scrubber_the_envelope_would_carry_the_secrets(ingest) -> None:
     """The harness can see a leak: with Sentry's default collection and no before_send, the case
     text (body, local variables, log arguments) and the query string's token arrive. (The SDK's own
     denylist already masks the cookie, Authorization and CSRF values; the scrubber drops those
@@ -100,7 +100,7 @@ def test_without_the_scrubber_the_envelope_would_carry_the_secrets(ingest) -> No
 
 @pytest.mark.django_db
 @pytest.mark.urls("tests.config.observability_urls")
-def test_error_reports_carry_no_case_text_cookie_token_or_body(ingest) -> None:  # type: ignore[no-untyped-def]
+def test_error_reports_carry_no_case_text_cookie_token_or_body(ingest) -> None:
     dsn, received = ingest
     # As settings would with SENTRY_DSN set, plus PII and bodies switched on: the scrubber alone
     # must keep them out, whatever the SDK's defaults become.

@@ -12,7 +12,7 @@ from tests.factories.content import guidance_index, guidance_page
 
 
 @pytest.fixture
-def draft(home_page, roles):  # type: ignore[no-untyped-def]
+def draft(home_page, roles):
     """An unpublished guidance page under the guidance index, with the approval workflow on."""
     guidance_workflow_ensure()
     index = guidance_index(home_page)
@@ -20,6 +20,6 @@ def draft(home_page, roles):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def checker(roles, national_agency):  # type: ignore[no-untyped-def]
+def checker(roles, national_agency):
     """A second content editor, who takes the content check (2i)."""
     return _user(Role.CONTENT_EDITOR, national_agency, "checker@test-gov.example.org")

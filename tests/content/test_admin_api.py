@@ -85,7 +85,7 @@ class World:
 
 
 @pytest.fixture
-def world(home_page, roles) -> World:  # type: ignore[no-untyped-def]
+def world(home_page, roles) -> World:
     return World(home_page)
 
 
@@ -95,7 +95,7 @@ def _titles(client: Client, url: str) -> set[str]:
     return {item["title"] for item in response.json()["items"]}
 
 
-def test_a_platform_admin_lists_only_files_they_may_open(world, platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_platform_admin_lists_only_files_they_may_open(world, platform_admin) -> None:
     client = signed_in_client(platform_admin)
     assert _titles(client, DOCUMENTS) == {"Public doc"}
     assert _titles(client, IMAGES) == {"Public image"}
@@ -109,14 +109,14 @@ def test_a_platform_admin_lists_only_files_they_may_open(world, platform_admin) 
         assert client.get(item["meta"]["download_url"]).status_code == 200
 
 
-def test_a_platform_admin_lists_no_pages(world, platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_platform_admin_lists_no_pages(world, platform_admin) -> None:
     """Wagtail's page permissions: the administrator edits no page, so explores none."""
     client = signed_in_client(platform_admin)
     assert _titles(client, PAGES) == set()
     assert client.get(f"{PAGES}{world.restricted_page.pk}/").status_code == 404
 
 
-def test_a_draft_only_document_is_not_served_from_the_live_page(world, platform_admin, isva) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_only_document_is_not_served_from_the_live_page(world, platform_admin, isva) -> None:
     """Wagtail's reference index is rebuilt from the page's row (its live content) after each save,
     so the download and the listing follow the live page: a document or image added only in a
     draft is not public yet."""
@@ -131,7 +131,7 @@ def test_a_draft_only_document_is_not_served_from_the_live_page(world, platform_
         assert client.get(world.public_doc.url).status_code == 200
 
 
-def test_an_editor_lists_every_file_used_on_pages_they_edit(world, editor) -> None:  # type: ignore[no-untyped-def]
+def test_an_editor_lists_every_file_used_on_pages_they_edit(world, editor) -> None:
     client = signed_in_client(editor)
     documents = _titles(client, DOCUMENTS)
     assert {"Public doc", "Restricted doc", "Draft only doc", "Unpublished page doc"} <= documents
@@ -144,13 +144,13 @@ def test_an_editor_lists_every_file_used_on_pages_they_edit(world, editor) -> No
 
 def test_a_governance_member_lists_restricted_files_of_their_board(
     world, governance_member, platform_admin
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     member = signed_in_client(governance_member)
     assert "Restricted doc" in _titles(member, DOCUMENTS)
     assert "Restricted doc" not in _titles(signed_in_client(platform_admin), DOCUMENTS)
 
 
-def test_the_admin_api_refuses_people_outside_the_cms(world, isva) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_api_refuses_people_outside_the_cms(world, isva) -> None:
     for url in (DOCUMENTS, IMAGES, PAGES):
         response = signed_in_client(isva).get(url)
         assert response.status_code in {302, 403}, url

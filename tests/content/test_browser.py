@@ -44,11 +44,11 @@ PUBLIC_PATHS = (
 )
 
 
-def test_content_page_types_have_no_axe_violations_signed_out(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_content_page_types_have_no_axe_violations_signed_out(page, demo_data) -> None:
     assert_pages_accessible(page, PUBLIC_PATHS)
 
 
-def test_partner_only_guidance_and_signed_in_pages_have_no_axe_violations(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_partner_only_guidance_and_signed_in_pages_have_no_axe_violations(page, demo_data) -> None:
     sign_in(page, ISVA, DEMO_PASSWORD)
     for path in ("/", "/guidance/third-party-material-requests/", "/search/?q=material"):
         response = page.goto(path)
@@ -57,7 +57,7 @@ def test_partner_only_guidance_and_signed_in_pages_have_no_axe_violations(page, 
     assert page.get_by_text("Requests for third-party material").first.is_visible()
 
 
-def test_exit_this_page_leaves_the_victim_facing_page(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_exit_this_page_leaves_the_victim_facing_page(page, demo_data) -> None:
     page.goto("/guidance/what-happens-after-you-report/")
     button = page.get_by_role("button", name="Emergency Exit this page")
     assert button.is_visible()
@@ -66,11 +66,11 @@ def test_exit_this_page_leaves_the_victim_facing_page(page, demo_data) -> None: 
     page.wait_for_url("https://www.bbc.co.uk/**")
 
 
-def _open_more_actions(page) -> None:  # type: ignore[no-untyped-def]
+def _open_more_actions(page) -> None:
     page.get_by_role("button", name="More actions").last.click()
 
 
-def _approve_in_the_cms(page, email: str, edit_url: str) -> None:  # type: ignore[no-untyped-def]
+def _approve_in_the_cms(page, email: str, edit_url: str) -> None:
     """Sign in as `email` and take the current workflow task's Approve action in the edit view.
     "Approve", not "Approve and Publish": with WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT an edit
     in review sends the page back to the first step, so Wagtail does not promise it."""
@@ -82,7 +82,7 @@ def _approve_in_the_cms(page, email: str, edit_url: str) -> None:  # type: ignor
     page.wait_for_load_state()
 
 
-def test_editor_submits_and_governance_member_approves_in_the_cms(new_page, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_editor_submits_and_governance_member_approves_in_the_cms(new_page, demo_data) -> None:
     draft = guidance_page(
         guidance_index_ensure(),
         title="Joint pre-charge meetings",

@@ -44,7 +44,7 @@ def _text(response: Any) -> str:
 
 
 @pytest.fixture
-def live_page(home_page, roles) -> GuidancePage:  # type: ignore[no-untyped-def]
+def live_page(home_page, roles) -> GuidancePage:
     guidance_workflow_ensure()
     index = guidance_index(home_page)
     return guidance_page(
@@ -136,7 +136,7 @@ PREVIEWS: dict[str, Callable[[GuidancePage, dict[str, Any]], tuple[Client, str]]
 
 
 @pytest.fixture
-def people(request) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def people(request) -> dict[str, Any]:
     return {name: request.getfixturevalue(name) for name in PARTNER_ROLES}
 
 
@@ -149,7 +149,7 @@ def _assert_public_is_live(page: GuidancePage, people: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("preview", sorted(PREVIEWS))
-def test_a_preview_on_a_cold_cache_never_reaches_the_public_url(live_page, people, preview) -> None:  # type: ignore[no-untyped-def]
+def test_a_preview_on_a_cold_cache_never_reaches_the_public_url(live_page, people, preview) -> None:
     """The reproduction: an editor previews a draft on a cold cache, then every signed-in partner
     (and a signed-out visitor) opens the public URL."""
     _save_draft(live_page)
@@ -160,7 +160,7 @@ def test_a_preview_on_a_cold_cache_never_reaches_the_public_url(live_page, peopl
 
 
 @pytest.mark.parametrize("preview", sorted(PREVIEWS))
-def test_a_preview_on_a_warm_cache_shows_the_draft_under_review(live_page, people, preview) -> None:  # type: ignore[no-untyped-def]
+def test_a_preview_on_a_warm_cache_shows_the_draft_under_review(live_page, people, preview) -> None:
     """The reverse: partners filled the cache with the live page; the preview still shows the
     draft that is up for approval, not the cached live copy."""
     _save_draft(live_page)
@@ -171,7 +171,7 @@ def test_a_preview_on_a_warm_cache_shows_the_draft_under_review(live_page, peopl
     _assert_public_is_live(live_page, people)  # and still live afterwards
 
 
-def _fragment_calls(monkeypatch) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _fragment_calls(monkeypatch) -> list[tuple[str, str]]:
     """Every cache read or write of a fragment key from now on (name, key)."""
     from content import fragments
 
@@ -191,7 +191,7 @@ def _fragment_calls(monkeypatch) -> list[tuple[str, str]]:  # type: ignore[no-un
 
 
 @pytest.mark.parametrize("target", ["home", "index", "guidance"])
-def test_previews_neither_read_nor_fill_any_fragment(live_page, people, monkeypatch, target) -> None:  # type: ignore[no-untyped-def]
+def test_previews_neither_read_nor_fill_any_fragment(live_page, people, monkeypatch, target) -> None:
     """Home page, guidance index and guidance page: their fragments are never read or written
     while a preview renders (view draft, the revision view and the revisions compare view of each
     page type)."""
@@ -215,7 +215,7 @@ def test_previews_neither_read_nor_fill_any_fragment(live_page, people, monkeypa
     assert calls, "the public URL does use its fragments (the check above can fail)"
 
 
-def test_a_signed_out_preview_request_never_gets_the_signed_out_copy(live_page) -> None:  # type: ignore[no-untyped-def]
+def test_a_signed_out_preview_request_never_gets_the_signed_out_copy(live_page) -> None:
     """Wagtail's preview request copies the browser's cookies; one without a session (a preview
     made from code, a share link) must still render the draft, not the shared signed-out copy of
     the page's URL, and must not become that copy."""
@@ -231,14 +231,14 @@ def test_a_signed_out_preview_request_never_gets_the_signed_out_copy(live_page) 
     assert LIVE in body and DRAFT not in body
 
 
-def test_a_newly_published_revision_is_served_at_once_to_every_audience(live_page, people) -> None:  # type: ignore[no-untyped-def]
+def test_a_newly_published_revision_is_served_at_once_to_every_audience(live_page, people) -> None:
     _assert_public_is_live(live_page, people)
     _save_draft(live_page).publish()
     for name in PARTNER_ROLES:
         assert DRAFT in _text(signed_in_client(people[name]).get(live_page.url)), name
 
 
-def test_a_fragment_key_names_the_revision_and_the_audience(live_page, isva, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_a_fragment_key_names_the_revision_and_the_audience(live_page, isva, governance_member) -> None:
     """Even under one content version, two revisions of a page, or two audiences, never share
     a fragment key."""
     from django.test import RequestFactory
@@ -270,7 +270,7 @@ def test_a_fragment_key_names_the_revision_and_the_audience(live_page, isva, gov
 
 def test_related_guidance_of_another_audience_is_never_served(
     home_page, roles, isva, governance_member
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The guidance body shows related guidance only if the viewer may see it: a member's copy
     (with the members-only link) never reaches a partner outside the group, nor the reverse."""
     index = guidance_index(home_page)

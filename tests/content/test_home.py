@@ -27,21 +27,21 @@ def test_site_root_is_rebuilt_from_an_empty_tree() -> None:
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
 
 
-def test_home_page_is_public_with_a_sign_in_entry(client: Client, home_page) -> None:  # type: ignore[no-untyped-def]
+def test_home_page_is_public_with_a_sign_in_entry(client: Client, home_page) -> None:
     body = client.get("/").content.decode()
     assert '<h1 class="govuk-heading-xl">Scrutiny Hub</h1>' in body
     assert 'href="/account/sign-in/"' in body
     assert "Your work" not in body
 
 
-def test_home_page_shows_entry_points_by_role(isva, editor) -> None:  # type: ignore[no-untyped-def]
+def test_home_page_shows_entry_points_by_role(isva, editor) -> None:
     body = signed_in_client(isva).get("/").content.decode()
     assert "Your work" in body and "/account/notifications/" in body
     assert "Content admin" not in body
     assert "Content admin" in signed_in_client(editor).get("/").content.decode()
 
 
-def test_role_aware_navigation(client: Client, isva, editor) -> None:  # type: ignore[no-untyped-def]
+def test_role_aware_navigation(client: Client, isva, editor) -> None:
     anonymous = client.get("/").content.decode()
     assert "govuk-service-navigation__link" in anonymous and "Notifications</a>" not in anonymous
     assert 'href="/search/"' in anonymous
@@ -51,7 +51,7 @@ def test_role_aware_navigation(client: Client, isva, editor) -> None:  # type: i
     assert 'href="/cms/"' in signed_in_client(editor).get("/").content.decode()
 
 
-def test_home_page_query_count(isva, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_home_page_query_count(isva, django_assert_max_num_queries) -> None:
     # Two of these are the latest-guidance list (view restrictions, then the pages); that the
     # count does not grow with the number of pages is tested in test_query_counts.py.
     client = signed_in_client(isva)
@@ -59,7 +59,7 @@ def test_home_page_query_count(isva, django_assert_max_num_queries) -> None:  # 
         assert client.get("/").status_code == 200
 
 
-def test_seed_demo_is_idempotent_and_refused_without_debug(settings, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_seed_demo_is_idempotent_and_refused_without_debug(settings, capsys) -> None:
     from django.core.management.base import CommandError
 
     from agencies.demo import DEMO_PASSWORD, USERS

@@ -297,7 +297,7 @@ class CMS:
 
 
 @pytest.fixture
-def cms(home_page, roles) -> CMS:  # type: ignore[no-untyped-def]
+def cms(home_page, roles) -> CMS:
     return CMS(home_page)
 
 
@@ -379,7 +379,7 @@ def check_admin_post(client: Any, url: str, pairs: list[tuple[str, str]]) -> Any
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_page_forms_refuse_or_store_safely(cms, editor, form) -> None:  # type: ignore[no-untyped-def]
+def test_page_forms_refuse_or_store_safely(cms, editor, form) -> None:
     url_for, body_for = FORMS[form]
     url, valid = url_for(cms), body_for(cms)
     client = signed_in_client(editor)
@@ -395,7 +395,7 @@ def test_page_forms_refuse_or_store_safely(cms, editor, form) -> None:  # type: 
     run()
 
 
-def test_every_hostile_rich_text_in_the_body_and_in_a_rich_text_field(cms, editor) -> None:  # type: ignore[no-untyped-def]
+def test_every_hostile_rich_text_in_the_body_and_in_a_rich_text_field(cms, editor) -> None:
     """Each rich-text value once, deterministically: in the StreamField body and in a page's
     RichTextField (Wagtail parses both with the same Draftail converter). One test, one tree:
     each post is rolled back."""
@@ -443,7 +443,7 @@ MALFORMED = {
 }
 
 
-def test_each_malformed_body_is_refused_or_stored_safely(cms, editor) -> None:  # type: ignore[no-untyped-def]
+def test_each_malformed_body_is_refused_or_stored_safely(cms, editor) -> None:
     """The malformed shapes that were 500s before content.blocks / content.forms caught them,
     each once; a refusal names the problem on the re-rendered form."""
     client = signed_in_client(editor)
@@ -494,7 +494,7 @@ def _submitted(cms: CMS, editor: Any) -> TaskState:
 )
 def test_workflow_actions_with_hostile_comments(
     cms, editor, governance_member, comment, action, extra
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with rolled_back():
         task_state = _submitted(cms, editor)
         client = signed_in_client(governance_member)
@@ -517,7 +517,7 @@ def test_workflow_actions_with_hostile_comments(
                 assert GuidancePage.objects.get(pk=cms.draft.pk).live
 
 
-def test_an_unfollowable_next_is_a_400_before_the_action(cms, editor, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_an_unfollowable_next_is_a_400_before_the_action(cms, editor, governance_member) -> None:
     """Wagtail hands the workflow action's `next` to redirect() after approving: `next=43` (read as
     a URL pattern name) or a line break was a 500 with the approval already done.
     content.middleware answers 400 before the view; a real path still works."""

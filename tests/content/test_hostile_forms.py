@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 TABLES = models_of("content", "dropins", "agencies.User")
 
 
-def _get(client: Client, url: str, pairs: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+def _get(client: Client, url: str, pairs: list[tuple[str, str]]):
     query = encode(pairs)
     with rolled_back():
         before = snapshot(TABLES)
@@ -38,7 +38,7 @@ def _get(client: Client, url: str, pairs: list[tuple[str, str]]):  # type: ignor
     ),
     signed_in=st.booleans(),
 )
-def test_guidance_search(home_page, isva, data, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_guidance_search(home_page, isva, data, signed_in) -> None:
     client = signed_in_client(isva) if signed_in else Client()
     _get(client, reverse("content:search"), data)
 
@@ -55,5 +55,5 @@ def test_guidance_search(home_page, isva, data, signed_in) -> None:  # type: ign
         }
     )
 )
-def test_session_filter(isva, data) -> None:  # type: ignore[no-untyped-def]
+def test_session_filter(isva, data) -> None:
     _get(signed_in_client(isva), reverse("dropins:session-list"), data)

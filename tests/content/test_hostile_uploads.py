@@ -52,7 +52,7 @@ def _png(size: tuple[int, int] = (4, 4)) -> bytes:
     return buffer.getvalue()
 
 
-def _upload_document(client, name: str, data: bytes):  # type: ignore[no-untyped-def]
+def _upload_document(client, name: str, data: bytes):
     return client.post(
         "/cms/documents/add/",
         {
@@ -74,7 +74,7 @@ def _upload_document(client, name: str, data: bytes):  # type: ignore[no-untyped
         ("notes.txt", "Plain notes – with a dash.\n".encode()),
     ],
 )
-def test_documents_whose_bytes_match_their_names_are_accepted(editor, name, data) -> None:  # type: ignore[no-untyped-def]
+def test_documents_whose_bytes_match_their_names_are_accepted(editor, name, data) -> None:
     response = _upload_document(signed_in_client(editor), name, data)
     assert response.status_code == 302, response.content[:500]
     assert Document.objects.get().file.read() == data
@@ -107,7 +107,7 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("_why", "name", "data"), REFUSED, ids=[r[0] for r in REFUSED])
-def test_documents_that_are_not_what_their_names_say_are_refused(editor, _why, name, data) -> None:  # type: ignore[no-untyped-def]
+def test_documents_that_are_not_what_their_names_say_are_refused(editor, _why, name, data) -> None:
     response = _upload_document(signed_in_client(editor), name, data)
     assert response.status_code == 200
     assert b"error-message" in response.content or b"error" in response.content
@@ -115,7 +115,7 @@ def test_documents_that_are_not_what_their_names_say_are_refused(editor, _why, n
 
 
 @override_settings(WAGTAILDOCS_MAX_UPLOAD_SIZE=1024)
-def test_documents_over_the_size_limit_are_refused(editor) -> None:  # type: ignore[no-untyped-def]
+def test_documents_over_the_size_limit_are_refused(editor) -> None:
     response = _upload_document(signed_in_client(editor), "minutes.pdf", PDF + b"%" * 2048)
     assert response.status_code == 200
     assert b"too big" in response.content
@@ -129,7 +129,7 @@ def test_the_document_size_limit_is_set() -> None:
     assert settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE == 10 * 1024 * 1024
 
 
-def test_multiple_upload_runs_the_same_check(editor) -> None:  # type: ignore[no-untyped-def]
+def test_multiple_upload_runs_the_same_check(editor) -> None:
     client = signed_in_client(editor)
     response = client.post(
         "/cms/documents/multiple/add/",
@@ -156,7 +156,7 @@ def test_multiple_upload_runs_the_same_check(editor) -> None:  # type: ignore[no
     ("name", "data"),
     [("chart.svg", SVG), ("photo.png", HTML), ("photo.png", SVG), ("photo.jpg", _png()), ("page.html", HTML)],
 )
-def test_images_must_be_real_raster_images_of_their_extension(editor, name, data) -> None:  # type: ignore[no-untyped-def]
+def test_images_must_be_real_raster_images_of_their_extension(editor, name, data) -> None:
     response = signed_in_client(editor).post(
         "/cms/images/add/",
         {
@@ -169,7 +169,7 @@ def test_images_must_be_real_raster_images_of_their_extension(editor, name, data
     assert not Image.objects.exists()
 
 
-def test_a_real_png_is_accepted_and_an_oversized_one_refused(editor) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_png_is_accepted_and_an_oversized_one_refused(editor) -> None:
     client = signed_in_client(editor)
     root = Collection.get_first_root_node().pk
     with override_settings(WAGTAILIMAGES_MAX_UPLOAD_SIZE=100):
@@ -189,14 +189,14 @@ def test_a_real_png_is_accepted_and_an_oversized_one_refused(editor) -> None:  #
 # Serving ------------------------------------------------------------------------------------------
 
 
-def _served(client, name: str, data: bytes):  # type: ignore[no-untyped-def]
+def _served(client, name: str, data: bytes):
     document = Document.objects.create(title="Minutes", file=SimpleUploadedFile(name, data))
     response = client.get(document.url)
     assert response.status_code == 200
     return response
 
 
-def test_a_pdf_is_served_inline_with_no_active_content(editor) -> None:  # type: ignore[no-untyped-def]
+def test_a_pdf_is_served_inline_with_no_active_content(editor) -> None:
     response = _served(signed_in_client(editor), "minutes.pdf", PDF)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
@@ -212,7 +212,7 @@ def test_a_pdf_is_served_inline_with_no_active_content(editor) -> None:  # type:
         ("minutes.docx", DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ],
 )
-def test_other_documents_are_served_as_downloads(editor, name, data, content_type) -> None:  # type: ignore[no-untyped-def]
+def test_other_documents_are_served_as_downloads(editor, name, data, content_type) -> None:
     response = _served(signed_in_client(editor), name, data)
     assert response["Content-Type"].startswith(content_type)
     assert response["Content-Disposition"].startswith("attachment")
@@ -220,7 +220,7 @@ def test_other_documents_are_served_as_downloads(editor, name, data, content_typ
     assert response["Content-Security-Policy"] == "default-src 'none'"
 
 
-def test_an_html_file_stored_before_the_checks_is_still_a_download(editor) -> None:  # type: ignore[no-untyped-def]
+def test_an_html_file_stored_before_the_checks_is_still_a_download(editor) -> None:
     """Defence in depth: a file that got into storage some other way is never rendered."""
     response = _served(signed_in_client(editor), "old.html", HTML)
     assert response["Content-Disposition"].startswith("attachment")
@@ -228,7 +228,7 @@ def test_an_html_file_stored_before_the_checks_is_still_a_download(editor) -> No
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_image_renditions_are_served_with_no_active_content(editor) -> None:  # type: ignore[no-untyped-def]
+def test_image_renditions_are_served_with_no_active_content(editor) -> None:
     image = Image.objects.create(title="Chart", file=SimpleUploadedFile("chart.png", _png((400, 10))))
     response = signed_in_client(editor).get(f"/files/images/{image.pk}/320/")
     assert response.status_code == 200

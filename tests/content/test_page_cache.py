@@ -53,7 +53,7 @@ def _key(url: str) -> str:
 
 
 @pytest.fixture
-def public_page(home_page):  # type: ignore[no-untyped-def]
+def public_page(home_page):
     return guidance_page(guidance_index(home_page), title="Public cached guidance")
 
 
@@ -82,7 +82,7 @@ def test_a_copy_has_exactly_the_headers_and_body_of_the_rendered_page(public_pag
     assert not hit.cookies
 
 
-def test_a_hit_is_one_cache_round_trip_and_no_query(public_page, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_hit_is_one_cache_round_trip_and_no_query(public_page, monkeypatch) -> None:
     client = Client()
     client.get(public_page.url)
     calls: list[str] = []
@@ -106,7 +106,7 @@ def test_a_hit_is_one_cache_round_trip_and_no_query(public_page, monkeypatch) ->
     assert calls == ["get_many"]
 
 
-def test_a_published_change_shows_on_the_next_request(public_page) -> None:  # type: ignore[no-untyped-def]
+def test_a_published_change_shows_on_the_next_request(public_page) -> None:
     client = Client()
     assert "Public cached guidance" in client.get(public_page.url).content.decode()
     assert not _rendered(client, public_page.url)
@@ -117,7 +117,7 @@ def test_a_published_change_shows_on_the_next_request(public_page) -> None:  # t
 
 
 @pytest.mark.parametrize("on", ["page", "ancestor"])
-def test_a_restriction_added_to_a_page_with_a_copy_applies_on_the_next_request(public_page, on) -> None:  # type: ignore[no-untyped-def]
+def test_a_restriction_added_to_a_page_with_a_copy_applies_on_the_next_request(public_page, on) -> None:
     client = Client()
     assert client.get(public_page.url).status_code == 200
     assert not _rendered(client, public_page.url)  # the copy is warm
@@ -133,7 +133,7 @@ def test_a_restriction_added_to_a_page_with_a_copy_applies_on_the_next_request(p
 SERVE_HOOKS = {"on_serve_page", "before_serve_page"}
 
 
-def test_a_restricted_page_is_never_stored_even_if_served_to_a_signed_out_visitor(  # type: ignore[no-untyped-def]
+def test_a_restricted_page_is_never_stored_even_if_served_to_a_signed_out_visitor(
     home_page, roles, monkeypatch
 ) -> None:
     """Should Wagtail's serve hook ever let a signed-out visitor through (a bug, a new restriction
@@ -151,7 +151,7 @@ def test_a_restricted_page_is_never_stored_even_if_served_to_a_signed_out_visito
     assert Client().get(private.url).status_code == 302
 
 
-def test_signed_in_people_never_get_the_signed_out_copy(public_page, isva) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_people_never_get_the_signed_out_copy(public_page, isva) -> None:
     anonymous = Client()
     anonymous.get(public_page.url)
     assert not _rendered(anonymous, public_page.url)
@@ -162,7 +162,7 @@ def test_signed_in_people_never_get_the_signed_out_copy(public_page, isva) -> No
     assert "Sign out" not in anonymous.get(public_page.url).content.decode()
 
 
-def test_a_visitor_with_a_message_waiting_is_not_served_or_stored(public_page) -> None:  # type: ignore[no-untyped-def]
+def test_a_visitor_with_a_message_waiting_is_not_served_or_stored(public_page) -> None:
     client = Client()
     storage = CookieStorage(HttpRequest())
     encoded = storage._encode([storage_message("You have been signed out.")])
@@ -180,7 +180,7 @@ def storage_message(text: str) -> Any:
     return Message(message_levels.INFO, text)
 
 
-def test_a_signed_out_session_holding_data_is_not_served_from_the_copy(public_page) -> None:  # type: ignore[no-untyped-def]
+def test_a_signed_out_session_holding_data_is_not_served_from_the_copy(public_page) -> None:
     Client().get(public_page.url)  # the copy exists
     client = Client()
     session = client.session
@@ -190,7 +190,7 @@ def test_a_signed_out_session_holding_data_is_not_served_from_the_copy(public_pa
     assert response.status_code == 200 and response.templates
 
 
-def test_a_copy_is_served_only_for_its_own_host_and_query(public_page) -> None:  # type: ignore[no-untyped-def]
+def test_a_copy_is_served_only_for_its_own_host_and_query(public_page) -> None:
     client = Client()
     client.get(public_page.url)
     assert not _rendered(client, public_page.url)
@@ -199,7 +199,7 @@ def test_a_copy_is_served_only_for_its_own_host_and_query(public_page) -> None: 
         assert _rendered(client, public_page.url, HTTP_HOST="other.example.org")
 
 
-def test_a_copy_stored_under_an_older_content_version_is_not_served(public_page) -> None:  # type: ignore[no-untyped-def]
+def test_a_copy_stored_under_an_older_content_version_is_not_served(public_page) -> None:
     client = Client()
     client.get(public_page.url)
     key = _key(public_page.url)

@@ -24,7 +24,7 @@ FIXTURES = {
 }
 
 
-def _url(world, name: str, scope: str) -> str:  # type: ignore[no-untyped-def]
+def _url(world, name: str, scope: str) -> str:
     if name == "content:search":
         return reverse(name) + "?q=guidance"
     image = {
@@ -36,7 +36,7 @@ def _url(world, name: str, scope: str) -> str:  # type: ignore[no-untyped-def]
     return reverse(name, args=[image.pk, 123 if scope == "bad-width" else 320])
 
 
-def test_content_permission_matrix(request, home_page, roles) -> None:  # type: ignore[no-untyped-def]
+def test_content_permission_matrix(request, home_page, roles) -> None:
     world = build_privacy_world(home_page)
     clients = {"anonymous": Client()}
     for role, fixture in FIXTURES.items():
@@ -68,7 +68,7 @@ OVERRIDE_PAGE = {
 }
 
 
-def test_publication_check_override_page_matrix(request, home_page, roles) -> None:  # type: ignore[no-untyped-def]
+def test_publication_check_override_page_matrix(request, home_page, roles) -> None:
     from content.services import guidance_workflow_ensure
     from tests.factories.content import guidance_index, guidance_page
 

@@ -72,7 +72,7 @@ def _routes(world: Any) -> list[str]:
 
 
 @pytest.fixture
-def world(home_page, roles):  # type: ignore[no-untyped-def]
+def world(home_page, roles):
     return build_privacy_world(home_page)
 
 
@@ -88,11 +88,11 @@ def _leaks(client: Client, routes: list[str]) -> list[tuple[str, int]]:
     return leaks
 
 
-def test_signed_out_visitor_never_sees_the_canary(world) -> None:  # type: ignore[no-untyped-def]
+def test_signed_out_visitor_never_sees_the_canary(world) -> None:
     assert _leaks(Client(), _routes(world)) == []
 
 
-def test_signed_in_person_outside_the_restriction_never_sees_the_canary(world, isva, host) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_person_outside_the_restriction_never_sees_the_canary(world, isva, host) -> None:
     routes = _routes(world)
     assert _leaks(signed_in_client(isva), routes) == []
     assert _leaks(signed_in_client(host), routes) == []
@@ -100,7 +100,7 @@ def test_signed_in_person_outside_the_restriction_never_sees_the_canary(world, i
 
 def test_person_inside_the_restriction_sees_the_private_page_and_files(
     world, panel_member, governance_member
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = signed_in_client(panel_member)
     assert CANARY in _body(client.get(world.private_page.url))
     assert CANARY in _body(client.get(world.private_document.url))
@@ -119,14 +119,14 @@ def test_person_inside_the_restriction_sees_the_private_page_and_files(
     assert client.get(settings.MEDIA_URL + world.private_document.file.name).status_code == 404
 
 
-def test_public_files_are_served_to_everyone(world) -> None:  # type: ignore[no-untyped-def]
+def test_public_files_are_served_to_everyone(world) -> None:
     client = Client()
     assert _body(client.get(world.public_document.url)).startswith("Public minutes")
     assert client.get(reverse("content:image", args=[world.public_image.pk, 320])).status_code == 200
     assert 'src="/files/images/' in _body(client.get(world.public_page.url))
 
 
-def test_unpublished_pages_and_their_files_stay_private(world, isva) -> None:  # type: ignore[no-untyped-def]
+def test_unpublished_pages_and_their_files_stay_private(world, isva) -> None:
     world.public_page.unpublish()
     page = GuidancePage.objects.get(pk=world.public_page.pk)
     for client in (Client(), signed_in_client(isva)):
@@ -136,6 +136,6 @@ def test_unpublished_pages_and_their_files_stay_private(world, isva) -> None:  #
         assert "Public guidance" not in _body(client.get(reverse("content:search") + "?q=public"))
 
 
-def test_image_widths_are_limited(world) -> None:  # type: ignore[no-untyped-def]
+def test_image_widths_are_limited(world) -> None:
     assert Client().get(reverse("content:image", args=[world.public_image.pk, 1234])).status_code == 404
     assert Client().get(reverse("content:image", args=[999999, 320])).status_code == 404

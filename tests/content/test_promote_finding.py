@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 PROVENANCE = "Test North scrutiny panel, CPS Test North, March 2026"
 
 
-def _promote(actor, area, **overrides):  # type: ignore[no-untyped-def]
+def _promote(actor, area, **overrides):
     fields = {
         "actor": actor,
         "theme": ThemeFactory(name="Case strategy", slug="case-strategy"),
@@ -30,7 +30,7 @@ def _promote(actor, area, **overrides):  # type: ignore[no-untyped-def]
 
 def test_governance_member_creates_an_unpublished_draft_under_the_guidance_index(
     governance_member, area
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     page = _promote(governance_member, area)
     page = GuidancePage.objects.get(pk=page.pk)
     assert not page.live and page.has_unpublished_changes
@@ -44,7 +44,7 @@ def test_governance_member_creates_an_unpublished_draft_under_the_guidance_index
     assert page.status_string == "draft"
 
 
-def test_slugs_stay_unique_and_the_index_is_reused(governance_member, area) -> None:  # type: ignore[no-untyped-def]
+def test_slugs_stay_unique_and_the_index_is_reused(governance_member, area) -> None:
     first = _promote(governance_member, area)
     second = _promote(governance_member, None)
     assert first.slug != second.slug
@@ -54,7 +54,7 @@ def test_slugs_stay_unique_and_the_index_is_reused(governance_member, area) -> N
 
 
 @pytest.mark.parametrize("fixture", ["isva", "editor", "panel_member", "coordinator", "platform_admin"])
-def test_only_governance_members_may_promote(request, fixture, area) -> None:  # type: ignore[no-untyped-def]
+def test_only_governance_members_may_promote(request, fixture, area) -> None:
     with pytest.raises(PermissionDenied):
         _promote(request.getfixturevalue(fixture), area)
     assert not GuidancePage.objects.exists()
@@ -69,7 +69,7 @@ def test_only_governance_members_may_promote(request, fixture, area) -> None:  #
         ("provenance", "Panel meeting on 12/03/2026"),
     ],
 )
-def test_identifiers_are_refused_with_a_message(governance_member, area, field, text) -> None:  # type: ignore[no-untyped-def]
+def test_identifiers_are_refused_with_a_message(governance_member, area, field, text) -> None:
     with pytest.raises(ValidationError) as caught:
         _promote(governance_member, area, **{field: text})
     message = " ".join(caught.value.message_dict[field])
@@ -78,7 +78,7 @@ def test_identifiers_are_refused_with_a_message(governance_member, area, field, 
     assert not GuidancePage.objects.exists()
 
 
-def test_blank_title_and_summary_are_refused(governance_member, area) -> None:  # type: ignore[no-untyped-def]
+def test_blank_title_and_summary_are_refused(governance_member, area) -> None:
     with pytest.raises(ValidationError) as caught:
         _promote(governance_member, area, title="  ", summary="")
     assert set(caught.value.message_dict) == {"title", "summary"}

@@ -34,16 +34,16 @@ EMAIL = "jo.bloggs@example.com"
 
 
 @pytest.fixture
-def index(home_page, roles):  # type: ignore[no-untyped-def]
+def index(home_page, roles):
     guidance_workflow_ensure()
     return guidance_index(home_page)
 
 
-def _document(title: str, name: str, data: bytes):  # type: ignore[no-untyped-def]
+def _document(title: str, name: str, data: bytes):
     return Document.objects.create(title=title, file=ContentFile(data, name=name))
 
 
-def _image(title: str, name: str = "photo.png"):  # type: ignore[no-untyped-def]
+def _image(title: str, name: str = "photo.png"):
     import io
 
     from PIL import Image as PILImage
@@ -55,20 +55,20 @@ def _image(title: str, name: str = "photo.png"):  # type: ignore[no-untyped-def]
     )
 
 
-def _submitted(page, author):  # type: ignore[no-untyped-def]
+def _submitted(page, author):
     """Save a revision as the author and start the workflow as them (what Submit does)."""
     page.save_revision(user=author)
     page.get_workflow().start(page, author)
     return TaskState.objects.get(workflow_state__object_id=str(page.pk), status=TaskState.STATUS_IN_PROGRESS)
 
 
-def _approve(client, page):  # type: ignore[no-untyped-def]
+def _approve(client, page):
     state = TaskState.objects.get(workflow_state__object_id=str(page.pk), status=TaskState.STATUS_IN_PROGRESS)
     url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", state.pk])
     return client.post(url, {"comment": ""})
 
 
-def _held(page, reviewer) -> bool:  # type: ignore[no-untyped-def]
+def _held(page, reviewer) -> bool:
     """The reviewer's approve is refused and the step stays in progress."""
     state = TaskState.objects.get(workflow_state__object_id=str(page.pk), status=TaskState.STATUS_IN_PROGRESS)
     actions = [name for name, *_ in state.task.specific.get_actions(page, reviewer)]
@@ -126,7 +126,7 @@ def test_a_document_titled_with_a_phone_number_is_held_then_not_published(
     assert page.live
 
 
-def _guidance_using_document(index, document):  # type: ignore[no-untyped-def]
+def _guidance_using_document(index, document):
     return guidance_page(
         index,
         title="Guidance with a document",
@@ -230,7 +230,7 @@ def test_a_document_linked_from_rich_text_is_checked(index, editor, checker) -> 
 
 
 @pytest.fixture
-def held(index, editor):  # type: ignore[no-untyped-def]
+def held(index, editor):
     page = guidance_page(index, title="Clean guidance", slug="clean-guidance", publish=False)
     page.seo_title = f"Advice: call {PHONE}"
     page.save()
@@ -238,7 +238,7 @@ def held(index, editor):  # type: ignore[no-untyped-def]
     return page
 
 
-def _override(client, page, reason="This is the switchboard of the advice line, not a person."):  # type: ignore[no-untyped-def]
+def _override(client, page, reason="This is the switchboard of the advice line, not a person."):
     hold = publication_holds(page.get_latest_revision_as_object(), page_id=page.pk)[0]
     return client.post(
         reverse("content_identifier_check", args=[page.pk]),
@@ -324,7 +324,7 @@ def test_hostile_override_posts_are_refused_with_a_message(held, checker, platfo
 # A document or image on a live page publishes the moment it changes -------------------------------
 
 
-def _live_guidance_with(index, **blocks):  # type: ignore[no-untyped-def]
+def _live_guidance_with(index, **blocks):
     body = []
     if "document" in blocks:
         body.append(("document", {"document": blocks["document"], "title": ""}))
@@ -395,7 +395,7 @@ def test_a_zip_bomb_is_held_without_being_inflated() -> None:
     assert "too large once unpacked" in (result.problem or "")
 
 
-def test_the_storage_suffix_of_a_clashing_file_name_does_not_hold(index, editor, checker) -> None:  # type: ignore[no-untyped-def]
+def test_the_storage_suffix_of_a_clashing_file_name_does_not_hold(index, editor, checker) -> None:
     """A second "minutes.pdf" is stored as "minutes_<7 random characters>.pdf"; that suffix is
     nobody's writing and read as a name it held clean documents at random. An identifier written in
     the name is still found."""

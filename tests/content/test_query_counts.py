@@ -27,7 +27,7 @@ from tests.factories.content import (
 pytestmark = pytest.mark.django_db
 
 
-def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _queries(client, url: str) -> int:
     client.get(url)  # warm Wagtail's site-root cache, as on any running site
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -35,7 +35,7 @@ def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
     return len(captured.captured_queries)
 
 
-def test_index_and_page_query_counts_are_equal_at_10_and_1000_pages(home_page, isva) -> None:  # type: ignore[no-untyped-def]
+def test_index_and_page_query_counts_are_equal_at_10_and_1000_pages(home_page, isva) -> None:
     themes = [ThemeFactory(slug="case-strategy"), ThemeFactory(slug="disclosure")]
     index = guidance_index(home_page)
     board = board_page(home_page)
@@ -77,12 +77,12 @@ def test_index_and_page_query_counts_are_equal_at_10_and_1000_pages(home_page, i
     assert "1000 guidance pages" in body and "Page 1 of 50" in body
 
 
-def test_signed_out_home_page_queries(home_page) -> None:  # type: ignore[no-untyped-def]
+def test_signed_out_home_page_queries(home_page) -> None:
     guidance_page(guidance_index(home_page), title="Public guidance")
     assert _queries(Client(), "/") == 0  # the shared signed-out copy (content.page_cache)
 
 
-def test_a_restriction_added_after_the_cache_is_warm_applies_at_once(home_page, isva) -> None:  # type: ignore[no-untyped-def]
+def test_a_restriction_added_after_the_cache_is_warm_applies_at_once(home_page, isva) -> None:
     index = guidance_index(home_page)
     page = guidance_page(index, title="Soon restricted guidance")
     client = signed_in_client(isva)
@@ -104,7 +104,7 @@ def test_a_restriction_added_after_the_cache_is_warm_applies_at_once(home_page, 
     assert "Soon restricted guidance" in client.get(index.url).content.decode()
 
 
-def test_signed_out_page_copy_is_renewed_by_publishing(home_page) -> None:  # type: ignore[no-untyped-def]
+def test_signed_out_page_copy_is_renewed_by_publishing(home_page) -> None:
     index = guidance_index(home_page)
     guidance_page(index, title="First public guidance")
     anonymous = Client()
@@ -118,7 +118,7 @@ def test_signed_out_page_copy_is_renewed_by_publishing(home_page) -> None:  # ty
 
 def test_latest_guidance_fragment_is_shared_only_by_the_same_audience(
     home_page, isva, governance_member
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     index = guidance_index(home_page)
     guidance_page(index, title="Open guidance")
     private = guidance_page(index, title="Members only guidance")
@@ -134,7 +134,7 @@ def test_latest_guidance_fragment_is_shared_only_by_the_same_audience(
         assert ("Members only guidance" in body) is (client is member)
 
 
-def test_a_remembered_route_still_checks_the_restriction_for_each_viewer(  # type: ignore[no-untyped-def]
+def test_a_remembered_route_still_checks_the_restriction_for_each_viewer(
     home_page, isva, governance_member
 ) -> None:
     index = guidance_index(home_page)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pages(home_page):  # type: ignore[no-untyped-def]
+def pages(home_page):
     index = guidance_index(home_page)
     case = ThemeFactory(name="Case strategy", slug="case-strategy")
     victims = ThemeFactory(name="Victim support", slug="victim-support")
@@ -31,11 +31,11 @@ def pages(home_page):  # type: ignore[no-untyped-def]
     return {"case": case, "victims": victims}
 
 
-def _titles(results) -> list[str]:  # type: ignore[no-untyped-def]
+def _titles(results) -> list[str]:
     return sorted(page.title for page in results.page_obj.object_list) if results.page_obj else []
 
 
-def test_anonymous_search_sees_only_public_live_pages_with_facets(pages) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_search_sees_only_public_live_pages_with_facets(pages) -> None:
     from django.contrib.auth.models import AnonymousUser
 
     results = site_search(viewer=AnonymousUser(), query="interview")
@@ -46,7 +46,7 @@ def test_anonymous_search_sees_only_public_live_pages_with_facets(pages) -> None
     ]
 
 
-def test_signed_in_search_includes_login_restricted_pages_and_filters_by_theme(pages, isva) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_search_includes_login_restricted_pages_and_filters_by_theme(pages, isva) -> None:
     results = site_search(viewer=isva, query="interview")
     assert _titles(results) == ["Interview disclosure", "Interview planning", "Interview support"]
     assert {t.slug: c for t, c in results.facets} == {"case-strategy": 2, "victim-support": 2}
@@ -54,7 +54,7 @@ def test_signed_in_search_includes_login_restricted_pages_and_filters_by_theme(p
     assert _titles(themed) == ["Interview disclosure", "Interview support"]
 
 
-def test_search_page_renders_results_and_facet_links(pages, isva) -> None:  # type: ignore[no-untyped-def]
+def test_search_page_renders_results_and_facet_links(pages, isva) -> None:
     body = signed_in_client(isva).get(reverse("content:search"), {"q": "interview"}).content.decode()
     assert "3 results" in body
     assert "?q=interview&amp;theme=victim-support" in body
@@ -73,14 +73,14 @@ def test_search_page_renders_results_and_facet_links(pages, isva) -> None:  # ty
         {"q": "interview* OR NEAR(a b) -x"},
     ],
 )
-def test_search_never_fails_on_odd_input(pages, params) -> None:  # type: ignore[no-untyped-def]
+def test_search_never_fails_on_odd_input(pages, params) -> None:
     response = Client().get(reverse("content:search"), params)
     assert response.status_code == 200
     assert "<title>" in response.content.decode()
 
 
 @pytest.mark.postgres
-def test_postgres_full_text_search_stems_words(pages) -> None:  # type: ignore[no-untyped-def]
+def test_postgres_full_text_search_stems_words(pages) -> None:
     from django.contrib.auth.models import AnonymousUser
 
     results = site_search(viewer=AnonymousUser(), query="interviews planned")

@@ -36,7 +36,7 @@ def _form(**changes: object) -> dict[str, object]:
     return data
 
 
-def test_no_contact_link_and_no_fake_address_when_none_is_configured(client: Client, home_page) -> None:  # type: ignore[no-untyped-def]
+def test_no_contact_link_and_no_fake_address_when_none_is_configured(client: Client, home_page) -> None:
     for path in ("/", "/accessibility/", "/account/sign-in/"):
         body = client.get(path).content.decode()
         assert ".invalid" not in body, path
@@ -47,7 +47,7 @@ def test_no_contact_link_and_no_fake_address_when_none_is_configured(client: Cli
     assert "working days" not in statement
 
 
-def test_environment_addresses_are_the_first_values(client: Client, home_page, settings) -> None:  # type: ignore[no-untyped-def]
+def test_environment_addresses_are_the_first_values(client: Client, home_page, settings) -> None:
     settings.FEEDBACK_EMAIL = "feedback@scrutiny.example.org"
     settings.ACCESSIBILITY_EMAIL = "access@scrutiny.example.org"
     body = client.get("/").content.decode()
@@ -65,7 +65,7 @@ def test_environment_addresses_are_the_first_values(client: Client, home_page, s
 
 def test_a_platform_admin_edits_them_and_the_change_is_audited_and_shown_at_once(
     client: Client, platform_admin
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assert "Beta" in client.get("/").content.decode()  # warm the cached copy and the page copy
     admin = signed_in_client(platform_admin)
     assert admin.get(_edit_url()).status_code == 200
@@ -98,7 +98,7 @@ def test_a_platform_admin_edits_them_and_the_change_is_audited_and_shown_at_once
     assert "get back to you in 3 working days" in statement
 
 
-def test_an_empty_phase_shows_no_banner(client: Client, platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_phase_shows_no_banner(client: Client, platform_admin) -> None:
     admin = signed_in_client(platform_admin)
     assert admin.post(_edit_url(), _form(phase="")).status_code == 302
     assert "govuk-phase-banner" not in client.get("/").content.decode()
@@ -132,7 +132,7 @@ def test_no_one_else_may_open_or_save_them(who: str, request: pytest.FixtureRequ
         {"service_name": "x" * 81},
     ],
 )
-def test_hostile_values_are_refused_and_nothing_is_saved(changes: dict[str, str], platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_values_are_refused_and_nothing_is_saved(changes: dict[str, str], platform_admin) -> None:
     admin = signed_in_client(platform_admin)
     response = admin.post(_edit_url(), _form(**{"feedback_email": "kept@panel.example.org", **changes}))
     assert response.status_code == 200  # the form again, with its error
@@ -141,7 +141,7 @@ def test_hostile_values_are_refused_and_nothing_is_saved(changes: dict[str, str]
     assert not ModelLogEntry.objects.filter(action="wagtail.edit").exists()
 
 
-def test_a_warm_page_reads_them_without_a_query(isva) -> None:  # type: ignore[no-untyped-def]
+def test_a_warm_page_reads_them_without_a_query(isva) -> None:
     client = signed_in_client(isva)
     assert client.get("/account/notifications/").status_code == 200
     with CaptureQueriesContext(connection) as captured:

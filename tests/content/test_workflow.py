@@ -56,17 +56,17 @@ def _task_state(page: Page) -> TaskState:
     return TaskState.objects.get(workflow_state__object_id=str(page.pk), status=TaskState.STATUS_IN_PROGRESS)
 
 
-def _refused(response) -> bool:  # type: ignore[no-untyped-def]
+def _refused(response) -> bool:
     """Wagtail's admin answers a refused action with a redirect to the dashboard and a message."""
     return response.status_code == 403 or (response.status_code == 302 and response["Location"] == "/cms/")
 
 
-def _approve(client, page: Page, action: str = "approve"):  # type: ignore[no-untyped-def]
+def _approve(client, page: Page, action: str = "approve"):
     url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, action, _task_state(page).pk])
     return client.post(url, {"comment": ""})
 
 
-def _checked(client, page: Page) -> None:  # type: ignore[no-untyped-def]
+def _checked(client, page: Page) -> None:
     """The content check (2i) step, approved by `client`."""
     assert isinstance(_task_state(page).task.specific, ContentCheckTask)
     assert _approve(client, page).status_code == 302
@@ -220,7 +220,7 @@ def test_scheduled_publishing_after_approval(draft, editor, checker, governance_
 
 def test_submission_notifies_governance_members_without_content(
     draft, editor, checker, governance_member, isva
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from agencies.models import Notification, NotificationKind
 
     signed_in_client(editor).post(
@@ -237,7 +237,7 @@ def test_submission_notifies_governance_members_without_content(
 
 def test_guidance_past_review_is_listed_for_owners_on_the_cms_dashboard(
     home_page, editor, governance_member, isva
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from content.selectors import guidance_past_review
 
     index = guidance_index(home_page)

@@ -28,12 +28,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def other_governance_member(roles, national_agency):  # type: ignore[no-untyped-def]
+def other_governance_member(roles, national_agency):
     return _user(Role.GOVERNANCE_MEMBER, national_agency, "governance2@test-gov.example.org")
 
 
 @pytest.fixture
-def superuser(roles, national_agency):  # type: ignore[no-untyped-def]
+def superuser(roles, national_agency):
     user = _user(Role.PLATFORM_ADMIN, national_agency, "root@test-gov.example.org")
     user.is_superuser = True
     user.save(update_fields=["is_superuser"])
@@ -44,7 +44,7 @@ def _edit_url(page: Page) -> str:
     return reverse("wagtailadmin_pages:edit", args=[page.pk])
 
 
-def _submit(client, page: Page):  # type: ignore[no-untyped-def]
+def _submit(client, page: Page):
     response = client.post(_edit_url(page), edit_data(page, **{"action-submit": "Submit"}))
     assert response.status_code == 302, response.content.decode()[:2000]
     return response
@@ -56,7 +56,7 @@ def _task_state(page: Page) -> TaskState | None:
     ).first()
 
 
-def _act(client, page: Page, action: str = "approve"):  # type: ignore[no-untyped-def]
+def _act(client, page: Page, action: str = "approve"):
     state = _task_state(page)
     assert state is not None, "no step in progress"
     url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, action, state.pk])
@@ -207,7 +207,7 @@ def test_an_edit_during_board_approval_goes_back_to_the_content_check(
     assert _live(draft)
 
 
-def test_submission_notifies_each_step_but_not_the_authors(draft, editor, checker, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_submission_notifies_each_step_but_not_the_authors(draft, editor, checker, governance_member) -> None:
     from agencies.models import Notification
 
     _submit(signed_in_client(editor), draft)
@@ -221,7 +221,7 @@ def test_submission_notifies_each_step_but_not_the_authors(draft, editor, checke
 
 
 @pytest.fixture(params=["governance_member", "superuser"])
-def publisher(request):  # type: ignore[no-untyped-def]
+def publisher(request):
     return request.getfixturevalue(request.param)
 
 

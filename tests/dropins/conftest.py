@@ -8,13 +8,13 @@ from tests.factories.dropins import DropInScheduleFactory, DropInSessionFactory
 
 
 @pytest.fixture
-def schedule(cps_agency, area) -> DropInSchedule:  # type: ignore[no-untyped-def]
+def schedule(cps_agency, area) -> DropInSchedule:
     """A schedule hosted by the `host` fixture's agency, open to ISVAs in `area`."""
     return DropInScheduleFactory(host_agency=cps_agency, allowed_areas=[area])
 
 
 @pytest.fixture
-def other_schedule(other_area) -> DropInSchedule:  # type: ignore[no-untyped-def]
+def other_schedule(other_area) -> DropInSchedule:
     """A schedule of another CPS unit, open only to `other_area` (not to `isva`)."""
     from tests.factories import AgencyFactory
 
@@ -23,17 +23,17 @@ def other_schedule(other_area) -> DropInSchedule:  # type: ignore[no-untyped-def
 
 
 @pytest.fixture
-def session(schedule) -> DropInSession:  # type: ignore[no-untyped-def]
+def session(schedule) -> DropInSession:
     return DropInSessionFactory(schedule=schedule, starts_at=timezone.now() + timedelta(days=3), capacity=2)
 
 
 @pytest.fixture
-def other_session(other_schedule) -> DropInSession:  # type: ignore[no-untyped-def]
+def other_session(other_schedule) -> DropInSession:
     return DropInSessionFactory(schedule=other_schedule, starts_at=timezone.now() + timedelta(days=3))
 
 
 @pytest.fixture
-def make_isva(roles, isva_agency):  # type: ignore[no-untyped-def]
+def make_isva(roles, isva_agency):
     """Make more ISVAs in `area` (the same agency as the `isva` fixture)."""
     from agencies.roles import Role
     from tests.factories import UserFactory
@@ -45,7 +45,7 @@ def make_isva(roles, isva_agency):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def other_host(roles, other_area):  # type: ignore[no-untyped-def]
+def other_host(roles, other_area):
     """A drop-in host in another agency (and area): other-agency objects are invisible to them."""
     from agencies.roles import Role
     from tests.factories import AgencyFactory, UserFactory

@@ -11,7 +11,7 @@ from tests.conftest import signed_in_client
 pytestmark = pytest.mark.django_db
 
 
-def _post(client, url, payload):  # type: ignore[no-untyped-def]
+def _post(client, url, payload):
     return client.post(
         url, payload if isinstance(payload, str) else json.dumps(payload), content_type="application/json"
     )
@@ -28,14 +28,14 @@ def _post(client, url, payload):  # type: ignore[no-untyped-def]
         ({"topic": "process", "accessibility_needs": ["list"]}, 422),
     ],
 )
-def test_api_bad_booking_input_is_4xx_and_changes_nothing(isva, session, payload, status) -> None:  # type: ignore[no-untyped-def]
+def test_api_bad_booking_input_is_4xx_and_changes_nothing(isva, session, payload, status) -> None:
     url = reverse("api-v1:dropins_book", kwargs={"session_id": session.pk})
     response = _post(signed_in_client(isva), url, payload)
     assert response.status_code == status, response.content
     assert not Booking.objects.exists()
 
 
-def test_api_booking_waitlist_duplicate_and_unknown_session(isva, make_isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_api_booking_waitlist_duplicate_and_unknown_session(isva, make_isva, session) -> None:
     client = signed_in_client(isva)
     url = reverse("api-v1:dropins_book", kwargs={"session_id": session.pk})
     created = _post(client, url, {"topic": "letters"})
@@ -56,21 +56,21 @@ def test_api_booking_waitlist_duplicate_and_unknown_session(isva, make_isva, ses
 @pytest.mark.parametrize(
     "query", ["from_date=31-12-2026", "from_date=2026-13-45", "mode=teleport", "limit=100000"]
 )
-def test_api_malformed_filters_are_422(isva, session, query) -> None:  # type: ignore[no-untyped-def]
+def test_api_malformed_filters_are_422(isva, session, query) -> None:
     assert signed_in_client(isva).get(f"{reverse('api-v1:dropins_sessions')}?{query}").status_code == 422
 
 
 @pytest.mark.parametrize(
     "query", ["from_date=31-12-2026", "mode=teleport", "area=abc", "page=zz", "page=99999999999"]
 )
-def test_page_malformed_filters_show_an_error_not_a_500(isva, session, query) -> None:  # type: ignore[no-untyped-def]
+def test_page_malformed_filters_show_an_error_not_a_500(isva, session, query) -> None:
     response = signed_in_client(isva).get(f"{reverse('dropins:session-list')}?{query}")
     assert response.status_code == 200
     if not query.startswith("page"):
         assert "There is a problem" in response.text
 
 
-def test_page_booking_errors_use_the_error_summary(isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_page_booking_errors_use_the_error_summary(isva, session) -> None:
     url = reverse("dropins:session-detail", args=[session.pk])
     response = signed_in_client(isva).post(url, {"topic": "process", "question": "Her postcode is LS1 4AP"})
     assert response.status_code == 400
@@ -80,7 +80,7 @@ def test_page_booking_errors_use_the_error_summary(isva, session) -> None:  # ty
     assert not Booking.objects.exists()
 
 
-def test_openapi_documents_the_dropin_operations(isva) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_documents_the_dropin_operations(isva) -> None:
     schema = signed_in_client(isva).get("/api/v1/openapi.json").json()
     paths = [p for p in schema["paths"] if p.startswith("/api/v1/dropins/")]
     assert {
@@ -95,7 +95,7 @@ def test_openapi_documents_the_dropin_operations(isva) -> None:  # type: ignore[
 
 def test_dropin_stats_for_governance_only(
     governance_member, isva, host, make_isva, session, area, other_area
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from datetime import timedelta
 
     people = [isva, *make_isva(2)]

@@ -16,11 +16,11 @@ from tests.conftest import signed_in_client
 pytestmark = pytest.mark.django_db
 
 
-def _post(client, url: str, payload: object):  # type: ignore[no-untyped-def]
+def _post(client, url: str, payload: object):
     return client.post(url, json.dumps(payload), content_type="application/json")
 
 
-def test_a_question_with_a_phone_number_is_a_400_naming_the_field(isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_with_a_phone_number_is_a_400_naming_the_field(isva, session) -> None:
     url = reverse("api-v1:dropins_book", kwargs={"session_id": session.pk})
     response = _post(signed_in_client(isva), url, {"topic": "process", "question": "Ring 07700 900123"})
     assert response.status_code == 400, response.content
@@ -31,7 +31,7 @@ def test_a_question_with_a_phone_number_is_a_400_naming_the_field(isva, session)
     assert not Booking.objects.exists()
 
 
-def test_rebooking_onto_the_same_session_is_a_400(isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_rebooking_onto_the_same_session_is_a_400(isva, session) -> None:
     booking = services.booking_create(actor=isva, session_id=session.pk, topic="process")
     url = reverse("api-v1:dropins_rebook", kwargs={"booking_id": booking.pk})
     response = _post(signed_in_client(isva), url, {"session_id": session.pk})
@@ -41,7 +41,7 @@ def test_rebooking_onto_the_same_session_is_a_400(isva, session) -> None:  # typ
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
 
 
-def test_another_persons_booking_is_a_404_and_stays(isva, make_isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_another_persons_booking_is_a_404_and_stays(isva, make_isva, session) -> None:
     booking = services.booking_create(actor=isva, session_id=session.pk, topic="process")
     (intruder,) = make_isva(1)
     url = reverse("api-v1:dropins_cancel", kwargs={"booking_id": booking.pk})
@@ -52,7 +52,7 @@ def test_another_persons_booking_is_a_404_and_stays(isva, make_isva, session) ->
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
 
 
-def test_a_cancelled_booking_cancelled_again_is_a_400_closed(isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_cancelled_booking_cancelled_again_is_a_400_closed(isva, session) -> None:
     booking = services.booking_create(actor=isva, session_id=session.pk, topic="process")
     services.booking_cancel(actor=isva, booking_id=booking.pk)
     url = reverse("api-v1:dropins_cancel", kwargs={"booking_id": booking.pk})

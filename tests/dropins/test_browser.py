@@ -17,7 +17,7 @@ from tests.live import assert_accessible, session_cookie_for
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _signed_in(new_page, server, user):  # type: ignore[no-untyped-def]
+def _signed_in(new_page, server, user):
     """A page in its own browser context, signed in as `user` through tests.live's session
     cookie (the sign-in form itself is covered by tests/e2e)."""
     from django.conf import settings
@@ -29,17 +29,17 @@ def _signed_in(new_page, server, user):  # type: ignore[no-untyped-def]
     return page
 
 
-def _visit(page, path: str) -> None:  # type: ignore[no-untyped-def]
+def _visit(page, path: str) -> None:
     response = page.goto(path)
     assert response is not None and response.status == 200, path
     assert "/account/sign-in/" not in page.url, f"signed out at {path}"
 
 
-def _remaining(page, session_id: int) -> str:  # type: ignore[no-untyped-def]
+def _remaining(page, session_id: int) -> str:
     return page.locator(f'[data-seats-for="{session_id}"] [data-remaining]').first.inner_text()
 
 
-def test_book_live_count_cancel_and_promotion(new_page, daphne_server, isva, make_isva, schedule) -> None:  # type: ignore[no-untyped-def]
+def test_book_live_count_cancel_and_promotion(new_page, daphne_server, isva, make_isva, schedule) -> None:
     session = DropInSessionFactory(
         schedule=schedule, capacity=1, starts_at=timezone.now() + timedelta(days=2)
     )
@@ -86,7 +86,7 @@ def test_book_live_count_cancel_and_promotion(new_page, daphne_server, isva, mak
     assert DropInSession.objects.get(pk=session.pk).confirmed_count == 1
 
 
-def test_every_dropin_page_has_no_axe_violations(new_page, daphne_server, isva, host, session) -> None:  # type: ignore[no-untyped-def]
+def test_every_dropin_page_has_no_axe_violations(new_page, daphne_server, isva, host, session) -> None:
     booking = services.booking_create(
         actor=isva, session_id=session.pk, topic=Topic.PROCESS, question="How do ISVA letters work?"
     )

@@ -22,7 +22,7 @@ from tests.factories.dropins import DropInSessionFactory
 pytestmark = pytest.mark.django_db
 
 
-def _weekly_ten_oclock(host, area, starts_on):  # type: ignore[no-untyped-def]
+def _weekly_ten_oclock(host, area, starts_on):
     spec = services.ScheduleSpec(
         title="Tuesday drop-in",
         mode="hybrid",
@@ -39,11 +39,11 @@ def _weekly_ten_oclock(host, area, starts_on):  # type: ignore[no-untyped-def]
     return services.schedule_create(actor=host, spec=spec)
 
 
-def _parse(payload) -> Calendar:  # type: ignore[no-untyped-def]
+def _parse(payload) -> Calendar:
     return Calendar.from_ical(payload if isinstance(payload, bytes) else payload.encode())
 
 
-def _event(cal: Calendar):  # type: ignore[no-untyped-def]
+def _event(cal: Calendar):
     (event,) = cal.walk("VEVENT")
     return event
 
@@ -72,7 +72,7 @@ AUTUMN = (
 @pytest.mark.parametrize(("starts_on", "expected_utc"), [SPRING, AUTUMN], ids=["march", "october"])
 def test_weekly_ten_oclock_stays_ten_oclock_across_the_clock_change(
     host, isva, area, starts_on, expected_utc, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     schedule = _weekly_ten_oclock(host, area, starts_on)
     sessions = list(schedule.sessions.order_by("starts_at"))
     assert [s.starts_at for s in sessions] == expected_utc
@@ -102,7 +102,7 @@ def test_weekly_ten_oclock_stays_ten_oclock_across_the_clock_change(
 
 def test_invitation_uid_is_stable_sequence_rises_and_cancel_says_cancel(
     host, isva, area, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     start = timezone.localdate() + timedelta(days=1)
     schedule = _weekly_ten_oclock(host, area, start)
     session = schedule.sessions.order_by("starts_at").first()
@@ -138,7 +138,7 @@ def test_invitation_uid_is_stable_sequence_rises_and_cancel_says_cancel(
 
 def test_waitlisted_email_has_no_invitation_and_no_location(
     isva, make_isva, session, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     others = make_isva(2)
     for person in others:
         services.booking_create(actor=person, session_id=session.pk, topic=Topic.PROCESS)
@@ -151,7 +151,7 @@ def test_waitlisted_email_has_no_invitation_and_no_location(
     assert session.schedule.meeting_link not in message.body
 
 
-def test_personal_feed_token_works_without_sign_in_and_reset_kills_the_old_url(client, isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_personal_feed_token_works_without_sign_in_and_reset_kills_the_old_url(client, isva, session) -> None:
     booking = services.booking_create(actor=isva, session_id=session.pk, topic=Topic.LETTERS)
     feed = services.calendar_feed_ensure(actor=isva)
     url = reverse("dropins:calendar-feed", args=[f"{isva.pk}.{feed.secret}"])
@@ -191,7 +191,7 @@ def test_personal_feed_token_works_without_sign_in_and_reset_kills_the_old_url(c
     )
 
 
-def test_reminder_command_sends_each_reminder_once(isva, make_isva, schedule) -> None:  # type: ignore[no-untyped-def]
+def test_reminder_command_sends_each_reminder_once(isva, make_isva, schedule) -> None:
     tomorrow = DropInSessionFactory(schedule=schedule, starts_at=timezone.now() + timedelta(hours=20))
     next_week = DropInSessionFactory(schedule=schedule, starts_at=timezone.now() + timedelta(days=7))
     (other,) = make_isva(1)
@@ -215,7 +215,7 @@ def test_reminder_command_sends_each_reminder_once(isva, make_isva, schedule) ->
 
 def test_reminder_is_scheduled_24_hours_ahead_on_a_deferring_backend(
     isva, session, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from django.test import override_settings
     from django_tasks import task_backends
 

@@ -50,7 +50,7 @@ def _race(calls: list[Callable[[], object]], *, threads: int | None = None) -> l
     return results
 
 
-def _isvas(agency, n: int) -> list[User]:  # type: ignore[no-untyped-def]
+def _isvas(agency, n: int) -> list[User]:
     return [UserFactory(agency=agency, roles=[Role.ISVA]) for _ in range(n)]
 
 
@@ -74,7 +74,7 @@ def _assert_exactly_full(session: DropInSession, results: list[object]) -> None:
     )
 
 
-def _two_hundred_attempts(schedule, isva_agency, *, threads: int | None = None) -> None:  # type: ignore[no-untyped-def]
+def _two_hundred_attempts(schedule, isva_agency, *, threads: int | None = None) -> None:
     session = DropInSessionFactory(
         schedule=schedule, capacity=SEATS, starts_at=timezone.now() + timedelta(days=2)
     )
@@ -85,7 +85,7 @@ def _two_hundred_attempts(schedule, isva_agency, *, threads: int | None = None) 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_200_simultaneous_attempts_fill_10_seats_exactly_sqlite(schedule, isva_agency, roles) -> None:  # type: ignore[no-untyped-def]
+def test_200_simultaneous_attempts_fill_10_seats_exactly_sqlite(schedule, isva_agency, roles) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant; the PostgreSQL one is marked postgres")
     _two_hundred_attempts(schedule, isva_agency)
@@ -94,7 +94,7 @@ def test_200_simultaneous_attempts_fill_10_seats_exactly_sqlite(schedule, isva_a
 @pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_200_simultaneous_attempts_fill_10_seats_exactly_postgres(schedule, isva_agency, roles) -> None:  # type: ignore[no-untyped-def]
+def test_200_simultaneous_attempts_fill_10_seats_exactly_postgres(schedule, isva_agency, roles) -> None:
     # PostgreSQL's default max_connections (100) is shared with the rest of the run, so 200
     # attempts go through 40 threads (40 connections) released together by the barrier.
     _two_hundred_attempts(schedule, isva_agency, threads=PG_THREADS)
@@ -102,7 +102,7 @@ def test_200_simultaneous_attempts_fill_10_seats_exactly_postgres(schedule, isva
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_cancel_and_book_keeps_waitlist_order(schedule, isva_agency, roles) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_cancel_and_book_keeps_waitlist_order(schedule, isva_agency, roles) -> None:
     session = DropInSessionFactory(
         schedule=schedule, capacity=SEATS, starts_at=timezone.now() + timedelta(days=2)
     )
@@ -143,7 +143,7 @@ def test_concurrent_cancel_and_book_keeps_waitlist_order(schedule, isva_agency, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_person_racing_themselves_gets_one_active_booking(isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_one_person_racing_themselves_gets_one_active_booking(isva, session) -> None:
     results = _race([_book_as(isva.pk, session.pk) for _ in range(20)])
     assert sum(1 for r in results if r == BookingStatus.CONFIRMED) == 1
     assert all(isinstance(r, ServiceError) for r in results if r != BookingStatus.CONFIRMED)

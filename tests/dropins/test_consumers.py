@@ -10,19 +10,19 @@ from agencies.dropins.models import Topic
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
-async def _connect(user, query: str):  # type: ignore[no-untyped-def]
+async def _connect(user, query: str):
     communicator = WebsocketCommunicator(SeatCountConsumer.as_asgi(), f"/ws/dropins/?{query}")
     communicator.scope["user"] = user
     connected, code = await communicator.connect()
     return communicator, connected, code
 
 
-async def test_anonymous_refused(session) -> None:  # type: ignore[no-untyped-def]
+async def test_anonymous_refused(session) -> None:
     _, connected, code = await _connect(AnonymousUser(), f"schedules={session.schedule_id}")
     assert (connected, code) == (False, 4401)
 
 
-async def test_other_area_and_non_dropin_roles_refused(other_agency_isva, coordinator, session) -> None:  # type: ignore[no-untyped-def]
+async def test_other_area_and_non_dropin_roles_refused(other_agency_isva, coordinator, session) -> None:
     for user in (other_agency_isva, coordinator):
         _, connected, code = await _connect(user, f"schedules={session.schedule_id}")
         assert (connected, code) == (False, 4403)
@@ -30,7 +30,7 @@ async def test_other_area_and_non_dropin_roles_refused(other_agency_isva, coordi
     assert (connected, code) == (False, 4403)
 
 
-async def test_live_counts_only_no_names(isva, host, make_isva, session) -> None:  # type: ignore[no-untyped-def]
+async def test_live_counts_only_no_names(isva, host, make_isva, session) -> None:
     watcher, connected, _ = await _connect(host, f"schedules={session.schedule_id}")
     assert connected
     hello = await watcher.receive_json_from()

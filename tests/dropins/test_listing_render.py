@@ -32,7 +32,7 @@ UTC = ZoneInfo("UTC")
         datetime(2027, 3, 28, 0, 59, tzinfo=UTC),  # the hour before the clocks go forward
     ],
 )
-def test_the_session_time_text_is_what_the_date_filter_printed(schedule, starts_at) -> None:  # type: ignore[no-untyped-def]
+def test_the_session_time_text_is_what_the_date_filter_printed(schedule, starts_at) -> None:
     session = DropInSessionFactory.build(
         schedule=schedule, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=45)
     )
@@ -42,7 +42,7 @@ def test_the_session_time_text_is_what_the_date_filter_printed(schedule, starts_
     assert session_when(session) == template.render({"s": session})
 
 
-def test_the_shared_filter_form_follows_the_area_list_at_once(isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_the_shared_filter_form_follows_the_area_list_at_once(isva, session) -> None:
     client = signed_in_client(isva)
     url = reverse("dropins:session-list")
     assert "Harbourvale test area" not in client.get(url).content.decode()  # fragment stored
@@ -51,7 +51,7 @@ def test_the_shared_filter_form_follows_the_area_list_at_once(isva, session) -> 
     assert f'<option value="{new_area.pk}">Harbourvale test area</option>' in body
 
 
-def test_a_filtered_listing_renders_its_own_form(isva, area, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_filtered_listing_renders_its_own_form(isva, area, session) -> None:
     client = signed_in_client(isva)
     url = reverse("dropins:session-list")
     client.get(url)  # the shared empty form is stored
@@ -61,7 +61,7 @@ def test_a_filtered_listing_renders_its_own_form(isva, area, session) -> None:  
     assert bad.status_code == 200 and "govuk-error-message" in bad.content.decode()
 
 
-def test_seat_counts_on_the_listing_stay_live(isva, make_isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_seat_counts_on_the_listing_stay_live(isva, make_isva, session) -> None:
     client = signed_in_client(isva)
     url = reverse("dropins:session-list")
     seats = f'<span data-seats-for="{session.pk}"><span data-remaining>'

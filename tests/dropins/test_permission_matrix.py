@@ -36,14 +36,14 @@ SIGN_IN = 302  # pages send the anonymous to the sign-in page
 API_ANON = 401
 
 
-def _clients(request) -> dict[str, Client]:  # type: ignore[no-untyped-def]
+def _clients(request) -> dict[str, Client]:
     clients = {"anonymous": Client()}
     for role in ROLES[1:]:
         clients[role] = signed_in_client(request.getfixturevalue(role))
     return clients
 
 
-def _expect(clients, expected, call) -> None:  # type: ignore[no-untyped-def]
+def _expect(clients, expected, call) -> None:
     for role in ROLES:
         response = call(clients[role])
         assert response.status_code == expected[role], (role, response.status_code)
@@ -57,7 +57,7 @@ def _roles(default: int, **overrides: int) -> dict[str, int]:
 
 
 @pytest.fixture
-def world(request, isva, session, other_session):  # type: ignore[no-untyped-def]
+def world(request, isva, session, other_session):
     booking = services.booking_create(actor=isva, session_id=session.pk, topic=Topic.PROCESS)
     target = DropInSessionFactory(schedule=session.schedule, starts_at=session.starts_at + timedelta(days=7))
     return {"booking": booking, "session": session, "other_session": other_session, "target": target}
@@ -74,12 +74,12 @@ def test_matrix_lists_only_real_url_names() -> None:
     assert dropin_names == COVERED_URL_NAMES
 
 
-def test_session_list(request, world) -> None:  # type: ignore[no-untyped-def]
+def test_session_list(request, world) -> None:
     expected = _roles(403, isva=200, other_agency_isva=200, host=200, other_host=200)
     _expect(_clients(request), expected, lambda c: c.get(reverse("dropins:session-list")))
 
 
-def test_session_detail_own_and_other_area(request, world) -> None:  # type: ignore[no-untyped-def]
+def test_session_detail_own_and_other_area(request, world) -> None:
     clients = _clients(request)
     url = reverse("dropins:session-detail", args=[world["session"].pk])
     _expect(
@@ -93,7 +93,7 @@ def test_session_detail_own_and_other_area(request, world) -> None:  # type: ign
     )
 
 
-def test_booking_by_post_only_for_isvas_of_the_area(request, world, make_isva) -> None:  # type: ignore[no-untyped-def]
+def test_booking_by_post_only_for_isvas_of_the_area(request, world, make_isva) -> None:
     clients = _clients(request)
     url = reverse("dropins:session-detail", args=[world["target"].pk])
     data = {"topic": Topic.LETTERS}
@@ -104,7 +104,7 @@ def test_booking_by_post_only_for_isvas_of_the_area(request, world, make_isva) -
     ]
 
 
-def test_my_bookings_and_feed_reset(request, world) -> None:  # type: ignore[no-untyped-def]
+def test_my_bookings_and_feed_reset(request, world) -> None:
     clients = _clients(request)
     _expect(
         clients, _roles(403, isva=200, other_agency_isva=200), lambda c: c.get(reverse("dropins:my-bookings"))
@@ -120,13 +120,13 @@ def test_my_bookings_and_feed_reset(request, world) -> None:  # type: ignore[no-
 
 
 @pytest.mark.parametrize("name", ["dropins:booking-cancel", "dropins:booking-rebook", "dropins:booking-ics"])
-def test_booking_pages_only_for_their_owner(request, world, name) -> None:  # type: ignore[no-untyped-def]
+def test_booking_pages_only_for_their_owner(request, world, name) -> None:
     url = reverse(name, args=[world["booking"].pk])
     expected = _roles(403, isva=200, other_agency_isva=404)
     _expect(_clients(request), expected, lambda c: c.get(url))
 
 
-def test_cancel_and_rebook_posts_change_only_the_owners_booking(request, world) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_and_rebook_posts_change_only_the_owners_booking(request, world) -> None:
     clients = _clients(request)
     booking = world["booking"]
     rebook = reverse("dropins:booking-rebook", args=[booking.pk])
@@ -150,7 +150,7 @@ def test_cancel_and_rebook_posts_change_only_the_owners_booking(request, world) 
     assert not Booking.objects.filter(status=BookingStatus.CONFIRMED).exists()
 
 
-def test_calendar_feed_is_public_but_needs_the_token(request, world) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_feed_is_public_but_needs_the_token(request, world) -> None:
     isva = request.getfixturevalue("isva")
     feed = services.calendar_feed_ensure(actor=isva)
     good = reverse("dropins:calendar-feed", args=[f"{isva.pk}.{feed.secret}"])
@@ -160,7 +160,7 @@ def test_calendar_feed_is_public_but_needs_the_token(request, world) -> None:  #
     _expect(clients, dict.fromkeys(ROLES, 404), lambda c: c.get(bad))
 
 
-def test_host_pages(request, world) -> None:  # type: ignore[no-untyped-def]
+def test_host_pages(request, world) -> None:
     clients = _clients(request)
     session, schedule = world["session"], world["session"].schedule
     host_only = _roles(403, host=200, other_host=200)
@@ -182,7 +182,7 @@ def test_host_pages(request, world) -> None:  # type: ignore[no-untyped-def]
     ).text.replace("Signed in as " + world["booking"].isva.get_full_name(), "")
 
 
-def test_host_writes_only_on_own_sessions(request, world) -> None:  # type: ignore[no-untyped-def]
+def test_host_writes_only_on_own_sessions(request, world) -> None:
     clients = _clients(request)
     session = world["session"]
     DropInSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(minutes=10))
@@ -214,7 +214,7 @@ def test_host_writes_only_on_own_sessions(request, world) -> None:  # type: igno
     assert target.status == "cancelled"
 
 
-def test_api_reads(request, world) -> None:  # type: ignore[no-untyped-def]
+def test_api_reads(request, world) -> None:
     clients = _clients(request)
     viewers = _roles(403, isva=200, other_agency_isva=200, host=200, other_host=200, anonymous=API_ANON)
     _expect(clients, viewers, lambda c: c.get(reverse("api-v1:dropins_sessions")))
@@ -228,7 +228,7 @@ def test_api_reads(request, world) -> None:  # type: ignore[no-untyped-def]
     _expect(clients, bookers, lambda c: c.get(reverse("api-v1:dropins_my_bookings")))
 
 
-def test_api_writes(request, world) -> None:  # type: ignore[no-untyped-def]
+def test_api_writes(request, world) -> None:
     clients = _clients(request)
     booking, target = world["booking"], world["target"]
     book = reverse("api-v1:dropins_book", kwargs={"session_id": target.pk})
@@ -261,5 +261,5 @@ def test_api_writes(request, world) -> None:  # type: ignore[no-untyped-def]
     assert clients["isva"].post(book, body, content_type="application/json").status_code == 201
 
 
-def client_ok(response) -> int:  # type: ignore[no-untyped-def]
+def client_ok(response) -> int:
     return response.status_code

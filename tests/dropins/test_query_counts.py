@@ -18,7 +18,7 @@ from tests.conftest import signed_in_client
 pytestmark = pytest.mark.django_db
 
 
-def _grow(schedule, isva, total: int) -> None:  # type: ignore[no-untyped-def]
+def _grow(schedule, isva, total: int) -> None:
     """Bring the schedule to `total` upcoming sessions, each booked by `isva` (bulk_create)."""
     have = DropInSession.objects.filter(schedule=schedule).count()
     start = timezone.now() + timedelta(days=1)
@@ -38,7 +38,7 @@ def _grow(schedule, isva, total: int) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def _count(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _count(client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -46,7 +46,7 @@ def _count(client, url: str) -> int:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("page", ["dropins:session-list", "dropins:my-bookings", "session", "host-session"])
-def test_query_count_does_not_grow_with_sessions(isva, host, schedule, page) -> None:  # type: ignore[no-untyped-def]
+def test_query_count_does_not_grow_with_sessions(isva, host, schedule, page) -> None:
     _grow(schedule, isva, 10)
     client = signed_in_client(host if page == "host-session" else isva)
     first = DropInSession.objects.filter(schedule=schedule).order_by("starts_at").first()

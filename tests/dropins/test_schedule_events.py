@@ -25,12 +25,12 @@ from tests.conftest import layer_receive, signed_in_client
 from tests.factories.dropins import schedule_spec
 
 
-def _spec(area, **overrides):  # type: ignore[no-untyped-def]
+def _spec(area, **overrides):
     """Ten sessions, so updates that add and remove some have room."""
     return schedule_spec(area, **{"occurrences": 10, **overrides})
 
 
-def _groups(area) -> list[str]:  # type: ignore[no-untyped-def]
+def _groups(area) -> list[str]:
     return [events.governance_area_group(area.pk), events.governance_national_group()]
 
 
@@ -45,14 +45,14 @@ def _listen(groups: list[str]) -> dict[str, str]:
 
 
 @pytest.fixture
-def sent(monkeypatch):  # type: ignore[no-untyped-def]
+def sent(monkeypatch):
     """Every (group, kind) handed to the channel layer, in order (the real send still happens).
     Counting here, not by waiting for silence on a channel: a receive that times out is not
     reliably cancellable on the Redis layer."""
     real = events._send
     calls: list[tuple[str, str]] = []
 
-    def recording(group: str, message: dict) -> None:  # type: ignore[type-arg]
+    def recording(group: str, message: dict) -> None:
         calls.append((group, message["kind"]))
         real(group, message)
 
@@ -67,7 +67,7 @@ def _governance(calls: list[tuple[str, str]]) -> list[tuple[str, str]]:
 @pytest.mark.django_db
 def test_schedule_create_announces_the_figures_on_commit(
     host, area, sent, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     channels = _listen(_groups(area))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         schedule = services.schedule_create(actor=host, spec=_spec(area))
@@ -87,7 +87,7 @@ def test_schedule_create_announces_the_figures_on_commit(
 @pytest.mark.django_db
 def test_a_rolled_back_schedule_change_announces_nothing(
     host, area, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     schedule = services.schedule_create(actor=host, spec=_spec(area))
     before = events.current_sequences(_groups(area))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -106,7 +106,7 @@ def test_a_rolled_back_schedule_change_announces_nothing(
 @pytest.mark.django_db
 def test_a_schedule_edit_announces_the_figures_once_however_many_sessions_changed(
     host, isva, area, sent, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     schedule = services.schedule_create(actor=host, spec=_spec(area))
     first = schedule.sessions.order_by("starts_at").first()
     services.booking_create(actor=isva, session_id=first.pk, topic=Topic.PROCESS)
@@ -139,7 +139,7 @@ def test_a_schedule_edit_announces_the_figures_once_however_many_sessions_change
 
 
 @pytest.mark.django_db
-def test_cancelling_one_session_announces_the_figures(host, area, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_one_session_announces_the_figures(host, area, django_capture_on_commit_callbacks) -> None:
     schedule = services.schedule_create(actor=host, spec=_spec(area))
     session = schedule.sessions.order_by("starts_at").first()
     channels = _listen(_groups(area))
@@ -150,14 +150,14 @@ def test_cancelling_one_session_announces_the_figures(host, area, django_capture
         assert message["kind"] == "dropins.stats" and message["data"]["session_id"] == session.pk
 
 
-def _offered(client, url: str) -> str:  # type: ignore[no-untyped-def]
+def _offered(client, url: str) -> str:
     match = re.search(r'data-figure="sessions_offered">([^<]*)<', client.get(url).content.decode())
     assert match
     return match.group(1)
 
 
 @pytest.mark.django_db
-def test_dashboard_figures_follow_schedule_changes_on_the_next_read(host, area, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_figures_follow_schedule_changes_on_the_next_read(host, area, governance_member) -> None:
     """The figures cache is keyed by the dashboards' sequence numbers: each change moves it on."""
     client = signed_in_client(governance_member)
     urls = [reverse("governance:national"), reverse("governance:area", args=[area.pk])]
@@ -175,7 +175,7 @@ def test_dashboard_figures_follow_schedule_changes_on_the_next_read(host, area, 
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_a_dashboard_socket_receives_a_new_schedules_figures(host, area, governance_member) -> None:  # type: ignore[no-untyped-def]
+async def test_a_dashboard_socket_receives_a_new_schedules_figures(host, area, governance_member) -> None:
     sockets = []
     for path in ("/ws/governance/national/", f"/ws/governance/area/{area.pk}/"):
         communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)

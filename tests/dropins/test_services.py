@@ -15,18 +15,18 @@ from tests.factories.dropins import DropInSessionFactory, schedule_spec
 pytestmark = pytest.mark.django_db
 
 
-def _book(user, session, **kwargs):  # type: ignore[no-untyped-def]
+def _book(user, session, **kwargs):
     return services.booking_create(
         actor=user, session_id=session.pk, topic=kwargs.pop("topic", Topic.PROCESS), **kwargs
     )
 
 
-def _counts(session):  # type: ignore[no-untyped-def]
+def _counts(session):
     session.refresh_from_db()
     return session.confirmed_count, session.waitlist_count
 
 
-def test_booking_takes_a_seat_then_waitlists_when_full(isva, make_isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_booking_takes_a_seat_then_waitlists_when_full(isva, make_isva, session) -> None:
     second, third = make_isva(2)
     assert _book(isva, session).status == BookingStatus.CONFIRMED
     assert _book(second, session).status == BookingStatus.CONFIRMED
@@ -34,28 +34,28 @@ def test_booking_takes_a_seat_then_waitlists_when_full(isva, make_isva, session)
     assert _counts(session) == (2, 1)
 
 
-def test_one_active_booking_per_isva_per_session(isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_one_active_booking_per_isva_per_session(isva, session) -> None:
     _book(isva, session)
     with pytest.raises(ServiceError, match="already have a booking"):
         _book(isva, session)
     assert _counts(session) == (1, 0)
 
 
-def test_partial_unique_index_refuses_a_second_active_row(isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_partial_unique_index_refuses_a_second_active_row(isva, session) -> None:
     Booking.objects.create(session=session, isva=isva, status=BookingStatus.CANCELLED, topic=Topic.OTHER)
     Booking.objects.create(session=session, isva=isva, status=BookingStatus.CONFIRMED, topic=Topic.OTHER)
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.create(session=session, isva=isva, status=BookingStatus.WAITLISTED, topic=Topic.OTHER)
 
 
-def test_check_constraint_refuses_overbooking_written_directly(session) -> None:  # type: ignore[no-untyped-def]
+def test_check_constraint_refuses_overbooking_written_directly(session) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         DropInSession.objects.filter(pk=session.pk).update(confirmed_count=session.capacity + 1)
 
 
 def test_cancel_promotes_the_first_waitlisted_and_tells_them(
     isva, make_isva, session, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     second, third, fourth = make_isva(3)
     first_booking = _book(isva, session)
     _book(second, session)
@@ -76,7 +76,7 @@ def test_cancel_promotes_the_first_waitlisted_and_tells_them(
     assert subjects == ["You now have a place at a drop-in session", "Your drop-in booking is cancelled"]
 
 
-def test_new_booker_cannot_jump_the_waitlist(isva, make_isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_new_booker_cannot_jump_the_waitlist(isva, make_isva, session) -> None:
     second, third, late = make_isva(3)
     _book(isva, session)
     _book(second, session)
@@ -85,7 +85,7 @@ def test_new_booker_cannot_jump_the_waitlist(isva, make_isva, session) -> None: 
     assert _book(late, session).status == BookingStatus.WAITLISTED
 
 
-def test_cancel_after_cut_off_is_refused_and_changes_nothing(isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_after_cut_off_is_refused_and_changes_nothing(isva, session) -> None:
     booking = _book(isva, session)
     late = session.starts_at - timedelta(hours=1)
     with pytest.raises(ServiceError, match="up to 2 hours"):
@@ -95,7 +95,7 @@ def test_cancel_after_cut_off_is_refused_and_changes_nothing(isva, session) -> N
     assert _counts(session) == (1, 0)
 
 
-def test_someone_elses_booking_is_not_found(isva, make_isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_someone_elses_booking_is_not_found(isva, make_isva, session) -> None:
     (other,) = make_isva(1)
     booking = _book(isva, session)
     with pytest.raises(NotFound):
@@ -119,14 +119,14 @@ def test_someone_elses_booking_is_not_found(isva, make_isva, session) -> None:  
         ({"question": "email me a@b.example.org"}, "email address"),
     ],
 )
-def test_bad_booking_input_is_refused_and_changes_nothing(isva, session, kwargs, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_booking_input_is_refused_and_changes_nothing(isva, session, kwargs, message) -> None:
     with pytest.raises(ServiceError, match=message):
         _book(isva, session, **kwargs)
     assert not Booking.objects.exists()
     assert _counts(session) == (0, 0)
 
 
-def test_closed_windows_and_past_sessions_are_refused(isva, schedule) -> None:  # type: ignore[no-untyped-def]
+def test_closed_windows_and_past_sessions_are_refused(isva, schedule) -> None:
     now = timezone.now()
     past = DropInSessionFactory(schedule=schedule, starts_at=now - timedelta(hours=1))
     far = DropInSessionFactory(schedule=schedule, starts_at=now + timedelta(days=60))
@@ -143,18 +143,18 @@ def test_closed_windows_and_past_sessions_are_refused(isva, schedule) -> None:  
     assert not Booking.objects.exists()
 
 
-def test_another_areas_session_is_not_found(isva, other_session) -> None:  # type: ignore[no-untyped-def]
+def test_another_areas_session_is_not_found(isva, other_session) -> None:
     with pytest.raises(NotFound):
         _book(isva, other_session)
     assert not Booking.objects.exists()
 
 
-def test_host_cannot_book(host, session) -> None:  # type: ignore[no-untyped-def]
+def test_host_cannot_book(host, session) -> None:
     with pytest.raises(NotFound):
         _book(host, session)
 
 
-def test_rebook_moves_in_one_step(isva, schedule, session) -> None:  # type: ignore[no-untyped-def]
+def test_rebook_moves_in_one_step(isva, schedule, session) -> None:
     target = DropInSessionFactory(
         schedule=schedule, starts_at=session.starts_at + timedelta(days=7), capacity=1
     )
@@ -167,7 +167,7 @@ def test_rebook_moves_in_one_step(isva, schedule, session) -> None:  # type: ign
     assert _counts(target) == (1, 0)
 
 
-def test_rebook_to_a_full_session_keeps_the_original_seat(isva, make_isva, schedule, session) -> None:  # type: ignore[no-untyped-def]
+def test_rebook_to_a_full_session_keeps_the_original_seat(isva, make_isva, schedule, session) -> None:
     (other,) = make_isva(1)
     target = DropInSessionFactory(
         schedule=schedule, starts_at=session.starts_at + timedelta(days=7), capacity=1
@@ -183,7 +183,7 @@ def test_rebook_to_a_full_session_keeps_the_original_seat(isva, make_isva, sched
     assert Booking.objects.filter(isva=isva).count() == 1
 
 
-def test_attendance_and_outcome_recorded_by_the_host_only(host, isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_attendance_and_outcome_recorded_by_the_host_only(host, isva, session) -> None:
     booking = _book(isva, session)
     after = session.starts_at + timedelta(minutes=5)
     with pytest.raises(ServiceError, match="once the session has started"):
@@ -201,7 +201,7 @@ def test_attendance_and_outcome_recorded_by_the_host_only(host, isva, session) -
     assert (booking.status, booking.outcome) == (BookingStatus.ATTENDED, Outcome.REFERRED)
 
 
-def test_other_host_cannot_record_attendance(roles, isva, session) -> None:  # type: ignore[no-untyped-def]
+def test_other_host_cannot_record_attendance(roles, isva, session) -> None:
     from agencies.roles import Role
     from tests.factories import AgencyFactory, UserFactory
 
@@ -213,11 +213,11 @@ def test_other_host_cannot_record_attendance(roles, isva, session) -> None:  # t
         )
 
 
-def _spec(area, **overrides):  # type: ignore[no-untyped-def]
+def _spec(area, **overrides):
     return schedule_spec(area, **overrides)
 
 
-def test_schedule_create_materialises_sessions_and_slots(host, area) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_create_materialises_sessions_and_slots(host, area) -> None:
     schedule = services.schedule_create(actor=host, spec=_spec(area))
     assert schedule.sessions.count() == 4
     assert set(schedule.sessions.values_list("capacity", flat=True)) == {5}
@@ -228,7 +228,7 @@ def test_schedule_create_materialises_sessions_and_slots(host, area) -> None:  #
     assert set(slots.sessions.values_list("capacity", flat=True)) == {1}
 
 
-def test_schedule_create_skips_blackout_dates(host, area) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_create_skips_blackout_dates(host, area) -> None:
     start = timezone.localdate() + timedelta(days=1)
     first_tuesday = start + timedelta(days=(1 - start.weekday()) % 7)
     schedule = services.schedule_create(
@@ -262,20 +262,20 @@ def test_schedule_create_skips_blackout_dates(host, area) -> None:  # type: igno
         ({"starts_on": date(2020, 1, 1)}, "starts_on"),
     ],
 )
-def test_schedule_validation(host, area, overrides, field) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_validation(host, area, overrides, field) -> None:
     with pytest.raises(ServiceError) as caught:
         services.schedule_create(actor=host, spec=_spec(area, **overrides))
     assert caught.value.field == field
 
 
-def test_only_hosts_create_schedules(isva, area) -> None:  # type: ignore[no-untyped-def]
+def test_only_hosts_create_schedules(isva, area) -> None:
     with pytest.raises(PermissionDenied):
         services.schedule_create(actor=isva, spec=_spec(area))
 
 
 def test_schedule_edit_moves_sessions_keeps_bookings_and_tells_bookers(
     host, isva, area, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     schedule = services.schedule_create(actor=host, spec=_spec(area))
     first = schedule.sessions.order_by("starts_at").first()
     booking = _book(isva, first)
@@ -296,7 +296,7 @@ def test_schedule_edit_moves_sessions_keeps_bookings_and_tells_bookers(
     assert Notification.objects.filter(recipient=isva).count() == 1
 
 
-def test_schedule_edit_never_shrinks_below_held_seats(host, isva, make_isva, area) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_edit_never_shrinks_below_held_seats(host, isva, make_isva, area) -> None:
     schedule = services.schedule_create(actor=host, spec=_spec(area, seats=3))
     first = schedule.sessions.order_by("starts_at").first()
     for person in [isva, *make_isva(2)]:
@@ -307,7 +307,7 @@ def test_schedule_edit_never_shrinks_below_held_seats(host, isva, make_isva, are
     assert change.capacity_kept == 1
 
 
-def test_schedule_edit_cancels_dropped_dates_and_tells_bookers(host, isva, area) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_edit_cancels_dropped_dates_and_tells_bookers(host, isva, area) -> None:
     schedule = services.schedule_create(actor=host, spec=_spec(area))
     last = schedule.sessions.order_by("starts_at").last()
     booking = _book(isva, last)
@@ -320,7 +320,7 @@ def test_schedule_edit_cancels_dropped_dates_and_tells_bookers(host, isva, area)
 
 def test_host_cancels_one_session_and_bookers_are_told(
     host, isva, make_isva, session, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     (second, third) = make_isva(2)
     for person in (isva, second, third):
         _book(person, session)
@@ -333,7 +333,7 @@ def test_host_cancels_one_session_and_bookers_are_told(
     assert all("METHOD:CANCEL" in str(m.attachments[0][1]) for m in mail.outbox)
 
 
-def test_other_agency_host_cannot_cancel(roles, session) -> None:  # type: ignore[no-untyped-def]
+def test_other_agency_host_cannot_cancel(roles, session) -> None:
     from agencies.roles import Role
     from tests.factories import AgencyFactory, UserFactory
 

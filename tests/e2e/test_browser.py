@@ -16,7 +16,7 @@ def demo_data() -> None:
     seed_agencies()
 
 
-def test_each_demo_user_can_sign_in(new_page, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_each_demo_user_can_sign_in(new_page, demo_data) -> None:
     for spec in USERS:  # one seeded database; each person in their own browser context
         page = new_page()
         sign_in(page, spec.email, DEMO_PASSWORD)
@@ -25,7 +25,7 @@ def test_each_demo_user_can_sign_in(new_page, demo_data) -> None:  # type: ignor
         assert page.get_by_role("button", name="Sign out").is_visible(), spec.role
 
 
-def test_wrong_password_shows_an_error_summary_and_stays_signed_out(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_shows_an_error_summary_and_stays_signed_out(page, demo_data) -> None:
     sign_in(page, USERS[0].email, "not the password")
     assert page.title().startswith("Error: Sign in")
     summary = page.locator(".govuk-error-summary")
@@ -34,7 +34,7 @@ def test_wrong_password_shows_an_error_summary_and_stays_signed_out(page, demo_d
     assert_accessible(page)
 
 
-def test_sign_in_then_sign_out(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_then_sign_out(page, demo_data) -> None:
     sign_in(page, USERS[0].email, DEMO_PASSWORD)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
@@ -43,7 +43,7 @@ def test_sign_in_then_sign_out(page, demo_data) -> None:  # type: ignore[no-unty
     assert "/account/sign-in/" in page.url
 
 
-def test_public_pages_have_no_axe_violations(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_public_pages_have_no_axe_violations(page, demo_data) -> None:
     assert_pages_accessible(
         page,
         {
@@ -56,12 +56,12 @@ def test_public_pages_have_no_axe_violations(page, demo_data) -> None:  # type: 
     )
 
 
-def test_signed_in_pages_have_no_axe_violations(page, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_pages_have_no_axe_violations(page, demo_data) -> None:
     sign_in(page, USERS[1].email, DEMO_PASSWORD)
     assert_pages_accessible(page, {"/": 200, "/account/notifications/": 200, "/no-such-page/": 404})
 
 
-def test_unread_count_updates_live_in_another_tab(new_page, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_unread_count_updates_live_in_another_tab(new_page, demo_data) -> None:
     from agencies.models import User
     from agencies.services import notification_send
 
@@ -85,7 +85,7 @@ def test_unread_count_updates_live_in_another_tab(new_page, demo_data) -> None: 
     assert watcher.locator("[data-notification-list] .govuk-tag").count() == 2  # list not reloaded
 
 
-def test_forms_work_without_javascript(browser, daphne_server, demo_data) -> None:  # type: ignore[no-untyped-def]
+def test_forms_work_without_javascript(browser, daphne_server, demo_data) -> None:
     context = browser.new_context(base_url=daphne_server.url, java_script_enabled=False)
     try:
         page = context.new_page()

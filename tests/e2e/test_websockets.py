@@ -16,7 +16,7 @@ from tests.live import LiveServer, session_cookie_for, ws_connect
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _post_as(server: LiveServer, user, path: str) -> int:  # type: ignore[no-untyped-def]
+def _post_as(server: LiveServer, user, path: str) -> int:
     """POST a form through the server as a signed-in user, the way a browser would (CSRF included)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -34,13 +34,13 @@ def _post_as(server: LiveServer, user, path: str) -> int:  # type: ignore[no-unt
         return response.status
 
 
-def test_anonymous_connection_is_refused(daphne_server, home_page) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_connection_is_refused(daphne_server, home_page) -> None:
     with pytest.raises(InvalidStatus) as refused:
         ws_connect(daphne_server, "/ws/notifications/")
     assert refused.value.response.status_code == 403
 
 
-def test_foreign_origin_is_refused_even_when_signed_in(daphne_server, isva) -> None:  # type: ignore[no-untyped-def]
+def test_foreign_origin_is_refused_even_when_signed_in(daphne_server, isva) -> None:
     with pytest.raises(InvalidStatus) as refused:
         ws_connect(daphne_server, "/ws/notifications/", user=isva, origin="https://evil.example.com")
     assert refused.value.response.status_code == 403
@@ -48,12 +48,12 @@ def test_foreign_origin_is_refused_even_when_signed_in(daphne_server, isva) -> N
         ws_connect(daphne_server, "/ws/notifications/", user=isva, origin=None)
 
 
-def test_unknown_socket_path_is_refused(daphne_server, isva) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_socket_path_is_refused(daphne_server, isva) -> None:
     with pytest.raises(InvalidStatus):
         ws_connect(daphne_server, "/ws/no-such-thing/", user=isva)
 
 
-def test_signed_in_client_is_accepted_and_hears_an_event_after_commit(daphne_server, isva) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_client_is_accepted_and_hears_an_event_after_commit(daphne_server, isva) -> None:
     NotificationFactory.create_batch(2, recipient=isva)
     with ws_connect(daphne_server, "/ws/notifications/", user=isva) as socket:
         hello = json.loads(socket.recv(timeout=5))
@@ -67,7 +67,7 @@ def test_signed_in_client_is_accepted_and_hears_an_event_after_commit(daphne_ser
 
 
 @pytest.mark.redis
-def test_event_published_by_this_process_reaches_a_daphne_client_through_redis(daphne_server, isva) -> None:  # type: ignore[no-untyped-def]
+def test_event_published_by_this_process_reaches_a_daphne_client_through_redis(daphne_server, isva) -> None:
     with ws_connect(daphne_server, "/ws/notifications/", user=isva) as socket:
         json.loads(socket.recv(timeout=5))
         notification = notification_send(recipient=isva, title="Waitlist place confirmed")
@@ -81,7 +81,7 @@ def test_event_published_by_this_process_reaches_a_daphne_client_through_redis(d
 
 
 @pytest.mark.redis
-def test_event_raised_in_one_daphne_process_reaches_a_client_of_another(daphne_pair, isva) -> None:  # type: ignore[no-untyped-def]
+def test_event_raised_in_one_daphne_process_reaches_a_client_of_another(daphne_pair, isva) -> None:
     first, second = daphne_pair
     assert first.process.pid != second.process.pid
     NotificationFactory.create_batch(3, recipient=isva)

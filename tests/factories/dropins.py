@@ -61,7 +61,7 @@ class BookingFactory(ModelFactory[Booking]):
     topic = Topic.PROCESS
 
 
-def schedule_spec(area, **overrides) -> ScheduleSpec:  # type: ignore[no-untyped-def]
+def schedule_spec(area, **overrides) -> ScheduleSpec:
     """What a host fills in for a weekly online drop-in open to `area`, starting tomorrow, for
     schedule_create / schedule_update; `overrides` change single answers."""
     values = {

@@ -10,13 +10,13 @@ from tests.factories import AgencyFactory, UserFactory
 
 
 @pytest.fixture
-def area_governance_member(roles, area) -> User:  # type: ignore[no-untyped-def]
+def area_governance_member(roles, area) -> User:
     agency = AgencyFactory(name="Test Area Constabulary", kind=AgencyKind.POLICE_FORCE, area=area)
     return UserFactory(email="board@test-police.example.org", agency=agency, roles=[Role.GOVERNANCE_MEMBER])
 
 
 @pytest.fixture
-def world(roles, area, other_area, cps_agency, coordinator):  # type: ignore[no-untyped-def]
+def world(roles, area, other_area, cps_agency, coordinator):
     """The scrutiny engineer's complete scrutiny world (a panel, released cases, a meeting under
     way with a chair, a finding and an overdue action)."""
     from tests.scrutiny.conftest import build_world
@@ -25,7 +25,7 @@ def world(roles, area, other_area, cps_agency, coordinator):  # type: ignore[no-
 
 
 @pytest.fixture(autouse=True)
-def _fresh_dashboard_frames():  # type: ignore[no-untyped-def]
+def _fresh_dashboard_frames():
     """Each test's events start their sequence numbers again: forget frames rendered before."""
     from scrutiny.governance.consumers import clear_frames
 

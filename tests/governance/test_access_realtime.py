@@ -39,12 +39,12 @@ class GovernanceOnly(RealtimeConsumer):
         return {"kind": message["kind"], "group": message["group"], "seq": message["seq"]}
 
 
-def _session_key_for(user) -> str:  # type: ignore[no-untyped-def]
+def _session_key_for(user) -> str:
     client = signed_in_client(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-async def _open(consumer: type[RealtimeConsumer], user, session_key: str | None = None):  # type: ignore[no-untyped-def]
+async def _open(consumer: type[RealtimeConsumer], user, session_key: str | None = None):
     communicator = WebsocketCommunicator(consumer.as_asgi(), "/ws/test/")
     communicator.scope["user"] = user
     if session_key is not None:
@@ -61,7 +61,7 @@ async def _closed_with(communicator: WebsocketCommunicator, timeout: float = 3) 
     return output["code"]
 
 
-async def test_socket_closes_4403_when_the_capability_is_removed(governance_member) -> None:  # type: ignore[no-untyped-def]
+async def test_socket_closes_4403_when_the_capability_is_removed(governance_member) -> None:
     communicator = await _open(GovernanceOnly, governance_member)
 
     def revoke() -> None:
@@ -73,7 +73,7 @@ async def test_socket_closes_4403_when_the_capability_is_removed(governance_memb
     await communicator.disconnect()
 
 
-async def test_socket_stays_open_when_access_is_unchanged(governance_member) -> None:  # type: ignore[no-untyped-def]
+async def test_socket_stays_open_when_access_is_unchanged(governance_member) -> None:
     communicator = await _open(GovernanceOnly, governance_member)
     await database_sync_to_async(events.access_changed)(governance_member.pk)
     # The control group is not one the client tracks, so nothing is sent and the socket stays.
@@ -83,7 +83,7 @@ async def test_socket_stays_open_when_access_is_unchanged(governance_member) -> 
     await communicator.disconnect()
 
 
-async def test_notification_socket_keeps_its_sequence_continuous_on_access_changed(isva) -> None:  # type: ignore[no-untyped-def]
+async def test_notification_socket_keeps_its_sequence_continuous_on_access_changed(isva) -> None:
     communicator = await _open(NotificationConsumer, isva)
     await database_sync_to_async(events.access_changed)(isva.pk)
     frame = await communicator.receive_json_from()
@@ -91,7 +91,7 @@ async def test_notification_socket_keeps_its_sequence_continuous_on_access_chang
     await communicator.disconnect()
 
 
-async def test_other_consumers_ignore_notifications_on_the_control_group(governance_member) -> None:  # type: ignore[no-untyped-def]
+async def test_other_consumers_ignore_notifications_on_the_control_group(governance_member) -> None:
     from agencies.services import notification_send
 
     communicator = await _open(GovernanceOnly, governance_member)
@@ -100,7 +100,7 @@ async def test_other_consumers_ignore_notifications_on_the_control_group(governa
     await communicator.disconnect()
 
 
-async def test_deactivation_closes_the_socket(isva) -> None:  # type: ignore[no-untyped-def]
+async def test_deactivation_closes_the_socket(isva) -> None:
     key = await database_sync_to_async(_session_key_for)(isva)
     communicator = await _open(NotificationConsumer, isva, key)
 
@@ -114,7 +114,7 @@ async def test_deactivation_closes_the_socket(isva) -> None:  # type: ignore[no-
     await communicator.disconnect()
 
 
-async def test_sign_out_closes_that_sessions_socket_and_not_another_browsers(isva) -> None:  # type: ignore[no-untyped-def]
+async def test_sign_out_closes_that_sessions_socket_and_not_another_browsers(isva) -> None:
     client = await database_sync_to_async(signed_in_client)(isva)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     other_key = await database_sync_to_async(_session_key_for)(isva)
@@ -132,7 +132,7 @@ async def test_sign_out_closes_that_sessions_socket_and_not_another_browsers(isv
     await staying.disconnect()
 
 
-async def test_an_expired_session_closes_the_socket_by_itself(isva, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_an_expired_session_closes_the_socket_by_itself(isva, settings) -> None:
     settings.REALTIME_RECHECK_SECONDS = 0.2
     key = await database_sync_to_async(_session_key_for)(isva)
     communicator = await _open(NotificationConsumer, isva, key)
@@ -147,7 +147,7 @@ async def test_an_expired_session_closes_the_socket_by_itself(isva, settings) ->
     await communicator.disconnect()
 
 
-async def test_a_changed_password_closes_the_socket(isva) -> None:  # type: ignore[no-untyped-def]
+async def test_a_changed_password_closes_the_socket(isva) -> None:
     key = await database_sync_to_async(_session_key_for)(isva)
     communicator = await _open(NotificationConsumer, isva, key)
 
@@ -161,7 +161,7 @@ async def test_a_changed_password_closes_the_socket(isva) -> None:  # type: igno
     await communicator.disconnect()
 
 
-async def test_events_are_not_rendered_after_the_socket_closed(governance_member) -> None:  # type: ignore[no-untyped-def]
+async def test_events_are_not_rendered_after_the_socket_closed(governance_member) -> None:
     communicator = await _open(GovernanceOnly, governance_member)
 
     def revoke_then_publish() -> None:
@@ -187,7 +187,7 @@ async def _close_time(communicator: WebsocketCommunicator, timeout: float) -> tu
     return output["code"], time.time()
 
 
-async def test_the_socket_closes_at_the_moment_the_session_expires(isva, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_the_socket_closes_at_the_moment_the_session_expires(isva, settings) -> None:
     """Not up to REALTIME_RECHECK_SECONDS later: the consumer wakes at the expiry date."""
     settings.REALTIME_RECHECK_SECONDS = 600
     key = await database_sync_to_async(_session_key_for)(isva)
@@ -202,7 +202,7 @@ async def test_the_socket_closes_at_the_moment_the_session_expires(isva, setting
     await communicator.disconnect()
 
 
-async def test_the_socket_closes_at_the_idle_deadline_and_activity_moves_it(panel_member, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_the_socket_closes_at_the_idle_deadline_and_activity_moves_it(panel_member, settings) -> None:
     """Case roles are signed out after SESSION_IDLE_TIMEOUT_SECONDS without a request (the access
     middleware); their socket closes at that moment, unless a request elsewhere moved it on."""
     from agencies import mfa
@@ -225,7 +225,7 @@ async def test_the_socket_closes_at_the_idle_deadline_and_activity_moves_it(pane
     await communicator.disconnect()
 
 
-async def test_a_session_already_idle_too_long_cannot_open_a_socket(panel_member, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_session_already_idle_too_long_cannot_open_a_socket(panel_member, settings) -> None:
     from agencies.middleware import LAST_ACTIVITY_SESSION_KEY
 
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 60

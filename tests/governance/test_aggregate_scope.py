@@ -35,7 +35,7 @@ EXPECTED = {
 
 
 @pytest.fixture
-def people(governance_member, area_governance_member, coordinator, evaluator, panel_member, isva):  # type: ignore[no-untyped-def]
+def people(governance_member, area_governance_member, coordinator, evaluator, panel_member, isva):
     return {
         "national governance member": governance_member,
         "area governance member": area_governance_member,
@@ -47,7 +47,7 @@ def people(governance_member, area_governance_member, coordinator, evaluator, pa
 
 
 @pytest.fixture
-def scored(area, other_area) -> None:  # type: ignore[no-untyped-def]
+def scored(area, other_area) -> None:
     """Reviewed cases in both areas, 7 and 9, all scored 3 (shown: no count is small)."""
     for scope_area, number in ((area, 7), (other_area, 9)):
         panel = PanelFactory(area=scope_area)
@@ -56,7 +56,7 @@ def scored(area, other_area) -> None:  # type: ignore[no-untyped-def]
             AgendaItemFactory(meeting=meeting, case=CaseFactory(panel=panel, area=scope_area), agreed_score=3)
 
 
-def _file_scopes(response, fmt: str, names: dict[str, str]) -> set[str]:  # type: ignore[no-untyped-def]
+def _file_scopes(response, fmt: str, names: dict[str, str]) -> set[str]:
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     else:
@@ -70,7 +70,7 @@ def _file_scopes(response, fmt: str, names: dict[str, str]) -> set[str]:  # type
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_every_route_gives_each_role_the_scopes_their_dashboard_would(
     role, people, area, other_area, scored
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     (api_national, api_own, api_other, api_missing, file_scopes, dash_national, dash_own, dash_other) = (
         EXPECTED[role]
     )
@@ -120,7 +120,7 @@ def test_every_route_gives_each_role_the_scopes_their_dashboard_would(
 
 def test_an_area_member_sees_on_the_api_what_their_dashboard_shows(
     area_governance_member, area, scored
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = signed_in_client(area_governance_member)
     data = client.get(reverse("api-v1:scrutiny_figures"), {"area_id": area.pk}).json()
     assert data["area"] == area.name and data["cases_reviewed"] == 7
@@ -128,7 +128,7 @@ def test_an_area_member_sees_on_the_api_what_their_dashboard_shows(
     assert 'data-figure="cases_reviewed">7<' in html
 
 
-def test_refusals_carry_no_figures(coordinator, other_area, scored) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_carry_no_figures(coordinator, other_area, scored) -> None:
     response = signed_in_client(coordinator).get(
         reverse("api-v1:scrutiny_figures"), {"area_id": other_area.pk}
     )
@@ -137,7 +137,7 @@ def test_refusals_carry_no_figures(coordinator, other_area, scored) -> None:  # 
 
 
 @pytest.mark.parametrize("value", ["-1", "0", "99999999999999999999999", "abc", "1e3", "", "1;2"])
-def test_a_hostile_area_id_is_a_clear_4xx(evaluator, value) -> None:  # type: ignore[no-untyped-def]
+def test_a_hostile_area_id_is_a_clear_4xx(evaluator, value) -> None:
     response = signed_in_client(evaluator).get(reverse("api-v1:scrutiny_figures"), {"area_id": value})
     assert 400 <= response.status_code < 500, (value, response.status_code)
     assert "detail" in response.json()

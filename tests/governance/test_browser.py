@@ -31,7 +31,7 @@ def _good_practice(page: Any) -> str:
 
 def test_board_dashboard_changes_live_when_a_chair_records_a_finding(
     world, governance_member, new_page, daphne_server
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     chair = world.users["chair"]
     for n in range(4):  # five good-practice findings in all, so the count is shown, not suppressed
         services.finding_record(
@@ -69,7 +69,7 @@ def test_board_dashboard_changes_live_when_a_chair_records_a_finding(
 
 def test_signing_out_in_another_tab_closes_the_dashboard_socket(
     governance_member, browser, daphne_server
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     context = browser.new_context(base_url=daphne_server.url, bypass_csp=True)
     context.set_default_timeout(10_000)
     try:

@@ -15,14 +15,14 @@ from tests.factories.dropins import BookingFactory, DropInScheduleFactory, DropI
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
-async def _connect(user, path: str):  # type: ignore[no-untyped-def]
+async def _connect(user, path: str):
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
     communicator.scope["user"] = user
     connected, code = await communicator.connect()
     return communicator, connected, code
 
 
-async def test_dashboard_updates_live_when_a_figure_is_recorded(governance_member, cps_agency) -> None:  # type: ignore[no-untyped-def]
+async def test_dashboard_updates_live_when_a_figure_is_recorded(governance_member, cps_agency) -> None:
     communicator, connected, _ = await _connect(governance_member, "/ws/governance/national/")
     assert connected
     hello = await communicator.receive_json_from()
@@ -46,7 +46,7 @@ async def test_dashboard_updates_live_when_a_figure_is_recorded(governance_membe
 
 async def test_a_booking_through_the_service_reaches_the_area_dashboard(
     governance_member, cps_agency, isva
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from agencies.dropins import services
 
     session = await database_sync_to_async(
@@ -72,7 +72,7 @@ async def test_a_booking_through_the_service_reaches_the_area_dashboard(
 
 async def test_subscriptions_are_checked_per_dashboard(
     area_governance_member, isva, area, other_area
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for user, path, expected in (
         (isva, "/ws/governance/national/", 4403),
         (isva, f"/ws/governance/area/{area.pk}/", 4403),
@@ -87,7 +87,7 @@ async def test_subscriptions_are_checked_per_dashboard(
     await communicator.disconnect()
 
 
-async def test_losing_governance_access_closes_the_dashboard_socket(governance_member) -> None:  # type: ignore[no-untyped-def]
+async def test_losing_governance_access_closes_the_dashboard_socket(governance_member) -> None:
     communicator, connected, _ = await _connect(governance_member, "/ws/governance/national/")
     assert connected
     await communicator.receive_json_from()
@@ -102,7 +102,7 @@ async def test_losing_governance_access_closes_the_dashboard_socket(governance_m
     await communicator.disconnect()
 
 
-async def test_suppression_applies_to_live_updates(governance_member, cps_agency) -> None:  # type: ignore[no-untyped-def]
+async def test_suppression_applies_to_live_updates(governance_member, cps_agency) -> None:
     communicator, _, _ = await _connect(governance_member, "/ws/governance/national/")
     await communicator.receive_json_from()
 
@@ -117,7 +117,7 @@ async def test_suppression_applies_to_live_updates(governance_member, cps_agency
     await communicator.disconnect()
 
 
-async def test_a_selector_refusal_closes_the_socket_even_without_an_access_event(governance_member) -> None:  # type: ignore[no-untyped-def]
+async def test_a_selector_refusal_closes_the_socket_even_without_an_access_event(governance_member) -> None:
     communicator, _, _ = await _connect(governance_member, "/ws/governance/national/")
     await communicator.receive_json_from()
 
@@ -136,7 +136,7 @@ async def test_a_selector_refusal_closes_the_socket_even_without_an_access_event
 
 async def test_one_event_is_rendered_once_for_every_open_dashboard_of_the_process(
     governance_member, national_agency, cps_agency, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Aggregate figures: one read and one render per event per process, the same frame to each
     socket; the permission check still runs per socket (a member who lost access is closed)."""
     from agencies.roles import Role
@@ -154,7 +154,7 @@ async def test_one_event_is_rendered_once_for_every_open_dashboard_of_the_proces
     reads = []
     real = figures.dashboard_for
 
-    def counting(**kwargs):  # type: ignore[no-untyped-def]
+    def counting(**kwargs):
         reads.append(kwargs["viewer"])
         return real(**kwargs)
 
@@ -185,7 +185,7 @@ async def test_one_event_is_rendered_once_for_every_open_dashboard_of_the_proces
 
 async def test_an_area_dashboard_whose_area_has_gone_closes_instead_of_showing_other_figures(
     governance_member, cps_agency
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Not the national figures in its place (the area lookup gives nothing: the socket closes)."""
     from tests.factories import AreaFactory
 

@@ -23,7 +23,7 @@ def _figure(html: str, key: str) -> str:
     return match.group(1)
 
 
-def _sessions(agency, count: int, *, bookings: int = 0, capacity: int = 10) -> None:  # type: ignore[no-untyped-def]
+def _sessions(agency, count: int, *, bookings: int = 0, capacity: int = 10) -> None:
     schedule = DropInScheduleFactory(host_agency=agency)
     for _ in range(count):
         session = DropInSessionFactory(schedule=schedule, capacity=capacity)
@@ -33,7 +33,7 @@ def _sessions(agency, count: int, *, bookings: int = 0, capacity: int = 10) -> N
 
 def test_national_dashboard_shows_drop_in_figures_with_small_counts_suppressed(
     governance_member, cps_agency
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _sessions(cps_agency, 2, bookings=1)
     client = signed_in_client(governance_member)
     html = client.get(reverse("governance:national")).content.decode()
@@ -54,7 +54,7 @@ def test_national_dashboard_shows_drop_in_figures_with_small_counts_suppressed(
     assert 'role="img"' in html and "<desc id=" in html and "data table</caption>" in html
 
 
-def test_area_dashboard_counts_only_that_area(governance_member, cps_agency, other_isva_agency) -> None:  # type: ignore[no-untyped-def]
+def test_area_dashboard_counts_only_that_area(governance_member, cps_agency, other_isva_agency) -> None:
     _sessions(cps_agency, 5)
     _sessions(other_isva_agency, 7)
     client = signed_in_client(governance_member)
@@ -64,7 +64,7 @@ def test_area_dashboard_counts_only_that_area(governance_member, cps_agency, oth
     assert _figure(html, "sessions_offered") == "12"
 
 
-def test_scrutiny_figures_appear_as_the_selector_returns_them(governance_member, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_scrutiny_figures_appear_as_the_selector_returns_them(governance_member, monkeypatch) -> None:
     stats = {
         "area": None,
         "suppressed_below": None,
@@ -76,7 +76,7 @@ def test_scrutiny_figures_appear_as_the_selector_returns_them(governance_member,
     }
     seen = {}
 
-    def fake(*, viewer, areas):  # type: ignore[no-untyped-def]
+    def fake(*, viewer, areas):
         seen["viewer"] = viewer
         return {None: stats, **{area.pk: stats for area in areas}}
 
@@ -89,7 +89,7 @@ def test_scrutiny_figures_appear_as_the_selector_returns_them(governance_member,
     assert html.count('govuk-table__cell--numeric">suppressed</td>') >= 2  # score 2, then score 4
 
 
-def test_without_scrutiny_access_the_section_says_so(governance_member, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_without_scrutiny_access_the_section_says_so(governance_member, monkeypatch) -> None:
     monkeypatch.setattr(
         figures.scopes,
         "governance_stats_by_scope",
@@ -99,7 +99,7 @@ def test_without_scrutiny_access_the_section_says_so(governance_member, monkeypa
     assert "These figures are not available to you." in html
 
 
-def test_area_governance_member_sees_only_their_area(area_governance_member, area, other_area) -> None:  # type: ignore[no-untyped-def]
+def test_area_governance_member_sees_only_their_area(area_governance_member, area, other_area) -> None:
     client = signed_in_client(area_governance_member)
     assert client.get(reverse("governance:area", args=[area.pk])).status_code == 200
     assert client.get(reverse("governance:area", args=[other_area.pk])).status_code == 403
@@ -109,14 +109,14 @@ def test_area_governance_member_sees_only_their_area(area_governance_member, are
     assert client.get(reverse("governance:area", args=[999999])).status_code == 404
 
 
-def test_people_without_governance_access_are_refused(isva, host, coordinator, area) -> None:  # type: ignore[no-untyped-def]
+def test_people_without_governance_access_are_refused(isva, host, coordinator, area) -> None:
     for user in (isva, host, coordinator):
         client = signed_in_client(user)
         for url in (reverse("governance:national"), reverse("governance:area", args=[area.pk])):
             assert client.get(url).status_code == 403
 
 
-def _bulk(agency, isva, sessions: int, bookings: int) -> None:  # type: ignore[no-untyped-def]
+def _bulk(agency, isva, sessions: int, bookings: int) -> None:
     """Many source rows quickly: sessions, and one ISVA's bookings on the first of them."""
     from agencies.dropins.models import Booking, DropInSession
 
@@ -129,7 +129,7 @@ def _bulk(agency, isva, sessions: int, bookings: int) -> None:  # type: ignore[n
     )
 
 
-def _queries(client, url: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _queries(client, url: str) -> tuple[int, int]:
     """Queries for the page with the figures cold (every scope changed, as after a write in every
     area), then warm."""
     from agencies.models import Area
@@ -150,7 +150,7 @@ FIGURES_QUERIES = 5  # every scope's figures, whatever the number of areas (the 
 
 def test_dashboard_query_count_is_small_and_grows_with_neither_data_nor_areas(
     governance_member, area, cps_agency, other_isva_agency, isva, world
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """National and area dashboards: the same queries with 10 rows of drop-in data as with 1,500
     (plus the scrutiny world: findings and actions), and with two areas as with four; at most 12
     with the figures cold (every scope changed) and 5 fewer once they are cached."""
@@ -177,7 +177,7 @@ def test_dashboard_query_count_is_small_and_grows_with_neither_data_nor_areas(
     assert _figure(html, "sessions_offered") == "1,268"  # and they are the current figures
 
 
-def test_cached_figures_move_on_when_a_figure_changes(governance_member, cps_agency) -> None:  # type: ignore[no-untyped-def]
+def test_cached_figures_move_on_when_a_figure_changes(governance_member, cps_agency) -> None:
     """The cache key is the scope's realtime sequence number, which every change publishes to."""
     _sessions(cps_agency, 6)
     client = signed_in_client(governance_member)
@@ -189,7 +189,7 @@ def test_cached_figures_move_on_when_a_figure_changes(governance_member, cps_age
     assert _figure(client.get(url).content.decode(), "sessions_offered") == "8"
 
 
-def test_the_figures_fragment_matches_the_page(governance_member, cps_agency) -> None:  # type: ignore[no-untyped-def]
+def test_the_figures_fragment_matches_the_page(governance_member, cps_agency) -> None:
     _sessions(cps_agency, 6)
     client = signed_in_client(governance_member)
     fragment = client.get(reverse("governance:national-figures")).content.decode()
@@ -199,7 +199,7 @@ def test_the_figures_fragment_matches_the_page(governance_member, cps_agency) ->
 
 def test_an_area_count_cannot_be_recovered_from_the_national_page_and_the_other_areas(
     governance_member, cps_agency, other_isva_agency
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """National = the sum of the areas, and a national member sees every one of those pages: a lone
     suppressed area count would be the national figure minus the others. It takes another with it."""
     from agencies.models import Area

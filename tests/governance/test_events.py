@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_access_changed_publishes_to_the_users_group_on_commit(
     isva, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(events.user_group(isva.pk), channel)

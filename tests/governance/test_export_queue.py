@@ -26,7 +26,7 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def some_sessions(cps_agency):  # type: ignore[no-untyped-def]
+def some_sessions(cps_agency):
     schedule = DropInScheduleFactory(host_agency=cps_agency)
     sessions = [DropInSessionFactory(schedule=schedule) for _ in range(7)]
     BookingFactory(session=sessions[0], status=BookingStatus.CONFIRMED)
@@ -35,7 +35,7 @@ def some_sessions(cps_agency):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run_worker(monkeypatch):  # type: ignore[no-untyped-def]
+def run_worker(monkeypatch):
     """The worker the stack runs, in-process: takes every ready task, then stops. Its
     close_old_connections() (a long-running process's health check) would close the test's
     connection, which is inside the test transaction, so it is a no-op here, as Django's test
@@ -57,7 +57,7 @@ def test_queued_export_runs_on_the_worker_and_only_its_requester_can_download_it
     some_sessions,
     django_capture_on_commit_callbacks,
     run_worker,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = signed_in_client(governance_member)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("governance:national-export"), {"format": "csv"})
@@ -109,12 +109,12 @@ def test_queued_export_runs_on_the_worker_and_only_its_requester_can_download_it
 @override_settings(TASKS=DATABASE_QUEUE)
 def test_a_failing_export_says_so_instead_of_staying_pending(
     governance_member, area, django_capture_on_commit_callbacks, monkeypatch, run_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = signed_in_client(governance_member)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("governance:area-export", args=[area.pk]), {"format": "xlsx"})
 
-    def broken(rows):  # type: ignore[no-untyped-def]
+    def broken(rows):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("scrutiny.governance.exports.to_xlsx", broken)
@@ -126,14 +126,14 @@ def test_a_failing_export_says_so_instead_of_staying_pending(
     assert "could not be prepared" in html and 'data-pending="false"' in html
 
 
-def test_the_scheduler_runs_every_periodic_job_and_survives_a_failing_one(db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_scheduler_runs_every_periodic_job_and_survives_a_failing_one(db, monkeypatch) -> None:
     """platform/launch.py's scheduler (governance_worker) runs each periodic command; one failing
     job is logged and does not stop the others."""
     from scrutiny.governance.management.commands import governance_worker
 
     ran: list[str] = []
 
-    def fake_call_command(name, **kwargs):  # type: ignore[no-untyped-def]
+    def fake_call_command(name, **kwargs):
         ran.append(name)
         if name == "send_dropin_reminders":
             raise RuntimeError("mail server down")
@@ -151,7 +151,7 @@ def test_the_scheduler_runs_every_periodic_job_and_survives_a_failing_one(db, mo
     assert "Failed: send_dropin_reminders" in err.getvalue()
 
 
-def test_every_periodic_job_is_a_real_command(db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_every_periodic_job_is_a_real_command(db, monkeypatch) -> None:
     from django.core.management import get_commands
 
     from scrutiny.governance.management.commands import governance_worker

@@ -25,14 +25,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def some_sessions(cps_agency):  # type: ignore[no-untyped-def]
+def some_sessions(cps_agency):
     schedule = DropInScheduleFactory(host_agency=cps_agency)
     sessions = [DropInSessionFactory(schedule=schedule) for _ in range(6)]
     BookingFactory(session=sessions[0], status=BookingStatus.CONFIRMED)
     return sessions
 
 
-def _export(client, url: str, fmt: str, callbacks) -> ExportJob:  # type: ignore[no-untyped-def]
+def _export(client, url: str, fmt: str, callbacks) -> ExportJob:
     with callbacks(execute=True):
         response = client.post(url, {"format": fmt})
     assert response.status_code == 302
@@ -43,7 +43,7 @@ def _export(client, url: str, fmt: str, callbacks) -> ExportJob:  # type: ignore
 
 def test_csv_export_is_aggregate_suppressed_and_per_area(
     governance_member, area, other_area, some_sessions, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = signed_in_client(governance_member)
     job = _export(client, reverse("governance:national-export"), "csv", django_capture_on_commit_callbacks)
     job.refresh_from_db()
@@ -64,7 +64,7 @@ def test_csv_export_is_aggregate_suppressed_and_per_area(
 
 def test_xlsx_export_opens_with_the_same_figures(
     area_governance_member, area, some_sessions, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = signed_in_client(area_governance_member)
     job = _export(
         client, reverse("governance:area-export", args=[area.pk]), "xlsx", django_capture_on_commit_callbacks
@@ -77,7 +77,7 @@ def test_xlsx_export_opens_with_the_same_figures(
     assert values[(area.name, "Seats taken")] == "suppressed"
 
 
-def test_pending_export_shows_progress_and_a_check_progress_button(governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_pending_export_shows_progress_and_a_check_progress_button(governance_member) -> None:
     job = ExportJob.objects.create(
         requested_by=governance_member,
         format="csv",
@@ -103,7 +103,7 @@ def test_pending_export_shows_progress_and_a_check_progress_button(governance_me
     )
 
 
-def test_exports_are_private_to_whoever_asked(governance_member, editor, platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_exports_are_private_to_whoever_asked(governance_member, editor, platform_admin) -> None:
     job = ExportJob.objects.create(
         requested_by=governance_member, format="csv", status=ExportStatus.READY, content=b"x"
     )
@@ -113,7 +113,7 @@ def test_exports_are_private_to_whoever_asked(governance_member, editor, platfor
         assert client.get(reverse("governance:export-download", args=[job.pk])).status_code == 404
 
 
-def test_export_form_errors_use_the_error_summary(governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_export_form_errors_use_the_error_summary(governance_member) -> None:
     response = signed_in_client(governance_member).post(
         reverse("governance:national-export"), {"format": "pdf"}
     )
@@ -123,7 +123,7 @@ def test_export_form_errors_use_the_error_summary(governance_member) -> None:  #
     assert not ExportJob.objects.exists()
 
 
-def test_refused_exports(isva, area_governance_member, other_area) -> None:  # type: ignore[no-untyped-def]
+def test_refused_exports(isva, area_governance_member, other_area) -> None:
     assert (
         signed_in_client(isva).post(reverse("governance:national-export"), {"format": "csv"}).status_code
         == 403
@@ -137,7 +137,7 @@ def test_refused_exports(isva, area_governance_member, other_area) -> None:  # t
     assert not ExportJob.objects.exists()
 
 
-def test_the_task_rechecks_access_before_building(governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_the_task_rechecks_access_before_building(governance_member) -> None:
     job = ExportJob.objects.create(requested_by=governance_member, format="csv")
     governance_member.groups.clear()
     build_export.call(job.pk)
@@ -145,7 +145,7 @@ def test_the_task_rechecks_access_before_building(governance_member) -> None:  #
     assert job.status == ExportStatus.FAILED and job.content == b""
 
 
-def test_digest_preference_form(isva) -> None:  # type: ignore[no-untyped-def]
+def test_digest_preference_form(isva) -> None:
     client = signed_in_client(isva)
     assert client.get(reverse("governance:digest")).status_code == 200
     response = client.post(reverse("governance:digest"), {"frequency": "sometimes"})
@@ -156,7 +156,7 @@ def test_digest_preference_form(isva) -> None:  # type: ignore[no-untyped-def]
 
 def test_digests_send_unread_titles_once_and_respect_the_choice(
     isva, other_agency_isva, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     services.digest_preference_set(actor=isva, frequency="daily")
     services.digest_preference_set(actor=other_agency_isva, frequency="never")
     NotificationFactory(recipient=isva, title="New finding in your area")
@@ -172,7 +172,7 @@ def test_digests_send_unread_titles_once_and_respect_the_choice(
     assert len(mail.outbox) == 1  # not again the same day
 
 
-def test_weekly_digests_go_on_mondays(isva, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_weekly_digests_go_on_mondays(isva, django_capture_on_commit_callbacks) -> None:
     services.digest_preference_set(actor=isva, frequency="weekly")
     NotificationFactory(recipient=isva, title="Action overdue")
     sunday = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)

@@ -148,7 +148,7 @@ COUNT = st.one_of(st.integers(0, 6), st.integers(0, 40))
 
 
 @st.composite
-def scope_stats(draw):  # type: ignore[no-untyped-def]
+def scope_stats(draw):
     """One scope's raw figures, internally consistent as the selectors' are."""
     themes = draw(st.lists(COUNT, min_size=1, max_size=4))
     total = sum(themes)
@@ -185,7 +185,7 @@ def scope_stats(draw):  # type: ignore[no-untyped-def]
     }
 
 
-def _add(a, b):  # type: ignore[no-untyped-def]
+def _add(a, b):
     if a is None or b is None:
         return b if a is None else a
     if isinstance(a, dict):
@@ -195,7 +195,7 @@ def _add(a, b):  # type: ignore[no-untyped-def]
 
 @settings(max_examples=30, deadline=None)
 @given(areas=st.lists(scope_stats(), min_size=1, max_size=3), extra=st.integers(0, 3))
-def test_no_suppressed_count_can_be_reconstructed(areas, extra) -> None:  # type: ignore[no-untyped-def]
+def test_no_suppressed_count_can_be_reconstructed(areas, extra) -> None:
     """Property: the reconstruction attack of tests/governance/test_reconstruction_attack.py (an
     integer programme over every relation a reader knows) pins no suppressed count and no small
     derived count, on the figures themselves (national and every area, with `extra` sessions at

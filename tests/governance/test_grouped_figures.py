@@ -37,7 +37,7 @@ from tests.factories.scrutiny import (
 pytestmark = pytest.mark.django_db
 
 
-def _build_world(seed: int, areas: list) -> None:  # type: ignore[type-arg]
+def _build_world(seed: int, areas: list) -> None:
     """Random drop-in and scrutiny data over `areas` (the last one left empty) and a host agency
     with no area: sessions scheduled and cancelled, bookings in every status and topic, cases whose
     area is not their panel's, a case scored at several meetings, findings over themes and kinds,
@@ -107,7 +107,7 @@ def _same(a: object, b: object) -> bool:
     return json.dumps(a) == json.dumps(b)
 
 
-def _scrutiny_by_hand(viewer, scope) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def _scrutiny_by_hand(viewer, scope) -> dict:
     """The scrutiny figures of one scope, counted row by row in Python (no grouping, no SQL
     aggregation), gated by the policy's aggregate level for the viewer's audience."""
     audience = aggregate_audience(viewer)
@@ -116,7 +116,7 @@ def _scrutiny_by_hand(viewer, scope) -> dict:  # type: ignore[no-untyped-def, ty
     def in_scope(area_id: int) -> bool:
         return scope is None or area_id == scope.pk
 
-    stats: dict = {"area": scope.name if scope is not None else None}  # type: ignore[type-arg]
+    stats: dict = {"area": scope.name if scope is not None else None}
     if may_aggregate(AgendaItem, "agreed_score", audience):
         items = [
             item
@@ -139,7 +139,7 @@ def _scrutiny_by_hand(viewer, scope) -> dict:  # type: ignore[no-untyped-def, ty
             for a in Action.objects.select_related("finding__case", "owner_agency")
             if in_scope(a.finding.case.area_id)
         ]
-        by_owner: dict = {}  # type: ignore[type-arg]
+        by_owner: dict = {}
         for action in sorted(actions, key=lambda a: a.owner_agency.name):
             row = by_owner.setdefault(action.owner_agency.name, {"open": 0, "overdue": 0, "closed": 0})
             if action.status == ActionStatus.DONE:
@@ -154,7 +154,7 @@ def _scrutiny_by_hand(viewer, scope) -> dict:  # type: ignore[no-untyped-def, ty
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_grouped_figures_equal_the_figures_counted_by_hand(
     seed, governance_member, evaluator, coordinator, area, other_area
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     areas = [area, other_area, AreaFactory(), AreaFactory()]
     _build_world(seed, areas)
     for viewer in (governance_member, evaluator, coordinator):
@@ -179,7 +179,7 @@ def test_grouped_figures_equal_the_figures_counted_by_hand(
 
 def test_grouped_figures_refuse_or_are_empty_exactly_as_the_per_scope_ones(
     isva, panel_member, evaluator, area, other_area
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for viewer in (isva, panel_member):
         assert governance_stats_by_scope(viewer=viewer, areas=[]) == {None: {}}
         assert governance_stats_by_scope(viewer=viewer, areas=[area, other_area]) == {
@@ -196,7 +196,7 @@ def test_grouped_figures_refuse_or_are_empty_exactly_as_the_per_scope_ones(
 
 def test_an_evaluator_reads_raw_counts_and_the_national_figure_is_the_raw_sum(
     evaluator, area, other_area
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Each area has 3 cases reviewed; nationally 6: the sum of the raw counts. The selectors
     suppress nothing (scrutiny.governance.figures does, for every route): the API shows the
     nation's 6 and neither area's 3, and 3 + 3 with both hidden cannot be solved."""
@@ -216,7 +216,7 @@ def test_an_evaluator_reads_raw_counts_and_the_national_figure_is_the_raw_sum(
         assert client.get(api, {"area_id": scope_area.pk}).json()["cases_reviewed"] == "suppressed"
 
 
-def test_grouped_reads_take_the_same_queries_for_two_areas_as_for_many(governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_grouped_reads_take_the_same_queries_for_two_areas_as_for_many(governance_member) -> None:
     dropin_stats_by_scope(viewer=governance_member, areas=[])  # the viewer's permissions, loaded once
     counts = []
     for number in (2, 8):

@@ -18,7 +18,7 @@ TABLES = models_of("governance")
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"format": [value for value, _ in ExportFormat.choices]}))
-def test_export_request_forms(governance_member, area, other_area, data) -> None:  # type: ignore[no-untyped-def]
+def test_export_request_forms(governance_member, area, other_area, data) -> None:
     client = signed_in_client(governance_member)
     check_post(client, reverse("governance:national-export"), data, TABLES)
     check_post(client, reverse("governance:area-export", args=[area.pk]), data, TABLES)
@@ -27,7 +27,7 @@ def test_export_request_forms(governance_member, area, other_area, data) -> None
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"format": [value for value, _ in ExportFormat.choices]}))
-def test_area_member_cannot_export_another_area(area_governance_member, other_area, data) -> None:  # type: ignore[no-untyped-def]
+def test_area_member_cannot_export_another_area(area_governance_member, other_area, data) -> None:
     client = signed_in_client(area_governance_member)
     response = check_post(client, reverse("governance:area-export", args=[other_area.pk]), data, TABLES)
     assert response.status_code in (403, 404)
@@ -35,5 +35,5 @@ def test_area_member_cannot_export_another_area(area_governance_member, other_ar
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"frequency": [value for value, _ in DigestFrequency.choices]}))
-def test_email_summary_form(governance_member, data) -> None:  # type: ignore[no-untyped-def]
+def test_email_summary_form(governance_member, data) -> None:
     check_post(signed_in_client(governance_member), reverse("governance:digest"), data, TABLES)

@@ -72,7 +72,7 @@ def _args(target: str, request: Any, user: Any, area: Any, other_area: Any, othe
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "method", "target", "allowed", "ok", "refused"), CASES)
-def test_matrix(request, role, name, method, target, allowed, ok, refused, area, other_area, roles) -> None:  # type: ignore[no-untyped-def]
+def test_matrix(request, role, name, method, target, allowed, ok, refused, area, other_area, roles) -> None:
     user = None if role == "anonymous" else request.getfixturevalue(role)
     if role == "area_governance_member":
         assert user.agency.area_id == area.pk

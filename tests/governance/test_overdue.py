@@ -20,7 +20,7 @@ from tests.conftest import layer_receive
 pytestmark = pytest.mark.django_db
 
 
-def test_lapsed_actions_are_announced_once(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_lapsed_actions_are_announced_once(world, django_capture_on_commit_callbacks) -> None:
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(events.governance_national_group(), channel)
@@ -39,7 +39,7 @@ def test_lapsed_actions_are_announced_once(world, django_capture_on_commit_callb
     assert notices.count() == 1
 
 
-def test_a_closed_or_redated_action_can_lapse_again(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_a_closed_or_redated_action_can_lapse_again(world, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         assert flag_overdue_actions() == 1
     action = world.action

@@ -393,7 +393,7 @@ def attack(knowledge: Knowledge, truth: dict[Key, int], all_area_ids: list[int])
     return leaks
 
 
-def _combine(plus, minus, term, extra=None):  # type: ignore[no-untyped-def]
+def _combine(plus, minus, term, extra=None):
     """The sum of the published figures under `plus` less those under `minus`, as coefficients
     over the unknowns and a constant (`term` gives each figure's own)."""
     coefficients: dict[int, float] = defaultdict(float, extra or {})
@@ -407,7 +407,7 @@ def _combine(plus, minus, term, extra=None):  # type: ignore[no-untyped-def]
     return coefficients, constant
 
 
-def _derived(name, plus, minus, term, truth):  # type: ignore[no-untyped-def]
+def _derived(name, plus, minus, term, truth):
     coefficients, constant = _combine(plus, minus, term)
     true = sum(truth.get(k, 0) for k in plus) - sum(truth.get(k, 0) for k in minus)
     return name, {i: c for i, c in coefficients.items() if c}, constant, true
@@ -456,7 +456,7 @@ def _attack_world(seed: int, areas: list[Any]) -> None:
 
 
 @pytest.fixture
-def audiences(roles, area, other_area, governance_member, evaluator, coordinator):  # type: ignore[no-untyped-def]
+def audiences(roles, area, other_area, governance_member, evaluator, coordinator):
     area_board = AgencyFactory(name="Area Board Police", kind=AgencyKind.POLICE_FORCE, area=area)
     return {
         "national governance member": governance_member,
@@ -470,7 +470,7 @@ def audiences(roles, area, other_area, governance_member, evaluator, coordinator
 @pytest.mark.parametrize("seed", [11, 12, 13, 14, 15, 16])
 def test_no_suppressed_figure_can_be_reconstructed_from_everything_an_audience_can_fetch(
     seed, area, other_area, audiences, governance_member, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _attack_world(seed, [area, other_area, AreaFactory()])
     truth = ground_truth(governance_member)
     area_ids = list(Area.objects.values_list("pk", flat=True))
@@ -495,7 +495,7 @@ def test_no_suppressed_figure_can_be_reconstructed_from_everything_an_audience_c
     assert held["area governance member"][0] == held["coordinator"][0] == {area.pk}, held
 
 
-def test_the_reported_subtraction_no_longer_works(roles, area, evaluator) -> None:  # type: ignore[no-untyped-def]
+def test_the_reported_subtraction_no_longer_works(roles, area, evaluator) -> None:
     """The reproduction: 8 cases, 6 scored 1 and 2 scored 2. "Score 1 = 6" and "score 2 = <5" gave
     score 2 = 8 - 6 = 2. Now the attacker holding the API and CSV figures cannot pin score 2."""
     panel = PanelFactory(area=area)

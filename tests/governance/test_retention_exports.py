@@ -19,17 +19,17 @@ ASKED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 LIMIT = dt.date(2026, 3, 2) + dt.timedelta(days=30)
 
 
-def _job(user, area=None) -> ExportJob:  # type: ignore[no-untyped-def]
+def _job(user, area=None) -> ExportJob:
     return ExportJob.objects.create(
         requested_by=user, area=area, format="csv", content=b"x", created_at=ASKED
     )
 
 
-def _results(today: dt.date) -> dict:  # type: ignore[type-arg]
+def _results(today: dt.date) -> dict:
     return {r.record_type: r for r in apply_retention(today=today)}
 
 
-def test_an_export_goes_thirty_days_after_it_was_asked_for(governance_member, area) -> None:  # type: ignore[no-untyped-def]
+def test_an_export_goes_thirty_days_after_it_was_asked_for(governance_member, area) -> None:
     job = _job(governance_member, area)
     assert _results(LIMIT)["export"].deleted == 0
     assert _results(LIMIT + dt.timedelta(days=1))["export"].deleted == 1
@@ -40,7 +40,7 @@ def test_an_export_goes_thirty_days_after_it_was_asked_for(governance_member, ar
 @pytest.mark.parametrize("held", ["case", "meeting"])
 def test_an_export_covering_a_held_record_stays(
     governance_member, coordinator, area, other_area, held
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = PanelFactory(area=area)
     earlier = ASKED - dt.timedelta(days=10)
     target = (
@@ -60,7 +60,7 @@ def test_an_export_covering_a_held_record_stays(
     assert other.pk in result.due_ids
 
 
-def test_an_export_made_before_the_held_record_existed_goes(governance_member, coordinator, area) -> None:  # type: ignore[no-untyped-def]
+def test_an_export_made_before_the_held_record_existed_goes(governance_member, coordinator, area) -> None:
     panel = PanelFactory(area=area)
     case = CaseFactory(panel=panel, created_at=ASKED + dt.timedelta(days=1))
     services.legal_hold_set(actor=coordinator, target=case, reason="Inquiry")

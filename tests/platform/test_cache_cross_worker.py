@@ -41,7 +41,7 @@ def _fragment_keys() -> list[Any]:
     return list(client.scan_iter(match=f"{prefix}:*content:fragment:*", count=500))
 
 
-def test_a_preview_on_one_worker_never_reaches_partners_on_any_worker(  # type: ignore[no-untyped-def]
+def test_a_preview_on_one_worker_never_reaches_partners_on_any_worker(
     daphne_pair, home_page, roles, editor, isva, panel_member, governance_member
 ) -> None:
     first, second = daphne_pair

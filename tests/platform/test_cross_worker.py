@@ -38,7 +38,7 @@ class Stack:
 
 
 @pytest.fixture
-def stack(tmp_path) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
+def stack(tmp_path) -> Iterator[Stack]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -95,7 +95,7 @@ def _wait_for(ws: Any, kind: str, timeout: float = 10) -> dict[str, Any]:
 
 def test_an_event_from_an_http_worker_reaches_clients_of_every_daphne_worker(
     stack: Stack, isva, browser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for _ in range(3):
         NotificationFactory(recipient=isva)
     # A client on each daphne worker, straight to its port.

@@ -35,7 +35,7 @@ def private_redis() -> Iterator[PrivateRedis]:
 
 
 @pytest.fixture
-def layer_on(private_redis: PrivateRedis, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def layer_on(private_redis: PrivateRedis, settings) -> Iterator[None]:
     """Point this test process's channel layer (what services publish through) at the private Redis."""
     settings.CHANNEL_LAYERS = {
         "default": {
@@ -83,7 +83,7 @@ def _next_event(ws: Any, kind: str, timeout: float) -> dict[str, Any] | None:
 
 def test_redis_outage_http_serves_publish_is_bounded_and_live_updates_resume(
     isva, private_redis: PrivateRedis, daphne_on_private_redis: LiveServer
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     server = daphne_on_private_redis
     cookie = session_cookie_for(isva)
     ws = ws_connect(server, "/ws/notifications/", user=isva)

@@ -92,7 +92,7 @@ def stack(
 
 
 @pytest.fixture
-def layer_on_private_redis(private_redis: PrivateRedis, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def layer_on_private_redis(private_redis: PrivateRedis, settings) -> Iterator[None]:
     """This test process publishes through the stack's Redis and invalidates its cache, as its web
     workers do (a hello's unread count comes from that cache)."""
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": private_redis.url}}
@@ -231,7 +231,7 @@ def _alive(ws: Any) -> bool:
 
 def test_a_killed_daphne_worker_is_restarted_and_its_clients_reconnect_and_resync(
     stack: RunningStack, isva, layer_on_private_redis: None
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     edge = Edge(int(stack.url.rsplit(":", 1)[1]))
     for _ in range(2):
         NotificationFactory(recipient=isva)
@@ -356,7 +356,7 @@ def _timed_get(port: int, path: str) -> tuple[int, float]:
 
 def test_a_frozen_redis_costs_pages_about_a_second_and_the_stack_recovers(
     stack: RunningStack, private_redis: PrivateRedis, isva, layer_on_private_redis: None
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     edge = Edge(int(stack.url.rsplit(":", 1)[1]))
     watcher, _ = _connect_with_backoff(edge, isva, 10)
     assert private_redis.process is not None

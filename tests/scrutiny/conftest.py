@@ -308,7 +308,7 @@ def build_world(*, area: Any, other_area: Any, cps_agency: Any, coordinator: Use
 
 
 @pytest.fixture
-def world(roles, area, other_area, cps_agency, coordinator) -> World:  # type: ignore[no-untyped-def]
+def world(roles, area, other_area, cps_agency, coordinator) -> World:
     return build_world(area=area, other_area=other_area, cps_agency=cps_agency, coordinator=coordinator)
 
 
@@ -339,12 +339,12 @@ def add_held_texts(world: World) -> World:
 
 
 @pytest.fixture
-def held(world) -> World:  # type: ignore[no-untyped-def]
+def held(world) -> World:
     return add_held_texts(world)
 
 
 @pytest.fixture
-def presenting_observer(world) -> User:  # type: ignore[no-untyped-def]
+def presenting_observer(world) -> User:
     """An observer employed by the presenting police force (accepted, no involvement declared)."""
     from scrutiny.permissions import current_agreement
 
@@ -358,7 +358,7 @@ def presenting_observer(world) -> User:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def involved_chair(world) -> User:  # type: ignore[no-untyped-def]
+def involved_chair(world) -> User:
     """The panel's chair, having declared prior involvement in the canary case (world.case)."""
     from scrutiny.models import InvolvementDeclaration
 

@@ -16,7 +16,7 @@ from tests.scrutiny.test_query_counts import _add_cases
 
 
 @pytest.mark.django_db
-def test_case_facts_answer_only_for_the_viewer_they_were_loaded_for(world) -> None:  # type: ignore[no-untyped-def]
+def test_case_facts_answer_only_for_the_viewer_they_were_loaded_for(world) -> None:
     independent, involved = world.users["independent"], world.users["involved"]
     not_accepted = world.users["not_accepted"]
     case = selectors.case_get(viewer=independent, case_id=world.case.pk)
@@ -41,7 +41,7 @@ def test_case_facts_answer_only_for_the_viewer_they_were_loaded_for(world) -> No
 
 
 @pytest.mark.django_db
-def test_facts_follow_declarations_and_new_agreement_versions(world) -> None:  # type: ignore[no-untyped-def]
+def test_facts_follow_declarations_and_new_agreement_versions(world) -> None:
     presenting = world.users["presenting"]
     _add_cases(world, 5)  # one more released case (3 + a draft before), declared on by two others only
     [new_case] = [
@@ -68,7 +68,7 @@ def test_facts_follow_declarations_and_new_agreement_versions(world) -> None:  #
 
 
 @pytest.mark.django_db
-def test_one_query_reads_memberships_and_agency_area(world) -> None:  # type: ignore[no-untyped-def]
+def test_one_query_reads_memberships_and_agency_area(world) -> None:
     chair, coordinator = world.users["chair"], world.users["coordinator"]
     fresh = type(chair).objects.get(pk=chair.pk)
     with CaptureQueriesContext(connection) as captured:

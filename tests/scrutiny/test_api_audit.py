@@ -10,7 +10,7 @@ from scrutiny.models import AccessEvent, AccessVerb
 from tests.conftest import signed_in_client
 
 
-def _new_events(before: int):  # type: ignore[no-untyped-def]
+def _new_events(before: int):
     return list(AccessEvent.objects.filter(pk__gt=before).order_by("pk"))
 
 
@@ -19,7 +19,7 @@ def _head() -> int:
 
 
 @pytest.mark.django_db
-def test_the_panel_and_meeting_lists_are_audited(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_panel_and_meeting_lists_are_audited(world) -> None:
     """Reproduction: GET /api/v1/scrutiny/panels and /panels/<id>/meetings wrote no access event."""
     member = world.users["cps_member"]
     client = signed_in_client(member)
@@ -43,7 +43,7 @@ def test_the_panel_and_meeting_lists_are_audited(world) -> None:  # type: ignore
 
 
 @pytest.mark.django_db
-def test_the_figures_read_is_audited_and_so_is_its_refusal(world, evaluator, isva) -> None:  # type: ignore[no-untyped-def]
+def test_the_figures_read_is_audited_and_so_is_its_refusal(world, evaluator, isva) -> None:
     """Reproduction: GET /api/v1/scrutiny/figures wrote no access event."""
     before = _head()
     assert signed_in_client(evaluator).get(reverse("api-v1:scrutiny_figures")).status_code == 200
@@ -62,7 +62,7 @@ def test_the_figures_read_is_audited_and_so_is_its_refusal(world, evaluator, isv
 
 
 @pytest.mark.django_db
-def test_every_api_read_of_case_data_writes_an_api_event(world) -> None:  # type: ignore[no-untyped-def]
+def test_every_api_read_of_case_data_writes_an_api_event(world) -> None:
     chair = world.users["chair"]
     client = signed_in_client(chair)
     urls = [
@@ -83,7 +83,7 @@ def test_every_api_read_of_case_data_writes_an_api_event(world) -> None:  # type
 
 
 @pytest.mark.django_db
-def test_governance_dashboard_and_figures_reads_are_audited(world, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_governance_dashboard_and_figures_reads_are_audited(world, governance_member) -> None:
     client = signed_in_client(governance_member)
     for name in ("governance:national", "governance:national-figures"):
         before = _head()

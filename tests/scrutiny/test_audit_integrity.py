@@ -41,7 +41,7 @@ def _record(n: int = 1, *, at: dt.datetime | None = None) -> list[AccessEvent]:
     return events
 
 
-def _as_owner_rewrite(change) -> None:  # type: ignore[no-untyped-def]
+def _as_owner_rewrite(change) -> None:
     """Run `change(cursor)` with the guards dropped, then put them back (what only the owner can)."""
     with transaction.atomic(), connection.cursor() as cursor:
         _drop_guards(cursor)
@@ -49,7 +49,7 @@ def _as_owner_rewrite(change) -> None:  # type: ignore[no-untyped-def]
     audit.ensure_guards(connection)
 
 
-def _drop_guards(cursor) -> None:  # type: ignore[no-untyped-def]
+def _drop_guards(cursor) -> None:
     for name, (table, _body) in audit.PG_TRIGGERS.items():
         if connection.vendor == "sqlite":
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -60,7 +60,7 @@ def _drop_guards(cursor) -> None:  # type: ignore[no-untyped-def]
 def _rechain() -> None:
     """Recompute every hash honestly (a test helper for backdated rows)."""
 
-    def change(cursor) -> None:  # type: ignore[no-untyped-def]
+    def change(cursor) -> None:
         previous = audit.GENESIS
         cursor.execute("UPDATE scrutiny_accessevent SET prev_hash = 'x' || id")
         for row in AccessEvent.objects.order_by("pk").values("id", *audit.CONTENT_FIELDS):
@@ -329,7 +329,7 @@ def test_prune_audit_command_dry_run_and_run() -> None:
 
 @override_settings(RETENTION_DAYS={**settings.RETENTION_DAYS, "audit_log": 400})
 @pytest.mark.django_db
-def test_prune_audit_command_stops_before_the_events_of_a_held_case(area, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_prune_audit_command_stops_before_the_events_of_a_held_case(area, coordinator) -> None:
     """Run on its own (not through apply_retention), the command keeps the same bound: nothing
     from the oldest event about a case on legal hold onwards."""
     from tests.factories.scrutiny import CaseFactory, PanelFactory

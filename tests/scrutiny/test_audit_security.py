@@ -29,14 +29,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def dpo(roles, national_agency):  # type: ignore[no-untyped-def]
+def dpo(roles, national_agency):
     return UserFactory(
         email="dpo@test-gov.example.org", agency=national_agency, roles=[Role.DATA_PROTECTION_OFFICER]
     )
 
 
 @pytest.fixture
-def attacked(isva):  # type: ignore[no-untyped-def]
+def attacked(isva):
     """Three wrong passwords and a lockout against one account, and one for no account."""
     for _ in range(3):
         agency_services.sign_in_failed_record(email=isva.email)
@@ -45,7 +45,7 @@ def attacked(isva):  # type: ignore[no-untyped-def]
     return isva
 
 
-def _security_rows():  # type: ignore[no-untyped-def]
+def _security_rows():
     return AccessEvent.objects.filter(verb=AccessVerb.SECURITY).order_by("pk")
 
 
@@ -62,7 +62,7 @@ def test_the_sink_is_registered_and_agencies_stays_independent() -> None:
     assert chain_security_event in security_audit.sinks()
 
 
-def test_each_security_event_is_a_chained_row(attacked) -> None:  # type: ignore[no-untyped-def]
+def test_each_security_event_is_a_chained_row(attacked) -> None:
     rows = list(_security_rows())
     assert [r.object_type for r in rows] == [
         "agencies.sign_in_failed",
@@ -82,7 +82,7 @@ def test_each_security_event_is_a_chained_row(attacked) -> None:  # type: ignore
     assert code == 0, output
 
 
-def test_a_raw_delete_or_update_of_a_failed_sign_in_is_refused(attacked) -> None:  # type: ignore[no-untyped-def]
+def test_a_raw_delete_or_update_of_a_failed_sign_in_is_refused(attacked) -> None:
     first = _security_rows().first()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM scrutiny_accessevent WHERE verb = 'security'")
@@ -93,7 +93,7 @@ def test_a_raw_delete_or_update_of_a_failed_sign_in_is_refused(attacked) -> None
     assert _security_rows().count() == 5
 
 
-def _behind_the_guards(sql: str, params: list) -> None:  # type: ignore[type-arg]
+def _behind_the_guards(sql: str, params: list) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for name, (table, _body) in audit.PG_TRIGGERS.items():
             if connection.vendor == "sqlite":
@@ -104,7 +104,7 @@ def _behind_the_guards(sql: str, params: list) -> None:  # type: ignore[type-arg
     audit.ensure_guards(connection)
 
 
-def test_verify_audit_finds_a_failed_sign_in_rewritten_behind_the_guards(attacked) -> None:  # type: ignore[no-untyped-def]
+def test_verify_audit_finds_a_failed_sign_in_rewritten_behind_the_guards(attacked) -> None:
     target = _security_rows()[1]
     _behind_the_guards(
         "UPDATE scrutiny_accessevent SET object_type = 'agencies.sign_in' WHERE id = %s", [target.pk]
@@ -115,7 +115,7 @@ def test_verify_audit_finds_a_failed_sign_in_rewritten_behind_the_guards(attacke
     assert "content was changed" in output
 
 
-def test_verify_audit_finds_a_lockout_deleted_behind_the_guards(attacked) -> None:  # type: ignore[no-untyped-def]
+def test_verify_audit_finds_a_lockout_deleted_behind_the_guards(attacked) -> None:
     rows = list(_security_rows())
     _behind_the_guards("DELETE FROM scrutiny_accessevent WHERE id = %s", [rows[3].pk])
     code, output = _verify()
@@ -123,7 +123,7 @@ def test_verify_audit_finds_a_lockout_deleted_behind_the_guards(attacked) -> Non
     assert "does not follow the previous row" in output
 
 
-def test_the_officer_sees_them_even_when_the_wagtail_log_was_emptied(attacked, dpo) -> None:  # type: ignore[no-untyped-def]
+def test_the_officer_sees_them_even_when_the_wagtail_log_was_emptied(attacked, dpo) -> None:
     ModelLogEntry.objects.filter(action__startswith="agencies.").delete()
     client = signed_in_client(dpo)
     page = client.get(reverse("scrutiny:audit-log"), {"actor": attacked.email})
@@ -136,7 +136,7 @@ def test_the_officer_sees_them_even_when_the_wagtail_log_was_emptied(attacked, d
     assert len(by_verb) == 5
 
 
-def test_the_officers_export_lists_them(attacked, dpo) -> None:  # type: ignore[no-untyped-def]
+def test_the_officers_export_lists_them(attacked, dpo) -> None:
     exported = signed_in_client(dpo).get(reverse("scrutiny:audit-log-export"), {"verb": "security"})
     assert exported.status_code == 200
     rows = list(csv.reader(io.StringIO(exported.content.decode())))
@@ -149,7 +149,7 @@ def test_the_officers_export_lists_them(attacked, dpo) -> None:  # type: ignore[
     }
 
 
-def test_a_role_change_names_who_acted(isva, platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_role_change_names_who_acted(isva, platform_admin) -> None:
     security_audit.record(
         instance=isva, action=security_audit.Action.MFA_RESET, actor=platform_admin, agency_id=isva.agency_id
     )

@@ -33,11 +33,11 @@ def _visit(page: Any, path: str) -> None:
 
 
 @pytest.fixture
-def live_world(roles, area, other_area, cps_agency, coordinator):  # type: ignore[no-untyped-def]
+def live_world(roles, area, other_area, cps_agency, coordinator):
     return build_world(area=area, other_area=other_area, cps_agency=cps_agency, coordinator=coordinator)
 
 
-def test_prepare_check_release_review_and_record_live(new_page, daphne_server, live_world) -> None:  # type: ignore[no-untyped-def]
+def test_prepare_check_release_review_and_record_live(new_page, daphne_server, live_world) -> None:
     world = live_world
     coordinator = _as(new_page, daphne_server, world.users["coordinator"])
 
@@ -183,7 +183,7 @@ def test_prepare_check_release_review_and_record_live(new_page, daphne_server, l
         ("isva_member", "meeting-held"),
     ],
 )
-def test_other_scrutiny_pages_have_no_axe_violations(new_page, daphne_server, live_world, who, path) -> None:  # type: ignore[no-untyped-def]
+def test_other_scrutiny_pages_have_no_axe_violations(new_page, daphne_server, live_world, who, path) -> None:
     world = live_world
     if path in {"meeting-text-check", "meeting-held"}:
         add_held_texts(world)

@@ -16,7 +16,7 @@ from tests.scrutiny.conftest import CANARIES, build_world
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
-async def _connect(user, meeting_id: int):  # type: ignore[no-untyped-def]
+async def _connect(user, meeting_id: int):
     communicator = WebsocketCommunicator(MeetingConsumer.as_asgi(), f"/ws/scrutiny/meetings/{meeting_id}/")
     communicator.scope["user"] = user
     communicator.scope["url_route"] = {"kwargs": {"meeting_id": meeting_id}}
@@ -25,11 +25,11 @@ async def _connect(user, meeting_id: int):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def live_world(roles, area, other_area, cps_agency, coordinator):  # type: ignore[no-untyped-def]
+def live_world(roles, area, other_area, cps_agency, coordinator):
     return build_world(area=area, other_area=other_area, cps_agency=cps_agency, coordinator=coordinator)
 
 
-async def test_outsiders_are_refused(live_world, governance_member) -> None:  # type: ignore[no-untyped-def]
+async def test_outsiders_are_refused(live_world, governance_member) -> None:
     meeting_id = live_world.meeting.pk
     _, connected, code = await _connect(AnonymousUser(), meeting_id)
     assert not connected and code == 4401
@@ -39,7 +39,7 @@ async def test_outsiders_are_refused(live_world, governance_member) -> None:  # 
     assert not connected and code == 4403
 
 
-async def test_each_recipient_gets_their_own_redacted_view_of_a_new_finding(live_world) -> None:  # type: ignore[no-untyped-def]
+async def test_each_recipient_gets_their_own_redacted_view_of_a_new_finding(live_world) -> None:
     world = live_world
     member, connected, _ = await _connect(world.users["isva_member"], world.meeting.pk)
     assert connected
@@ -80,7 +80,7 @@ async def test_each_recipient_gets_their_own_redacted_view_of_a_new_finding(live
     await coordinator.disconnect()
 
 
-async def test_ending_a_membership_closes_the_members_socket(live_world) -> None:  # type: ignore[no-untyped-def]
+async def test_ending_a_membership_closes_the_members_socket(live_world) -> None:
     world = live_world
     member = world.users["independent"]
     communicator, connected, _ = await _connect(member, world.meeting.pk)
@@ -94,7 +94,7 @@ async def test_ending_a_membership_closes_the_members_socket(live_world) -> None
     assert output["type"] == "websocket.close" and output["code"] == 4403
 
 
-async def test_an_involved_member_hears_nothing_of_the_case_on_the_live_socket(live_world) -> None:  # type: ignore[no-untyped-def]
+async def test_an_involved_member_hears_nothing_of_the_case_on_the_live_socket(live_world) -> None:
     """Issue 13 point 3, over a real socket: the involved member (walled off every case of the
     world) gets no finding in the hello, and no frame at all when a finding on the case is
     recorded and checked (not even an empty one: its timing would tell them); a member beside
@@ -127,7 +127,7 @@ async def test_an_involved_member_hears_nothing_of_the_case_on_the_live_socket(l
     await member.disconnect()
 
 
-async def test_the_wall_is_per_case_and_the_sequence_shows_no_gap(live_world) -> None:  # type: ignore[no-untyped-def]
+async def test_the_wall_is_per_case_and_the_sequence_shows_no_gap(live_world) -> None:
     """A member involved in one case of the meeting hears nothing of that case, still hears the
     rest of the meeting, and their frames number on without a gap where the withheld ones were."""
     from tests.scrutiny.test_involvement import _partly_involved
@@ -142,7 +142,7 @@ async def test_the_wall_is_per_case_and_the_sequence_shows_no_gap(live_world) ->
     member, _, _ = await _connect(world.users["isva_member"], world.meeting.pk)
     await member.receive_json_from()
 
-    async def finding_on(case, text):  # type: ignore[no-untyped-def]
+    async def finding_on(case, text):
         recorded = await database_sync_to_async(services.finding_record)(
             actor=world.users["chair"],
             meeting=world.meeting,

@@ -61,7 +61,7 @@ def _event() -> AccessEvent:
 
 
 @pytest.fixture
-def roles():  # type: ignore[no-untyped-def]
+def roles():
     """(owner, runtime): made inside the test's transaction, so rolled back with it."""
     suffix = uuid.uuid4().hex[:8]
     owner, runtime = f"scrutiny_owner_{suffix}", f"scrutiny_app_{suffix}"
@@ -96,14 +96,14 @@ class _Worked(Exception):
 
 
 @pytest.mark.parametrize("statement", REFUSED)
-def test_the_runtime_role_cannot_erase_or_alter_the_audit(roles, statement) -> None:  # type: ignore[no-untyped-def]
+def test_the_runtime_role_cannot_erase_or_alter_the_audit(roles, statement) -> None:
     _owner, runtime = roles
     _event()
     assert _as(runtime, statement) is not None, statement
     assert AccessEvent.objects.count() == 1
 
 
-def test_the_runtime_role_can_append_and_read_and_the_chain_holds(roles) -> None:  # type: ignore[no-untyped-def]
+def test_the_runtime_role_can_append_and_read_and_the_chain_holds(roles) -> None:
     _owner, runtime = roles
     _event()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -117,7 +117,7 @@ def test_the_runtime_role_can_append_and_read_and_the_chain_holds(roles) -> None
     assert verify_chain().ok
 
 
-def test_the_owner_can_what_the_runtime_role_cannot(roles) -> None:  # type: ignore[no-untyped-def]
+def test_the_owner_can_what_the_runtime_role_cannot(roles) -> None:
     """The guards are not in the way of the owner (migrations, prune_audit): the difference is the
     role. Rolled back."""
     owner, runtime = roles
@@ -126,7 +126,7 @@ def test_the_owner_can_what_the_runtime_role_cannot(roles) -> None:  # type: ign
     assert _as(runtime, statement) is not None
 
 
-def test_grant_runtime_role_refuses_a_role_that_owns_or_is_the_owner(roles) -> None:  # type: ignore[no-untyped-def]
+def test_grant_runtime_role_refuses_a_role_that_owns_or_is_the_owner(roles) -> None:
     owner, _runtime = roles
     with pytest.raises(CommandError, match="owns"):
         call_command("grant_runtime_role", owner, stdout=StringIO())

@@ -10,7 +10,7 @@ from scrutiny.models import Case, CaseStatus, CheckStatus, Extract, Meeting, Pan
 
 
 @pytest.mark.django_db
-def test_demo_seed_builds_two_panels_with_released_clean_cases_and_is_idempotent(roles) -> None:  # type: ignore[no-untyped-def]
+def test_demo_seed_builds_two_panels_with_released_clean_cases_and_is_idempotent(roles) -> None:
     for name, slug in THEMES:
         Theme.objects.get_or_create(slug=slug, defaults={"name": name})
     seed_agencies()

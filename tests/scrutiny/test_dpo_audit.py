@@ -22,14 +22,14 @@ AUDIT_URLS = ("scrutiny:audit-log", "scrutiny:audit-log-export")
 
 
 @pytest.fixture
-def dpo(roles, national_agency):  # type: ignore[no-untyped-def]
+def dpo(roles, national_agency):
     return UserFactory(
         email="dpo@test-gov.example.org", agency=national_agency, roles=[Role.DATA_PROTECTION_OFFICER]
     )
 
 
 @pytest.fixture
-def panel_less_events(coordinator, evaluator):  # type: ignore[no-untyped-def]
+def panel_less_events(coordinator, evaluator):
     agreement = ConfidentialityAgreement.objects.create(version=1, text="Keep it confidential.")
     accepted = services.agreement_accept(actor=coordinator, agreement=agreement)
     signed_in_client(evaluator).get(reverse("scrutiny:aggregate-export", args=["csv"]))
@@ -39,7 +39,7 @@ def panel_less_events(coordinator, evaluator):  # type: ignore[no-untyped-def]
 @pytest.mark.django_db
 def test_the_officer_sees_events_without_a_panel_and_the_reading_is_audited(
     dpo, panel_less_events, evaluator
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = signed_in_client(dpo)
     response = client.get(reverse("scrutiny:audit-log"))
     assert response.status_code == 200
@@ -51,7 +51,7 @@ def test_the_officer_sees_events_without_a_panel_and_the_reading_is_audited(
 
 
 @pytest.mark.django_db
-def test_the_export_covers_every_event_and_is_itself_audited(dpo, panel_less_events, evaluator) -> None:  # type: ignore[no-untyped-def]
+def test_the_export_covers_every_event_and_is_itself_audited(dpo, panel_less_events, evaluator) -> None:
     before = set(AccessEvent.objects.values_list("pk", flat=True))
     response = signed_in_client(dpo).get(reverse("scrutiny:audit-log-export"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
@@ -66,7 +66,7 @@ def test_the_export_covers_every_event_and_is_itself_audited(dpo, panel_less_eve
 
 
 @pytest.mark.django_db
-def test_filters_by_date_actor_and_verb_and_pages(dpo, panel_less_events, coordinator, evaluator) -> None:  # type: ignore[no-untyped-def]
+def test_filters_by_date_actor_and_verb_and_pages(dpo, panel_less_events, coordinator, evaluator) -> None:
     for _ in range(60):
         services.access_record(
             actor=coordinator,
@@ -105,7 +105,7 @@ def test_filters_by_date_actor_and_verb_and_pages(dpo, panel_less_events, coordi
     ],
 )
 @pytest.mark.django_db
-def test_hostile_filters_are_a_clear_400(dpo, query) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_filters_are_a_clear_400(dpo, query) -> None:
     client = signed_in_client(dpo)
     for name in AUDIT_URLS:
         response = client.get(reverse(name), query)
@@ -118,7 +118,7 @@ def test_hostile_filters_are_a_clear_400(dpo, query) -> None:  # type: ignore[no
 
 
 @pytest.mark.django_db
-def test_a_hostile_page_number_is_not_a_500(dpo) -> None:  # type: ignore[no-untyped-def]
+def test_a_hostile_page_number_is_not_a_500(dpo) -> None:
     client = signed_in_client(dpo)
     for page in ("abc", "-1", "0", "99999999999999999999", "1e9"):
         assert client.get(reverse("scrutiny:audit-log"), {"page": page}).status_code == 200
@@ -139,7 +139,7 @@ ROLES_REFUSED = (
 
 @pytest.mark.parametrize("who", ROLES_REFUSED)
 @pytest.mark.django_db
-def test_nobody_but_the_officer_reaches_the_audit(request, who) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_but_the_officer_reaches_the_audit(request, who) -> None:
     user = request.getfixturevalue(who)
     client = signed_in_client(user)
     for name in AUDIT_URLS:
@@ -147,7 +147,7 @@ def test_nobody_but_the_officer_reaches_the_audit(request, who) -> None:  # type
 
 
 @pytest.mark.django_db
-def test_signed_out_is_sent_to_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+def test_signed_out_is_sent_to_sign_in(db) -> None:
     from django.test import Client
 
     for name in AUDIT_URLS:
@@ -157,7 +157,7 @@ def test_signed_out_is_sent_to_sign_in(db) -> None:  # type: ignore[no-untyped-d
 
 
 @pytest.mark.django_db
-def test_the_officer_role_holds_only_the_audit_permission(dpo) -> None:  # type: ignore[no-untyped-def]
+def test_the_officer_role_holds_only_the_audit_permission(dpo) -> None:
     from scrutiny import permissions
 
     assert permissions.can_review_audit(dpo)

@@ -15,7 +15,7 @@ from tests.conftest import signed_in_client
 pytestmark = pytest.mark.django_db
 
 
-def test_evaluator_role_needs_mfa_and_maps_to_the_evaluator_audience(world, evaluator) -> None:  # type: ignore[no-untyped-def]
+def test_evaluator_role_needs_mfa_and_maps_to_the_evaluator_audience(world, evaluator) -> None:
     assert needs_mfa(evaluator)
     assert evaluator.has_perm(permissions.EVALUATE)
     assert permissions.panel_audience(evaluator, world.panel) == Audience.EVALUATOR
@@ -25,7 +25,7 @@ def test_evaluator_role_needs_mfa_and_maps_to_the_evaluator_audience(world, eval
     assert permissions.can_export_aggregate(evaluator)
 
 
-def test_evaluator_gets_suppressed_figures_and_nothing_per_record(world, evaluator) -> None:  # type: ignore[no-untyped-def]
+def test_evaluator_gets_suppressed_figures_and_nothing_per_record(world, evaluator) -> None:
     services.agreed_score_record(
         actor=world.users["chair"],
         item=AgendaItem.objects.get(meeting=world.meeting, case=world.case),
@@ -46,7 +46,7 @@ def test_evaluator_gets_suppressed_figures_and_nothing_per_record(world, evaluat
         assert client.get(url).status_code == 404, url
 
 
-def test_evaluator_without_mfa_is_sent_to_the_second_step(world, evaluator, client) -> None:  # type: ignore[no-untyped-def]
+def test_evaluator_without_mfa_is_sent_to_the_second_step(world, evaluator, client) -> None:
     client.force_login(evaluator)
     response = client.get(reverse("scrutiny:aggregate-export", args=["csv"]))
     assert response.status_code == 302

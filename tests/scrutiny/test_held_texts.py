@@ -17,7 +17,7 @@ from tests.scrutiny.conftest import CANARIES
 pytestmark = pytest.mark.django_db
 
 
-def test_a_hit_holds_the_finding_back_from_everyone_but_the_checkers(held) -> None:  # type: ignore[no-untyped-def]
+def test_a_hit_holds_the_finding_back_from_everyone_but_the_checkers(held) -> None:
     finding = held.held_finding
     assert finding.identifier_kinds == ["phone"]
     for audience in (Audience.COORDINATOR, Audience.CHAIR):
@@ -52,7 +52,7 @@ def test_a_hit_holds_the_finding_back_from_everyone_but_the_checkers(held) -> No
     assert reverse("scrutiny:meeting-text-check", args=["finding", finding.pk]) in coordinator_page
 
 
-def test_the_author_cannot_check_their_own_text_and_members_cannot_check_at_all(held) -> None:  # type: ignore[no-untyped-def]
+def test_the_author_cannot_check_their_own_text_and_members_cannot_check_at_all(held) -> None:
     for user in (held.users["chair"], held.users["isva_member"], held.users["presenting"]):
         with pytest.raises(PermissionDenied):
             services.meeting_text_confirm(actor=user, obj=held.held_finding, redactions={0: "contact"})
@@ -62,7 +62,7 @@ def test_the_author_cannot_check_their_own_text_and_members_cannot_check_at_all(
     assert held.held_finding.check_status == CheckStatus.FLAGGED
 
 
-def test_a_second_person_redacts_with_a_reason_and_the_panel_sees_a_visible_block(held) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_person_redacts_with_a_reason_and_the_panel_sees_a_visible_block(held) -> None:
     coordinator = held.users["coordinator"]
     with pytest.raises(ValidationError):  # every hit must be decided
         services.meeting_text_confirm(actor=coordinator, obj=held.held_finding, redactions={})
@@ -90,7 +90,7 @@ def test_a_second_person_redacts_with_a_reason_and_the_panel_sees_a_visible_bloc
         services.meeting_text_confirm(actor=coordinator, obj=finding, redactions={})
 
 
-def test_a_second_persons_clean_rewrite_releases_an_action_and_a_dirty_one_keeps_it_held(held) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_persons_clean_rewrite_releases_an_action_and_a_dirty_one_keeps_it_held(held) -> None:
     coordinator = held.users["coordinator"]
     action = services.meeting_text_edit(actor=coordinator, obj=held.held_action, text="Write to SW1A 2AA.")
     assert action.check_status == CheckStatus.FLAGGED
@@ -100,7 +100,7 @@ def test_a_second_persons_clean_rewrite_releases_an_action_and_a_dirty_one_keeps
     assert redact(action, Audience.ISVA_MEMBER)["description"] == "Write to the victim's ISVA."
 
 
-def test_the_check_page_works_without_javascript_and_rejects_hostile_input(held) -> None:  # type: ignore[no-untyped-def]
+def test_the_check_page_works_without_javascript_and_rejects_hostile_input(held) -> None:
     client = signed_in_client(held.users["coordinator"])
     url = reverse("scrutiny:meeting-text-check", args=["finding", held.held_finding.pk])
     page = client.get(url)
@@ -117,14 +117,14 @@ def test_the_check_page_works_without_javascript_and_rejects_hostile_input(held)
     assert client.get(url).status_code == 302  # nothing left to check
 
 
-def test_a_held_finding_cannot_be_promoted_to_guidance(held, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_a_held_finding_cannot_be_promoted_to_guidance(held, governance_member) -> None:
     held.held_finding.kind = "good_practice"
     held.held_finding.save()
     with pytest.raises(ValidationError):
         services.finding_promote(actor=governance_member, finding=held.held_finding)
 
 
-def test_the_live_view_sends_members_nothing_of_a_held_finding(held) -> None:  # type: ignore[no-untyped-def]
+def test_the_live_view_sends_members_nothing_of_a_held_finding(held) -> None:
     from tests.scrutiny.test_leak_matrix import websocket_text
 
     member = websocket_text(held, held.users["isva_member"])

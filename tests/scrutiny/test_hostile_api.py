@@ -20,12 +20,12 @@ pytestmark = pytest.mark.django_db
 BAD_TEXT = ['"a\\u0000b"', '"\\ud800"', '"ok \\udfff\\ud800"', '"\\u0000"']
 
 
-def _post(client, url: str, raw_json: str):  # type: ignore[no-untyped-def]
+def _post(client, url: str, raw_json: str):
     return client.post(url, data=raw_json, content_type="application/json")
 
 
 @pytest.mark.parametrize("text", BAD_TEXT)
-def test_agreement_text_a_database_cannot_store_is_a_422(coordinator, text) -> None:  # type: ignore[no-untyped-def]
+def test_agreement_text_a_database_cannot_store_is_a_422(coordinator, text) -> None:
     before = ConfidentialityAgreement.objects.count()
     response = _post(signed_in_client(coordinator), "/api/v1/scrutiny/agreements", f'{{"text": {text}}}')
     assert response.status_code == 422, response.content[:300]
@@ -33,14 +33,14 @@ def test_agreement_text_a_database_cannot_store_is_a_422(coordinator, text) -> N
 
 
 @pytest.mark.parametrize("text", BAD_TEXT)
-def test_panel_text_a_database_cannot_store_is_a_422(coordinator, area, text) -> None:  # type: ignore[no-untyped-def]
+def test_panel_text_a_database_cannot_store_is_a_422(coordinator, area, text) -> None:
     body = f'{{"name": {text}, "terms_of_reference": "Terms", "code": "x1", "area_id": {area.pk}}}'
     response = _post(signed_in_client(coordinator), "/api/v1/scrutiny/panels", body)
     assert response.status_code == 422, response.content[:300]
     assert not Panel.objects.exists()
 
 
-def test_panel_police_force_ids_beyond_64_bits_are_a_422(coordinator, area) -> None:  # type: ignore[no-untyped-def]
+def test_panel_police_force_ids_beyond_64_bits_are_a_422(coordinator, area) -> None:
     body = json.dumps({"name": "P", "terms_of_reference": "T", "code": "x2", "police_forces": [10**30]})
     response = _post(signed_in_client(coordinator), "/api/v1/scrutiny/panels", body)
     assert response.status_code == 422
@@ -48,7 +48,7 @@ def test_panel_police_force_ids_beyond_64_bits_are_a_422(coordinator, area) -> N
 
 
 @pytest.mark.parametrize("text", BAD_TEXT)
-def test_booking_text_a_database_cannot_store_is_a_422(isva, area, cps_agency, text) -> None:  # type: ignore[no-untyped-def]
+def test_booking_text_a_database_cannot_store_is_a_422(isva, area, cps_agency, text) -> None:
     from tests.factories.dropins import DropInScheduleFactory, DropInSessionFactory
 
     session = DropInSessionFactory(
@@ -72,7 +72,7 @@ TABLES = models_of("scrutiny", exclude=["scrutiny.accessevent"])
         st.just('{"text": '),
     )
 )
-def test_agreement_endpoint_never_errors(coordinator, body) -> None:  # type: ignore[no-untyped-def]
+def test_agreement_endpoint_never_errors(coordinator, body) -> None:
     client = signed_in_client(coordinator)
     with rolled_back():
         before = snapshot(TABLES)

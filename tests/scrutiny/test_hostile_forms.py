@@ -45,11 +45,11 @@ HOSTILE_SETTINGS = settings(HOSTILE_SETTINGS, max_examples=14)
 TABLES = models_of("scrutiny", "agencies.Notification", exclude=["scrutiny.accessevent"])
 
 
-def _values(choices) -> list[str]:  # type: ignore[no-untyped-def]
+def _values(choices) -> list[str]:
     return [str(value) for value, _label in choices]
 
 
-def _foreign(world) -> list[str]:  # type: ignore[no-untyped-def]
+def _foreign(world) -> list[str]:
     """Ids of the other panel's objects (and of nothing at all)."""
     other_case = CaseFactory(panel=world.other_panel, status=CaseStatus.RELEASED)
     return [str(world.other_panel.pk), str(other_case.pk), str(world.draft.pk), "999999", str(2**63)]
@@ -72,14 +72,14 @@ CASE_FORM = {
 CASE_KEYS = {"cps_urn": ["", "01AB2345623"], "crime_number": ["", "CR/12345/24"]}
 
 
-def _with_agency(data, world):  # type: ignore[no-untyped-def]
+def _with_agency(data, world):
     agency = str(world.case.presenting_agency_id)
     return [(k, agency if k == "presenting_agency" and v == "" else v) for k, v in data]
 
 
 @HOSTILE_SETTINGS
 @given(data=form_body({**CASE_FORM, **CASE_KEYS}))
-def test_case_intake_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_case_intake_form(world, data) -> None:
     client = signed_in_client(world.users["coordinator"])
     check_post(
         client, reverse("scrutiny:case-create", args=[world.panel.pk]), _with_agency(data, world), TABLES
@@ -88,7 +88,7 @@ def test_case_intake_form(world, data) -> None:  # type: ignore[no-untyped-def]
 
 @HOSTILE_SETTINGS
 @given(data=form_body(CASE_FORM))
-def test_case_edit_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_case_edit_form(world, data) -> None:
     client = signed_in_client(world.users["coordinator"])
     check_post(
         client, reverse("scrutiny:case-edit", args=[world.draft.pk]), _with_agency(data, world), TABLES
@@ -105,7 +105,7 @@ TEXT_FIELDS = {
 
 @HOSTILE_SETTINGS
 @given(kind=st.sampled_from(sorted(TEXT_FIELDS)), data=st.data())
-def test_text_add_and_edit_forms(world, kind, data) -> None:  # type: ignore[no-untyped-def]
+def test_text_add_and_edit_forms(world, kind, data) -> None:
     body = data.draw(form_body(TEXT_FIELDS[kind]))
     client = signed_in_client(world.users["coordinator"])
     check_post(client, reverse("scrutiny:text-add", args=[world.draft.pk, kind]), body, TABLES)
@@ -116,7 +116,7 @@ def test_text_add_and_edit_forms(world, kind, data) -> None:  # type: ignore[no-
 
 @HOSTILE_SETTINGS
 @given(data=st.data())
-def test_identifier_check_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_identifier_check_form(world, data) -> None:
     obj = world.draft_text
     hits = find_identifiers(obj.text, ALL_KINDS)
     assert hits, "the draft text must carry identifiers for this test"
@@ -129,7 +129,7 @@ def test_identifier_check_form(world, data) -> None:  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def undeclared_case(world):  # type: ignore[no-untyped-def]
+def undeclared_case(world):
     coordinator = world.users["coordinator"]
     case = services.case_create(
         actor=coordinator, panel=world.panel, presenting_agency=world.case.presenting_agency, **CASE_FIELDS
@@ -141,14 +141,14 @@ def undeclared_case(world):  # type: ignore[no-untyped-def]
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"involved": ["yes", "no"]}))
-def test_declaration_form(world, undeclared_case, data) -> None:  # type: ignore[no-untyped-def]
+def test_declaration_form(world, undeclared_case, data) -> None:
     client = signed_in_client(world.users["cps_member"])
     check_post(client, reverse("scrutiny:case-declare", args=[undeclared_case.pk]), data, TABLES)
 
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"accept": ["yes", "no"], "next_case": ["", "1", "https://evil.example/"]}))
-def test_agreement_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_agreement_form(world, data) -> None:
     client = signed_in_client(world.users["not_accepted"])
     response = check_post(client, reverse("scrutiny:agreement"), data, TABLES)
     if response.status_code == 302:
@@ -170,7 +170,7 @@ def test_agreement_form(world, data) -> None:  # type: ignore[no-untyped-def]
         }
     )
 )
-def test_membership_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_membership_form(world, data) -> None:
     client = signed_in_client(world.users["coordinator"])
     check_post(client, reverse("scrutiny:membership-add", args=[world.panel.pk]), data, TABLES)
     check_post(client, reverse("scrutiny:membership-add", args=[world.other_panel.pk]), data, TABLES)
@@ -178,14 +178,14 @@ def test_membership_form(world, data) -> None:  # type: ignore[no-untyped-def]
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"held_on": ["2026-09-01", "2026-02-29", "1900-01-01"]}))
-def test_meeting_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_meeting_form(world, data) -> None:
     client = signed_in_client(world.users["coordinator"])
     check_post(client, reverse("scrutiny:meeting-create", args=[world.panel.pk]), data, TABLES)
 
 
 @HOSTILE_SETTINGS
 @given(data=st.data())
-def test_agenda_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_agenda_form(world, data) -> None:
     foreign = _foreign(world)
     body = data.draw(form_body({"case": [str(c.pk) for c in world.cases]}, hostile=foreign))
     client = signed_in_client(world.users["coordinator"])
@@ -194,7 +194,7 @@ def test_agenda_form(world, data) -> None:  # type: ignore[no-untyped-def]
 
 @HOSTILE_SETTINGS
 @given(data=st.data())
-def test_review_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_review_form(world, data) -> None:
     points = list(DecisionPoint.objects.filter(case=world.case))
     fields = {"score": ["1", "2", "3", "4"]}
     for point in points:
@@ -208,7 +208,7 @@ def test_review_form(world, data) -> None:  # type: ignore[no-untyped-def]
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"score": ["1", "4"]}))
-def test_agreed_score_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_agreed_score_form(world, data) -> None:
     item = AgendaItem.objects.filter(meeting=world.meeting).first()
     client = signed_in_client(world.users["chair"])
     check_post(client, reverse("scrutiny:agreed-score", args=[item.pk]), data, TABLES)
@@ -216,7 +216,7 @@ def test_agreed_score_form(world, data) -> None:  # type: ignore[no-untyped-def]
 
 @HOSTILE_SETTINGS
 @given(data=st.data())
-def test_finding_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_finding_form(world, data) -> None:
     from content.models import Theme
 
     fields = {
@@ -232,7 +232,7 @@ def test_finding_form(world, data) -> None:  # type: ignore[no-untyped-def]
 
 @HOSTILE_SETTINGS
 @given(data=st.data())
-def test_action_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_action_form(world, data) -> None:
     fields = {
         "description": ["Review the charging timeline."],
         "owner_agency": [str(world.action.owner_agency_id)],
@@ -246,7 +246,7 @@ def test_action_form(world, data) -> None:  # type: ignore[no-untyped-def]
 
 @HOSTILE_SETTINGS
 @given(data=form_body({"status": _values(ActionStatus.choices), "text": ["Progress made."]}))
-def test_action_update_form(world, data) -> None:  # type: ignore[no-untyped-def]
+def test_action_update_form(world, data) -> None:
     client = signed_in_client(world.users["coordinator"])
     check_post(client, reverse("scrutiny:action-update", args=[world.action.pk]), data, TABLES)
     # Someone outside the panel: refused, nothing written.
@@ -265,7 +265,7 @@ BODYLESS = [
 
 @HOSTILE_SETTINGS
 @given(which=st.sampled_from(BODYLESS), data=form_body({}))
-def test_bodyless_actions_ignore_any_body(world, which, data) -> None:  # type: ignore[no-untyped-def]
+def test_bodyless_actions_ignore_any_body(world, which, data) -> None:
     name, attr, who = which
     client = signed_in_client(world.users[who])
     check_post(client, reverse(name, args=[getattr(world, attr).pk]), data, TABLES)

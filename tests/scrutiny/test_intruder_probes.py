@@ -17,7 +17,7 @@ from tests.scrutiny.test_leak_matrix import websocket_text
 
 
 @pytest.fixture
-def other_area_governance(world, other_area):  # type: ignore[no-untyped-def]
+def other_area_governance(world, other_area):
     """A governance member whose agency is in another CPS area: the area dashboard of the world's
     panel refuses them (scrutiny.governance.permissions)."""
     agency = AgencyFactory(name="Other Area Police", kind=AgencyKind.POLICE_FORCE, area=other_area)
@@ -25,7 +25,7 @@ def other_area_governance(world, other_area):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def own_area_governance(world, area):  # type: ignore[no-untyped-def]
+def own_area_governance(world, area):
     agency = AgencyFactory(name="Own Area Police", kind=AgencyKind.POLICE_FORCE, area=area)
     return UserFactory(email="gov@own-area.example.org", agency=agency, roles=[Role.GOVERNANCE_MEMBER])
 
@@ -33,7 +33,7 @@ def own_area_governance(world, area):  # type: ignore[no-untyped-def]
 @pytest.mark.django_db
 def test_an_area_governance_member_reads_no_record_of_another_areas_panel(
     world, area, other_area_governance
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Found: the dashboard of the panel's area was a 403 for them, yet its panel page, meetings,
     every finding, action and update, the findings CSV and the API lists were open to them."""
     client = signed_in_client(other_area_governance)
@@ -69,7 +69,7 @@ def test_an_area_governance_member_reads_no_record_of_another_areas_panel(
 @pytest.mark.django_db
 def test_governance_of_the_panels_area_and_national_governance_still_read_it(
     world, own_area_governance, governance_member
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for user in (own_area_governance, governance_member):
         assert permissions.panel_audience(user, world.panel) == Audience.GOVERNANCE
         body = signed_in_client(user).get(reverse("scrutiny:meeting-detail", args=[world.meeting.pk]))

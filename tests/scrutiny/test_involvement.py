@@ -40,7 +40,7 @@ WALLED = {"finding", "action", "owner", "update", "notes", "decision", "extract_
 MISSING_ID = 2**31 - 1  # no record has this id
 
 
-def _normalised(response) -> str:  # type: ignore[no-untyped-def]
+def _normalised(response) -> str:
     """The page without what differs between any two responses (CSRF tokens, CSP nonces)."""
     return re.sub(r'(nonce|value|content)="[^"]*"', r'\1=""', response.content.decode())
 
@@ -50,7 +50,7 @@ def _xlsx(content: bytes) -> str:
     return "\n".join(str(c) for s in book.worksheets for r in s.iter_rows(values_only=True) for c in r if c)
 
 
-def _declared_member(world, *, email, like, role, involved_in=None):  # type: ignore[no-untyped-def]
+def _declared_member(world, *, email, like, role, involved_in=None):
     """A panel member of the agency of `world.users[like]`, with the agreement accepted and an
     involvement declared for every case: involved in `involved_in` only."""
     user = UserFactory(email=email, agency=world.users[like].agency, roles=[Role.PANEL_MEMBER])
@@ -61,7 +61,7 @@ def _declared_member(world, *, email, like, role, involved_in=None):  # type: ig
     return user
 
 
-def _partly_involved(world):  # type: ignore[no-untyped-def]
+def _partly_involved(world):
     """An independent member involved in the canary case only (no prior involvement in the rest)."""
     return _declared_member(
         world,
@@ -72,7 +72,7 @@ def _partly_involved(world):  # type: ignore[no-untyped-def]
     )
 
 
-def _other_finding(world):  # type: ignore[no-untyped-def]
+def _other_finding(world):
     """A finding on another case of the same meeting (the wall is per case, not per panel)."""
     finding = services.finding_record(
         actor=world.users["chair"],
@@ -86,7 +86,7 @@ def _other_finding(world):  # type: ignore[no-untyped-def]
     return services.meeting_text_confirm(actor=world.users["coordinator"], obj=finding, redactions={})
 
 
-def _refusals(user) -> int:  # type: ignore[no-untyped-def]
+def _refusals(user) -> int:
     return AccessEvent.objects.filter(actor=user, verb=AccessVerb.REFUSED).count()
 
 
@@ -94,7 +94,7 @@ def _refusals(user) -> int:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_involved_member_sees_nothing_of_the_case_on_the_meeting_page(world) -> None:  # type: ignore[no-untyped-def]
+def test_involved_member_sees_nothing_of_the_case_on_the_meeting_page(world) -> None:
     user = _partly_involved(world)
     _other_finding(world)
     client = signed_in_client(user)
@@ -111,7 +111,7 @@ def test_involved_member_sees_nothing_of_the_case_on_the_meeting_page(world) -> 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.django_db
-def test_involved_member_gets_no_row_of_the_case_in_exports(world, fmt) -> None:  # type: ignore[no-untyped-def]
+def test_involved_member_gets_no_row_of_the_case_in_exports(world, fmt) -> None:
     user = _partly_involved(world)
     other = _other_finding(world)
     client = signed_in_client(user)
@@ -125,7 +125,7 @@ def test_involved_member_gets_no_row_of_the_case_in_exports(world, fmt) -> None:
 
 
 @pytest.mark.django_db
-def test_involved_member_gets_nothing_of_the_case_from_the_api(world) -> None:  # type: ignore[no-untyped-def]
+def test_involved_member_gets_nothing_of_the_case_from_the_api(world) -> None:
     user = _partly_involved(world)
     _other_finding(world)
     client = signed_in_client(user)
@@ -165,7 +165,7 @@ def test_involved_member_gets_nothing_of_the_case_from_the_api(world) -> None:  
 
 
 @pytest.mark.django_db
-def test_involved_member_gets_nothing_of_the_case_on_the_socket(world) -> None:  # type: ignore[no-untyped-def]
+def test_involved_member_gets_nothing_of_the_case_on_the_socket(world) -> None:
     user = _partly_involved(world)
     _other_finding(world)
     frames = websocket_text(world, user)
@@ -177,7 +177,7 @@ def test_involved_member_gets_nothing_of_the_case_on_the_socket(world) -> None: 
 
 
 @pytest.mark.django_db
-def test_direct_urls_to_the_walled_case_records_are_refused_and_audited(world) -> None:  # type: ignore[no-untyped-def]
+def test_direct_urls_to_the_walled_case_records_are_refused_and_audited(world) -> None:
     user = _partly_involved(world)
     client = signed_in_client(user)
     before = _refusals(user)
@@ -204,7 +204,7 @@ def test_direct_urls_to_the_walled_case_records_are_refused_and_audited(world) -
 
 
 @pytest.mark.django_db
-def test_a_walled_case_answers_exactly_like_a_case_that_does_not_exist(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_walled_case_answers_exactly_like_a_case_that_does_not_exist(world) -> None:
     """Its page, its declaration page and its legal-hold page: 404, the same page as for an id
     no case has, never the pseudonym; the refusal is still in the audit. The panel's other cases
     stay open to the same person."""
@@ -229,7 +229,7 @@ def test_a_walled_case_answers_exactly_like_a_case_that_does_not_exist(world) ->
 
 
 @pytest.mark.django_db
-def test_the_pseudonym_of_the_walled_case_reaches_the_involved_member_nowhere(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_pseudonym_of_the_walled_case_reaches_the_involved_member_nowhere(world) -> None:
     """Every page, file, API answer and socket frame a panel member uses to find cases, after
     a finding and an action on the walled case (notified to the rest of their agency)."""
     user = _partly_involved(world)
@@ -285,7 +285,7 @@ def test_the_pseudonym_of_the_walled_case_reaches_the_involved_member_nowhere(wo
 
 
 @pytest.mark.django_db
-def test_involved_member_is_not_notified_of_the_case(world) -> None:  # type: ignore[no-untyped-def]
+def test_involved_member_is_not_notified_of_the_case(world) -> None:
     user = _partly_involved(world)
     # A finding on the walled case and an action assigned to the involved member's own agency.
     finding = services.finding_record(
@@ -320,19 +320,19 @@ def test_involved_member_is_not_notified_of_the_case(world) -> None:  # type: ig
 # The involved chair hands over ---------------------------------------------------------------------
 
 
-def _involve_chair(world):  # type: ignore[no-untyped-def]
+def _involve_chair(world):
     chair = world.users["chair"]
     InvolvementDeclaration.objects.filter(user=chair, case=world.case).update(involved=True)
     permissions.forget(chair)  # the world's own calls cached the chair's facts on this object
     return chair
 
 
-def _item(world) -> AgendaItem:  # type: ignore[no-untyped-def]
+def _item(world) -> AgendaItem:
     return AgendaItem.objects.get(meeting=world.meeting, case=world.case)
 
 
 @pytest.mark.django_db
-def test_involved_chair_cannot_score_or_record_findings_for_the_case(world) -> None:  # type: ignore[no-untyped-def]
+def test_involved_chair_cannot_score_or_record_findings_for_the_case(world) -> None:
     chair = _involve_chair(world)
     client = signed_in_client(chair)
     item = _item(world)
@@ -369,7 +369,7 @@ def test_involved_chair_cannot_score_or_record_findings_for_the_case(world) -> N
 
 
 @pytest.mark.django_db
-def test_involved_chair_hands_the_case_to_another_member_who_then_chairs_it(world) -> None:  # type: ignore[no-untyped-def]
+def test_involved_chair_hands_the_case_to_another_member_who_then_chairs_it(world) -> None:
     from scrutiny.models import ActingChair
 
     chair = _involve_chair(world)
@@ -450,7 +450,7 @@ def test_involved_chair_hands_the_case_to_another_member_who_then_chairs_it(worl
 
 
 @pytest.mark.django_db
-def test_coordinator_appoints_an_acting_chair_and_outsiders_cannot(world) -> None:  # type: ignore[no-untyped-def]
+def test_coordinator_appoints_an_acting_chair_and_outsiders_cannot(world) -> None:
     from scrutiny.models import ActingChair
 
     _involve_chair(world)
@@ -475,7 +475,7 @@ def test_coordinator_appoints_an_acting_chair_and_outsiders_cannot(world) -> Non
 # The panel role decides the audience first ----------------------------------------------------------
 
 
-def _presenting_observer(world):  # type: ignore[no-untyped-def]
+def _presenting_observer(world):
     """An observer employed by the presenting police force."""
     return _declared_member(
         world, email="observer@test-police.example.org", like="presenting", role=PanelRole.OBSERVER
@@ -483,7 +483,7 @@ def _presenting_observer(world):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_an_observer_from_the_presenting_agency_stays_an_observer(world) -> None:  # type: ignore[no-untyped-def]
+def test_an_observer_from_the_presenting_agency_stays_an_observer(world) -> None:
     user = _presenting_observer(world)
     assert permissions.audience_for(user, world.case) == Audience.OBSERVER
     assert not permissions.can_view_case_key(user, world.case)
@@ -504,7 +504,7 @@ def test_an_observer_from_the_presenting_agency_stays_an_observer(world) -> None
 
 
 @pytest.mark.django_db
-def test_review_counts_reach_only_audiences_that_may_see_reviews(world, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_review_counts_reach_only_audiences_that_may_see_reviews(world, governance_member) -> None:
     url = reverse("scrutiny:meeting-detail", args=[world.meeting.pk])
     for user in (governance_member, world.users["observer"], _presenting_observer(world)):
         response = signed_in_client(user).get(url)
@@ -518,7 +518,7 @@ def test_review_counts_reach_only_audiences_that_may_see_reviews(world, governan
 
 
 @pytest.mark.django_db
-def test_the_wall_holds_for_a_released_case_only_after_the_declaration(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_wall_holds_for_a_released_case_only_after_the_declaration(world) -> None:
     """Sanity of the fixture: the walled case is released and the declaration is the only reason."""
     user = _partly_involved(world)
     assert world.case.status == CaseStatus.RELEASED
@@ -529,7 +529,7 @@ def test_the_wall_holds_for_a_released_case_only_after_the_declaration(world) ->
 
 
 @pytest.mark.django_db
-def test_refusals_of_case_data_are_audited_on_pages_and_the_api(world, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_of_case_data_are_audited_on_pages_and_the_api(world, governance_member) -> None:
     """Another role asking for the case list, a case edit or an export it may not have: each
     refusal is an AccessEvent (refused), on the page and on the API alike."""
     client = signed_in_client(governance_member)

@@ -16,7 +16,7 @@ from tests.scrutiny.conftest import CASE_FIELDS
 pytestmark = pytest.mark.django_db
 
 
-def _case(world, *, stages=(), kinds=("summary",), **overrides):  # type: ignore[no-untyped-def]
+def _case(world, *, stages=(), kinds=("summary",), **overrides):
     coordinator = world.users["coordinator"]
     fields = {**CASE_FIELDS, "outcome": "discontinued", **overrides}
     case = services.case_create(
@@ -56,7 +56,7 @@ def test_every_member_visible_field_of_a_case_row_is_declared_descriptive_or_not
     assert (Extract, ("kind",)) in keys
 
 
-def test_a_case_alike_in_its_fields_but_not_its_stages_is_unique(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_case_alike_in_its_fields_but_not_its_stages_is_unique(world) -> None:
     """Three cases equal on every case field; one had a decision point at trial, which members
     see: only that case can be the person's whose trial went wrong."""
     _case(world, stages=["charging"])
@@ -70,21 +70,21 @@ def test_a_case_alike_in_its_fields_but_not_its_stages_is_unique(world) -> None:
     assert "Trial" in report.shown["decisionpoint:stage"]
 
 
-def test_stages_in_another_order_set_a_case_apart(world) -> None:  # type: ignore[no-untyped-def]
+def test_stages_in_another_order_set_a_case_apart(world) -> None:
     _case(world, stages=["charging", "trial"])
     _case(world, stages=["charging", "trial"])
     odd = _case(world, stages=["trial", "charging"])
     assert services.quasi_identifier_matches(odd) == 1
 
 
-def test_extract_kinds_set_a_case_apart(world) -> None:  # type: ignore[no-untyped-def]
+def test_extract_kinds_set_a_case_apart(world) -> None:
     _case(world)
     _case(world)
     odd = _case(world, kinds=("summary", "victim_letter"))
     assert services.quasi_identifier_matches(odd) == 1
 
 
-def test_no_stage_recorded_never_looks_like_a_recorded_stage(world) -> None:  # type: ignore[no-untyped-def]
+def test_no_stage_recorded_never_looks_like_a_recorded_stage(world) -> None:
     """Two cases with no decision point do not pad a case with one: "Not recorded" is not a
     stage it might have been."""
     _case(world)
@@ -97,14 +97,14 @@ def test_no_stage_recorded_never_looks_like_a_recorded_stage(world) -> None:  # 
     assert services.quasi_identifier_matches(blank) == 1
 
 
-def test_cases_alike_in_their_stages_pass(world) -> None:  # type: ignore[no-untyped-def]
+def test_cases_alike_in_their_stages_pass(world) -> None:
     for _ in range(2):
         _case(world, stages=["charging", "trial"])
     third = _case(world, stages=["charging", "trial"])
     assert services.quasi_identifier_matches(third) == 3
 
 
-def test_the_coordinators_report_page_names_the_stages(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_the_coordinators_report_page_names_the_stages(world, client_for) -> None:
     from django.urls import reverse
 
     _case(world, stages=["charging"])
@@ -114,7 +114,7 @@ def test_the_coordinators_report_page_names_the_stages(world, client_for) -> Non
     assert "Decision points: stage" in response.content.decode()
 
 
-def test_adding_a_decision_point_refreshes_the_flag_of_the_case_and_its_lookalikes(world) -> None:  # type: ignore[no-untyped-def]
+def test_adding_a_decision_point_refreshes_the_flag_of_the_case_and_its_lookalikes(world) -> None:
     """The stored flag the release gate and the coordinator's page read follows a new row at once:
     three alike cases pass; a trial stage added to one sets it (and only it) apart."""
     cases = [_case(world, stages=["charging"]) for _ in range(3)]

@@ -224,7 +224,7 @@ def websocket_text(world: World, user: Any) -> str:
 
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.django_db
-def test_no_canary_reaches_anyone_the_policy_does_not_allow(held, viewer, request, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_no_canary_reaches_anyone_the_policy_does_not_allow(held, viewer, request, caplog) -> None:
     world = held
     caplog.set_level(logging.DEBUG)
     if viewer == "anonymous":
@@ -290,7 +290,7 @@ def test_no_canary_reaches_anyone_the_policy_does_not_allow(held, viewer, reques
 @pytest.mark.django_db
 def test_the_matrix_sees_the_restricted_fields_where_they_are_allowed(
     held, governance_member, request
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     world = held
     """Guard against a vacuous matrix: the coordinator and the presenting agency see the keys and
     flagged text, members see checked text but not the keys, governance sees findings only."""

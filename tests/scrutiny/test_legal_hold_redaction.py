@@ -43,7 +43,7 @@ def test_the_policy_gives_the_hold_administrator_only_the_hold_pages_fields() ->
         assert shown <= HOLD_ADMIN_SEES.get(model.__name__, set()), model.__name__
 
 
-def _held(world):  # type: ignore[no-untyped-def]
+def _held(world):
     coordinator = world.users["coordinator"]
     services.legal_hold_set(actor=coordinator, target=world.case, reason="Civil claim zqxholdreason")
     services.legal_hold_clear(actor=coordinator, target=world.case, reason="Claim settled zqxclearreason")
@@ -52,7 +52,7 @@ def _held(world):  # type: ignore[no-untyped-def]
     return coordinator
 
 
-def _pages(client, world) -> str:  # type: ignore[no-untyped-def]
+def _pages(client, world) -> str:
     urls = [
         reverse("scrutiny:case-legal-hold", args=[world.case.pk]),
         reverse("scrutiny:meeting-legal-hold", args=[world.meeting.pk]),
@@ -66,7 +66,7 @@ def _pages(client, world) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(pages)
 
 
-def test_the_administrator_sees_the_holds_and_the_reference_only(world, platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_administrator_sees_the_holds_and_the_reference_only(world, platform_admin) -> None:
     _held(world)
     page = _pages(signed_in_client(platform_admin), world)
     for shown in ("zqxholdreason", "zqxclearreason", "zqxsecondreason", "zqxmeetingreason"):
@@ -80,7 +80,7 @@ def test_the_administrator_sees_the_holds_and_the_reference_only(world, platform
         assert content not in page
 
 
-def test_the_hold_pages_follow_the_policy_not_the_records(world, platform_admin, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_hold_pages_follow_the_policy_not_the_records(world, platform_admin, monkeypatch) -> None:
     """Withdraw a field from the administrator's audience in the policy and it goes from their
     pages, while the coordinator still sees it: the pages print what redact gives, nothing else."""
     coordinator = _held(world)
@@ -97,7 +97,7 @@ def test_the_hold_pages_follow_the_policy_not_the_records(world, platform_admin,
         assert shown in own, shown
 
 
-def test_a_meeting_hold_is_named_by_panel_and_date_only(world, platform_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_meeting_hold_is_named_by_panel_and_date_only(world, platform_admin) -> None:
     _held(world)
     meeting = Meeting.objects.select_related("panel").get(pk=world.meeting.pk)
     from scrutiny import presenters

@@ -33,7 +33,7 @@ def test_the_non_panel_roles_are_the_expected_ones() -> None:
 
 
 @pytest.mark.parametrize("role", NOT_PANEL_ROLES)
-def test_service_refuses_an_account_that_cannot_sit_on_panels(world, role) -> None:  # type: ignore[no-untyped-def]
+def test_service_refuses_an_account_that_cannot_sit_on_panels(world, role) -> None:
     person = UserFactory(email=f"no-panel-{role.name.lower()}@example.org", roles=[role])
     before = _writes()
     for actor in (world.users["coordinator"], None):
@@ -44,7 +44,7 @@ def test_service_refuses_an_account_that_cannot_sit_on_panels(world, role) -> No
     assert permissions.membership_of(person, world.panel.pk) is None
 
 
-def test_service_still_adds_a_panel_member_and_a_coordinator(world) -> None:  # type: ignore[no-untyped-def]
+def test_service_still_adds_a_panel_member_and_a_coordinator(world) -> None:
     coordinator = world.users["coordinator"]
     member = UserFactory(email="new-member@example.org", roles=[Role.PANEL_MEMBER])
     added = services.membership_add(actor=coordinator, panel=world.panel, user=member, role=PanelRole.POLICE)
@@ -54,7 +54,7 @@ def test_service_still_adds_a_panel_member_and_a_coordinator(world) -> None:  # 
     assert PanelMembership.objects.filter(panel=world.panel, user=other_coordinator).exists()
 
 
-def test_a_role_taken_away_means_the_account_cannot_be_added_again(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_role_taken_away_means_the_account_cannot_be_added_again(world) -> None:
     person = UserFactory(email="was-member@example.org", roles=[Role.PANEL_MEMBER])
     person.groups.clear()
     person = type(person).objects.get(pk=person.pk)  # no cached permissions
@@ -62,7 +62,7 @@ def test_a_role_taken_away_means_the_account_cannot_be_added_again(world) -> Non
         services.membership_add(actor=None, panel=world.panel, user=person, role=PanelRole.OBSERVER)
 
 
-def test_form_shows_the_message_and_adds_nobody(world) -> None:  # type: ignore[no-untyped-def]
+def test_form_shows_the_message_and_adds_nobody(world) -> None:
     client = signed_in_client(world.users["coordinator"])
     url = reverse("scrutiny:membership-add", args=[world.panel.pk])
     before = _writes()
@@ -78,7 +78,7 @@ def test_form_shows_the_message_and_adds_nobody(world) -> None:  # type: ignore[
     assert PanelMembership.objects.filter(panel=world.panel, user=world.users["other_panel_member"]).exists()
 
 
-def test_api_answers_400_with_the_message_and_adds_nobody(world) -> None:  # type: ignore[no-untyped-def]
+def test_api_answers_400_with_the_message_and_adds_nobody(world) -> None:
     client = signed_in_client(world.users["coordinator"])
     url = reverse("api-v1:scrutiny_member_add", args=[world.panel.pk])
     before = _writes()

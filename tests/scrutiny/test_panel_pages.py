@@ -19,11 +19,11 @@ from tests.factories import AgencyFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def _police(world):  # type: ignore[no-untyped-def]
+def _police(world):
     return list(world.panel.police_forces.order_by("name"))
 
 
-def test_a_coordinator_creates_a_panel_in_their_own_area(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_coordinator_creates_a_panel_in_their_own_area(world) -> None:
     coordinator = world.users["coordinator"]
     client = signed_in_client(coordinator)
     form = client.get(reverse("scrutiny:panel-create"))
@@ -68,7 +68,7 @@ def test_a_coordinator_creates_a_panel_in_their_own_area(world) -> None:  # type
         ({"name": "Panel", "code": "x7", "terms_of_reference": "Terms.", "police_forces": ["abc"]}, None),
     ],
 )
-def test_hostile_panel_input_is_a_clear_400_and_writes_nothing(world, data, field_error) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_panel_input_is_a_clear_400_and_writes_nothing(world, data, field_error) -> None:
     client = signed_in_client(world.users["coordinator"])
     before = Panel.objects.count(), AccessEvent.objects.count()
     response = client.post(reverse("scrutiny:panel-create"), data)
@@ -80,7 +80,7 @@ def test_hostile_panel_input_is_a_clear_400_and_writes_nothing(world, data, fiel
     assert (Panel.objects.count(), AccessEvent.objects.count()) == before
 
 
-def test_a_force_of_another_area_cannot_be_posted_onto_a_panel(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_force_of_another_area_cannot_be_posted_onto_a_panel(world) -> None:
     other = AgencyFactory(name="Faraway Police", kind=AgencyKind.POLICE_FORCE, area=world.other_panel.area)
     client = signed_in_client(world.users["coordinator"])
     response = client.post(
@@ -99,7 +99,7 @@ def test_a_force_of_another_area_cannot_be_posted_onto_a_panel(world) -> None:  
         )
 
 
-def test_the_coordinator_edits_terms_and_forces_and_members_see_the_new_terms(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_coordinator_edits_terms_and_forces_and_members_see_the_new_terms(world) -> None:
     coordinator = world.users["coordinator"]
     forces = _police(world)
     client = signed_in_client(coordinator)
@@ -128,7 +128,7 @@ def test_the_coordinator_edits_terms_and_forces_and_members_see_the_new_terms(wo
     ).exists()
 
 
-def test_only_the_panels_own_coordinator_can_edit_it(world, other_area, roles) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_panels_own_coordinator_can_edit_it(world, other_area, roles) -> None:
     from tests.factories import AgencyFactory as Agencies
 
     other_coordinator = UserFactory(
@@ -155,7 +155,7 @@ def test_only_the_panels_own_coordinator_can_edit_it(world, other_area, roles) -
     assert Panel.objects.get(code="far").area == other_area
 
 
-def test_a_new_agreement_version_makes_members_accept_again(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_agreement_version_makes_members_accept_again(world) -> None:
     member = world.users["isva_member"]
     assert permissions.case_access(member, world.case) == CaseAccess.ALLOWED
     client = signed_in_client(world.users["coordinator"])
@@ -182,13 +182,13 @@ def test_a_new_agreement_version_makes_members_accept_again(world) -> None:  # t
         )
 
 
-def _json(client, method, url, body):  # type: ignore[no-untyped-def]
+def _json(client, method, url, body):
     import json
 
     return getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
 
 
-def test_the_api_creates_and_edits_panels_and_members_with_the_same_rules(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_creates_and_edits_panels_and_members_with_the_same_rules(world) -> None:
     client = signed_in_client(world.users["coordinator"])
     forces = _police(world)
     created = _json(
@@ -251,7 +251,7 @@ def test_the_api_creates_and_edits_panels_and_members_with_the_same_rules(world)
         {"name": "P", "code": "ok7", "terms_of_reference": "T.\x00"},
     ],
 )
-def test_hostile_api_bodies_are_4xx_and_write_nothing(world, body) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_api_bodies_are_4xx_and_write_nothing(world, body) -> None:
     client = signed_in_client(world.users["coordinator"])
     before = Panel.objects.count()
     response = _json(client, "post", reverse("api-v1:scrutiny_panel_create"), body)
@@ -264,7 +264,7 @@ def test_hostile_api_bodies_are_4xx_and_write_nothing(world, body) -> None:  # t
     }
 
 
-def test_another_areas_coordinator_cannot_edit_through_the_api(world, other_area, roles) -> None:  # type: ignore[no-untyped-def]
+def test_another_areas_coordinator_cannot_edit_through_the_api(world, other_area, roles) -> None:
     other_coordinator = UserFactory(
         email="coordinator@api-far-cps.example.org",
         agency=AgencyFactory(name="Api Far RASSO Unit", kind=AgencyKind.CPS_AREA, area=other_area),

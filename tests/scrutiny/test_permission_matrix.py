@@ -54,7 +54,7 @@ def _user(role: str, world: Any, request: Any, other_area: Any) -> Any:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.django_db
-def test_permission_matrix(held, role: str, request, other_area) -> None:  # type: ignore[no-untyped-def]
+def test_permission_matrix(held, role: str, request, other_area) -> None:
     """One world per role; each row's request runs in a savepoint that is rolled back, so POST rows
     cannot affect the rows after them."""
     world = held

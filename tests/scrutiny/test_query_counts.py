@@ -152,7 +152,7 @@ def _counts(world: Any) -> tuple[dict[str, int], dict[str, int]]:
 @pytest.mark.django_db
 def test_page_queries_are_the_same_at_10_and_1000_cases(
     roles, area, other_area, cps_agency, coordinator
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     world = build_world(area=area, other_area=other_area, cps_agency=cps_agency, coordinator=coordinator)
     _add_cases(world, 10)
     small_own, small_total = _counts(world)
@@ -169,7 +169,7 @@ def test_page_queries_are_the_same_at_10_and_1000_cases(
 
 
 @pytest.mark.django_db
-def test_activity_stamp_is_the_only_periodic_write(world) -> None:  # type: ignore[no-untyped-def]
+def test_activity_stamp_is_the_only_periodic_write(world) -> None:
     """The meeting page's count varied (19/22) with the idle-timeout activity stamp, which is saved
     when the last one is 15 s old or more. With a stale stamp the page does its same own queries,
     and what it adds is the session save and nothing else."""
@@ -195,7 +195,7 @@ def test_activity_stamp_is_the_only_periodic_write(world) -> None:  # type: igno
 
 
 @pytest.mark.django_db
-def test_redact_only_computes_the_named_fields_as_the_policy_says(area) -> None:  # type: ignore[no-untyped-def]
+def test_redact_only_computes_the_named_fields_as_the_policy_says(area) -> None:
     """redact(..., only=...) is how a page heading skips the panel's police forces: each field it
     gives is exactly what full redaction gives, and it never adds one the policy withholds."""
     from scrutiny.models import Panel
@@ -211,7 +211,7 @@ def test_redact_only_computes_the_named_fields_as_the_policy_says(area) -> None:
 
 
 @pytest.mark.django_db
-def test_meeting_page_queries_do_not_grow_with_findings_and_actions(world) -> None:  # type: ignore[no-untyped-def]
+def test_meeting_page_queries_do_not_grow_with_findings_and_actions(world) -> None:
     from scrutiny import services
 
     client = signed_in_client(world.users["chair"])
@@ -242,7 +242,7 @@ def test_meeting_page_queries_do_not_grow_with_findings_and_actions(world) -> No
 
 
 @pytest.mark.django_db
-def test_coordinator_add_list_is_bounded_and_any_case_can_be_added_by_pseudonym(world) -> None:  # type: ignore[no-untyped-def]
+def test_coordinator_add_list_is_bounded_and_any_case_can_be_added_by_pseudonym(world) -> None:
     """The coordinator's "add to agenda" list listed every released case of the panel (10,000 in
     bench/data_growth: a 6 s, 400 KiB page); it lists AGENDA_CHOICES and takes a pseudonym for the rest."""
     from scrutiny.models import AgendaItem

@@ -74,7 +74,7 @@ def test_unlisted_fields_and_unknown_models_are_hidden() -> None:
 
 
 @pytest.mark.django_db
-def test_case_keys_only_for_the_coordinator_and_presenting_agency(roles) -> None:  # type: ignore[no-untyped-def]
+def test_case_keys_only_for_the_coordinator_and_presenting_agency(roles) -> None:
     key = CaseKeyFactory(cps_urn="42AB1234523")
     for audience in Audience:
         data = redact(key, audience)
@@ -85,7 +85,7 @@ def test_case_keys_only_for_the_coordinator_and_presenting_agency(roles) -> None
 
 
 @pytest.mark.django_db
-def test_dates_are_month_and_year_for_members_and_absent_for_oversight(roles) -> None:  # type: ignore[no-untyped-def]
+def test_dates_are_month_and_year_for_members_and_absent_for_oversight(roles) -> None:
     case = CaseFactory(offence_month=dt.date(2023, 5, 1))
     assert redact(case, Audience.COORDINATOR)["offence_month"] == "2023-05-01"
     assert redact(case, Audience.ISVA_MEMBER)["offence_month"] == "May 2023"
@@ -98,7 +98,7 @@ def test_dates_are_month_and_year_for_members_and_absent_for_oversight(roles) ->
 
 
 @pytest.mark.django_db
-def test_flagged_text_is_withheld_from_members_until_checked(roles) -> None:  # type: ignore[no-untyped-def]
+def test_flagged_text_is_withheld_from_members_until_checked(roles) -> None:
     extract = ExtractFactory(text="secret words", check_status=CheckStatus.FLAGGED)
     assert redact(extract, Audience.CHAIR)["text"] is None
     assert redact(extract, Audience.COORDINATOR)["text"] == "secret words"
@@ -110,7 +110,7 @@ def test_flagged_text_is_withheld_from_members_until_checked(roles) -> None:  # 
 
 @pytest.mark.parametrize("audience", list(Audience))
 @pytest.mark.django_db
-def test_redact_returns_plain_json_data(roles, audience) -> None:  # type: ignore[no-untyped-def]
+def test_redact_returns_plain_json_data(roles, audience) -> None:
     import json
 
     extract = ExtractFactory()
@@ -153,7 +153,7 @@ def test_scrutiny_records_are_not_wagtail_snippets_pages_or_search_indexed() -> 
 
 
 @pytest.mark.django_db
-def test_police_forces_are_named_for_keyholders_and_governance_and_counted_for_members(roles) -> None:  # type: ignore[no-untyped-def]
+def test_police_forces_are_named_for_keyholders_and_governance_and_counted_for_members(roles) -> None:
     from agencies.models import AgencyKind
     from tests.factories import AgencyFactory
     from tests.factories.scrutiny import PanelFactory
@@ -178,7 +178,7 @@ def test_police_forces_are_named_for_keyholders_and_governance_and_counted_for_m
 
 
 @pytest.mark.django_db
-def test_a_member_never_sees_a_force_name_on_the_panel_page_or_api(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_never_sees_a_force_name_on_the_panel_page_or_api(world) -> None:
     from django.urls import reverse
 
     from tests.conftest import signed_in_client

@@ -41,7 +41,7 @@ OTHER_VALUE = {
 }
 
 
-def _case(world, **overrides):  # type: ignore[no-untyped-def]
+def _case(world, **overrides):
     fields = {**CASE_FIELDS, **overrides}
     agency = fields.pop("presenting_agency", world.case.presenting_agency)
     case = services.case_create(
@@ -86,7 +86,7 @@ def test_the_quasi_identifiers_are_every_descriptive_field_the_members_see() -> 
 
 
 @pytest.mark.parametrize("field", sorted(OTHER_VALUE))
-def test_each_descriptive_field_is_counted(world, field) -> None:  # type: ignore[no-untyped-def]
+def test_each_descriptive_field_is_counted(world, field) -> None:
     """Three cases alike in everything but one field: the odd one is unique to the members."""
     assert field in redaction.quasi_identifiers(Case, Audience.ISVA_MEMBER)
     odd = _case(world, **{field: OTHER_VALUE[field]})
@@ -107,7 +107,7 @@ def test_every_quasi_identifier_has_a_differing_value_in_this_test() -> None:
     assert missing == set()
 
 
-def test_the_presenting_agency_counts_as_members_see_it(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_presenting_agency_counts_as_members_see_it(world) -> None:
     """Members see the kind of agency only: another police force looks alike, a CPS area does not."""
     other_force = AgencyFactory(
         name="Another Constabulary", kind=AgencyKind.POLICE_FORCE, area=world.panel.area
@@ -119,7 +119,7 @@ def test_the_presenting_agency_counts_as_members_see_it(world) -> None:  # type:
     assert services.quasi_identifier_matches(unique) == 1
 
 
-def test_not_recorded_never_makes_a_recorded_case_look_alike(world) -> None:  # type: ignore[no-untyped-def]
+def test_not_recorded_never_makes_a_recorded_case_look_alike(world) -> None:
     """The reproduction: one 16-17 case plus two 'unknown' cases passed k=3."""
     teen = _case(world, victim_age_band="16_17", relationship="family")
     _case(world, victim_age_band="unknown", relationship="family")
@@ -132,7 +132,7 @@ def test_not_recorded_never_makes_a_recorded_case_look_alike(world) -> None:  # 
     assert teen.status == CaseStatus.DRAFT and teen.kanon_flagged
 
 
-def test_the_coordinator_is_told_which_fields_and_offered_a_generalisation(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_coordinator_is_told_which_fields_and_offered_a_generalisation(world) -> None:
     """A 16-17 victim among 'Under 16' cases: the wider band (Under 18) fixes it."""
     for _ in range(3):
         _case(world, victim_age_band="under_16", offence_category="rape_child")
@@ -159,7 +159,7 @@ def test_the_coordinator_is_told_which_fields_and_offered_a_generalisation(world
     assert services.case_release(actor=world.users["coordinator2"], case=teen).status == CaseStatus.RELEASED
 
 
-def test_a_quarter_instead_of_a_month(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_quarter_instead_of_a_month(world) -> None:
     for month in (7, 8, 9):
         _case(world, finalised_month=dt.date(2024, month, 1), outcome="acquitted")
     odd = _case(world, finalised_month=dt.date(2024, 8, 1), outcome="acquitted")
@@ -173,7 +173,7 @@ def test_a_quarter_instead_of_a_month(world) -> None:  # type: ignore[no-untyped
     assert services.quasi_identifier_matches(odd) >= 3
 
 
-def test_generalising_is_checked_and_hostile_input_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+def test_generalising_is_checked_and_hostile_input_is_refused(world) -> None:
     case = _case(world)
     for bad in (["no_such_field"], ["outcome"], ["victim_age_band\x00"], [""] * 50):
         with pytest.raises(ValidationError):
@@ -191,7 +191,7 @@ def test_generalising_is_checked_and_hostile_input_is_refused(world) -> None:  #
     assert case.generalised == []
 
 
-def test_editing_a_released_case_is_re_checked(world) -> None:  # type: ignore[no-untyped-def]
+def test_editing_a_released_case_is_re_checked(world) -> None:
     """A released case may only be shown more coarsely: making it finer again is refused if it
     would make it unique, and the details themselves stay fixed."""
     coordinator = world.users["coordinator"]
@@ -209,7 +209,7 @@ def test_editing_a_released_case_is_re_checked(world) -> None:  # type: ignore[n
         services.case_update(actor=coordinator, case=teen, victim_age_band="16_17")
 
 
-def test_an_edit_that_leaves_a_released_case_unique_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_that_leaves_a_released_case_unique_is_refused(world) -> None:
     """The world's three released cases are alike; a draft like them changing its details is fine,
     but if one of them could only be told apart through a draft, that draft cannot move away."""
     coordinator = world.users["coordinator"]
@@ -224,7 +224,7 @@ def test_an_edit_that_leaves_a_released_case_unique_is_refused(world) -> None:  
     assert helper.outcome == "discontinued"
 
 
-def test_the_k_check_cannot_be_padded_by_another_panels_member(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_k_check_cannot_be_padded_by_another_panels_member(world) -> None:
     """Only coordinators create cases; a third coordinator's lookalike drafts count (they are real
     cases), but release still needs a second person who sees the report."""
     third = UserFactory(

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 NBSP_POSTCODE = "Seen near SW1A\u00a01AA that night."
 
 
-def _draft(world, *, text: str = "A clean summary of events.", actor=None, rows_by=None):  # type: ignore[no-untyped-def]
+def _draft(world, *, text: str = "A clean summary of events.", actor=None, rows_by=None):
     actor = actor or world.users["coordinator"]
     case = services.case_create(
         actor=actor, panel=world.panel, presenting_agency=world.case.presenting_agency, **CASE_FIELDS
@@ -39,7 +39,7 @@ def _draft(world, *, text: str = "A clean summary of events.", actor=None, rows_
     return case
 
 
-def test_the_author_cannot_release_their_own_case_alone(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_author_cannot_release_their_own_case_alone(world) -> None:
     author = world.users["coordinator"]
     case = _draft(world)
     with pytest.raises((PermissionDenied, ValidationError)):
@@ -60,7 +60,7 @@ def test_the_author_cannot_release_their_own_case_alone(world) -> None:  # type:
     assert case.status == CaseStatus.DRAFT
 
 
-def test_the_author_of_any_text_of_the_case_cannot_be_its_second_person(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_author_of_any_text_of_the_case_cannot_be_its_second_person(world) -> None:
     """coordinator2 adds a text to coordinator's case: neither may release alone now."""
     first, second = world.users["coordinator"], world.users["coordinator2"]
     case = _draft(world, rows_by=second)
@@ -75,7 +75,7 @@ def test_the_author_of_any_text_of_the_case_cannot_be_its_second_person(world) -
     assert released.status == CaseStatus.RELEASED
 
 
-def test_the_second_persons_release_is_recorded_and_audited(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_second_persons_release_is_recorded_and_audited(world) -> None:
     second = world.users["coordinator2"]
     case = _draft(world)
     released = services.case_release(actor=second, case=case)
@@ -91,7 +91,7 @@ def test_the_second_persons_release_is_recorded_and_audited(world) -> None:  # t
     assert "released_by" not in redact(released, Audience.ISVA_MEMBER)
 
 
-def test_the_check_runs_again_at_release_on_the_stored_text(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_check_runs_again_at_release_on_the_stored_text(world) -> None:
     """A text marked clear whose stored text has an identifier (written around the save check,
     or found by a better detector since) is re-checked at release: flagged, not released."""
     second = world.users["coordinator2"]
@@ -105,7 +105,7 @@ def test_the_check_runs_again_at_release_on_the_stored_text(world) -> None:  # t
     assert Extract.objects.get(case=case, kind="summary").check_status == CheckStatus.FLAGGED
 
 
-def test_a_postcode_with_a_non_breaking_space_is_caught_at_release(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_postcode_with_a_non_breaking_space_is_caught_at_release(world) -> None:
     second = world.users["coordinator2"]
     case = _draft(world, text=NBSP_POSTCODE)
     with pytest.raises(ValidationError):
@@ -113,7 +113,7 @@ def test_a_postcode_with_a_non_breaking_space_is_caught_at_release(world) -> Non
     assert Extract.objects.get(case=case, kind="summary").check_status == CheckStatus.FLAGGED
 
 
-def test_a_confirmed_keep_needs_a_reason_and_is_an_override_tied_to_the_text(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_confirmed_keep_needs_a_reason_and_is_an_override_tied_to_the_text(world) -> None:
     first, second = world.users["coordinator"], world.users["coordinator2"]
     case = _draft(world, text="Seen at SW1A 1AA.")
     text = Extract.objects.get(case=case, kind="summary")
@@ -143,7 +143,7 @@ def test_a_confirmed_keep_needs_a_reason_and_is_an_override_tied_to_the_text(wor
     assert services.case_release(actor=third, case=case).status == CaseStatus.RELEASED
 
 
-def test_an_override_reason_is_itself_checked(world) -> None:  # type: ignore[no-untyped-def]
+def test_an_override_reason_is_itself_checked(world) -> None:
     second = world.users["coordinator2"]
     case = _draft(world, text="Seen at SW1A 1AA.")
     text = Extract.objects.get(case=case, kind="summary")
@@ -152,7 +152,7 @@ def test_an_override_reason_is_itself_checked(world) -> None:  # type: ignore[no
     assert not IdentifierOverride.objects.exists()
 
 
-def test_the_release_page_offers_release_to_the_second_person_only(world, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_release_page_offers_release_to_the_second_person_only(world, client) -> None:
     case = _draft(world)
     second = User.objects.get(pk=world.users["coordinator2"].pk)
     client = signed_in_client(second)
@@ -164,7 +164,7 @@ def test_the_release_page_offers_release_to_the_second_person_only(world, client
     assert case.status == CaseStatus.RELEASED and case.released_by_id == second.pk
 
 
-def test_a_finding_or_action_without_hits_still_needs_a_second_person(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_finding_or_action_without_hits_still_needs_a_second_person(world) -> None:
     """Text visible to members from a meeting: the chair records it, someone else checks it."""
     chair, coordinator = world.users["chair"], world.users["coordinator"]
     finding = services.finding_record(
@@ -184,7 +184,7 @@ def test_a_finding_or_action_without_hits_still_needs_a_second_person(world) -> 
     assert redact(finding, Audience.ISVA_MEMBER)["text"] == "agreed a clean learning point"
 
 
-def test_the_check_page_asks_for_a_reason_and_refuses_a_keep_without_one(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_check_page_asks_for_a_reason_and_refuses_a_keep_without_one(world) -> None:
     case = _draft(world, text="Seen at SW1A 1AA.")
     text = Extract.objects.get(case=case, kind="summary")
     client = signed_in_client(world.users["coordinator2"])
@@ -213,7 +213,7 @@ def test_the_check_page_asks_for_a_reason_and_refuses_a_keep_without_one(world) 
 # An edit is never the check (issue 13, point 1) -------------------------------------------------------
 
 
-def _third(world):  # type: ignore[no-untyped-def]
+def _third(world):
     return UserFactory(
         email="coordinator3@test-cps.example.org",
         agency=world.users["coordinator"].agency,
@@ -221,14 +221,14 @@ def _third(world):  # type: ignore[no-untyped-def]
     )
 
 
-def _refused_on(user, obj) -> int:  # type: ignore[no-untyped-def]
+def _refused_on(user, obj) -> int:
     return AccessEvent.objects.filter(
         actor=user, verb=AccessVerb.REFUSED, object_type=obj._meta.model_name, object_id=obj.pk
     ).count()
 
 
 @pytest.mark.parametrize("wording", ["A clean summary, reworded.", "Seen at SW1A 1AA, reworded."])
-def test_an_editor_cannot_check_the_wording_they_edited(world, wording) -> None:  # type: ignore[no-untyped-def]
+def test_an_editor_cannot_check_the_wording_they_edited(world, wording) -> None:
     """A writes, B edits: B's edit is not a check, and B cannot then check it either (the
     service and the page both refuse, audited); nor can A, the author. C can."""
     author, editor, third = world.users["coordinator"], world.users["coordinator2"], _third(world)
@@ -257,7 +257,7 @@ def test_an_editor_cannot_check_the_wording_they_edited(world, wording) -> None:
     assert checked.edited_by == []
 
 
-def test_an_authors_edit_after_another_persons_edit_leaves_neither_able_to_check(world) -> None:  # type: ignore[no-untyped-def]
+def test_an_authors_edit_after_another_persons_edit_leaves_neither_able_to_check(world) -> None:
     author, editor, third = world.users["coordinator"], world.users["coordinator2"], _third(world)
     case = _draft(world, text="Seen at SW1A 1AA.")
     text = services.text_edit(actor=editor, obj=Extract.objects.get(case=case), text="Seen nearby.")
@@ -269,7 +269,7 @@ def test_an_authors_edit_after_another_persons_edit_leaves_neither_able_to_check
     services.text_confirm(actor=third, obj=text, redactions={})
 
 
-def test_an_edit_voids_an_earlier_check(world) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_voids_an_earlier_check(world) -> None:
     editor, third = world.users["coordinator2"], _third(world)
     case = _draft(world, text="Seen at SW1A 1AA.")
     text = services.text_confirm(actor=third, obj=Extract.objects.get(case=case), redactions={0: "place"})
@@ -281,7 +281,7 @@ def test_an_edit_voids_an_earlier_check(world) -> None:  # type: ignore[no-untyp
         services.text_confirm(actor=editor, obj=text, redactions={})
 
 
-def test_the_check_rereads_who_edited_the_stored_wording(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_check_rereads_who_edited_the_stored_wording(world) -> None:
     """B loaded the text before their own edit in another tab: the stale copy does not let them check."""
     editor = world.users["coordinator2"]
     case = _draft(world)
@@ -293,7 +293,7 @@ def test_the_check_rereads_who_edited_the_stored_wording(world) -> None:  # type
     assert Extract.objects.get(case=case).check_status != CheckStatus.CONFIRMED
 
 
-def test_neither_the_author_nor_any_editor_may_release_on_the_strength_of_the_text(world) -> None:  # type: ignore[no-untyped-def]
+def test_neither_the_author_nor_any_editor_may_release_on_the_strength_of_the_text(world) -> None:
     author, editor, third = world.users["coordinator"], world.users["coordinator2"], _third(world)
     case = _draft(world, actor=third)  # prepared by C, so only the text's writers are in question
     services.text_edit(actor=editor, obj=Extract.objects.get(case=case), text="A clean summary, edited.")
@@ -321,7 +321,7 @@ def test_neither_the_author_nor_any_editor_may_release_on_the_strength_of_the_te
         assert extract.checked_by == fourth and extract.edited_by == []
 
 
-def test_a_check_by_someone_else_lets_the_editor_release(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_check_by_someone_else_lets_the_editor_release(world) -> None:
     """Once a third person checked B's wording, B releases on that check, not their own."""
     editor, third = world.users["coordinator2"], _third(world)
     case = _draft(world)
@@ -333,7 +333,7 @@ def test_a_check_by_someone_else_lets_the_editor_release(world) -> None:  # type
     assert Extract.objects.get(case=case).checked_by == third
 
 
-def test_editors_are_shown_to_the_coordinator_only(world) -> None:  # type: ignore[no-untyped-def]
+def test_editors_are_shown_to_the_coordinator_only(world) -> None:
     case = _draft(world)
     editor = world.users["coordinator2"]
     text = services.text_edit(actor=editor, obj=Extract.objects.get(case=case), text="X y.")

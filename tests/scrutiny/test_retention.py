@@ -62,7 +62,7 @@ FINALISED = dt.date(2024, 9, 1)
 SIX_YEARS = dt.timedelta(days=6 * 365)
 
 
-def _results(today: dt.date, *, dry_run: bool = False) -> dict:  # type: ignore[type-arg]
+def _results(today: dt.date, *, dry_run: bool = False) -> dict:
     return {r.record_type: r for r in apply_retention(today=today, dry_run=dry_run)}
 
 
@@ -71,7 +71,7 @@ def _aware(day: dt.date) -> dt.datetime:
 
 
 @pytest.fixture
-def panel(area):  # type: ignore[no-untyped-def]
+def panel(area):
     return PanelFactory(area=area)
 
 
@@ -90,7 +90,7 @@ def test_every_record_type_has_a_rule_a_period_and_a_row_in_the_documentation() 
     assert "`case_child`" in doc
 
 
-def test_one_command_deletes_old_records_of_every_type(governance_member, area) -> None:  # type: ignore[no-untyped-def]
+def test_one_command_deletes_old_records_of_every_type(governance_member, area) -> None:
     """The reproduction on main (93dc0ed): apply_retention left all of these in place."""
     old = _aware(dt.date(2026, 1, 2))
     NotificationFactory(created_at=old)
@@ -109,7 +109,7 @@ def test_one_command_deletes_old_records_of_every_type(governance_member, area) 
 
 
 @pytest.mark.parametrize("bad", [None, -1, "30", 1.5, True])
-def test_a_missing_or_malformed_period_is_refused(settings, bad) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_or_malformed_period_is_refused(settings, bad) -> None:
     settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "notification": bad}
     with pytest.raises(ImproperlyConfigured, match="notification"):
         registry.period_days("notification")
@@ -118,7 +118,7 @@ def test_a_missing_or_malformed_period_is_refused(settings, bad) -> None:  # typ
 # Cases and meetings -----------------------------------------------------------------------------------
 
 
-def test_a_case_goes_six_years_after_finalisation_and_not_a_day_before(panel) -> None:  # type: ignore[no-untyped-def]
+def test_a_case_goes_six_years_after_finalisation_and_not_a_day_before(panel) -> None:
     case = CaseFactory(panel=panel, finalised_month=FINALISED)
     on_the_day = FINALISED + SIX_YEARS
     assert _results(on_the_day)["case"].deleted == 0
@@ -127,7 +127,7 @@ def test_a_case_goes_six_years_after_finalisation_and_not_a_day_before(panel) ->
     assert not Case.objects.filter(pk=case.pk).exists()
 
 
-def test_a_child_case_is_kept_twenty_years(panel) -> None:  # type: ignore[no-untyped-def]
+def test_a_child_case_is_kept_twenty_years(panel) -> None:
     child = CaseFactory(panel=panel, finalised_month=FINALISED, offence_category="rape_child")
     under_16 = CaseFactory(panel=panel, finalised_month=FINALISED, victim_age_band="under_16")
     aged_17 = CaseFactory(panel=panel, finalised_month=FINALISED, victim_age_band="16_17")
@@ -139,7 +139,7 @@ def test_a_child_case_is_kept_twenty_years(panel) -> None:  # type: ignore[no-un
     assert adult.pk
 
 
-def test_a_closed_meeting_goes_seven_years_after_it_was_held(panel) -> None:  # type: ignore[no-untyped-def]
+def test_a_closed_meeting_goes_seven_years_after_it_was_held(panel) -> None:
     held_on = dt.date(2026, 3, 12)
     closed = MeetingFactory(panel=panel, held_on=held_on, status=MeetingStatus.CLOSED)
     never_closed = MeetingFactory(panel=panel, held_on=held_on)
@@ -153,14 +153,14 @@ def test_a_closed_meeting_goes_seven_years_after_it_was_held(panel) -> None:  # 
 # Findings and actions ---------------------------------------------------------------------------------
 
 
-def _finding(panel, recorded: dt.date, **kwargs):  # type: ignore[no-untyped-def]
+def _finding(panel, recorded: dt.date, **kwargs):
     meeting = MeetingFactory(panel=panel)  # planned: the meeting rule leaves it alone
     # A child case (kept twenty years), so the case's own retention does not take the finding first.
     case = CaseFactory(panel=panel, finalised_month=dt.date(2026, 1, 1), offence_category="rape_child")
     return FindingFactory(meeting=meeting, case=case, recorded_at=_aware(recorded), **kwargs)
 
 
-def test_a_finding_goes_seven_years_after_it_was_recorded(panel) -> None:  # type: ignore[no-untyped-def]
+def test_a_finding_goes_seven_years_after_it_was_recorded(panel) -> None:
     recorded = dt.date(2026, 3, 12)
     finding = _finding(panel, recorded)
     limit = recorded + dt.timedelta(days=7 * 365)
@@ -169,7 +169,7 @@ def test_a_finding_goes_seven_years_after_it_was_recorded(panel) -> None:  # typ
     assert not Finding.objects.filter(pk=finding.pk).exists()
 
 
-def test_a_finding_with_an_open_action_stays(panel) -> None:  # type: ignore[no-untyped-def]
+def test_a_finding_with_an_open_action_stays(panel) -> None:
     finding = _finding(panel, dt.date(2026, 3, 12))
     ActionFactory(finding=finding, owner_agency=finding.case.presenting_agency)
     _results(dt.date(2040, 1, 1))
@@ -177,7 +177,7 @@ def test_a_finding_with_an_open_action_stays(panel) -> None:  # type: ignore[no-
     assert Action.objects.filter(finding=finding).exists()
 
 
-def test_an_action_goes_seven_years_after_it_was_closed_and_never_while_open(panel) -> None:  # type: ignore[no-untyped-def]
+def test_an_action_goes_seven_years_after_it_was_closed_and_never_while_open(panel) -> None:
     finding = _finding(panel, dt.date(2026, 3, 12))
     agency = finding.case.presenting_agency
     closed_on = dt.date(2026, 6, 1)
@@ -195,7 +195,7 @@ def test_an_action_goes_seven_years_after_it_was_closed_and_never_while_open(pan
 # Legal hold -------------------------------------------------------------------------------------------
 
 
-def _discussed(panel):  # type: ignore[no-untyped-def]
+def _discussed(panel):
     """An old case discussed at an old closed meeting, with a finding and a closed action."""
     meeting = MeetingFactory(panel=panel, held_on=dt.date(2025, 1, 9), status=MeetingStatus.CLOSED)
     case = CaseFactory(panel=panel, finalised_month=FINALISED)
@@ -211,7 +211,7 @@ def _discussed(panel):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("held", ["case", "meeting"])
-def test_a_hold_keeps_the_record_and_everything_tied_to_it(panel, coordinator, held) -> None:  # type: ignore[no-untyped-def]
+def test_a_hold_keeps_the_record_and_everything_tied_to_it(panel, coordinator, held) -> None:
     case, meeting, finding, action = _discussed(panel)
     unrelated = CaseFactory(panel=panel, finalised_month=FINALISED)
     target = case if held == "case" else meeting
@@ -232,7 +232,7 @@ def test_a_hold_keeps_the_record_and_everything_tied_to_it(panel, coordinator, h
     assert not LegalHold.objects.exists()  # the hold history goes with its record
 
 
-def test_a_held_meeting_keeps_its_cases_findings_from_other_meetings(panel, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_held_meeting_keeps_its_cases_findings_from_other_meetings(panel, coordinator) -> None:
     case, meeting, finding, action = _discussed(panel)
     later = MeetingFactory(panel=panel, held_on=dt.date(2025, 6, 5))  # planned: never due itself
     elsewhere = FindingFactory(meeting=later, case=case, recorded_at=_aware(dt.date(2025, 6, 5)))
@@ -243,7 +243,7 @@ def test_a_held_meeting_keeps_its_cases_findings_from_other_meetings(panel, coor
     assert Action.objects.filter(pk=action.pk).exists()
 
 
-def test_a_hold_set_after_the_selection_still_wins(panel, coordinator, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_hold_set_after_the_selection_still_wins(panel, coordinator, monkeypatch) -> None:
     case = CaseFactory(panel=panel, finalised_month=FINALISED)
     rule = registry.rule_for("case")
     selection = rule.select(dt.date(2040, 1, 1))
@@ -257,7 +257,7 @@ def test_a_hold_set_after_the_selection_still_wins(panel, coordinator, monkeypat
 # Dry run and audit -------------------------------------------------------------------------------------
 
 
-def test_the_dry_run_reports_ids_and_holds_and_changes_nothing(panel, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_dry_run_reports_ids_and_holds_and_changes_nothing(panel, coordinator) -> None:
     case, meeting, finding, action = _discussed(panel)
     held = CaseFactory(panel=panel, finalised_month=FINALISED, pseudonym="ZQX-HELD-1")
     services.legal_hold_set(actor=coordinator, target=held, reason="Inquiry")
@@ -277,7 +277,7 @@ def test_the_dry_run_reports_ids_and_holds_and_changes_nothing(panel, coordinato
     assert "ZQX-HELD" not in text and case.pseudonym not in text  # ids only, no case content
 
 
-def test_the_real_run_writes_one_audited_batch_per_type_and_panel(panel, other_area) -> None:  # type: ignore[no-untyped-def]
+def test_the_real_run_writes_one_audited_batch_per_type_and_panel(panel, other_area) -> None:
     other_panel = PanelFactory(area=other_area)
     mine = [CaseFactory(panel=panel, finalised_month=FINALISED) for _ in range(3)]
     theirs = CaseFactory(panel=other_panel, finalised_month=FINALISED)
@@ -298,7 +298,7 @@ def test_the_real_run_writes_one_audited_batch_per_type_and_panel(panel, other_a
         )
 
 
-def test_a_large_deletion_is_split_into_batches(panel, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_large_deletion_is_split_into_batches(panel, monkeypatch) -> None:
     monkeypatch.setattr("scrutiny.retention.BATCH_SIZE", 2)
     for _ in range(5):
         CaseFactory(panel=panel, finalised_month=FINALISED)
@@ -308,7 +308,7 @@ def test_a_large_deletion_is_split_into_batches(panel, monkeypatch) -> None:  # 
     assert AccessEvent.objects.filter(object_type="retention_batch").count() == 3
 
 
-def test_nothing_due_writes_no_batch(panel) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_due_writes_no_batch(panel) -> None:
     CaseFactory(panel=panel, finalised_month=FINALISED)
     _results(dt.date(2026, 1, 1))
     assert not RetentionBatch.objects.exists()
@@ -318,13 +318,13 @@ def test_nothing_due_writes_no_batch(panel) -> None:  # type: ignore[no-untyped-
 # The audit log's own retention ----------------------------------------------------------------------
 
 
-def _create_event(at: dt.datetime, **fields) -> int:  # type: ignore[no-untyped-def]
+def _create_event(at: dt.datetime, **fields) -> int:
     return AccessEvent.objects.create(
         at=at, verb=AccessVerb.VIEW, audience="test", channel="page", **fields
     ).pk
 
 
-def test_the_audit_log_is_pruned_past_its_period_and_its_chain_still_verifies(panel) -> None:  # type: ignore[no-untyped-def]
+def test_the_audit_log_is_pruned_past_its_period_and_its_chain_still_verifies(panel) -> None:
     import time_machine
 
     from scrutiny.audit import verify_chain
@@ -345,7 +345,7 @@ def test_the_audit_log_is_pruned_past_its_period_and_its_chain_still_verifies(pa
     assert verify_chain().ok
 
 
-def test_the_audit_prune_boundary_stops_before_a_held_records_events(panel, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_audit_prune_boundary_stops_before_a_held_records_events(panel, coordinator) -> None:
     case = CaseFactory(panel=panel)
     first = _create_event(_aware(dt.date(2026, 1, 5)))
     about_case = _create_event(_aware(dt.date(2026, 2, 5)), object_type="case", object_id=case.pk)
@@ -361,7 +361,7 @@ def test_the_audit_prune_boundary_stops_before_a_held_records_events(panel, coor
     assert about_case in report.held_ids
 
 
-def test_a_wired_prune_function_is_called_and_audited(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_wired_prune_function_is_called_and_audited(monkeypatch) -> None:
     """How the audit engineer's prune_audit plugs in: a rule with `prune` and no `delete`."""
     import dataclasses
 

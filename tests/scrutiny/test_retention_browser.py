@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transa
 
 def test_place_and_clear_a_legal_hold(
     new_page, daphne_server, roles, area, coordinator, platform_admin
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     case = CaseFactory(panel=PanelFactory(area=area), pseudonym="NTP-2026-0077")
     page = _as(new_page, daphne_server, coordinator)
     _visit(page, f"/scrutiny/cases/{case.pk}/")

@@ -25,7 +25,7 @@ TABLES = models_of("scrutiny", exclude=["scrutiny.accessevent"])
 
 
 @pytest.fixture
-def scene(area, other_area, coordinator, platform_admin, isva, governance_member, roles):  # type: ignore[no-untyped-def]
+def scene(area, other_area, coordinator, platform_admin, isva, governance_member, roles):
     panel = PanelFactory(area=area)
     other_panel = PanelFactory(area=other_area)
     case = CaseFactory(panel=panel, status=CaseStatus.RELEASED, pseudonym="NTP-2026-0042")
@@ -56,11 +56,11 @@ def scene(area, other_area, coordinator, platform_admin, isva, governance_member
     }
 
 
-def _url(kind: str, obj) -> str:  # type: ignore[no-untyped-def]
+def _url(kind: str, obj) -> str:
     return reverse(f"scrutiny:{kind}-legal-hold", args=[obj.pk])
 
 
-def _post(user, kind, obj, **data):  # type: ignore[no-untyped-def]
+def _post(user, kind, obj, **data):
     return signed_in_client(user).post(_url(kind, obj), data)
 
 
@@ -69,7 +69,7 @@ def _post(user, kind, obj, **data):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("who", ["coordinator", "admin"])
 @pytest.mark.parametrize("kind", ["case", "meeting"])
-def test_the_coordinator_or_a_platform_admin_sets_and_clears_a_hold(scene, who, kind) -> None:  # type: ignore[no-untyped-def]
+def test_the_coordinator_or_a_platform_admin_sets_and_clears_a_hold(scene, who, kind) -> None:
     target = scene[kind]
     user = scene[who]
     response = _post(user, kind, target, action="set", reason="Independent inquiry request IR-17")
@@ -96,7 +96,7 @@ def test_the_coordinator_or_a_platform_admin_sets_and_clears_a_hold(scene, who, 
     assert set(edits.values_list("audience", flat=True)) == {expected_audience}
 
 
-def test_a_platform_admin_sees_no_case_content_on_the_hold_page(scene) -> None:  # type: ignore[no-untyped-def]
+def test_a_platform_admin_sees_no_case_content_on_the_hold_page(scene) -> None:
     client = signed_in_client(scene["admin"])
     assert client.get(reverse("scrutiny:case-detail", args=[scene["case"].pk])).status_code == 404
     page = client.get(_url("case", scene["case"])).content.decode()
@@ -124,7 +124,7 @@ def test_a_platform_admin_sees_no_case_content_on_the_hold_page(scene) -> None: 
         ("governance", "meeting", 403),
     ],
 )
-def test_nobody_else_sets_or_clears_a_hold(scene, who, kind, status) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_else_sets_or_clears_a_hold(scene, who, kind, status) -> None:
     target = scene[kind]
     client = signed_in_client(scene[who])
     assert client.get(_url(kind, target)).status_code == status
@@ -143,7 +143,7 @@ def test_nobody_else_sets_or_clears_a_hold(scene, who, kind, status) -> None:  #
 
 
 @pytest.mark.parametrize("who", ["member", "isva", "other_coordinator", "governance"])
-def test_the_services_refuse_anyone_else_too(scene, who) -> None:  # type: ignore[no-untyped-def]
+def test_the_services_refuse_anyone_else_too(scene, who) -> None:
     with pytest.raises(PermissionDenied):
         services.legal_hold_set(actor=scene[who], target=scene["case"], reason="Inquiry")
     services.legal_hold_set(actor=scene["coordinator"], target=scene["case"], reason="Inquiry")
@@ -151,7 +151,7 @@ def test_the_services_refuse_anyone_else_too(scene, who) -> None:  # type: ignor
         services.legal_hold_clear(actor=scene[who], target=scene["case"], reason="Done")
 
 
-def test_the_index_lists_only_holds_the_viewer_may_manage(scene) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_lists_only_holds_the_viewer_may_manage(scene) -> None:
     services.legal_hold_set(actor=scene["coordinator"], target=scene["case"], reason="Inquiry")
     url = reverse("scrutiny:legal-hold-list")
     assert "NTP-2026-0042" in signed_in_client(scene["coordinator"]).get(url).content.decode()
@@ -167,7 +167,7 @@ def test_the_index_lists_only_holds_the_viewer_may_manage(scene) -> None:  # typ
 # Shown on the case and meeting pages ------------------------------------------------------------------
 
 
-def test_the_case_and_meeting_pages_show_the_hold_to_the_coordinator_only(scene) -> None:  # type: ignore[no-untyped-def]
+def test_the_case_and_meeting_pages_show_the_hold_to_the_coordinator_only(scene) -> None:
     services.legal_hold_set(actor=scene["coordinator"], target=scene["case"], reason="Inquiry")
     services.legal_hold_set(actor=scene["coordinator"], target=scene["meeting"], reason="Inquiry")
     coordinator = signed_in_client(scene["coordinator"])
@@ -199,7 +199,7 @@ def test_the_case_and_meeting_pages_show_the_hold_to_the_coordinator_only(scene)
         ({"action": "clear", "reason": "Nothing to clear"}, "This case is not on legal hold."),
     ],
 )
-def test_hostile_input_is_a_400_with_a_clear_message_and_writes_nothing(scene, data, message) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_input_is_a_400_with_a_clear_message_and_writes_nothing(scene, data, message) -> None:
     response = _post(scene["coordinator"], "case", scene["case"], **data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -209,7 +209,7 @@ def test_hostile_input_is_a_400_with_a_clear_message_and_writes_nothing(scene, d
     assert not AccessEvent.objects.filter(verb=AccessVerb.EDIT).exists()
 
 
-def test_setting_a_hold_twice_is_refused(scene) -> None:  # type: ignore[no-untyped-def]
+def test_setting_a_hold_twice_is_refused(scene) -> None:
     services.legal_hold_set(actor=scene["coordinator"], target=scene["meeting"], reason="Inquiry")
     response = _post(scene["admin"], "meeting", scene["meeting"], action="set", reason="Again")
     assert response.status_code == 400 and "already on legal hold" in response.content.decode()
@@ -218,7 +218,7 @@ def test_setting_a_hold_twice_is_refused(scene) -> None:  # type: ignore[no-unty
         services.legal_hold_set(actor=scene["admin"], target=Meeting.objects.get(), reason="Again")
 
 
-def test_a_hold_on_a_record_that_does_not_exist_is_a_404(scene) -> None:  # type: ignore[no-untyped-def]
+def test_a_hold_on_a_record_that_does_not_exist_is_a_404(scene) -> None:
     for who in ("coordinator", "admin"):
         client = signed_in_client(scene[who])
         assert client.get(reverse("scrutiny:case-legal-hold", args=[999999])).status_code == 404
@@ -227,6 +227,6 @@ def test_a_hold_on_a_record_that_does_not_exist_is_a_404(scene) -> None:  # type
 
 @settings(HOSTILE_SETTINGS, max_examples=20)
 @given(data=form_body({"action": ["set", "clear"], "reason": ["Inquiry request 2031/4"]}))
-def test_hostile_bodies_on_the_hold_form(scene, data) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_bodies_on_the_hold_form(scene, data) -> None:
     for who, kind in (("coordinator", "case"), ("admin", "meeting"), ("member", "case")):
         check_post(signed_in_client(scene[who]), _url(kind, scene[kind]), data, TABLES)

@@ -19,7 +19,7 @@ from tests.scrutiny.conftest import CASE_FIELDS
 pytestmark = pytest.mark.django_db
 
 
-def _case(world, month: dt.date, **overrides):  # type: ignore[no-untyped-def]
+def _case(world, month: dt.date, **overrides):
     coordinator = world.users["coordinator"]
     fields = {
         **CASE_FIELDS,
@@ -37,7 +37,7 @@ def _case(world, month: dt.date, **overrides):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def scene(world):  # type: ignore[no-untyped-def]
+def scene(world):
     """A case finalised in September 2018, shown to the panel as July to September 2018, and two
     look-alikes finalised in July 2018; the run's day puts the cut-off between them."""
     old = [_case(world, dt.date(2018, 7, 1)) for _ in range(2)]
@@ -50,7 +50,7 @@ def scene(world):  # type: ignore[no-untyped-def]
     return world, old, kept, today
 
 
-def test_deleting_the_look_alikes_flags_the_released_case(scene) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_the_look_alikes_flags_the_released_case(scene) -> None:
     world, old, kept, today = scene
     results = {r.record_type: r for r in apply_retention(today=today)}
     assert results["case"].deleted == 2
@@ -61,7 +61,7 @@ def test_deleting_the_look_alikes_flags_the_released_case(scene) -> None:  # typ
     assert kept.kanon_flagged  # the coordinator's page now shows the report and its suggestions
 
 
-def test_the_coordinators_are_told_and_no_one_else(scene) -> None:  # type: ignore[no-untyped-def]
+def test_the_coordinators_are_told_and_no_one_else(scene) -> None:
     world, _old, kept, today = scene
     apply_retention(today=today)
     told = set(Notification.objects.filter(title=KANON_NOTICE).values_list("recipient_id", flat=True))
@@ -71,7 +71,7 @@ def test_the_coordinators_are_told_and_no_one_else(scene) -> None:  # type: igno
     assert kept.pseudonym not in notice.title
 
 
-def test_a_dry_run_flags_nothing(scene) -> None:  # type: ignore[no-untyped-def]
+def test_a_dry_run_flags_nothing(scene) -> None:
     _world, _old, kept, today = scene
     apply_retention(today=today, dry_run=True)
     kept.refresh_from_db()
@@ -79,7 +79,7 @@ def test_a_dry_run_flags_nothing(scene) -> None:  # type: ignore[no-untyped-def]
     assert not Notification.objects.filter(title=KANON_NOTICE).exists()
 
 
-def test_a_released_case_with_look_alikes_left_is_not_flagged(scene) -> None:  # type: ignore[no-untyped-def]
+def test_a_released_case_with_look_alikes_left_is_not_flagged(scene) -> None:
     """Two more look-alikes outside the cut-off keep it at k: no flag, no notice."""
     world, _old, kept, today = scene
     for _ in range(2):

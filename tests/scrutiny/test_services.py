@@ -36,7 +36,7 @@ from tests.conftest import signed_in_client
 from tests.scrutiny.conftest import CASE_FIELDS, add_lookalike_rows
 
 
-def _case(world, **overrides):  # type: ignore[no-untyped-def]
+def _case(world, **overrides):
     fields = {**CASE_FIELDS, **overrides}
     case = services.case_create(
         actor=world.users["coordinator"],
@@ -52,7 +52,7 @@ def _case(world, **overrides):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_an_identifier_flags_the_text_and_blocks_release_until_a_second_person_checks(world) -> None:  # type: ignore[no-untyped-def]
+def test_an_identifier_flags_the_text_and_blocks_release_until_a_second_person_checks(world) -> None:
     coordinator, second = world.users["coordinator"], world.users["coordinator2"]
     draft = world.draft
     text = world.draft_text
@@ -77,7 +77,7 @@ def test_an_identifier_flags_the_text_and_blocks_release_until_a_second_person_c
 
 
 @pytest.mark.django_db
-def test_no_edit_counts_as_the_check_not_even_a_second_persons(world) -> None:  # type: ignore[no-untyped-def]
+def test_no_edit_counts_as_the_check_not_even_a_second_persons(world) -> None:
     coordinator, second = world.users["coordinator"], world.users["coordinator2"]
     text = world.draft_text
     services.text_edit(actor=coordinator, obj=text, text="Still at LS1 4AB.")
@@ -90,7 +90,7 @@ def test_no_edit_counts_as_the_check_not_even_a_second_persons(world) -> None:  
 
 
 @pytest.mark.django_db
-def test_a_rare_combination_is_flagged_and_a_wider_level_releases_it(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_rare_combination_is_flagged_and_a_wider_level_releases_it(world) -> None:
     """'Not recorded' no longer widens a case (tests/scrutiny/test_reidentification.py); showing
     the panel a wider age band and 'known to the victim' does, with the lookalikes there."""
     rare = _case(world, victim_age_band="18_24", relationship="family")
@@ -117,7 +117,7 @@ def test_a_rare_combination_is_flagged_and_a_wider_level_releases_it(world) -> N
 
 
 @pytest.mark.django_db
-def test_released_cases_cannot_be_changed(world) -> None:  # type: ignore[no-untyped-def]
+def test_released_cases_cannot_be_changed(world) -> None:
     with pytest.raises(PermissionDenied):
         services.case_update(actor=world.users["coordinator"], case=world.case, outcome="convicted")
 
@@ -126,7 +126,7 @@ def test_released_cases_cannot_be_changed(world) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.django_db
-def test_agreement_then_declaration_before_a_member_opens_a_case(world) -> None:  # type: ignore[no-untyped-def]
+def test_agreement_then_declaration_before_a_member_opens_a_case(world) -> None:
     newcomer = world.users["not_accepted"]
     assert permissions.case_access(newcomer, world.case) == CaseAccess.NEEDS_AGREEMENT
     client = signed_in_client(newcomer)
@@ -142,7 +142,7 @@ def test_agreement_then_declaration_before_a_member_opens_a_case(world) -> None:
 
 
 @pytest.mark.django_db
-def test_a_new_agreement_version_must_be_accepted_again(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_agreement_version_must_be_accepted_again(world) -> None:
     member = world.users["independent"]
     assert permissions.can_open_case(member, world.case)
     services.agreement_publish(text="Version two.")
@@ -150,7 +150,7 @@ def test_a_new_agreement_version_must_be_accepted_again(world) -> None:  # type:
 
 
 @pytest.mark.django_db
-def test_declaring_involvement_blocks_the_case_and_is_logged(world) -> None:  # type: ignore[no-untyped-def]
+def test_declaring_involvement_blocks_the_case_and_is_logged(world) -> None:
     involved = world.users["involved"]
     assert permissions.case_access(involved, world.case) == CaseAccess.INVOLVED
     logged = AccessEvent.objects.filter(actor=involved, object_id=world.case.pk, object_type="case")
@@ -165,7 +165,7 @@ def test_declaring_involvement_blocks_the_case_and_is_logged(world) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_agenda_holds_three_to_ten_cases(world) -> None:  # type: ignore[no-untyped-def]
+def test_agenda_holds_three_to_ten_cases(world) -> None:
     coordinator = world.users["coordinator"]
     meeting = world.other_meeting
     services.agenda_add(actor=coordinator, meeting=meeting, case=world.cases[0])
@@ -185,7 +185,7 @@ def test_agenda_holds_three_to_ten_cases(world) -> None:  # type: ignore[no-unty
 
 
 @pytest.mark.django_db
-def test_a_case_scored_4_carries_over_to_the_next_meeting(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_case_scored_4_carries_over_to_the_next_meeting(world) -> None:
     chair = world.users["chair"]
     item = AgendaItem.objects.get(meeting=world.meeting, case=world.cases[1])
     services.agreed_score_record(actor=chair, item=item, score=4)
@@ -201,7 +201,7 @@ def test_a_case_scored_4_carries_over_to_the_next_meeting(world) -> None:  # typ
 
 
 @pytest.mark.django_db
-def test_closing_without_a_next_meeting_plans_one(world) -> None:  # type: ignore[no-untyped-def]
+def test_closing_without_a_next_meeting_plans_one(world) -> None:
     world.other_meeting.delete()
     item = AgendaItem.objects.get(meeting=world.meeting, case=world.cases[2])
     services.agreed_score_record(actor=world.users["chair"], item=item, score=4)
@@ -211,7 +211,7 @@ def test_closing_without_a_next_meeting_plans_one(world) -> None:  # type: ignor
 
 
 @pytest.mark.django_db
-def test_the_pages_say_the_panel_cannot_reopen_cases(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_pages_say_the_panel_cannot_reopen_cases(world) -> None:
     client = signed_in_client(world.users["chair"])
     for url in (
         reverse("scrutiny:panel-detail", args=[world.panel.pk]),
@@ -227,7 +227,7 @@ def test_the_pages_say_the_panel_cannot_reopen_cases(world) -> None:  # type: ig
 
 
 @pytest.mark.django_db
-def test_findings_and_actions_notify_without_case_content(world) -> None:  # type: ignore[no-untyped-def]
+def test_findings_and_actions_notify_without_case_content(world) -> None:
     findings = Notification.objects.filter(kind=NotificationKind.FINDING_RECORDED)
     assert findings.filter(recipient=world.users["independent"]).exists()
     assert not findings.filter(recipient=world.users["chair"]).exists()  # not the person who recorded it
@@ -238,7 +238,7 @@ def test_findings_and_actions_notify_without_case_content(world) -> None:  # typ
 
 
 @pytest.mark.django_db
-def test_short_panel_text_with_identifiers_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+def test_short_panel_text_with_identifiers_is_refused(world) -> None:
     """Action owner roles and updates (and review notes) refuse identifiers outright; findings and
     action descriptions are held for a second person instead (tests/scrutiny/test_held_texts.py)."""
     with pytest.raises(ValidationError) as refused:
@@ -261,7 +261,7 @@ def test_short_panel_text_with_identifiers_is_refused(world) -> None:  # type: i
 
 
 @pytest.mark.django_db
-def test_overdue_actions_are_flagged(world) -> None:  # type: ignore[no-untyped-def]
+def test_overdue_actions_are_flagged(world) -> None:
     assert world.action.is_overdue(dt.date(2026, 2, 1))
     assert not world.action.is_overdue(dt.date(2026, 1, 1))
     page = signed_in_client(world.users["chair"]).get(
@@ -271,7 +271,7 @@ def test_overdue_actions_are_flagged(world) -> None:  # type: ignore[no-untyped-
 
 
 @pytest.mark.django_db
-def test_governance_promotes_a_good_practice_finding_to_draft_guidance(world, governance_member) -> None:  # type: ignore[no-untyped-def]
+def test_governance_promotes_a_good_practice_finding_to_draft_guidance(world, governance_member) -> None:
     page = services.finding_promote(actor=governance_member, finding=world.finding)
     world.finding.refresh_from_db()
     assert world.finding.guidance_page_id == page.pk
@@ -287,7 +287,7 @@ def test_governance_promotes_a_good_practice_finding_to_draft_guidance(world, go
 
 
 @pytest.mark.django_db
-def test_access_events_are_append_only(world) -> None:  # type: ignore[no-untyped-def]
+def test_access_events_are_append_only(world) -> None:
     event = AccessEvent.objects.first()
     event.verb = AccessVerb.VIEW
     with pytest.raises(AppendOnlyError):
@@ -304,13 +304,13 @@ def test_access_events_are_append_only(world) -> None:  # type: ignore[no-untype
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_the_database_refuses_deleting_access_events_on_postgresql(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_database_refuses_deleting_access_events_on_postgresql(world) -> None:
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM scrutiny_accessevent")
 
 
 @pytest.mark.django_db
-def test_views_edits_and_exports_are_logged_with_the_meeting(world) -> None:  # type: ignore[no-untyped-def]
+def test_views_edits_and_exports_are_logged_with_the_meeting(world) -> None:
     client = signed_in_client(world.users["chair"])
     client.get(reverse("scrutiny:meeting-detail", args=[world.meeting.pk]))
     client.get(reverse("scrutiny:findings-export", args=[world.panel.pk, "csv"]))
@@ -341,7 +341,7 @@ def test_error_reports_and_scrutiny_logs_carry_no_case_content() -> None:
 
 
 @pytest.mark.django_db
-def test_retention_deletes_old_cases_except_held_ones_and_logs_it(world) -> None:  # type: ignore[no-untyped-def]
+def test_retention_deletes_old_cases_except_held_ones_and_logs_it(world) -> None:
     Case.objects.filter(pk=world.cases[1].pk).update(legal_hold=True)
     later = dt.date(2031, 1, 1)  # more than six years after September 2024
     dry = {result.record_type: result for result in apply_retention(today=later, dry_run=True)}
@@ -369,7 +369,7 @@ def test_retention_deletes_old_cases_except_held_ones_and_logs_it(world) -> None
 @pytest.mark.django_db
 def test_governance_stats_count_raw_and_every_route_suppresses_small_numbers(
     world, governance_member
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The selector counts (raw, for every aggregate audience); the routes publish only through
     scrutiny.governance.figures, which suppresses (issue 13, point 5)."""
     services.agreed_score_record(
@@ -403,7 +403,7 @@ def test_governance_stats_count_raw_and_every_route_suppresses_small_numbers(
 @pytest.mark.django_db
 def test_membership_end_removes_access_and_signals_open_sockets(
     world, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     coordinator, member = world.users["coordinator"], world.users["independent"]
     membership = permissions.membership_of(member, world.panel.pk)
     with django_capture_on_commit_callbacks() as callbacks:

@@ -36,7 +36,7 @@ JUNK = {
 
 
 @pytest.mark.django_db
-def test_junk_posts_never_give_a_server_error(world) -> None:  # type: ignore[no-untyped-def]
+def test_junk_posts_never_give_a_server_error(world) -> None:
     coordinator = signed_in_client(world.users["coordinator"])
     checker = signed_in_client(world.users["coordinator2"])
     chair = signed_in_client(world.users["chair"])
@@ -71,7 +71,7 @@ def test_junk_posts_never_give_a_server_error(world) -> None:  # type: ignore[no
 
 
 @pytest.mark.django_db
-def test_exports_are_marked_and_only_in_known_formats(world) -> None:  # type: ignore[no-untyped-def]
+def test_exports_are_marked_and_only_in_known_formats(world) -> None:
     client = signed_in_client(world.users["chair"])
     csv = client.get(reverse("scrutiny:findings-export", args=[world.panel.pk, "csv"]))
     assert csv.status_code == 200 and csv.content.decode().startswith("OFFICIAL-SENSITIVE")
@@ -82,7 +82,7 @@ def test_exports_are_marked_and_only_in_known_formats(world) -> None:  # type: i
 
 
 @pytest.mark.django_db
-def test_a_confirmed_redaction_renders_as_a_visible_block_with_its_reason(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_confirmed_redaction_renders_as_a_visible_block_with_its_reason(world) -> None:
     extract = Extract.objects.get(case=world.case, kind="charging_advice")
     assert "[[redacted:contact]]" in extract.text
     page = signed_in_client(world.users["chair"]).get(reverse("scrutiny:case-detail", args=[world.case.pk]))
@@ -91,7 +91,7 @@ def test_a_confirmed_redaction_renders_as_a_visible_block_with_its_reason(world)
 
 
 @pytest.mark.django_db
-def test_the_panel_index_lists_open_actions_for_the_members_agency(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_panel_index_lists_open_actions_for_the_members_agency(world) -> None:
     body = signed_in_client(world.users["cps_member"]).get(reverse("scrutiny:panel-list")).content.decode()
     assert reverse("scrutiny:action-update", args=[world.action.pk]) in body and "Overdue" in body
     other = signed_in_client(world.users["isva_member"]).get(reverse("scrutiny:panel-list")).content.decode()

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,12 +15,13 @@ from agencies.dropins import permissions, selectors, services
 from agencies.dropins.forms import AttendanceForm, ScheduleForm
 from agencies.dropins.views.common import PAGE_SIZE, page_number, require
 from agencies.errors import NotFound, attach_to_form
+from agencies.http import AuthenticatedHttpRequest
 
 # Hosting ------------------------------------------------------------------------------------------
 
 
 @require_GET
-def schedule_list(request: HttpRequest) -> HttpResponse:
+def schedule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(permissions.can_host_any(request.user))
     return render(
         request,
@@ -30,7 +31,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def schedule_create(request: HttpRequest) -> HttpResponse:
+def schedule_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(permissions.can_host_any(request.user))
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -50,7 +51,7 @@ def schedule_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_host_any(request.user))
     schedule = selectors.schedule_for_host(viewer=request.user, schedule_id=pk)
     if schedule is None:
@@ -81,7 +82,7 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_host_any(request.user))
     schedule = selectors.schedule_for_host(viewer=request.user, schedule_id=pk)
     if schedule is None:
@@ -96,7 +97,7 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def host_session(request: HttpRequest, pk: int) -> HttpResponse:
+def host_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_host_any(request.user))
     session = selectors.session_for_host(viewer=request.user, session_id=pk)
     if session is None:
@@ -105,8 +106,8 @@ def host_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_host_session(
-    request: HttpRequest, session, errors: dict[int, AttendanceForm], status: int = 200
-) -> HttpResponse:  # type: ignore[no-untyped-def]
+    request: AuthenticatedHttpRequest, session, errors: dict[int, AttendanceForm], status: int = 200
+) -> HttpResponse:
     rows = []
     for booking in session.attendees:
         form = errors.get(booking.pk) or AttendanceForm(
@@ -132,7 +133,7 @@ def _render_host_session(
 
 
 @require_POST
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_host_any(request.user))
     session = selectors.session_for_host(viewer=request.user, session_id=pk)
     if session is None:
@@ -161,7 +162,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_host_any(request.user))
     session = selectors.session_for_host(viewer=request.user, session_id=pk)
     if session is None:

@@ -7,7 +7,7 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,10 +17,11 @@ from agencies.dropins.forms import BookingForm, SessionFilterForm
 from agencies.dropins.models import BookingStatus, SessionStatus
 from agencies.dropins.views.common import PAGE_SIZE, page_number, require, session_when
 from agencies.errors import NotFound, attach_to_form
+from agencies.http import AuthenticatedHttpRequest
 
 
 @require_GET
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(permissions.can_view_dropins(request.user))
     form = SessionFilterForm(request.GET or None)
     # The area choices in one plain query: a ModelChoiceField iterates its queryset through a
@@ -63,7 +64,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_view_dropins(request.user))
     session = selectors.session_get(viewer=request.user, session_id=pk)
     if session is None:

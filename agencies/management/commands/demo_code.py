@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = "Print the current 6-digit authenticator code of a demo account with a published key."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("email", help="A demo account, e.g. coordinator@dalesford-cps.example.org")
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
 

@@ -17,7 +17,7 @@ QUIET_LOGGERS = ("wagtail",)
 class Command(BaseCommand):
     help = "Create fictional demo agencies, accounts and content (each app's demo.seed). Safe to re-run."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
 
     def handle(self, *args: object, force: bool = False, **options: object) -> None:

@@ -41,7 +41,7 @@ def describe(result: RetentionResult, *, dry_run: bool) -> str:
 class Command(BaseCommand):
     help = "Apply the retention schedule to every record type; legal holds are kept."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would be deleted; delete nothing."
         )

@@ -18,7 +18,7 @@ RESTRICTED = {
 }
 
 
-def runtime_problems(cursor, role: str) -> list[str]:  # type: ignore[no-untyped-def]
+def runtime_problems(cursor, role: str) -> list[str]:
     """Why `role` cannot be the runtime role (empty: it can)."""
     cursor.execute(
         "SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = %s", [role]
@@ -49,7 +49,7 @@ def runtime_problems(cursor, role: str) -> list[str]:  # type: ignore[no-untyped
     return problems
 
 
-def grant(cursor, role: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def grant(cursor, role: str) -> dict[str, str]:
     """Revoke everything on the schema's tables from `role`, then grant what it needs."""
     quoted = f'"{role}"'
     cursor.execute("SELECT current_database(), current_schema()")
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         "Refuses a ROLE that owns anything, is a superuser, or is a member of the owner."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("role", help="The runtime role, e.g. scrutiny_app.")
         parser.add_argument("--database", default="default")
 

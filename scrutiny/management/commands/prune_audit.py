@@ -19,7 +19,7 @@ class Command(BaseCommand):
         "On PostgreSQL run it with the owner's DATABASE_URL (the runtime role cannot delete)."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would be deleted; delete nothing."
         )

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         "--anchor ID:HASH checks a head recorded earlier is still there."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--anchor",
             action="append",
