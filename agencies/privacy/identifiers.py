@@ -195,13 +195,13 @@ _WRITTEN_DATE = (
 )
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|weds|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+(?:the\s+)?)"
 _DOB_CUE = (
-    r"(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on|\s+in)?|"
+    r"(?:d\.?\s?o\.?\s?b\.?|(?<![\w.])b\.(?=\s*\d)|date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on|\s+in)?|"
     r"birth)\s*[:=-]?(?:\s*(?:is|was|of|on|in|the|given|recorded|stated|listed|as)\b){0,4}\s*[:=-]?\s*"
 )
 
 _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     IdentifierKind.EMAIL: re.compile(
-        r"(?<![\w.+-])[\w.+-]+(?:@|\s?[\[({]\s?at\s?[\])}]\s?)[\w-]+"
+        r"(?<![\w.+-])[\w.+-]+(?:@| @ |\s?[\[({]\s?at\s?[\])}]\s?)[\w-]+"
         r"(?:(?:\.|\s?[\[({]\s?dot\s?[\])}]\s?)[\w-]+)*(?:\.|\s?[\[({]\s?dot\s?[\])}]\s?)[a-z]{2,}\b",
         re.IGNORECASE,
     ),
@@ -282,8 +282,9 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
 _CRIME_CUE = re.compile(
     # "the crime ref is 23/118642", "Occurrence 6029384/24", "CAD 44117": a force reference word,
     # then a token with at least four digits.
-    r"\b(?:crime|occurrence|cad|storm)\s*(?:ref(?:erence)?\.?|number|num|no\.?|#)?"
-    r"\s*(?:is|was|:|-)?\s*(?P<id>(?=(?:[A-Z/\-]*\d){4})[A-Z0-9][A-Z0-9/\-]*\d)\b",
+    # "crime reference, 4422003817", "CRN 2300457812", "Athena ref 0100-123456-23" too.
+    r"\b(?:crime|occurrence|cad|storm|crn|athena)\s*(?:ref(?:erence)?\.?|number|num|no\.?|#)?"
+    r"\s*(?:is|was|:|-|,)?\s*(?P<id>(?=(?:[A-Z/\-]*\d){4})[A-Z0-9][A-Z0-9/\-]*\d)\b",
     re.IGNORECASE,
 )
 _DIGIT_WORDS = {
@@ -331,14 +332,15 @@ _NOT_HANDLES = (
     "story|video|was|is|he|she|they|it|but|so|then|that|this|which|who|after|before|where|number|"
     "no|data|call|calls|messenger|page|not"
 )
-_HANDLE = r"@?[A-Za-z0-9_.]*[A-Za-z0-9_][A-Za-z0-9_.]*"
+_HANDLE = r"(?:@ ?)?[A-Za-z0-9_.]*[A-Za-z0-9_][A-Za-z0-9_.]*"
 # Patterns whose identifier is the group "id"; the rest of the match is the cue that finds it.
 _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
     IdentifierKind.EMAIL: (
         # Spelt out: "sarah dot jones at example dot com".
         re.compile(
-            r"(?P<id>\b[\w+-]+(?:\s+dot\s+[\w+-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*"
-            r"\s+dot\s+(?:com|co|uk|org|net|gov|ac|nhs|me|io|info|biz|ie)\b(?:\s+dot\s+[a-z]{2,3}\b)?)",
+            r"(?P<id>\b[\w+-]+(?:(?:\s+dot\s+|\.)[\w+-]+)*\s+at\s+[\w-]+(?:(?:\s+dot\s+|\.)[\w-]+)*"
+            r"(?:\s+dot\s+|\.)(?:com|co|uk|org|net|gov|ac|nhs|me|io|info|biz|ie)\b"
+            r"(?:(?:\s+dot\s+|\.)[a-z]{2,3}\b)?)",
             re.IGNORECASE,
         ),
     ),
@@ -348,7 +350,7 @@ _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
         re.compile(
             rf"\b(?:{_PLATFORMS})(?:\s(?:handle|username|user\s?name|user|name|account|id|profile))?"
             rf"(?:\sis|\swas|\s-|\scalled|,|\sas|\sname)?\s+(?!(?:{_NOT_HANDLES})\b)"
-            r"(?P<id>@?[A-Za-z0-9_]*[._\d][A-Za-z0-9_.]*[A-Za-z0-9_])",
+            r"(?P<id>(?:@ ?)?[A-Za-z0-9_]*[._\d][A-Za-z0-9_.]*[A-Za-z0-9_])",
             re.IGNORECASE,
         ),
         # A word with an underscore inside is a handle in prose, cue or not: "xx_lola_xx", "kxng_kurt".
@@ -359,7 +361,7 @@ _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
         re.compile(
             rf"\b(?:(?:{_PLATFORMS})(?:\s(?:handle|username|user\s?name|user|name|account|id|profile))?\s?:"
             rf"|(?:handle|username|user\s?name|user\sid|screen\sname|profile\sname|gamertag)\b"
-            rf"(?:\s?:|\sis|\swas|\sof|\s-|\scalled)?)\s*(?!(?:{_NOT_HANDLES})\b)(?P<id>{_HANDLE})",
+            rf"(?:\s?:|\sis|\swas|\sof|\s-|\scalled)?)\s*(?!(?:@ ?)?(?:{_NOT_HANDLES})\b)(?P<id>{_HANDLE})",
             re.IGNORECASE,
         ),
     ),
@@ -543,7 +545,7 @@ _SAINT_SCHOOL = re.compile(
 _SCHOOL_TYPE = re.compile(
     r"\b(?:primary school|primary|secondary school|high school|grammar school|junior school|"
     r"infants? school|junior and infant school|academy|free school|sixth form college|sixth form|"
-    r"college|school|comprehensive|pupil referral unit|(?-i:High)(?! [A-Z]))\b",
+    r"college|school|comprehensive|pupil referral unit|(?-i:High(?! [A-Z])))\b",
     re.IGNORECASE,
 )
 _SCHOOL_WORD = re.compile(r"[\w'.&]+$")
@@ -818,6 +820,20 @@ def _countries() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @cache
+def _places() -> tuple[frozenset[str], frozenset[str]]:
+    """(one-word UK places, multi-word UK places), less those that are also given names."""
+    given = _name_lists()[0]
+    single, multi = set(), set()
+    for place in allow.uk_places():
+        key = normalise(place).lower()
+        if " " in key:
+            multi.add(key)
+        elif key not in given:
+            single.add(key)
+    return frozenset(single), frozenset(multi)
+
+
+@cache
 def _secondary_dictionary() -> frozenset[str]:
     """GCIDE's headwords (english-words), lower-cased: modern words Webster's 1934 list lacks
     ("edit", "online", "email"). Used only for words on no name list, as it also holds some names."""
@@ -885,7 +901,10 @@ def _american(key: str) -> list[str]:
 @cache
 def _allowed_phrases() -> re.Pattern[str]:
     phrases = sorted(
-        allow.DOMAIN_PHRASES | {term for term in allow.DOMAIN_WORDS if " " in term} | _countries()[1],
+        allow.DOMAIN_PHRASES
+        | {term for term in allow.DOMAIN_WORDS if " " in term}
+        | _countries()[1]
+        | _places()[1],
         key=len,
         reverse=True,
     )
@@ -948,6 +967,10 @@ def _classify(key: str, word: str) -> tuple[_Class, bool]:
         return _Class.ALLOW, True
     if key in allow.SHORT_GIVEN_NAMES:
         return _Class.WEAK, True
+    if key in _places()[0]:
+        # "taken to Swindon", "Kent and Medway": a place reads as a word, so a title or a name
+        # beside it still makes it a name ("Mr Swindon", "Sarah Barnsley").
+        return _Class.WORD, True
     parts = [part for part in key.split("-") if part]
     if len(parts) > 1:
         classified = [_classify(part, part) for part in parts]
@@ -1026,6 +1049,18 @@ _LABELLED = re.compile(
 )
 
 
+# "Mon-Fri", "Tue and Wed", "Sat 10-2": weekday abbreviations in a run of weekdays or before a time.
+_WEEKDAY_NAMES = (
+    "|".join(sorted(allow.WEEKDAY_ABBREVIATIONS, key=len, reverse=True))
+    + "|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+)
+_WEEKDAY_RUN = re.compile(
+    rf"(?<![\w'-])(?:{_WEEKDAY_NAMES})\.?(?:\s*(?:-|to|and|or|&|,|/)\s*(?:{_WEEKDAY_NAMES})\.?)+(?![\w-])"
+    rf"|(?<![\w'-])(?:{_WEEKDAY_NAMES})\.?(?=,?\s*\d{{1,2}}(?:[:.]\d\d)?\s*(?:am|pm|-|to)\b)",
+    re.IGNORECASE,
+)
+
+
 def _tokens(text: str) -> list[_Token]:
     allowed_spans = sorted(
         [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
@@ -1033,6 +1068,7 @@ def _tokens(text: str) -> list[_Token]:
         + [(m.start(), m.end()) for m in _INSTITUTION.finditer(text)]
         + [(m.start(), m.end()) for m in _LABELLED.finditer(text)]
         + [(m.start(), m.end()) for m in _COURT_SITE.finditer(text)]
+        + [(m.start(), m.end()) for m in _WEEKDAY_RUN.finditer(text)]
     )
     tokens = []
     span_index = 0
@@ -1166,6 +1202,9 @@ _NOT_PERSON_SUBJECTS = frozenset(
 _ABSTRACT_NAMES = frozenset(
     ["hope", "faith", "grace", "joy", "charity", "trust", "honour", "destiny", "glory"]
 )
+_DETERMINERS = frozenset(
+    re.findall(r"[a-z]+", "his her their my our your the a an this that these those its him them me us")
+)
 _TWO_LETTER_WORDS = frozenset(
     re.findall(
         r"[a-z]+", "am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ya yo"
@@ -1203,7 +1242,10 @@ def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> boo
         return right is not None and text[left.end : right.start] == " "
 
     token = tokens[index]
-    abstract = token.key in _ABSTRACT_NAMES
+    # "Miles travelled…", "Rows reviewed…": a name that is also a plural noun takes only a verb
+    # a person does, never a bare participle.
+    plural = token.key.endswith("s") and token.key[:-1] in _dictionaries()[1]
+    abstract = token.key in _ABSTRACT_NAMES or plural
 
     def verb(t: _Token | None) -> bool:
         return (
@@ -1235,6 +1277,17 @@ def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> boo
         return nxt.key in _ATTRIBUTES
     if not adjacent(token, nxt):
         return False
+    if nxt.key == "and":
+        # "Grace and her partner moved…", "Rocky and his friend…": a name and the person's own.
+        det, role = at(index + 2), at(index + 3)
+        return (
+            adjacent(nxt, det)
+            and det is not None
+            and det.key in ("her", "his", "their")
+            and role is not None
+            and adjacent(det, role)
+            and (role.key in _ROLES or role.key in _ATTRIBUTES)
+        )
     if verb(nxt):
         return True
     if nxt.key in _ADVERBS and verb(at(index + 2)) and adjacent(nxt, at(index + 2)):
@@ -1295,6 +1348,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 and not other.sentence_start
                 and len(other.word) >= 4
                 and other.key not in _FOREIGN_WORD_NAMES
+                and other.key not in _places()[0]
                 and other.cls in (_Class.WORD, _Class.ALLOW)
                 and other.key not in allow.TITLES
                 and other.key not in allow.RELATION_WORDS
@@ -1302,6 +1356,22 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 for other in neighbours
             ):
                 token.name = False
+    for index, token in enumerate(tokens[:-2]):
+        # "Violet and indigo markers…", "Amber or red flags": a given name that is also a word,
+        # opening a sentence and joined to an everyday word, is that word.
+        joined, after = tokens[index + 1], tokens[index + 2]
+        if (
+            token.name
+            and token.sentence_start
+            and token.cls is _Class.GIVEN
+            and token.in_dictionary
+            and joined.key in ("and", "or")
+            and text[token.end : after.start] == f" {joined.word} "
+            and after.shape == "lower"
+            and after.cls in (_Class.WORD, _Class.WEAK)
+            and after.key not in _DETERMINERS
+        ):
+            token.name = False
     for index, token in enumerate(tokens):
         previous = tokens[index - 1] if index else None
         # "Hope (16) said…", "Summer deleted…", "Bill was the landlord", "Florin was the driver",
@@ -1453,9 +1523,12 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 and re.search(r"\d\s*$", text[max(0, other.start - 4) : other.start]) is None
                 and re.match(r"\s*\d", text[other.end : other.end + 3]) is None
             )
+            # "Lance Whitby", "Sarah Barnsley": a place's name beside a name is a surname.
+            place = other.shape in ("cap", "upper") and other.key in _places()[0]
             if (
                 other.cls in listed
                 or rare_word
+                or place
                 or short
                 or month_name
                 or (initial and other.cls is not _Class.ALLOW)
