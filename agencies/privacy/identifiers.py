@@ -681,6 +681,11 @@ def _school_hits(text: str) -> list[tuple[int, int]]:
                 continue
             if key in _SCHOOL_STOP or not (token[:1].isupper() or lower_text):
                 break
+            if key.endswith("'s") and (
+                key[:-2] in allow.RELATION_WORDS or key[:-2] in _ROLES or key[:-2] in _CASE_ROLES
+            ):
+                # "the complainant's sixth form", "her brother's school": whose, not which.
+                break
             named += 1
             start = token_start
             position = token_start
@@ -1061,10 +1066,16 @@ _WEEKDAY_RUN = re.compile(
 )
 
 
+def _titled_bill(statute: str) -> bool:
+    """ "Mr Bill Osei", "Dr Will Grant": a title then a given name is a person, not a statute's title."""
+    words = re.findall(r"[\w'()-]+", statute)
+    return len(words) >= 2 and words[-1] == "Bill" and words[-2].lower() in allow.TITLES
+
+
 def _tokens(text: str) -> list[_Token]:
     allowed_spans = sorted(
         [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
-        + [(m.start(), m.end()) for m in _STATUTE.finditer(text)]
+        + [(m.start(), m.end()) for m in _STATUTE.finditer(text) if not _titled_bill(m.group())]
         + [(m.start(), m.end()) for m in _INSTITUTION.finditer(text)]
         + [(m.start(), m.end()) for m in _LABELLED.finditer(text)]
         + [(m.start(), m.end()) for m in _COURT_SITE.finditer(text)]
@@ -1202,6 +1213,8 @@ _NOT_PERSON_SUBJECTS = frozenset(
 _ABSTRACT_NAMES = frozenset(
     ["hope", "faith", "grace", "joy", "charity", "trust", "honour", "destiny", "glory"]
 )
+# Officers' and services' roles naming a person where a relation word would ("Per the OIC, kasia…").
+_CASE_ROLES = frozenset(["oic", "sio", "isva", "idva", "chisva", "dsl", "lado", "flo", "vlo", "sois"])
 _DETERMINERS = frozenset(
     re.findall(r"[a-z]+", "his her their my our your the a an this that these those its him them me us")
 )
@@ -1437,7 +1450,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         # unknown word in the name slot.
         if (
             previous is not None
-            and previous.key in allow.RELATION_WORDS
+            and (previous.key in allow.RELATION_WORDS or previous.key in _CASE_ROLES)
             and text[previous.end : token.start] == (" " if previous.key in ("named", "called") else ", ")
             and token.cls in listed
             and (
@@ -1445,6 +1458,17 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 or token.shape != "lower"
                 or text[token.end : token.end + 1] == ","
             )
+        ):
+            token.name = True
+        # "her friend 'Tash'", "the suspect “Big Dee”": a capitalised word in quotes after a
+        # relation or role is what the person is called.
+        if (
+            previous is not None
+            and (previous.key in allow.RELATION_WORDS or previous.key in _CASE_ROLES)
+            and text[previous.end : token.start] in (" '", ' "')
+            and token.shape in ("cap", "upper")
+            and token.cls is not _Class.ALLOW
+            and re.match(r"(?:\s[A-Z][\w'-]*)?['\"]", text[token.end : token.end + 30]) is not None
         ):
             token.name = True
         # "Suspect Kyaw Min was…", "the victim Ngozi said": a role, then a capitalised word that
@@ -1600,7 +1624,10 @@ def _nhs_number_valid(digits: str) -> bool:
 
 
 _URN_CUE = re.compile(r"\b(?:urn|cps|mg3|charging|unique reference)\b", re.IGNORECASE)
-_NHS_CUE = re.compile(r"\bnhs\b", re.IGNORECASE)
+# "NHS", or how a GP's or hospital's letter names the number: "the patient's number", "GP".
+_NHS_CUE = re.compile(
+    r"\b(?:nhs|gp|patient(?:'s)?\s+(?:number|no)|health\s+(?:service\s+)?number)\b", re.IGNORECASE
+)
 _CANONICAL_NHS = re.compile(r"\d{3}([ .\-]{0,3})\d{3}\1\d{4}|\d{10}")
 _OTHER_REFERENCE_CUE = re.compile(
     r"\b(?:crime|occurrence|urn|ref(?:erence)?|log|cad|incident|case|account|sort|tel|phone|mobile)\b",
@@ -1721,6 +1748,9 @@ def _spaced_out_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple
         window_end = min(len(text), run.end() + 40)
         before, after = text[window_start : run.start()], text[run.end() : window_end]
         spelt = run.group().replace(" ", "")
+        if spelt.isalpha() and spelt.islower():
+            # "j o s h was…": spelling a word out letter by letter marks it as a name.
+            spelt = spelt.capitalize()
         collapsed = before + spelt + after
         origin = (
             list(range(window_start, run.start()))

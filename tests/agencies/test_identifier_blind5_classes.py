@@ -4,6 +4,7 @@ a corpus sentence, so each tests the general rule, never one sentence."""
 
 import pytest
 
+from agencies.privacy.evaluation import DEFAULT_CORPUS, evaluate, load_corpus
 from agencies.privacy.identifiers import ALL_KINDS, IdentifierKind, find_identifiers
 
 K = IdentifierKind
@@ -95,3 +96,65 @@ def test_more_identifier_forms_are_found(text: str, kind: IdentifierKind, matche
 )
 def test_near_misses_stay_clean(text: str) -> None:
     assert find_identifiers(text, ALL_KINDS) == [], all_hits(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # A title before a given name that is also a statute word: one hit over the whole name.
+        ("Defence counsel Mrs Bill Adeyemi asked for more time.", "Mrs Bill Adeyemi"),
+        ("DS Bill Hart took the first account.", "DS Bill Hart"),
+        # A single lower-case name after a case role and a comma.
+        ("According to the ISVA, marek had moved twice.", "marek"),
+        ("Per the SIO, dorota was not told about the bail.", "dorota"),
+        # A name in quotes (curly or straight) after a relation word.
+        ("Her cousin \u2018Kez\u2019 shared the video.", "Kez"),
+        ('His mate "Bazza" drove them home.', "Bazza"),
+        # A name spelt out in lower-case letters.
+        ("She could only say that m a r k o was there.", "m a r k o"),
+    ],
+)
+def test_names_in_titles_roles_quotes_and_spelt_out(text: str, name: str) -> None:
+    assert name in hits_of(text, K.NAME), all_hits(text)
+
+
+def _nhs(nine: str) -> str:
+    total = sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    assert check != 10
+    return nine + str(check)
+
+
+def test_an_nhs_number_in_a_gp_letter_grouping() -> None:
+    number = _nhs("401023213")
+    text = f"The GP summary lists {number[:4]} {number[4:]} as her number."
+    assert hits_of(text, K.NHS_NUMBER) == [f"{number[:4]} {number[4:]}"], all_hits(text)
+    assert hits_of(f"His works phone is {number[:4]} {number[4:]}.", K.NHS_NUMBER) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Online Safety Bill and the Victims Bill were both cited.",
+        "The OIC, however, was on leave that week.",
+        "the victim's sixth form was not told about the case.",
+        "The suspect's academy place was withdrawn.",
+        "The victim 'felt' unsafe at home.",
+    ],
+)
+def test_statutes_roles_and_possessive_schools_stay_clean(text: str) -> None:
+    assert find_identifiers(text, ALL_KINDS) == [], all_hits(text)
+
+
+def test_a_weekday_abbreviation_alone_can_still_be_a_name() -> None:
+    assert hits_of("Witness Kyaw Thu gave a statement.", K.NAME) == ["Kyaw Thu"]
+
+
+def test_targets_hold_on_blind5() -> None:
+    """Regression guard: blind5 was scored first as written (94.1% / 5.2%, docs/SECURITY.md) and
+    tuned against since, so this is no longer an estimate of unseen text."""
+    report = evaluate(load_corpus(DEFAULT_CORPUS.with_name("identifier_blind5.jsonl")))
+    assert report.recall() >= 0.97, report.misses
+    for kind in IdentifierKind:
+        assert report.recall(kind) >= 0.95, (kind, [m for m in report.misses if m[1] == kind])
+    assert report.false_alarm_rate <= 0.10, report.false_alarms
