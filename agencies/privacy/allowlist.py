@@ -732,6 +732,35 @@ def countries() -> frozenset[str]:
     return frozenset(country.lower() for country in address.Provider.countries)
 
 
+# Weekday abbreviations ("Mon\u2013Fri", "Sat 10-2"): domain language in a run of weekdays or
+# before a time; alone they are left to the name rules ("Kyaw Thu", "Sun Li" are names).
+WEEKDAY_ABBREVIATIONS = _lines(
+    """
+    mon
+    tue
+    tues
+    wed
+    weds
+    thu
+    thur
+    thurs
+    fri
+    sat
+    sun
+    """
+)
+
+
+# UK towns, cities, districts and counties (agencies/privacy/data/uk_places.txt, public facts):
+# places, not people. Those that are also given names (Chester, Preston) are left to the name rules.
+def uk_places() -> frozenset[str]:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "uk_places.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
 # Given names that are also everyday English words. At the start of a sentence, in lower case or
 # in capitals they are read as words unless the next word is a name too ("May Patel said…").
 # In the middle of a sentence with a capital letter they are still treated as names.

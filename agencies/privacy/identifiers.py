@@ -195,13 +195,13 @@ _WRITTEN_DATE = (
 )
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|weds|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+(?:the\s+)?)"
 _DOB_CUE = (
-    r"(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on|\s+in)?|"
+    r"(?:d\.?\s?o\.?\s?b\.?|(?<![\w.])b\.(?=\s*\d)|date\s+of\s+birth|birth\s?date|birthday|born(?:\s+on|\s+in)?|"
     r"birth)\s*[:=-]?(?:\s*(?:is|was|of|on|in|the|given|recorded|stated|listed|as)\b){0,4}\s*[:=-]?\s*"
 )
 
 _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     IdentifierKind.EMAIL: re.compile(
-        r"(?<![\w.+-])[\w.+-]+(?:@|\s?[\[({]\s?at\s?[\])}]\s?)[\w-]+"
+        r"(?<![\w.+-])[\w.+-]+(?:@| @ |\s?[\[({]\s?at\s?[\])}]\s?)[\w-]+"
         r"(?:(?:\.|\s?[\[({]\s?dot\s?[\])}]\s?)[\w-]+)*(?:\.|\s?[\[({]\s?dot\s?[\])}]\s?)[a-z]{2,}\b",
         re.IGNORECASE,
     ),
@@ -282,8 +282,9 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
 _CRIME_CUE = re.compile(
     # "the crime ref is 23/118642", "Occurrence 6029384/24", "CAD 44117": a force reference word,
     # then a token with at least four digits.
-    r"\b(?:crime|occurrence|cad|storm)\s*(?:ref(?:erence)?\.?|number|num|no\.?|#)?"
-    r"\s*(?:is|was|:|-)?\s*(?P<id>(?=(?:[A-Z/\-]*\d){4})[A-Z0-9][A-Z0-9/\-]*\d)\b",
+    # "crime reference, 4422003817", "CRN 2300457812", "Athena ref 0100-123456-23" too.
+    r"\b(?:crime|occurrence|cad|storm|crn|athena)\s*(?:ref(?:erence)?\.?|number|num|no\.?|#)?"
+    r"\s*(?:is|was|:|-|,)?\s*(?P<id>(?=(?:[A-Z/\-]*\d){4})[A-Z0-9][A-Z0-9/\-]*\d)\b",
     re.IGNORECASE,
 )
 _DIGIT_WORDS = {
@@ -331,14 +332,15 @@ _NOT_HANDLES = (
     "story|video|was|is|he|she|they|it|but|so|then|that|this|which|who|after|before|where|number|"
     "no|data|call|calls|messenger|page|not"
 )
-_HANDLE = r"@?[A-Za-z0-9_.]*[A-Za-z0-9_][A-Za-z0-9_.]*"
+_HANDLE = r"(?:@ ?)?[A-Za-z0-9_.]*[A-Za-z0-9_][A-Za-z0-9_.]*"
 # Patterns whose identifier is the group "id"; the rest of the match is the cue that finds it.
 _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
     IdentifierKind.EMAIL: (
         # Spelt out: "sarah dot jones at example dot com".
         re.compile(
-            r"(?P<id>\b[\w+-]+(?:\s+dot\s+[\w+-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*"
-            r"\s+dot\s+(?:com|co|uk|org|net|gov|ac|nhs|me|io|info|biz|ie)\b(?:\s+dot\s+[a-z]{2,3}\b)?)",
+            r"(?P<id>\b[\w+-]+(?:(?:\s+dot\s+|\.)[\w+-]+)*\s+at\s+[\w-]+(?:(?:\s+dot\s+|\.)[\w-]+)*"
+            r"(?:\s+dot\s+|\.)(?:com|co|uk|org|net|gov|ac|nhs|me|io|info|biz|ie)\b"
+            r"(?:(?:\s+dot\s+|\.)[a-z]{2,3}\b)?)",
             re.IGNORECASE,
         ),
     ),
@@ -348,7 +350,7 @@ _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
         re.compile(
             rf"\b(?:{_PLATFORMS})(?:\s(?:handle|username|user\s?name|user|name|account|id|profile))?"
             rf"(?:\sis|\swas|\s-|\scalled|,|\sas|\sname)?\s+(?!(?:{_NOT_HANDLES})\b)"
-            r"(?P<id>@?[A-Za-z0-9_]*[._\d][A-Za-z0-9_.]*[A-Za-z0-9_])",
+            r"(?P<id>(?:@ ?)?[A-Za-z0-9_]*[._\d][A-Za-z0-9_.]*[A-Za-z0-9_])",
             re.IGNORECASE,
         ),
         # A word with an underscore inside is a handle in prose, cue or not: "xx_lola_xx", "kxng_kurt".
@@ -359,7 +361,7 @@ _CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
         re.compile(
             rf"\b(?:(?:{_PLATFORMS})(?:\s(?:handle|username|user\s?name|user|name|account|id|profile))?\s?:"
             rf"|(?:handle|username|user\s?name|user\sid|screen\sname|profile\sname|gamertag)\b"
-            rf"(?:\s?:|\sis|\swas|\sof|\s-|\scalled)?)\s*(?!(?:{_NOT_HANDLES})\b)(?P<id>{_HANDLE})",
+            rf"(?:\s?:|\sis|\swas|\sof|\s-|\scalled)?)\s*(?!(?:@ ?)?(?:{_NOT_HANDLES})\b)(?P<id>{_HANDLE})",
             re.IGNORECASE,
         ),
     ),
@@ -543,7 +545,7 @@ _SAINT_SCHOOL = re.compile(
 _SCHOOL_TYPE = re.compile(
     r"\b(?:primary school|primary|secondary school|high school|grammar school|junior school|"
     r"infants? school|junior and infant school|academy|free school|sixth form college|sixth form|"
-    r"college|school|comprehensive|pupil referral unit|(?-i:High)(?! [A-Z]))\b",
+    r"college|school|comprehensive|pupil referral unit|(?-i:High(?! [A-Z])))\b",
     re.IGNORECASE,
 )
 _SCHOOL_WORD = re.compile(r"[\w'.&]+$")
@@ -678,6 +680,11 @@ def _school_hits(text: str) -> list[tuple[int, int]]:
                     start = token_start
                 continue
             if key in _SCHOOL_STOP or not (token[:1].isupper() or lower_text):
+                break
+            if key.endswith("'s") and (
+                key[:-2] in allow.RELATION_WORDS or key[:-2] in _ROLES or key[:-2] in _CASE_ROLES
+            ):
+                # "the complainant's sixth form", "her brother's school": whose, not which.
                 break
             named += 1
             start = token_start
@@ -818,6 +825,20 @@ def _countries() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @cache
+def _places() -> tuple[frozenset[str], frozenset[str]]:
+    """(one-word UK places, multi-word UK places), less those that are also given names."""
+    given = _name_lists()[0]
+    single, multi = set(), set()
+    for place in allow.uk_places():
+        key = normalise(place).lower()
+        if " " in key:
+            multi.add(key)
+        elif key not in given:
+            single.add(key)
+    return frozenset(single), frozenset(multi)
+
+
+@cache
 def _secondary_dictionary() -> frozenset[str]:
     """GCIDE's headwords (english-words), lower-cased: modern words Webster's 1934 list lacks
     ("edit", "online", "email"). Used only for words on no name list, as it also holds some names."""
@@ -885,7 +906,10 @@ def _american(key: str) -> list[str]:
 @cache
 def _allowed_phrases() -> re.Pattern[str]:
     phrases = sorted(
-        allow.DOMAIN_PHRASES | {term for term in allow.DOMAIN_WORDS if " " in term} | _countries()[1],
+        allow.DOMAIN_PHRASES
+        | {term for term in allow.DOMAIN_WORDS if " " in term}
+        | _countries()[1]
+        | _places()[1],
         key=len,
         reverse=True,
     )
@@ -948,6 +972,10 @@ def _classify(key: str, word: str) -> tuple[_Class, bool]:
         return _Class.ALLOW, True
     if key in allow.SHORT_GIVEN_NAMES:
         return _Class.WEAK, True
+    if key in _places()[0]:
+        # "taken to Swindon", "Kent and Medway": a place reads as a word, so a title or a name
+        # beside it still makes it a name ("Mr Swindon", "Sarah Barnsley").
+        return _Class.WORD, True
     parts = [part for part in key.split("-") if part]
     if len(parts) > 1:
         classified = [_classify(part, part) for part in parts]
@@ -1026,13 +1054,32 @@ _LABELLED = re.compile(
 )
 
 
+# "Mon-Fri", "Tue and Wed", "Sat 10-2": weekday abbreviations in a run of weekdays or before a time.
+_WEEKDAY_NAMES = (
+    "|".join(sorted(allow.WEEKDAY_ABBREVIATIONS, key=len, reverse=True))
+    + "|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+)
+_WEEKDAY_RUN = re.compile(
+    rf"(?<![\w'-])(?:{_WEEKDAY_NAMES})\.?(?:\s*(?:-|to|and|or|&|,|/)\s*(?:{_WEEKDAY_NAMES})\.?)+(?![\w-])"
+    rf"|(?<![\w'-])(?:{_WEEKDAY_NAMES})\.?(?=,?\s*\d{{1,2}}(?:[:.]\d\d)?\s*(?:am|pm|-|to)\b)",
+    re.IGNORECASE,
+)
+
+
+def _titled_bill(statute: str) -> bool:
+    """ "Mr Bill Osei", "Dr Will Grant": a title then a given name is a person, not a statute's title."""
+    words = re.findall(r"[\w'()-]+", statute)
+    return len(words) >= 2 and words[-1] == "Bill" and words[-2].lower() in allow.TITLES
+
+
 def _tokens(text: str) -> list[_Token]:
     allowed_spans = sorted(
         [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
-        + [(m.start(), m.end()) for m in _STATUTE.finditer(text)]
+        + [(m.start(), m.end()) for m in _STATUTE.finditer(text) if not _titled_bill(m.group())]
         + [(m.start(), m.end()) for m in _INSTITUTION.finditer(text)]
         + [(m.start(), m.end()) for m in _LABELLED.finditer(text)]
         + [(m.start(), m.end()) for m in _COURT_SITE.finditer(text)]
+        + [(m.start(), m.end()) for m in _WEEKDAY_RUN.finditer(text)]
     )
     tokens = []
     span_index = 0
@@ -1166,6 +1213,11 @@ _NOT_PERSON_SUBJECTS = frozenset(
 _ABSTRACT_NAMES = frozenset(
     ["hope", "faith", "grace", "joy", "charity", "trust", "honour", "destiny", "glory"]
 )
+# Officers' and services' roles naming a person where a relation word would ("Per the OIC, kasia…").
+_CASE_ROLES = frozenset(["oic", "sio", "isva", "idva", "chisva", "dsl", "lado", "flo", "vlo", "sois"])
+_DETERMINERS = frozenset(
+    re.findall(r"[a-z]+", "his her their my our your the a an this that these those its him them me us")
+)
 _TWO_LETTER_WORDS = frozenset(
     re.findall(
         r"[a-z]+", "am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ya yo"
@@ -1203,7 +1255,10 @@ def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> boo
         return right is not None and text[left.end : right.start] == " "
 
     token = tokens[index]
-    abstract = token.key in _ABSTRACT_NAMES
+    # "Miles travelled…", "Rows reviewed…": a name that is also a plural noun takes only a verb
+    # a person does, never a bare participle.
+    plural = token.key.endswith("s") and token.key[:-1] in _dictionaries()[1]
+    abstract = token.key in _ABSTRACT_NAMES or plural
 
     def verb(t: _Token | None) -> bool:
         return (
@@ -1235,6 +1290,17 @@ def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> boo
         return nxt.key in _ATTRIBUTES
     if not adjacent(token, nxt):
         return False
+    if nxt.key == "and":
+        # "Grace and her partner moved…", "Rocky and his friend…": a name and the person's own.
+        det, role = at(index + 2), at(index + 3)
+        return (
+            adjacent(nxt, det)
+            and det is not None
+            and det.key in ("her", "his", "their")
+            and role is not None
+            and adjacent(det, role)
+            and (role.key in _ROLES or role.key in _ATTRIBUTES)
+        )
     if verb(nxt):
         return True
     if nxt.key in _ADVERBS and verb(at(index + 2)) and adjacent(nxt, at(index + 2)):
@@ -1295,6 +1361,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 and not other.sentence_start
                 and len(other.word) >= 4
                 and other.key not in _FOREIGN_WORD_NAMES
+                and other.key not in _places()[0]
                 and other.cls in (_Class.WORD, _Class.ALLOW)
                 and other.key not in allow.TITLES
                 and other.key not in allow.RELATION_WORDS
@@ -1302,6 +1369,22 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 for other in neighbours
             ):
                 token.name = False
+    for index, token in enumerate(tokens[:-2]):
+        # "Violet and indigo markers…", "Amber or red flags": a given name that is also a word,
+        # opening a sentence and joined to an everyday word, is that word.
+        joined, after = tokens[index + 1], tokens[index + 2]
+        if (
+            token.name
+            and token.sentence_start
+            and token.cls is _Class.GIVEN
+            and token.in_dictionary
+            and joined.key in ("and", "or")
+            and text[token.end : after.start] == f" {joined.word} "
+            and after.shape == "lower"
+            and after.cls in (_Class.WORD, _Class.WEAK)
+            and after.key not in _DETERMINERS
+        ):
+            token.name = False
     for index, token in enumerate(tokens):
         previous = tokens[index - 1] if index else None
         # "Hope (16) said…", "Summer deleted…", "Bill was the landlord", "Florin was the driver",
@@ -1367,7 +1450,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         # unknown word in the name slot.
         if (
             previous is not None
-            and previous.key in allow.RELATION_WORDS
+            and (previous.key in allow.RELATION_WORDS or previous.key in _CASE_ROLES)
             and text[previous.end : token.start] == (" " if previous.key in ("named", "called") else ", ")
             and token.cls in listed
             and (
@@ -1375,6 +1458,17 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 or token.shape != "lower"
                 or text[token.end : token.end + 1] == ","
             )
+        ):
+            token.name = True
+        # "her friend 'Tash'", "the suspect “Big Dee”": a capitalised word in quotes after a
+        # relation or role is what the person is called.
+        if (
+            previous is not None
+            and (previous.key in allow.RELATION_WORDS or previous.key in _CASE_ROLES)
+            and text[previous.end : token.start] in (" '", ' "')
+            and token.shape in ("cap", "upper")
+            and token.cls is not _Class.ALLOW
+            and re.match(r"(?:\s[A-Z][\w'-]*)?['\"]", text[token.end : token.end + 30]) is not None
         ):
             token.name = True
         # "Suspect Kyaw Min was…", "the victim Ngozi said": a role, then a capitalised word that
@@ -1453,9 +1547,12 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 and re.search(r"\d\s*$", text[max(0, other.start - 4) : other.start]) is None
                 and re.match(r"\s*\d", text[other.end : other.end + 3]) is None
             )
+            # "Lance Whitby", "Sarah Barnsley": a place's name beside a name is a surname.
+            place = other.shape in ("cap", "upper") and other.key in _places()[0]
             if (
                 other.cls in listed
                 or rare_word
+                or place
                 or short
                 or month_name
                 or (initial and other.cls is not _Class.ALLOW)
@@ -1527,7 +1624,10 @@ def _nhs_number_valid(digits: str) -> bool:
 
 
 _URN_CUE = re.compile(r"\b(?:urn|cps|mg3|charging|unique reference)\b", re.IGNORECASE)
-_NHS_CUE = re.compile(r"\bnhs\b", re.IGNORECASE)
+# "NHS", or how a GP's or hospital's letter names the number: "the patient's number", "GP".
+_NHS_CUE = re.compile(
+    r"\b(?:nhs|gp|patient(?:'s)?\s+(?:number|no)|health\s+(?:service\s+)?number)\b", re.IGNORECASE
+)
 _CANONICAL_NHS = re.compile(r"\d{3}([ .\-]{0,3})\d{3}\1\d{4}|\d{10}")
 _OTHER_REFERENCE_CUE = re.compile(
     r"\b(?:crime|occurrence|urn|ref(?:erence)?|log|cad|incident|case|account|sort|tel|phone|mobile)\b",
@@ -1648,6 +1748,9 @@ def _spaced_out_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple
         window_end = min(len(text), run.end() + 40)
         before, after = text[window_start : run.start()], text[run.end() : window_end]
         spelt = run.group().replace(" ", "")
+        if spelt.isalpha() and spelt.islower():
+            # "j o s h was…": spelling a word out letter by letter marks it as a name.
+            spelt = spelt.capitalize()
         collapsed = before + spelt + after
         origin = (
             list(range(window_start, run.start()))
