@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import audit
+from agencies.errors import NotFound, ServiceError
 from agencies.models import Agency, AgencyKind, Area, User
 from agencies.privacy.identifiers import ALL_KINDS, IdentifierKind, describe, find_identifiers
 from agencies.services import notification_send
@@ -63,21 +64,6 @@ FREE_MAIL_DOMAINS = frozenset(
 )
 
 
-class VictimsError(Exception):
-    """A request the rules refuse, with a message for the person who made it. Nothing changed."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
-
-
-class NotFound(VictimsError):
-    def __init__(self, message: str = "Not found.") -> None:
-        super().__init__(message, code="not_found")
-
-
 # Validation -----------------------------------------------------------------------------------------
 
 
@@ -97,7 +83,7 @@ _LOCAL_WORDS = re.compile(r"[A-Za-z]+")
 def clean_mailbox(mailbox: str, *, area_id: int) -> str:
     address = mailbox.strip().lower()
     if not address or len(address) > MAX_MAILBOX or address.count("@") != 1:
-        raise VictimsError(
+        raise ServiceError(
             "Enter the team mailbox as an email address, like vlo@cps.example.org.", field="mailbox"
         )
     local, domain = address.split("@")
@@ -106,24 +92,24 @@ def clean_mailbox(mailbox: str, *, area_id: int) -> str:
     except ValidationError:
         local = ""  # refused just below, with the same message
     if not local or not domain:
-        raise VictimsError(
+        raise ServiceError(
             "Enter the team mailbox as an email address, like vlo@cps.example.org.", field="mailbox"
         )
     if domain in FREE_MAIL_DOMAINS:
-        raise VictimsError(
+        raise ServiceError(
             "Give the team's work mailbox, not a personal email service like Gmail, Outlook or iCloud.",
             field="mailbox",
         )
     allowed = area_email_domains(area_id)
     if allowed and domain not in allowed:
-        raise VictimsError(
+        raise ServiceError(
             "The team mailbox must be at your CPS area's email domain (" + ", ".join(sorted(allowed)) + ").",
             field="mailbox",
         )
     # "jane.smith@..." is a person's address: the directory lists team mailboxes only.
     words = " ".join(word.capitalize() for word in _LOCAL_WORDS.findall(local))
     if words and find_identifiers(f"Write to {words} today.", kinds={IdentifierKind.NAME}):
-        raise VictimsError(
+        raise ServiceError(
             "This looks like a person's email address. Give the team's shared mailbox instead.",
             field="mailbox",
         )
@@ -141,9 +127,9 @@ def clean_phone(phone: str) -> str:
             text = "0" + text[len(prefix) :]
             break
     if not text or not text.isascii() or not text.isdigit() or not text.startswith("0"):
-        raise VictimsError("Enter a UK phone number, like 0300 123 4567.", field="phone")
+        raise ServiceError("Enter a UK phone number, like 0300 123 4567.", field="phone")
     if text.startswith("07"):
-        raise VictimsError(
+        raise ServiceError(
             "Give the team's landline or 03 number, never a personal mobile (07).", field="phone"
         )
     valid = (
@@ -153,7 +139,7 @@ def clean_phone(phone: str) -> str:
         or (text[:4] == "0808" and len(text) == 11)
     )
     if not valid:
-        raise VictimsError(
+        raise ServiceError(
             "Enter a UK landline (01 or 02), UK-wide (03) or freephone (0800, 0808) number, "
             "like 0300 123 4567.",
             field="phone",
@@ -164,18 +150,15 @@ def clean_phone(phone: str) -> str:
 def _screen(text: str, *, field: str, label: str, limit: int) -> str:
     text = text.strip()
     if not text:
-        raise VictimsError(f"Enter the {label}.", field=field)
+        raise ServiceError(f"Enter the {label}.", field=field)
     if len(text) > limit:
-        raise VictimsError(f"The {label} must be {limit} characters or fewer.", field=field)
+        raise ServiceError(f"The {label} must be {limit} characters or fewer.", field=field)
     if "\x00" in text:
-        raise VictimsError(f"The {label} contains a character that cannot be saved.", field=field)
+        raise ServiceError(f"The {label} contains a character that cannot be saved.", field=field)
     hits = find_identifiers(text, kinds=ALL_KINDS)
     if hits:
         message = describe(hits) + " The directory holds team details only: no names or personal numbers."
-        if field == "opening_hours" and any(hit.kind == IdentifierKind.NAME for hit in hits):
-            # The detector reads "Mon" and "Fri" as possible names; the days in full pass.
-            message += " Write the days in full (Monday, not Mon)."
-        raise VictimsError(message, field=field)
+        raise ServiceError(message, field=field)
     return text
 
 
@@ -211,7 +194,7 @@ def vlo_team_save(*, actor: User, area_id: int, spec: TeamSpec) -> VloTeam:
     court_ids = set(spec.court_ids)
     courts = list(Court.objects.filter(area=area, pk__in=court_ids))
     if len(courts) != len(court_ids):
-        raise VictimsError("Choose courts in your own area only.", field="courts")
+        raise ServiceError("Choose courts in your own area only.", field="courts")
     team = VloTeam.objects.select_for_update().filter(area=area).first()
     created = team is None
     if team is None:
@@ -224,12 +207,12 @@ def vlo_team_save(*, actor: User, area_id: int, spec: TeamSpec) -> VloTeam:
         team.full_clean(exclude=["courts"])
     except ValidationError as exc:  # the model's own checks, after ours: refused, never a 500
         field, errors = next(iter(exc.message_dict.items()))
-        raise VictimsError(errors[0], field=field) from exc
+        raise ServiceError(errors[0], field=field) from exc
     try:
         with transaction.atomic():
             team.save()
     except IntegrityError as exc:
-        raise VictimsError("Someone else published this area's team just now. Reload and try again.") from exc
+        raise ServiceError("Someone else published this area's team just now. Reload and try again.") from exc
     team.courts.set(courts)
     audit.record(
         instance=team,
@@ -247,7 +230,7 @@ def vlo_team_confirm(*, actor: User, area_id: int) -> VloTeam:
     area = _area_for(actor=actor, area_id=area_id)
     team = VloTeam.objects.select_for_update().filter(area=area).first()
     if team is None:
-        raise VictimsError("Publish your area's VLO team details first.")
+        raise ServiceError("Publish your area's VLO team details first.")
     team.last_confirmed_on = timezone.localdate()
     team.reminder_sent_at = None
     team.save(update_fields=["last_confirmed_on", "reminder_sent_at"])
@@ -269,14 +252,14 @@ def court_add(*, area_code: str, name: str) -> tuple[Court, bool]:
     operator through `manage.py add_court`. Court names are public, so only their shape is checked."""
     name = " ".join(name.split())
     if not name or len(name) > MAX_COURT_NAME or "\x00" in name:
-        raise VictimsError(f"Give the court's name, {MAX_COURT_NAME} characters or fewer.", field="name")
+        raise ServiceError(f"Give the court's name, {MAX_COURT_NAME} characters or fewer.", field="name")
     area = Area.objects.filter(code=area_code.strip()).first()
     if area is None:
-        raise VictimsError(f"There is no CPS area with the code {area_code[:40]!r}.", field="area")
+        raise ServiceError(f"There is no CPS area with the code {area_code[:40]!r}.", field="area")
     court = Court.objects.filter(name__iexact=name).first()
     if court is not None:
         if court.area_id != area.pk:
-            raise VictimsError(f"{court.name} is already listed in {court.area.name}.", field="name")
+            raise ServiceError(f"{court.name} is already listed in {court.area.name}.", field="name")
         return court, False
     return Court.objects.create(area=area, name=name), True
 

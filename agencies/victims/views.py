@@ -8,18 +8,19 @@ from typing import cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import ChoiceField, Form
+from django.forms import ChoiceField
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agencies.errors import NotFound, ServiceError, attach_to_form, messages_of
 from agencies.http import AuthenticatedHttpRequest
 from agencies.models import Area
 from agencies.victims import permissions, selectors, services
 from agencies.victims.forms import MAX_ID, DirectorySearchForm, VloTeamForm
 from agencies.victims.models import CONFIRM_EVERY_DAYS
-from agencies.victims.services import NotFound, TeamSpec, VictimsError
+from agencies.victims.services import TeamSpec
 
 PAGE_SIZE = 50
 
@@ -34,10 +35,6 @@ def _check_id(area_id: int) -> int:
     if area_id > MAX_ID:
         raise Http404
     return area_id
-
-
-def _add_error(form: Form, error: VictimsError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _page_number(request: AuthenticatedHttpRequest) -> int:
@@ -147,8 +144,8 @@ def team_edit(request: AuthenticatedHttpRequest, area_id: int) -> HttpResponse:
             services.vlo_team_save(actor=request.user, area_id=area.pk, spec=spec)
         except NotFound as exc:
             raise Http404 from exc
-        except VictimsError as error:
-            _add_error(form, error)
+        except ServiceError as error:
+            attach_to_form(form, error)
         else:
             messages.success(request, "The VLO team details are saved and confirmed as current.")
             return redirect("victims:team-detail", area.pk)
@@ -167,8 +164,8 @@ def team_confirm(request: AuthenticatedHttpRequest, area_id: int) -> HttpRespons
         services.vlo_team_confirm(actor=request.user, area_id=area.pk)
     except NotFound as exc:
         raise Http404 from exc
-    except VictimsError as error:
-        messages.error(request, error.message)
+    except ServiceError as error:
+        messages.error(request, " ".join(messages_of(error)))
         return redirect("victims:team-edit", area.pk)
     messages.success(request, "Thank you: the VLO team details are confirmed as current.")
     return redirect("victims:team-detail", area.pk)

@@ -3,6 +3,7 @@ covers from. Idempotent: a court already listed in that area is left as it is.""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from agencies.errors import ServiceError, messages_of
 from agencies.victims import services
 
 
@@ -17,6 +18,6 @@ class Command(BaseCommand):
         for name in names:
             try:
                 court, created = services.court_add(area_code=area_code, name=name)
-            except services.VictimsError as error:
-                raise CommandError(error.message) from error
+            except ServiceError as error:
+                raise CommandError(" ".join(messages_of(error))) from error
             self.stdout.write(f"{'Added' if created else 'Already listed'}: {court.name}")
