@@ -128,10 +128,22 @@ class SiteSettings(BaseSiteSetting):
             instance._request = request
             setattr(request, attr_name, instance)
             return instance
-        instance = super().for_request(request)
+        instance = cls._read_for(request)
         fresh = dict(stored) if isinstance(stored, dict) else {}
         fresh[key] = {field.attname: getattr(instance, field.attname) for field in cls._meta.concrete_fields}
         cache.set(CACHE_KEY, fresh, CACHE_TTL)
+        return instance
+
+    @classmethod
+    def _read_for(cls, request: HttpRequest) -> SiteSettings:
+        """Wagtail's for_request without its get_or_create: a page view never writes. Until an
+        administrator saves the settings, the defaults (from the environment) are shown."""
+        site = Site.find_for_request(request)
+        if site is None:
+            raise cls.DoesNotExist(f"{cls.__name__} does not exist for site None.")
+        instance = cls.base_queryset().filter(site=site).first() or cls(site=site)
+        instance._request = request
+        setattr(request, cls.get_cache_attr_name(), instance)
         return instance
 
     @classmethod
@@ -144,13 +156,11 @@ class SiteSettings(BaseSiteSetting):
 
 def forget(sender: Any, created: bool = False, **kwargs: Any) -> None:
     """Drop the cached values (and every stored copy of a public page): now, and again at commit,
-    so a copy read inside the writer's transaction is not kept. Not when a site's setting row is
-    first made (on the first page anyone asks for): nothing was shown from it yet, and renewing
-    the content version there would throw away the page copy that very request stores."""
+    so a copy read inside the writer's transaction is not kept. Rows are made only by an
+    administrator's save (page views read the defaults without writing, `_read_for`), so a new
+    row is a change of what pages show like any other."""
     from content.restrictions import invalidate
 
-    if created and sender is SiteSettings:
-        return
     cache.delete(CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
     invalidate()

@@ -56,7 +56,10 @@ def test_environment_addresses_are_the_first_values(client: Client, home_page, s
     statement = client.get("/accessibility/").content.decode()
     assert 'href="mailto:access@scrutiny.example.org"' in statement
     assert "get back to you in 5 working days" in statement
-    row = SiteSettings.objects.get()
+    assert not SiteSettings.objects.exists()  # shown from the defaults; a page view writes nothing
+    from wagtail.models import Site
+
+    row = SiteSettings.for_site(Site.objects.get(is_default_site=True))  # the admin form's start
     assert (row.feedback_email, row.accessibility_email) == (
         "feedback@scrutiny.example.org",
         "access@scrutiny.example.org",
@@ -149,3 +152,17 @@ def test_a_warm_page_reads_them_without_a_query(isva) -> None:
     assert "govuk-phase-banner" in body
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert "content_sitesettings" not in sql and "wagtailcore_site" not in sql
+
+
+@pytest.mark.django_db
+def test_a_page_view_writes_no_settings_row(client: Client, home_page) -> None:
+    """Wagtail's for_request creates the row on first read; a GET must not write (the hostile-input
+    tests check that refused requests leave every table as it was)."""
+    from django.core.cache import cache
+
+    from content.site_settings import SiteSettings
+
+    SiteSettings.objects.all().delete()
+    cache.clear()
+    assert client.get("/").status_code == 200
+    assert not SiteSettings.objects.exists()
