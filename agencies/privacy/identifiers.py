@@ -1292,14 +1292,14 @@ def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> boo
         return False
     if nxt.key == "and":
         # "Grace and her partner moved…", "Rocky and his friend…": a name and the person's own.
-        det, role = at(index + 2), at(index + 3)
+        own, whose = at(index + 2), at(index + 3)
         return (
-            adjacent(nxt, det)
-            and det is not None
-            and det.key in ("her", "his", "their")
-            and role is not None
-            and adjacent(det, role)
-            and (role.key in _ROLES or role.key in _ATTRIBUTES)
+            adjacent(nxt, own)
+            and own is not None
+            and own.key in ("her", "his", "their")
+            and whose is not None
+            and adjacent(own, whose)
+            and (whose.key in _ROLES or whose.key in _ATTRIBUTES)
         )
     if verb(nxt):
         return True

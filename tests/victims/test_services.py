@@ -152,7 +152,7 @@ def test_names_and_personal_numbers_in_free_text_are_refused(area_lead, area, fi
     assert not VloTeam.objects.exists()
 
 
-def test_abbreviated_days_pass_and_a_name_in_the_hours_is_refused(area_lead, area) -> None:  # type: ignore[no-untyped-def]
+def test_abbreviated_days_pass_and_a_name_in_the_hours_is_refused(area_lead, area) -> None:
     """Weekday abbreviations in a run of days or before a time are ordinary text to the detector;
     a person's name in the hours is still refused, and nothing is written."""
     team = services.vlo_team_save(
