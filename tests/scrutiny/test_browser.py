@@ -70,7 +70,16 @@ def test_prepare_check_release_review_and_record_live(new_page, daphne_server, l
     coordinator.get_by_role("button", name="Save").click()
     coordinator.wait_for_load_state()
     assert "may contain identifiers" in coordinator.content()
+    # The same kinds of extract and stages of decision point as the released cases (members see
+    # them, so the re-identification check compares them).
+    for kind, text in (("charging_advice", "Advice was given."), ("victim_letter", "A letter went.")):
+        coordinator.get_by_role("link", name="Add an extract").click()
+        coordinator.get_by_label("Kind of extract").select_option(kind)
+        coordinator.get_by_label("Text").fill(text)
+        coordinator.get_by_role("button", name="Save").click()
+        coordinator.wait_for_load_state()
     coordinator.get_by_role("link", name="Add a decision point").click()
+    coordinator.get_by_label("Stage").select_option("charging")
     coordinator.get_by_label("Text").fill("Charging advice was sought after the first account.")
     coordinator.get_by_role("button", name="Save").click()
     coordinator.wait_for_load_state()
