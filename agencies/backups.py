@@ -230,11 +230,20 @@ def _backup_sqlite(work: Path, using: str) -> dict[str, Any]:
         migrations = _migrations(target.cursor())
     finally:
         target.close()
+    # The audit head of the copy, not of the live database (which may have moved on since).
+    alias = f"{using}-backup-copy"
+    connections.settings[alias] = {**connection.settings_dict, "NAME": str(work / SQLITE_COPY)}
+    try:
+        audit = _audit_state(alias)
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]
     return {
         "database": {"file": SQLITE_COPY, "sqlite": sqlite3.sqlite_version},
         "counts": counts,
         "migrations": migrations,
-        "audit": _audit_state(using),
+        "audit": audit,
         "files": {SQLITE_COPY: sha256_file(work / SQLITE_COPY)},
     }
 
