@@ -104,6 +104,37 @@ def media_manifest(root: Path) -> dict[str, dict[str, Any]]:
     }
 
 
+class _Hashing:
+    """A file read through SHA-256: what goes into the archive is what the manifest describes."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
+def archive_media(root: Path, archive_path: Path) -> dict[str, dict[str, Any]]:
+    """Write every media file into a gzipped tar; return name -> SHA-256 and size of what it holds.
+    A file deleted while the archive is written is left out (its row is gone or going too)."""
+    entries: dict[str, dict[str, Any]] = {}
+    with tarfile.open(archive_path, "w:gz") as archive:
+        for path in media_files(root):
+            name = path.relative_to(root).as_posix()
+            try:
+                handle = path.open("rb")
+            except FileNotFoundError:
+                continue
+            with handle:
+                info = archive.gettarinfo(fileobj=handle, arcname=name)
+                reader = _Hashing(handle)
+                archive.addfile(info, reader)  # type: ignore[arg-type]
+            entries[name] = {"sha256": reader.digest.hexdigest(), "bytes": info.size}
+    return entries
+
+
 def pg_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
     """libpq's environment for a Django database (the password never goes on a command line)."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
@@ -167,12 +198,9 @@ def backup(destination: Path, *, using: str = "default", include_media: bool = T
             manifest.update(_backup_sqlite(work, using))
         # Media after the database: a document's row is saved after its file, so every file the
         # dump names is already on disk (files added since are extra, never missing).
-        root = Path(settings.MEDIA_ROOT)
-        manifest["media"] = media_manifest(root) if include_media else None
+        manifest["media"] = None
         if include_media:
-            with tarfile.open(work / MEDIA, "w:gz") as archive:
-                for name in manifest["media"]:
-                    archive.add(root / name, arcname=name, recursive=False)
+            manifest["media"] = archive_media(Path(settings.MEDIA_ROOT), work / MEDIA)
             manifest["files"][MEDIA] = sha256_file(work / MEDIA)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
         for path in work.iterdir():  # case data: readable by the backup's owner only
@@ -300,6 +328,9 @@ def restore(source: Path, *, using: str = "default", include_media: bool = True)
         raise BackupError(
             f"this backup is of a {manifest.get('vendor')} database; the target is {connection.vendor}."
         )
+    database_file = PG_DUMP if connection.vendor == "postgresql" else SQLITE_COPY
+    if database_file not in manifest.get("files", {}):
+        raise BackupError(f"{MANIFEST} does not list {database_file}. Nothing was restored.")
     check_files(source, manifest)
     objects = database_objects(using)
     if objects:
@@ -317,9 +348,9 @@ def restore(source: Path, *, using: str = "default", include_media: bool = True)
             "Nothing was restored."
         )
     if connection.vendor == "postgresql":
-        _restore_postgresql(source / manifest["database"]["file"], using)
+        _restore_postgresql(source / PG_DUMP, using)
     else:
-        _restore_sqlite(source / manifest["database"]["file"], using)
+        _restore_sqlite(source / SQLITE_COPY, using)
     connection.close()
     if media is not None:
         _restore_media(source / MEDIA, root, media)
