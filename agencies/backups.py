@@ -130,7 +130,7 @@ def archive_media(root: Path, archive_path: Path) -> dict[str, dict[str, Any]]:
             with handle:
                 info = archive.gettarinfo(fileobj=handle, arcname=name)
                 reader = _Hashing(handle)
-                archive.addfile(info, reader)  # type: ignore[arg-type]
+                archive.addfile(info, reader)
             entries[name] = {"sha256": reader.digest.hexdigest(), "bytes": info.size}
     return entries
 
