@@ -248,11 +248,40 @@ SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", 2 * 60)
 # Invitations expire after this many hours.
 INVITATION_VALID_HOURS = env.int("INVITATION_VALID_HOURS", 72)
-# django-axes: lock an account, and separately an address, after repeated failures (NCSC suggests
-# allowing about ten). Administrators can unlock early; the lock lifts itself after the cool-off.
-AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", 10)
+# --- Sign-in lockout and request rate limits: every limit is here (docs/operations.md) ----------
+# Failed sign-ins within the cool-off, counted three ways (agencies.lockout): per account from any
+# address (NCSC suggests allowing about ten), per account from one address, and per address across
+# all accounts. The last is much higher, so ten wrong passwords for one account do not lock out
+# everyone else behind the same NAT address; it still stops one address spraying many accounts.
+# Administrators can unlock an account early; every lock lifts itself after the cool-off.
+# Requests that send email, per target account (the normalised address typed) and per client
+# address, within a fixed window: over a limit nothing is sent (agencies.ratelimits).
+SECURITY_LIMITS = {
+    "sign_in": {
+        "account": env.int("SIGN_IN_FAILURE_LIMIT", 10),
+        "account_address": env.int("SIGN_IN_ACCOUNT_ADDRESS_FAILURE_LIMIT", 10),
+        "address": env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 100),
+    },
+    "password_reset": {
+        "account": env.int("PASSWORD_RESET_ACCOUNT_LIMIT", 3),
+        "address": env.int("PASSWORD_RESET_ADDRESS_LIMIT", 20),
+        "window_seconds": 60 * env.int("PASSWORD_RESET_LIMIT_WINDOW_MINUTES", 60),
+    },
+    "invitation_resend": {
+        "account": env.int("INVITATION_RESEND_ACCOUNT_LIMIT", 3),
+        "address": env.int("INVITATION_RESEND_ADDRESS_LIMIT", 50),
+        "window_seconds": 60 * env.int("INVITATION_RESEND_LIMIT_WINDOW_MINUTES", 60),
+    },
+}
+for _scope, _limits in SECURITY_LIMITS.items():
+    for _name, _value in _limits.items():
+        if _value < 1:
+            raise ImproperlyConfiguredEnv(f"The {_scope} {_name} limit must be 1 or more.")
+# django-axes keeps the sign-in counts; these route it to the three limits above.
+AXES_HANDLER = "agencies.lockout.TieredLockoutHandler"
+AXES_FAILURE_LIMIT = "agencies.lockout.account_failure_limit"
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"], "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "agencies.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "agencies.views.locked_out"
