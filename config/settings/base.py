@@ -10,6 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from config.env import BASE_DIR, ImproperlyConfiguredEnv, env
+from config.media import media_storage
 
 VAR_DIR = BASE_DIR / "var"
 
@@ -333,10 +334,14 @@ STATIC_URL = "/static/"
 # Where collectstatic writes (the web server serves it); an operator may put it elsewhere.
 STATIC_ROOT = Path(env.str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"]
+# Nothing serves MEDIA_URL: documents and images reach people only through the views that check
+# them (WAGTAILDOCS_SERVE_METHOD below, content.views.image).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", str(VAR_DIR / "media"))
+# Uploads on the local disk (MEDIA_ROOT) unless MEDIA_STORAGE=s3 or AWS_STORAGE_BUCKET_NAME puts
+# them in a private S3-compatible bucket (config.media; docs/operations.md, "Media storage").
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(env),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -404,6 +409,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "english"
+# Documents are streamed by Wagtail's serve view after its checks, never a redirect to the file's
+# storage URL (on S3 that would be the bucket): required, whatever the storage (config.media).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
