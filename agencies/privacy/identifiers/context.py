@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from agencies.privacy import allowlist as allow
-from agencies.privacy.identifiers.lexicon import _FOREIGN_WORD_NAMES, _dictionaries, _name_lists
-from agencies.privacy.identifiers.tokens import _Class, _inflected, _Token
+from agencies.privacy.identifiers.lexicon import FOREIGN_WORD_NAMES, dictionaries, name_lists
+from agencies.privacy.identifiers.tokens import Token, TokenClass, inflected
 
-_PERSON_VERBS = frozenset(
+PERSON_VERBS = frozenset(
     re.findall(
         r"[a-z]+",
         """said says told tells asked asks replied reported reports disclosed discloses stated states
@@ -41,7 +41,7 @@ _ADVERBS = frozenset(
     )
 )
 # Nouns for a person's part in a case: "Bill was the landlord", "Miles, her stepfather, …".
-_ROLES = frozenset(
+ROLES = frozenset(
     re.findall(
         r"[a-z-]+",
         """landlord landlady driver owner manager tenant lodger flatmate housemate employer boss coach
@@ -66,7 +66,7 @@ _ATTRIBUTES = frozenset(
 )
 # Words that are on a given-name list but open sentences as ordinary subjects ("Case reviewed…",
 # "Chance played a part", "Justice was done"): never read as a name by the sentence-start rules.
-_NOT_PERSON_SUBJECTS = frozenset(
+NOT_PERSON_SUBJECTS = frozenset(
     re.findall(
         r"[a-z]+",
         """case cases price chance justice liberty unity mercy patience major royal noble long young
@@ -80,60 +80,60 @@ _ABSTRACT_NAMES = frozenset(
     ["hope", "faith", "grace", "joy", "charity", "trust", "honour", "destiny", "glory"]
 )
 # Officers' and services' roles naming a person where a relation word would ("Per the OIC, kasia…").
-_CASE_ROLES = frozenset(["oic", "sio", "isva", "idva", "chisva", "dsl", "lado", "flo", "vlo", "sois"])
-_DETERMINERS = frozenset(
+CASE_ROLES = frozenset(["oic", "sio", "isva", "idva", "chisva", "dsl", "lado", "flo", "vlo", "sois"])
+DETERMINERS = frozenset(
     re.findall(r"[a-z]+", "his her their my our your the a an this that these those its him them me us")
 )
-_TWO_LETTER_WORDS = frozenset(
+TWO_LETTER_WORDS = frozenset(
     re.findall(
         r"[a-z]+", "am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ya yo"
     )
 )
 _AGE_AFTER = re.compile(r" \((?:aged? )?\d{1,2}\)|, (?:aged? )?\d{1,2}\b")
-_NAME_SLOT_BEFORE = re.compile(
+NAME_SLOT_BEFORE = re.compile(
     r"(?:\bcalled|\bnamed|\bknown as|\bonly as|\b(?:him|her|them|himself|herself|themselves) as)"
     r" (?:(?:big|little|lil|young|old|mad|fat|baby) )?$",
     re.IGNORECASE,
 )
 
 
-def _person_name_opening(token: _Token) -> bool:
+def person_name_opening(token: Token) -> bool:
     """A capitalised word opening a sentence that could be a given name ("Hope", "Bill", "Florin")."""
-    if not (token.sentence_start and token.shape == "cap") or token.cls is _Class.ALLOW:
+    if not (token.sentence_start and token.shape == "cap") or token.cls is TokenClass.ALLOW:
         return False
-    if token.key in _NOT_PERSON_SUBJECTS:
+    if token.key in NOT_PERSON_SUBJECTS:
         return False
     return (
-        token.key in _name_lists()[0]
+        token.key in name_lists()[0]
         or token.key in allow.AMBIGUOUS_GIVEN_NAMES
-        or token.key in _FOREIGN_WORD_NAMES
+        or token.key in FOREIGN_WORD_NAMES
     )
 
 
-def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> bool:
+def does_what_a_person_does(text: str, tokens: list[Token], index: int) -> bool:
     """After a possible name: a verb in the past (or a person's present), maybe after an adverb;
     "was/had been", "was the landlord"; an age "(16)" or ", 16,"."""
 
-    def at(i: int) -> _Token | None:
+    def at(i: int) -> Token | None:
         return tokens[i] if i < len(tokens) else None
 
-    def adjacent(left: _Token, right: _Token | None) -> bool:
+    def adjacent(left: Token, right: Token | None) -> bool:
         return right is not None and text[left.end : right.start] == " "
 
     token = tokens[index]
     # "Miles travelled…", "Rows reviewed…": a name that is also a plural noun takes only a verb
     # a person does, never a bare participle.
-    plural = token.key.endswith("s") and token.key[:-1] in _dictionaries()[1]
+    plural = token.key.endswith("s") and token.key[:-1] in dictionaries()[1]
     abstract = token.key in _ABSTRACT_NAMES or plural
 
-    def verb(t: _Token | None) -> bool:
+    def verb(t: Token | None) -> bool:
         return (
             t is not None
             and t.shape == "lower"
             and (
-                t.key in _PERSON_VERBS
+                t.key in PERSON_VERBS
                 or t.key in allow.PERSON_VERBS
-                or (not abstract and (t.key in _PAST_VERBS or (t.key.endswith("ed") and _inflected(t.key))))
+                or (not abstract and (t.key in _PAST_VERBS or (t.key.endswith("ed") and inflected(t.key))))
             )
         )
 
@@ -149,7 +149,7 @@ def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> boo
             det is not None
             and det.key in ("her", "his", "their", "the", "a", "an", "my", "our")
             and role is not None
-            and role.key in _ROLES
+            and role.key in ROLES
             and adjacent(det, role)
         )
     if text[token.end : token.end + 2] == "'s" and nxt.start == token.end + 3:
@@ -165,7 +165,7 @@ def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> boo
             and own.key in ("her", "his", "their")
             and whose is not None
             and adjacent(own, whose)
-            and (whose.key in _ROLES or whose.key in _ATTRIBUTES)
+            and (whose.key in ROLES or whose.key in _ATTRIBUTES)
         )
     if verb(nxt):
         return True
@@ -181,14 +181,14 @@ def _does_what_a_person_does(text: str, tokens: list[_Token], index: int) -> boo
         return (
             after.key in ("the", "a", "an", "her", "his", "their", "my", "our")
             and role is not None
-            and role.key in _ROLES
+            and role.key in ROLES
             and adjacent(after, role)
         )
     return False
 
 
 # "said were", "was told": verbs that are also on a name list ("Said", "Were") never pair into a name.
-_COMMON_VERBS = frozenset(
+COMMON_VERBS = frozenset(
     re.findall(
         r"[a-z]+",
         """said says were was is are am be been being had has have having did does do done will would

@@ -7,29 +7,29 @@ import re
 from collections.abc import Iterable
 
 from agencies.privacy.identifiers.kinds import ALL_KINDS, IdentifierHit, IdentifierKind
-from agencies.privacy.identifiers.names import _name_hits
+from agencies.privacy.identifiers.names import name_hits
 from agencies.privacy.identifiers.normalisation import normalise_with_map
 from agencies.privacy.identifiers.patterns import (
-    _CRIME_CUE,
-    _CUED,
-    _PATTERNS,
-    _SPELT_NUMBER,
-    _URN_CUE,
-    _handle_cue_hits,
-    _nhs_number_plausible,
-    _plate_case_consistent,
-    _platform_word_hits,
-    _spelt_digits,
+    CRIME_CUE,
+    CUED,
+    PATTERNS,
+    SPELT_NUMBER,
+    URN_CUE,
+    handle_cue_hits,
+    nhs_number_plausible,
+    plate_case_consistent,
+    platform_word_hits,
+    spelt_digits,
 )
 from agencies.privacy.identifiers.places import (
-    _ADDRESS,
-    _ADDRESS_LOWER,
-    _CELTIC_SCHOOL,
-    _SAINT_SCHOOL,
-    _WELSH_STREET,
-    _a_courts_street,
-    _address_words_name_a_street,
-    _school_hits,
+    ADDRESS,
+    ADDRESS_LOWER,
+    CELTIC_SCHOOL,
+    SAINT_SCHOOL,
+    WELSH_STREET,
+    a_courts_street,
+    address_words_name_a_street,
+    school_hits,
 )
 
 _PRIORITY = {kind: rank for rank, kind in enumerate(IdentifierKind)}
@@ -39,19 +39,19 @@ _PRIORITY[IdentifierKind.NHS_NUMBER] = -1
 
 def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[IdentifierKind, int, int]]:
     hits: list[tuple[IdentifierKind, int, int]] = []
-    for kind, pattern in _PATTERNS.items():
+    for kind, pattern in PATTERNS.items():
         if kind not in wanted:
             continue
         for match in pattern.finditer(text):
             start, end = match.span()
-            if kind is IdentifierKind.VEHICLE_REG and not _plate_case_consistent(match.group()):
+            if kind is IdentifierKind.VEHICLE_REG and not plate_case_consistent(match.group()):
                 continue
-            if kind is IdentifierKind.NHS_NUMBER and not _nhs_number_plausible(text, match):
+            if kind is IdentifierKind.NHS_NUMBER and not nhs_number_plausible(text, match):
                 continue
             if (
                 kind is IdentifierKind.URN
                 and match.group("unit").isdigit()
-                and _URN_CUE.search(text[max(0, start - 60) : start]) is None
+                and URN_CUE.search(text[max(0, start - 60) : start]) is None
             ):
                 continue
             if (
@@ -75,17 +75,17 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
                 start, end = match.span("date")
             hits.append((kind, start, end))
     if IdentifierKind.SOCIAL_HANDLE in wanted:
-        hits.extend((IdentifierKind.SOCIAL_HANDLE, *span) for span in _platform_word_hits(text))
-        hits.extend((IdentifierKind.SOCIAL_HANDLE, *span) for span in _handle_cue_hits(text))
+        hits.extend((IdentifierKind.SOCIAL_HANDLE, *span) for span in platform_word_hits(text))
+        hits.extend((IdentifierKind.SOCIAL_HANDLE, *span) for span in handle_cue_hits(text))
     if IdentifierKind.CRIME_NUMBER in wanted:
-        hits.extend((IdentifierKind.CRIME_NUMBER, *m.span("id")) for m in _CRIME_CUE.finditer(text))
+        hits.extend((IdentifierKind.CRIME_NUMBER, *m.span("id")) for m in CRIME_CUE.finditer(text))
     if IdentifierKind.PHONE in wanted:
-        for match in _SPELT_NUMBER.finditer(text):
-            digits = _spelt_digits(match.group())
+        for match in SPELT_NUMBER.finditer(text):
+            digits = spelt_digits(match.group())
             spelt_plus = match.group().lower().startswith("plus")
             if (spelt_plus and len(digits) in (11, 12)) or (digits[:1] == "0" and len(digits) in (10, 11)):
                 hits.append((IdentifierKind.PHONE, *match.span()))
-    for kind, patterns in _CUED.items():
+    for kind, patterns in CUED.items():
         if kind in wanted:
             for pattern in patterns:
                 hits.extend((kind, *m.span("id")) for m in pattern.finditer(text))
@@ -93,17 +93,17 @@ def _raw_hits(text: str, wanted: frozenset[IdentifierKind]) -> list[tuple[Identi
         mixed_case = text != text.lower() and text != text.upper()
         hits.extend(
             (IdentifierKind.STREET_ADDRESS, *m.span())
-            for m in _ADDRESS.finditer(text)
-            if _address_words_name_a_street(m.group(), mixed_case) and not _a_courts_street(text, m)
+            for m in ADDRESS.finditer(text)
+            if address_words_name_a_street(m.group(), mixed_case) and not a_courts_street(text, m)
         )
-        hits.extend((IdentifierKind.STREET_ADDRESS, *m.span("id")) for m in _ADDRESS_LOWER.finditer(text))
-        hits.extend((IdentifierKind.STREET_ADDRESS, *m.span()) for m in _WELSH_STREET.finditer(text))
+        hits.extend((IdentifierKind.STREET_ADDRESS, *m.span("id")) for m in ADDRESS_LOWER.finditer(text))
+        hits.extend((IdentifierKind.STREET_ADDRESS, *m.span()) for m in WELSH_STREET.finditer(text))
     if IdentifierKind.SCHOOL in wanted:
-        hits.extend((IdentifierKind.SCHOOL, start, end) for start, end in _school_hits(text))
-        hits.extend((IdentifierKind.SCHOOL, *m.span()) for m in _CELTIC_SCHOOL.finditer(text))
-        hits.extend((IdentifierKind.SCHOOL, *m.span()) for m in _SAINT_SCHOOL.finditer(text))
+        hits.extend((IdentifierKind.SCHOOL, start, end) for start, end in school_hits(text))
+        hits.extend((IdentifierKind.SCHOOL, *m.span()) for m in CELTIC_SCHOOL.finditer(text))
+        hits.extend((IdentifierKind.SCHOOL, *m.span()) for m in SAINT_SCHOOL.finditer(text))
     if IdentifierKind.NAME in wanted:
-        hits.extend((IdentifierKind.NAME, start, end) for start, end in _name_hits(text))
+        hits.extend((IdentifierKind.NAME, start, end) for start, end in name_hits(text))
     return hits
 
 

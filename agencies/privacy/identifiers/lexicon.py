@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from agencies.privacy import allowlist as allow
 from agencies.privacy.identifiers.normalisation import normalise
 
-_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['-](?=[^\W\d_]))*")
+TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['-](?=[^\W\d_]))*")
 
 
 _SUFFIXES = (
@@ -38,7 +38,7 @@ _ENGLISH_SPEAKING = ("en", "ga_IE")
 
 
 @cache
-def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
+def name_lists() -> tuple[frozenset[str], frozenset[str]]:
     """Given names and surnames from Faker's person providers (MIT licence), every locale,
     folded to plain Latin letters. Two-letter entries are left out (they are mostly words), and so
     is a name from a locale where English is not spoken that is also an English word ("Edit" is a
@@ -49,7 +49,7 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
     import faker.providers.person as person
 
     # Webster's lower-case words only: GCIDE lower-cased also holds names ("Hamid").
-    everyday = _dictionaries()[1]
+    everyday = dictionaries()[1]
     given: set[str] = set()
     family: set[str] = set()
     for module in pkgutil.iter_modules(person.__path__):
@@ -67,22 +67,22 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
                 continue
             for value in values:
                 key = normalise(value).lower()
-                if len(key) > 2 and _TOKEN.fullmatch(key) and (english or key not in everyday):
+                if len(key) > 2 and TOKEN.fullmatch(key) and (english or key not in everyday):
                     into.add(key)
-                elif len(key) > 2 and _TOKEN.fullmatch(key) and into is given:
-                    _FOREIGN_WORD_NAMES.add(key)
+                elif len(key) > 2 and TOKEN.fullmatch(key) and into is given:
+                    FOREIGN_WORD_NAMES.add(key)
     return frozenset(given), frozenset(family)
 
 
 # Given names from a locale where English is not spoken that are also English words ("Florin",
-# "Edit"): words in prose, but names where only a person can stand (filled by `_name_lists`).
-_FOREIGN_WORD_NAMES: set[str] = set()
+# "Edit"): words in prose, but names where only a person can stand (filled by `name_lists`).
+FOREIGN_WORD_NAMES: set[str] = set()
 
 
 @cache
-def _countries() -> tuple[frozenset[str], frozenset[str]]:
+def country_keys() -> tuple[frozenset[str], frozenset[str]]:
     """(one-word countries, multi-word countries), less those that are also given names."""
-    given = _name_lists()[0]
+    given = name_lists()[0]
     single, multi = set(), set()
     for country in allow.countries():
         key = normalise(country).lower()
@@ -96,9 +96,9 @@ def _countries() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @cache
-def _places() -> tuple[frozenset[str], frozenset[str]]:
+def place_keys() -> tuple[frozenset[str], frozenset[str]]:
     """(one-word UK places, multi-word UK places), less those that are also given names."""
-    given = _name_lists()[0]
+    given = name_lists()[0]
     single, multi = set(), set()
     for place in allow.uk_places():
         key = normalise(place).lower()
@@ -110,7 +110,7 @@ def _places() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @cache
-def _secondary_dictionary() -> frozenset[str]:
+def secondary_dictionary() -> frozenset[str]:
     """GCIDE's headwords (english-words), lower-cased: modern words Webster's 1934 list lacks
     ("edit", "online", "email"). Used only for words on no name list, as it also holds some names."""
     from english_words import get_english_words_set
@@ -119,7 +119,7 @@ def _secondary_dictionary() -> frozenset[str]:
 
 
 @cache
-def _dictionaries() -> tuple[frozenset[str], frozenset[str]]:
+def dictionaries() -> tuple[frozenset[str], frozenset[str]]:
     """(basic, dictionary): basic English vocabulary (Faker's lorem word list, MIT) with the
     ambiguous given names; and every word Webster's list (english-words, MIT) spells in lower case."""
     import faker.providers.lorem.en_US as lorem
@@ -134,19 +134,19 @@ def _dictionaries() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=65536)
-def _is_word(key: str, dictionary: frozenset[str], *, compound: bool = True, british: bool = True) -> bool:
+def is_word(key: str, dictionary: frozenset[str], *, compound: bool = True, british: bool = True) -> bool:
     if key in dictionary:
         return True
     if british:
         for variant in _american(key):
-            if _is_word(variant, dictionary, compound=False, british=False):
+            if is_word(variant, dictionary, compound=False, british=False):
                 return True
     if compound and len(key) >= 6:
         # "screenshots", "postcode", "payslip": two everyday words run together (everyday ones
         # only: "Fen" and "wick" are in Webster's, and Fenwick is a surname).
-        basic = _dictionaries()[0]
+        basic = dictionaries()[0]
         for cut in range(3, len(key) - 2):
-            if _is_word(key[:cut], basic, compound=False, british=False) and _is_word(
+            if is_word(key[:cut], basic, compound=False, british=False) and is_word(
                 key[cut:], basic, compound=False, british=False
             ):
                 return True
@@ -175,19 +175,19 @@ def _american(key: str) -> list[str]:
 
 
 @cache
-def _allowed_phrases() -> re.Pattern[str]:
+def allowed_phrases() -> re.Pattern[str]:
     phrases = sorted(
         allow.DOMAIN_PHRASES
         | {term for term in allow.DOMAIN_WORDS if " " in term}
-        | _countries()[1]
-        | _places()[1],
+        | country_keys()[1]
+        | place_keys()[1],
         key=len,
         reverse=True,
     )
-    return re.compile(rf"(?<![\w'-])(?:{_trie(phrases)})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w'-])(?:{trie(phrases)})(?![\w-])", re.IGNORECASE)
 
 
-def _trie(phrases: Iterable[str]) -> str:
+def trie(phrases: Iterable[str]) -> str:
     """One regular expression for many phrases, as a trie of characters (a space matches any run
     of spaces): a plain alternation is tried phrase by phrase at every position of the text."""
     root: dict[str, dict] = {}

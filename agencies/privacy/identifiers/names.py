@@ -7,52 +7,52 @@ import re
 
 from agencies.privacy import allowlist as allow
 from agencies.privacy.identifiers.context import (
-    _CASE_ROLES,
-    _COMMON_VERBS,
-    _DETERMINERS,
-    _NAME_SLOT_BEFORE,
-    _NOT_PERSON_SUBJECTS,
-    _PERSON_VERBS,
-    _TWO_LETTER_WORDS,
-    _does_what_a_person_does,
-    _person_name_opening,
+    CASE_ROLES,
+    COMMON_VERBS,
+    DETERMINERS,
+    NAME_SLOT_BEFORE,
+    NOT_PERSON_SUBJECTS,
+    PERSON_VERBS,
+    TWO_LETTER_WORDS,
+    does_what_a_person_does,
+    person_name_opening,
 )
-from agencies.privacy.identifiers.lexicon import _FOREIGN_WORD_NAMES, _dictionaries, _is_word, _places
-from agencies.privacy.identifiers.tokens import _Class, _inflected, _Token, _tokens
+from agencies.privacy.identifiers.lexicon import FOREIGN_WORD_NAMES, dictionaries, is_word, place_keys
+from agencies.privacy.identifiers.tokens import Token, TokenClass, inflected, tokenise
 
 
-def _decide(token: _Token) -> bool:
+def _decide(token: Token) -> bool:
     """Whether this token on its own reads as (part of) a person's name."""
     cls, shape = token.cls, token.shape
-    if cls in (_Class.ALLOW, _Class.WORD):
+    if cls in (TokenClass.ALLOW, TokenClass.WORD):
         return False
     if shape == "cap":
-        if cls is _Class.GIVEN:
+        if cls is TokenClass.GIVEN:
             return True
         if token.sentence_start:
             # "Sarah told…", "Okonkwo said…": a listed or unknown name; a surname that is also in
             # Webster's ("Street lighting…") waits for a neighbour.
-            return cls is _Class.UNKNOWN or (cls is _Class.FAMILY and not token.in_dictionary)
+            return cls is TokenClass.UNKNOWN or (cls is TokenClass.FAMILY and not token.in_dictionary)
         # Mid-sentence capitals: deny by default. Will/May/Green wait for a neighbour or a title.
-        return cls in (_Class.FAMILY, _Class.UNKNOWN, _Class.WEAK)
+        return cls in (TokenClass.FAMILY, TokenClass.UNKNOWN, TokenClass.WEAK)
     if shape == "upper" and len(token.word) <= 3:
         # "RUI", "SHPO"-like acronyms: a three-letter word in capitals is a name only beside one.
         return False
     # Capitals or lower case: listed names that are not English words at all ("SARAH", "aisha").
-    return cls in (_Class.GIVEN, _Class.FAMILY) and not token.in_dictionary
+    return cls in (TokenClass.GIVEN, TokenClass.FAMILY) and not token.in_dictionary
 
 
-def _gap(text: str, left: _Token, right: _Token) -> bool:
+def _gap(text: str, left: Token, right: Token) -> bool:
     """Whether two tokens sit next to each other as parts of one name ("Mary Jane", "J. Smith")."""
     between = text[left.end : right.start]
     return between in (" ", "-") or (between == ". " and len(left.word) == 1 and left.word not in "AI")
 
 
-def _name_hits(text: str) -> list[tuple[int, int]]:
-    tokens = _tokens(text)
+def name_hits(text: str) -> list[tuple[int, int]]:
+    tokens = tokenise(text)
     for token in tokens:
         token.name = _decide(token)
-    listed = (_Class.GIVEN, _Class.FAMILY, _Class.WEAK, _Class.UNKNOWN)
+    listed = (TokenClass.GIVEN, TokenClass.FAMILY, TokenClass.WEAK, TokenClass.UNKNOWN)
     for index, token in enumerate(tokens):
         # "the Sexual Harm Prevention Order", "after Early Advice": a capitalised everyday word in a
         # run of capitalised everyday words is a title, not a name ("Harm", "Early" are surnames).
@@ -62,16 +62,16 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             and token.shape == "cap"
             and len(token.word) >= 4
             and token.in_dictionary
-            and token.cls in (_Class.WEAK, _Class.FAMILY)
+            and token.cls in (TokenClass.WEAK, TokenClass.FAMILY)
         ):
             neighbours = [tokens[i] for i in (index - 1, index + 1) if 0 <= i < len(tokens)]
             if any(
                 other.shape == "cap"
                 and not other.sentence_start
                 and len(other.word) >= 4
-                and other.key not in _FOREIGN_WORD_NAMES
-                and other.key not in _places()[0]
-                and other.cls in (_Class.WORD, _Class.ALLOW)
+                and other.key not in FOREIGN_WORD_NAMES
+                and other.key not in place_keys()[0]
+                and other.cls in (TokenClass.WORD, TokenClass.ALLOW)
                 and other.key not in allow.TITLES
                 and other.key not in allow.RELATION_WORDS
                 and _gap(text, *sorted((token, other), key=lambda t: t.start))
@@ -85,13 +85,13 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         if (
             token.name
             and token.sentence_start
-            and token.cls is _Class.GIVEN
+            and token.cls is TokenClass.GIVEN
             and token.in_dictionary
             and joined.key in ("and", "or")
             and text[token.end : after.start] == f" {joined.word} "
             and after.shape == "lower"
-            and after.cls in (_Class.WORD, _Class.WEAK)
-            and after.key not in _DETERMINERS
+            and after.cls in (TokenClass.WORD, TokenClass.WEAK)
+            and after.key not in DETERMINERS
         ):
             token.name = False
     for index, token in enumerate(tokens):
@@ -99,11 +99,11 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         # "Hope (16) said…", "Summer deleted…", "Bill was the landlord", "Florin was the driver",
         # "Miles, her stepfather,", "Ivy's statement": a word that could be a given name, opening
         # a sentence, then what only a person does or is.
-        if _person_name_opening(token) and _does_what_a_person_does(text, tokens, index):
+        if person_name_opening(token) and does_what_a_person_does(text, tokens, index):
             token.name = True
         # "Mark and Amber were…": two possible given names joined by "and" opening a sentence.
         if (
-            _person_name_opening(token)
+            person_name_opening(token)
             and index + 3 <= len(tokens)
             and tokens[index + 1].key == "and"
             and text[token.end : tokens[index + 2].end].count(" ") == 2
@@ -112,10 +112,10 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             follow = tokens[index + 3] if index + 3 < len(tokens) else None
             if (
                 other.shape == "cap"
-                and (other.cls in listed or other.key in _FOREIGN_WORD_NAMES)
-                and other.key not in _NOT_PERSON_SUBJECTS
+                and (other.cls in listed or other.key in FOREIGN_WORD_NAMES)
+                and other.key not in NOT_PERSON_SUBJECTS
                 and (
-                    _does_what_a_person_does(text, tokens, index + 2)
+                    does_what_a_person_does(text, tokens, index + 2)
                     or (follow is not None and follow.key in ("were", "both", "had", "have", "are"))
                 )
             ):
@@ -124,9 +124,9 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         # not everyday vocabulary.
         if (
             token.shape == "cap"
-            and token.cls in (_Class.WORD, _Class.WEAK)
-            and token.key not in _dictionaries()[0]
-            and _NAME_SLOT_BEFORE.search(text[max(0, token.start - 30) : token.start])
+            and token.cls in (TokenClass.WORD, TokenClass.WEAK)
+            and token.key not in dictionaries()[0]
+            and NAME_SLOT_BEFORE.search(text[max(0, token.start - 30) : token.start])
         ):
             token.name = True
         # After a title or rank: "DC Smith", "Mrs Green", "PC BEST".
@@ -134,12 +134,12 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             previous is not None
             and previous.key in allow.TITLES
             and text[previous.end : token.start] in (" ", ". ")
-            and token.cls is not _Class.ALLOW
+            and token.cls is not TokenClass.ALLOW
             and token.key not in allow.TITLES
-            and token.key not in _COMMON_VERBS
+            and token.key not in COMMON_VERBS
             and (
                 (previous.shape in ("cap", "upper") and token.shape in ("cap", "upper"))
-                or token.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN)
+                or token.cls in (TokenClass.GIVEN, TokenClass.FAMILY, TokenClass.UNKNOWN)
             )
         ):
             token.name = True
@@ -149,7 +149,7 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         if (
             token.sentence_start
             and token.shape == "cap"
-            and token.cls in (_Class.WEAK, _Class.FAMILY)
+            and token.cls in (TokenClass.WEAK, TokenClass.FAMILY)
             and following is not None
             and following.key in allow.PERSON_VERBS
             and text[token.end : following.start] == " "
@@ -159,11 +159,11 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         # unknown word in the name slot.
         if (
             previous is not None
-            and (previous.key in allow.RELATION_WORDS or previous.key in _CASE_ROLES)
+            and (previous.key in allow.RELATION_WORDS or previous.key in CASE_ROLES)
             and text[previous.end : token.start] == (" " if previous.key in ("named", "called") else ", ")
             and token.cls in listed
             and (
-                token.cls is not _Class.WEAK
+                token.cls is not TokenClass.WEAK
                 or token.shape != "lower"
                 or text[token.end : token.end + 1] == ","
             )
@@ -173,10 +173,10 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         # relation or role is what the person is called.
         if (
             previous is not None
-            and (previous.key in allow.RELATION_WORDS or previous.key in _CASE_ROLES)
+            and (previous.key in allow.RELATION_WORDS or previous.key in CASE_ROLES)
             and text[previous.end : token.start] in (" '", ' "')
             and token.shape in ("cap", "upper")
-            and token.cls is not _Class.ALLOW
+            and token.cls is not TokenClass.ALLOW
             and re.match(r"(?:\s[A-Z][\w'-]*)?['\"]", text[token.end : token.end + 30]) is not None
         ):
             token.name = True
@@ -188,11 +188,12 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             and previous.key not in ("named", "called")
             and text[previous.end : token.start] == " "
             and token.shape == "cap"
-            and token.cls in (_Class.WORD, _Class.WEAK, _Class.UNKNOWN, _Class.GIVEN, _Class.FAMILY)
-            and not _is_word(token.key, _dictionaries()[1])
+            and token.cls
+            in (TokenClass.WORD, TokenClass.WEAK, TokenClass.UNKNOWN, TokenClass.GIVEN, TokenClass.FAMILY)
+            and not is_word(token.key, dictionaries()[1])
             and token.key not in allow.LABEL_WORDS
             and token.key not in allow.TITLES
-            and not _inflected(token.key)
+            and not inflected(token.key)
         ):
             token.name = True
         # "Grace said…", "Mark picked her up…", "Hope was 17…": a name that is also an everyday
@@ -201,11 +202,11 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
         if (
             token.sentence_start
             and token.shape == "cap"
-            and (token.cls is _Class.WEAK or (token.cls is _Class.GIVEN and token.in_dictionary))
+            and (token.cls is TokenClass.WEAK or (token.cls is TokenClass.GIVEN and token.in_dictionary))
             and following is not None
             and text[token.end : following.start] == " "
             and (
-                following.key in _PERSON_VERBS
+                following.key in PERSON_VERBS
                 or (
                     following.key in ("was", "is", "who")
                     and re.match(r" (?:aged )?\d|, ", text[following.end : following.end + 6]) is not None
@@ -232,14 +233,14 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
             # A capitalised word Webster's also holds ("Ling", "Florin", "Paddy") next to a name that
             # is on a list or on none: part of the name, unless it is everyday vocabulary or a rank.
             rare_word = (
-                other.cls is _Class.WORD
+                other.cls is TokenClass.WORD
                 and other.shape in ("cap", "upper")
-                and named.cls in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN, _Class.WORD)
-                and other.key not in _dictionaries()[0]
+                and named.cls in (TokenClass.GIVEN, TokenClass.FAMILY, TokenClass.UNKNOWN, TokenClass.WORD)
+                and other.key not in dictionaries()[0]
                 and other.key not in allow.TITLES
                 and other.key not in allow.RELATION_WORDS
                 # "Following Sarah's arrest": an inflected word is not part of a name.
-                and not _inflected(other.key)
+                and not inflected(other.key)
             )
             # "Li Na", "Wu Jun": a two-letter capitalised word, or a month that is also a given name,
             # beside a name (never beside a number: "Smith 3 May").
@@ -247,8 +248,8 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 len(other.word) == 2
                 and other.shape == "cap"
                 and other.word[1].islower()
-                and other.key not in _TWO_LETTER_WORDS
-                and other.cls is not _Class.ALLOW
+                and other.key not in TWO_LETTER_WORDS
+                and other.cls is not TokenClass.ALLOW
             )
             month_name = (
                 other.key in ("jun", "june", "may", "april", "august")
@@ -257,14 +258,14 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 and re.match(r"\s*\d", text[other.end : other.end + 3]) is None
             )
             # "Lance Whitby", "Sarah Barnsley": a place's name beside a name is a surname.
-            place = other.shape in ("cap", "upper") and other.key in _places()[0]
+            place = other.shape in ("cap", "upper") and other.key in place_keys()[0]
             if (
                 other.cls in listed
                 or rare_word
                 or place
                 or short
                 or month_name
-                or (initial and other.cls is not _Class.ALLOW)
+                or (initial and other.cls is not TokenClass.ALLOW)
             ):
                 other.name = True
                 changed = True
@@ -274,11 +275,11 @@ def _name_hits(text: str) -> list[tuple[int, int]]:
                 if (
                     not left.name
                     and _gap(text, left, right)
-                    and not ({left.key, right.key} & _COMMON_VERBS)
-                    and left.cls in (_Class.GIVEN, _Class.WEAK)
-                    and right.cls in (_Class.FAMILY, _Class.GIVEN, _Class.WEAK)
+                    and not ({left.key, right.key} & COMMON_VERBS)
+                    and left.cls in (TokenClass.GIVEN, TokenClass.WEAK)
+                    and right.cls in (TokenClass.FAMILY, TokenClass.GIVEN, TokenClass.WEAK)
                     and left.shape == right.shape
-                    and (left.cls is _Class.GIVEN or right.cls is _Class.FAMILY)
+                    and (left.cls is TokenClass.GIVEN or right.cls is TokenClass.FAMILY)
                 ):
                     left.name = right.name = True
                     changed = True

@@ -8,7 +8,7 @@ import re
 
 from agencies.privacy import allowlist as allow
 from agencies.privacy.identifiers.kinds import IdentifierKind
-from agencies.privacy.identifiers.lexicon import _dictionaries, _is_word, _secondary_dictionary
+from agencies.privacy.identifiers.lexicon import dictionaries, is_word, secondary_dictionary
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -26,7 +26,7 @@ _DOB_CUE = (
     r"birth)\s*[:=-]?(?:\s*(?:is|was|of|on|in|the|given|recorded|stated|listed|as)\b){0,4}\s*[:=-]?\s*"
 )
 
-_PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
+PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     IdentifierKind.EMAIL: re.compile(
         r"(?<![\w.+-])[\w.+-]+(?:@| @ |\s?[\[({]\s?at\s?[\])}]\s?)[\w-]+"
         r"(?:(?:\.|\s?[\[({]\s?dot\s?[\])}]\s?)[\w-]+)*(?:\.|\s?[\[({]\s?dot\s?[\])}]\s?)[a-z]{2,}\b",
@@ -106,7 +106,7 @@ _PATTERNS: dict[IdentifierKind, re.Pattern[str]] = {
     ),
 }
 
-_CRIME_CUE = re.compile(
+CRIME_CUE = re.compile(
     # "the crime ref is 23/118642", "Occurrence 6029384/24", "CAD 44117": a force reference word,
     # then a token with at least four digits.
     # "crime reference, 4422003817", "CRN 2300457812", "Athena ref 0100-123456-23" too.
@@ -128,7 +128,7 @@ _DIGIT_WORDS = {
     "eight": "8",
     "nine": "9",
 }
-_SPELT_NUMBER = re.compile(
+SPELT_NUMBER = re.compile(
     # "zero seven seven double oh nine…": a phone number written out in words.
     r"\b(?:plus\s+four\s+four[\s,\-]+)?(?:(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine"
     r"|double|treble|triple)[\s,\-]+){6,}(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine)\b",
@@ -136,7 +136,7 @@ _SPELT_NUMBER = re.compile(
 )
 
 
-def _spelt_digits(words: str) -> str:
+def spelt_digits(words: str) -> str:
     digits = []
     repeat = 1
     for word in re.findall(r"[a-z]+", words.lower()):
@@ -161,7 +161,7 @@ _NOT_HANDLES = (
 )
 _HANDLE = r"(?:@ ?)?[A-Za-z0-9_.]*[A-Za-z0-9_][A-Za-z0-9_.]*"
 # Patterns whose identifier is the group "id"; the rest of the match is the cue that finds it.
-_CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
+CUED: dict[IdentifierKind, tuple[re.Pattern[str], ...]] = {
     IdentifierKind.EMAIL: (
         # Spelt out: "sarah dot jones at example dot com".
         re.compile(
@@ -219,7 +219,7 @@ _HANDLE_CUE_BEFORE = re.compile(
 )
 
 
-def _handle_cue_hits(text: str) -> list[tuple[int, int]]:
+def handle_cue_hits(text: str) -> list[tuple[int, int]]:
     return [
         match.span()
         for match in _HANDLE_SHAPED.finditer(text)
@@ -227,14 +227,14 @@ def _handle_cue_hits(text: str) -> list[tuple[int, int]]:
     ]
 
 
-def _platform_word_hits(text: str) -> list[tuple[int, int]]:
-    secondary = _secondary_dictionary()
-    dictionary = _dictionaries()[1]
+def platform_word_hits(text: str) -> list[tuple[int, int]]:
+    secondary = secondary_dictionary()
+    dictionary = dictionaries()[1]
     hits = []
     for match in _PLATFORM_WORD.finditer(text):
         key = match.group("id")
         if re.search(r"[\d_.]", key) or not (
-            _is_word(key, dictionary) or key in secondary or key in allow.DOMAIN_WORDS
+            is_word(key, dictionary) or key in secondary or key in allow.DOMAIN_WORDS
         ):
             hits.append(match.span("id"))
     return hits
@@ -251,7 +251,7 @@ def _nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-_URN_CUE = re.compile(r"\b(?:urn|cps|mg3|charging|unique reference)\b", re.IGNORECASE)
+URN_CUE = re.compile(r"\b(?:urn|cps|mg3|charging|unique reference)\b", re.IGNORECASE)
 # "NHS", or how a GP's or hospital's letter names the number: "the patient's number", "GP".
 _NHS_CUE = re.compile(
     r"\b(?:nhs|gp|patient(?:'s)?\s+(?:number|no)|health\s+(?:service\s+)?number)\b", re.IGNORECASE
@@ -263,7 +263,7 @@ _OTHER_REFERENCE_CUE = re.compile(
 )
 
 
-def _nhs_number_plausible(text: str, match: re.Match[str]) -> bool:
+def nhs_number_plausible(text: str, match: re.Match[str]) -> bool:
     """Ten digits with a valid check digit, written 3-3-4 or as one block, or in any other grouping
     with "NHS" in the 60 characters before it or 30 after. A canonical one right after another
     reference's cue ("crime ref 2300145678") and with no NHS cue is that reference instead."""
@@ -279,7 +279,7 @@ def _nhs_number_plausible(text: str, match: re.Match[str]) -> bool:
     return _OTHER_REFERENCE_CUE.search(text[max(0, match.start() - 25) : match.start()]) is None
 
 
-def _plate_case_consistent(plate: str) -> bool:
+def plate_case_consistent(plate: str) -> bool:
     """ "AB12 CDE" and "ab12cde", not "MG11 was": a plate is written in one case, and a
     lower-case one split off by a space is not an everyday word."""
     letters = "".join(c for c in plate if c.isalpha())
@@ -288,4 +288,4 @@ def _plate_case_consistent(plate: str) -> bool:
     tail = re.search(r"[ \-]([a-z]{3})$", plate, re.IGNORECASE)
     spaced = re.match(r"[a-z]{2}[ \-]\d", plate, re.IGNORECASE) is not None
     # "ON 12 MAY", "mg11 was": a separated three-letter everyday word is not a plate's letters.
-    return not (tail and (letters.islower() or spaced) and tail.group(1).lower() in _dictionaries()[0])
+    return not (tail and (letters.islower() or spaced) and tail.group(1).lower() in dictionaries()[0])

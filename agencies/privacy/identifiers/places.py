@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from agencies.privacy import allowlist as allow
-from agencies.privacy.identifiers.context import _CASE_ROLES, _ROLES
+from agencies.privacy.identifiers.context import CASE_ROLES, ROLES
 
 _STREET_TYPES = (
     "street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|court|ct|place|pl|"
@@ -13,7 +13,7 @@ _STREET_TYPES = (
     "boulevard|vale|wharf|yard|approach|croft|fields|gate|meadow|meadows|end|chase|hollow|brow"
 )
 _STRONG_STREET_TYPES = "street|road|avenue|lane|crescent|terrace|grove|mews|gardens|drive|close|boulevard"
-_ADDRESS = re.compile(
+ADDRESS = re.compile(
     # "12 Acacia Avenue", "flat 3, 14a station rd", "no. 7 the mews"
     rf"\b(?:(?:flat|apartment|apt|unit|house)\s+\d+[a-z]?,?\s+)?\d{{1,4}}[a-z]?(?:-\d{{1,4}})?,?\s+"
     rf"(?:[a-z][\w'-]*\s+){{1,3}}(?:{_STREET_TYPES})\b"
@@ -83,7 +83,7 @@ _NOT_STREET_WORDS = frozenset(
 _STRONG_STREET = re.compile(rf"(?:{_STRONG_STREET_TYPES}|rd|ave)\.?$", re.IGNORECASE)
 
 
-def _address_words_name_a_street(matched: str, mixed_case: bool) -> bool:
+def address_words_name_a_street(matched: str, mixed_case: bool) -> bool:
     """ "12 Acacia Avenue" or "9 cherry tree close", not "3 miles down the road" or "400, before
     the view": the words between the number and the street type name the street."""
     words = re.findall(r"(?<!\w)[^\W\d_][\w'-]*", matched)
@@ -101,7 +101,7 @@ _COURT_BEFORE = re.compile(r"(?:Court|Courts|Centre|Hospital|Station|Prison)(?:\
 _COURT_AFTER = re.compile(r"\s+(?:Crown|Magistrates|Youth|County|Family|Combined|Police|Law)\b")
 
 
-def _a_courts_street(text: str, match: re.Match[str]) -> bool:
+def a_courts_street(text: str, match: re.Match[str]) -> bool:
     """ "Manchester Crown Court (Crown Square)", "Minshull Street Crown Court": a street that names a
     court or a public building (no house number) is that building's public address, not a person's."""
     if re.match(r"\d", match.group()):
@@ -112,25 +112,25 @@ def _a_courts_street(text: str, match: re.Match[str]) -> bool:
     )
 
 
-_ADDRESS_LOWER = re.compile(
+ADDRESS_LOWER = re.compile(
     # "lives on acacia avenue": lower case, after a preposition.
     rf"\b(?:at|on|in|near|off|to|from|of)\s+(?!(?:the|a|an|this|that|her|his|their|main|high|same|"
     rf"next|busy|quiet|local|dual|slip|ring|side|back|country|private|public|any|every|one|each)\b)"
     rf"(?P<id>[a-z][a-z'-]+\s+(?:{_STRONG_STREET_TYPES}))\b",
 )
 # Welsh street names put the type first: "Heol y Felin", "48a Ffordd Las", "Lon Isaf".
-_WELSH_STREET = re.compile(
+WELSH_STREET = re.compile(
     r"\b\d{1,4}[a-z]?,?\s+(?i:heol|ffordd|stryd|lon|rhodfa|cilgant|teras|maes|clos)\s+(?:(?i:y|yr)\s+)?"
     r"[A-Za-z][\w'-]+"
     r"|\b(?:Heol|Ffordd|Stryd|Lon|Rhodfa|Cilgant|Teras|Maes|Clos)\s+(?:(?:y|yr)\s+)?[A-Z][\w'-]+",
 )
 # Schools named after the word for school, in Welsh, Scottish Gaelic and Irish: "Ysgol Gyfun
 # Gymraeg Glantaf", "Sgoil Ghaidhlig Ghlaschu", "Scoil Mhuire", "Gaelscoil na Mara".
-_CELTIC_SCHOOL = re.compile(
+CELTIC_SCHOOL = re.compile(
     r"\b(?:Ysgol|Sgoil|Scoil|Gaelscoil|Gaelcholaiste|Colaiste)(?:\s+(?:y|yr|na|an|na h)?\s*[A-Z][\w'-]*){1,4}"
 )
 # "st joseph's rc high school": a saint's school in lower case inside mixed-case prose.
-_SAINT_SCHOOL = re.compile(
+SAINT_SCHOOL = re.compile(
     r"\b(?:st\.?|saint)\s+[a-z][\w'-]+(?:\s+(?!(?:the|a|an|her|his|their|and|or|to|at|in|of|from|on)\b)"
     r"[a-z][\w'.&-]*){0,3}\s+(?:primary|secondary|high|grammar|junior|infants?)?\s?"
     r"(?:school|academy|college|primary)\b",
@@ -251,7 +251,7 @@ _SCHOOL_STOP = frozenset(
 _SCHOOL_INNER = frozenset({"of", "and", "&", "st", "st.", "saint", "c", "e", "ce", "rc", "r.c.", "c.e."})
 
 
-def _school_hits(text: str) -> list[tuple[int, int]]:
+def school_hits(text: str) -> list[tuple[int, int]]:
     hits = []
     lower_text = not any(c.isupper() for c in text)
     for match in _SCHOOL_TYPE.finditer(text):
@@ -276,7 +276,7 @@ def _school_hits(text: str) -> list[tuple[int, int]]:
             if key in _SCHOOL_STOP or not (token[:1].isupper() or lower_text):
                 break
             if key.endswith("'s") and (
-                key[:-2] in allow.RELATION_WORDS or key[:-2] in _ROLES or key[:-2] in _CASE_ROLES
+                key[:-2] in allow.RELATION_WORDS or key[:-2] in ROLES or key[:-2] in CASE_ROLES
             ):
                 # "the complainant's sixth form", "her brother's school": whose, not which.
                 break

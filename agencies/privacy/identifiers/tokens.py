@@ -10,15 +10,15 @@ from functools import lru_cache
 
 from agencies.privacy import allowlist as allow
 from agencies.privacy.identifiers.lexicon import (
-    _TOKEN,
-    _allowed_phrases,
-    _countries,
-    _dictionaries,
-    _is_word,
-    _name_lists,
-    _places,
-    _secondary_dictionary,
-    _trie,
+    TOKEN,
+    allowed_phrases,
+    country_keys,
+    dictionaries,
+    is_word,
+    name_lists,
+    place_keys,
+    secondary_dictionary,
+    trie,
 )
 
 _SENTENCE_END = frozenset(".!?:;\n•*|#>")
@@ -59,7 +59,7 @@ _PREFIXES = frozenset(
 )
 
 
-class _Class(StrEnum):
+class TokenClass(StrEnum):
     ALLOW = "allow"  # domain language
     GIVEN = "given"  # a given name that is not an everyday word
     FAMILY = "family"  # a surname that is not an everyday word
@@ -69,12 +69,12 @@ class _Class(StrEnum):
 
 
 @dataclass
-class _Token:
+class Token:
     start: int
     end: int
     word: str
     key: str
-    cls: _Class
+    cls: TokenClass
     shape: str  # "cap", "upper", "lower", "other"
     sentence_start: bool
     in_dictionary: bool
@@ -82,43 +82,43 @@ class _Token:
 
 
 @lru_cache(maxsize=65536)
-def _classify(key: str, word: str) -> tuple[_Class, bool]:
-    given, family = _name_lists()
-    basic, dictionary = _dictionaries()
-    if key in allow.DOMAIN_WORDS or key in _countries()[0]:
-        return _Class.ALLOW, True
+def _classify(key: str, word: str) -> tuple[TokenClass, bool]:
+    given, family = name_lists()
+    basic, dictionary = dictionaries()
+    if key in allow.DOMAIN_WORDS or key in country_keys()[0]:
+        return TokenClass.ALLOW, True
     if key in allow.SHORT_GIVEN_NAMES:
-        return _Class.WEAK, True
-    if key in _places()[0]:
+        return TokenClass.WEAK, True
+    if key in place_keys()[0]:
         # "taken to Swindon", "Kent and Medway": a place reads as a word, so a title or a name
         # beside it still makes it a name ("Mr Swindon", "Sarah Barnsley").
-        return _Class.WORD, True
+        return TokenClass.WORD, True
     parts = [part for part in key.split("-") if part]
     if len(parts) > 1:
         classified = [_classify(part, part) for part in parts]
         classes = [c for c, _ in classified]
         pairs = list(zip(classes, parts, strict=True))
-        if all(c in (_Class.WORD, _Class.ALLOW) or p in _PREFIXES for c, p in pairs):
-            return _Class.WORD, True
-        if all(c in (_Class.WORD, _Class.ALLOW, _Class.WEAK) or p in _PREFIXES for c, p in pairs):
-            return _Class.WEAK, True
+        if all(c in (TokenClass.WORD, TokenClass.ALLOW) or p in _PREFIXES for c, p in pairs):
+            return TokenClass.WORD, True
+        if all(c in (TokenClass.WORD, TokenClass.ALLOW, TokenClass.WEAK) or p in _PREFIXES for c, p in pairs):
+            return TokenClass.WEAK, True
         in_dictionary = all(d or p in _PREFIXES for (_, d), p in zip(classified, parts, strict=True))
-        for wanted in (_Class.GIVEN, _Class.FAMILY, _Class.UNKNOWN):
+        for wanted in (TokenClass.GIVEN, TokenClass.FAMILY, TokenClass.UNKNOWN):
             if wanted in classes:
                 return wanted, in_dictionary
-    in_dictionary = _is_word(key, dictionary)
+    in_dictionary = is_word(key, dictionary)
     bare = key[2:] if key.startswith("o'") and len(key) > 4 else key
     if re.fullmatch(r"(?:mc|mac|fitz)[A-Z][a-z]+|O'[A-Z][a-z]+", word) or bare != key:
-        return _Class.FAMILY, False
+        return TokenClass.FAMILY, False
     if key in basic:
-        return (_Class.WEAK if key in given or key in family else _Class.WORD), True
+        return (TokenClass.WEAK if key in given or key in family else TokenClass.WORD), True
     if key in given:
-        return _Class.GIVEN, in_dictionary
+        return TokenClass.GIVEN, in_dictionary
     if key in family:
-        return _Class.FAMILY, in_dictionary
-    if in_dictionary or _is_word(key, _secondary_dictionary(), compound=False):
-        return _Class.WORD, True
-    return _Class.UNKNOWN, False
+        return TokenClass.FAMILY, in_dictionary
+    if in_dictionary or is_word(key, secondary_dictionary(), compound=False):
+        return TokenClass.WORD, True
+    return TokenClass.UNKNOWN, False
 
 
 def _shape(word: str) -> str:
@@ -166,7 +166,7 @@ _INSTITUTION = re.compile(
 _COURT_SITE = re.compile(r"(?<=Court \()(?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})(?=\))")
 # "Case K", "Victim 2", "Officer B": an anonymised label and its letter or number.
 _LABELLED = re.compile(
-    rf"(?<![\w'-])(?i:{_trie(allow.LABEL_WORDS)})"
+    rf"(?<![\w'-])(?i:{trie(allow.LABEL_WORDS)})"
     r"\s+(?:[A-Z]|\d{1,3}[a-z]?)(?![\w'-])"
 )
 
@@ -189,9 +189,9 @@ def _titled_bill(statute: str) -> bool:
     return len(words) >= 2 and words[-1] == "Bill" and words[-2].lower() in allow.TITLES
 
 
-def _tokens(text: str) -> list[_Token]:
+def tokenise(text: str) -> list[Token]:
     allowed_spans = sorted(
-        [(m.start(), m.end()) for m in _allowed_phrases().finditer(text)]
+        [(m.start(), m.end()) for m in allowed_phrases().finditer(text)]
         + [(m.start(), m.end()) for m in _STATUTE.finditer(text) if not _titled_bill(m.group())]
         + [(m.start(), m.end()) for m in _INSTITUTION.finditer(text)]
         + [(m.start(), m.end()) for m in _LABELLED.finditer(text)]
@@ -200,7 +200,7 @@ def _tokens(text: str) -> list[_Token]:
     )
     tokens = []
     span_index = 0
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         word = match.group()
         start, end = match.start(), match.end()
         if word.lower().endswith("'s") and len(word) > 3:
@@ -212,18 +212,18 @@ def _tokens(text: str) -> list[_Token]:
             span_index += 1
         key = word.lower()
         if span_index < len(allowed_spans) and allowed_spans[span_index][0] <= start:
-            cls, in_dictionary = _Class.ALLOW, True
+            cls, in_dictionary = TokenClass.ALLOW, True
         else:
             cls, in_dictionary = _classify(key, word)
         tokens.append(
-            _Token(start, end, word, key, cls, _shape(word), _at_sentence_start(text, start), in_dictionary)
+            Token(start, end, word, key, cls, _shape(word), _at_sentence_start(text, start), in_dictionary)
         )
     return tokens
 
 
-def _inflected(key: str) -> bool:
+def inflected(key: str) -> bool:
     """ "following", "arrested", "reportedly": an everyday word with an -ing, -ed or -ly ending."""
-    dictionary = _dictionaries()[1]
+    dictionary = dictionaries()[1]
     for suffix in ("ing", "ed", "ly"):
         stem = key[: -len(suffix)]
         if (
