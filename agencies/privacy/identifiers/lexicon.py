@@ -82,26 +82,25 @@ FOREIGN_WORD_NAMES: set[str] = set()
 @cache
 def country_keys() -> tuple[frozenset[str], frozenset[str]]:
     """(one-word countries, multi-word countries), less those that are also given names."""
-    given = name_lists()[0]
-    single, multi = set(), set()
-    for country in allow.countries():
-        key = normalise(country).lower()
-        if re.fullmatch(r"[a-z]+(?:[ -][a-z]+)*", key) is None:
-            continue
-        if " " in key:
-            multi.add(key)
-        elif key not in given:
-            single.add(key)
-    return frozenset(single), frozenset(multi)
+    return _one_and_many_words(
+        country
+        for country in allow.countries()
+        if re.fullmatch(r"[a-z]+(?:[ -][a-z]+)*", normalise(country).lower()) is not None
+    )
 
 
 @cache
 def place_keys() -> tuple[frozenset[str], frozenset[str]]:
     """(one-word UK places, multi-word UK places), less those that are also given names."""
+    return _one_and_many_words(allow.uk_places())
+
+
+def _one_and_many_words(names: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The names' keys (folded, lower case): (one-word keys that are not given names, multi-word keys)."""
     given = name_lists()[0]
     single, multi = set(), set()
-    for place in allow.uk_places():
-        key = normalise(place).lower()
+    for name in names:
+        key = normalise(name).lower()
         if " " in key:
             multi.add(key)
         elif key not in given:
