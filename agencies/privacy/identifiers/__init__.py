@@ -14,11 +14,11 @@ given names and surnames) plus a deny-by-default rule for unknown capitalised wo
 dictionary of ordinary English (english-words) and the domain allow-list in
 agencies.privacy.allowlist. The design and its measured figures: docs/adr/0010-identifier-detection.md.
 
-The package, by concern (imports flow down this list, never up):
-kinds (IdentifierKind, IdentifierHit) and normalisation (normalise) import nothing of the package;
-lexicon (name lists, dictionaries) builds on normalisation; tokens on lexicon; context (the
-words around a name) on tokens; names on context; patterns (contact details, references) on kinds
-and lexicon; places (addresses, schools) on context; detector (find_identifiers) on all of them.
+The package, by concern; each module imports only modules before it in this list
+(tests/test_architecture.py, IDENTIFIER_LAYERS; docs/architecture.md, "The identifier detector"):
+kinds (IdentifierKind, IdentifierHit), normalisation (normalise), lexicon (name lists,
+dictionaries), tokens, context (the words around a name), names, patterns (contact details,
+references, dates, handles), places (addresses, schools), detector (find_identifiers, describe).
 """
 
 from agencies.privacy.identifiers.detector import describe, find_identifiers
