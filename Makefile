@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # cache and channel-layer namespace (config/settings/test.py). Files stay together on one worker.
 TEST_WORKERS ?= 2
 
-.PHONY: run demo-code test bootstrap prerequisites lint typecheck typecheck-baseline format lock migrate-check clean
+.PHONY: run demo-code test bootstrap prerequisites lint deps-check typecheck typecheck-baseline format lock migrate-check clean
 
 # The development settings, told where daphne serves: BASE_URL (links in emails and .ics files)
 # follows HOST and PORT unless it is set itself.
@@ -64,7 +64,13 @@ lint: bootstrap
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) deps-check
 	$(MAKE) typecheck
+
+# Every package the code imports is declared in pyproject.toml, and every declared one is used
+# (deptry; its exceptions are in pyproject.toml, [tool.deptry]).
+deps-check: bootstrap
+	$(BIN)/deptry .
 
 # mypy with django-stubs (configuration in pyproject.toml). Errors already recorded in
 # mypy-baseline.txt are reported but do not fail; any new error fails. The baseline only shrinks:
