@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from config.env import BASE_DIR, ImproperlyConfiguredEnv, env
+from config.env import BASE_DIR, ImproperlyConfiguredEnv, cache_redis_url, env, same_redis_database
 from config.media import media_storage
 
 VAR_DIR = BASE_DIR / "var"
@@ -29,10 +29,8 @@ INSTALLED_APPS = [
     "scrutiny.governance",
     "content",
     # Wagtail
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -49,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "guardian",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -152,15 +149,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and channel layer ----------------------------------------------------------------------
 REDIS_URL = env.optional("REDIS_URL")
 if REDIS_URL:
+    # The cache has its own Redis database (default: REDIS_URL's server, the next database number),
+    # so clearing it never touches the channel layer's groups and queued events.
+    CACHE_REDIS_URL = env.optional("CACHE_REDIS_URL") or cache_redis_url(REDIS_URL)
+    if same_redis_database(CACHE_REDIS_URL, REDIS_URL):
+        raise ImproperlyConfiguredEnv(
+            "CACHE_REDIS_URL must name another Redis database than REDIS_URL (the channel layer's)."
+        )
     CACHES = {
         "default": {
-            # A miss, not a 500, while Redis is unreachable (config/cache.py); bounded waits.
+            # django-redis (config/cache.py): a miss, not a 500, while Redis is unreachable.
             "BACKEND": "config.cache.MeteredRedisCache",
-            "LOCATION": REDIS_URL,
-            # The cache's own namespace in the Redis database it shares with the channel layer
-            # (whose keys start "scrutiny-hub:"): clear() deletes only these (config/cache.py).
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "scrutiny-hub-cache",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+            "OPTIONS": {
+                # After one failure, calls fail at once for 2 s (a frozen Redis costs one timeout).
+                "CLIENT_CLASS": "config.cache.BreakerClient",
+                # Bounded waits: a frozen Redis degrades a page by about 1 s, not 7-9 s.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
     CHANNEL_LAYERS = {
@@ -185,6 +193,12 @@ else:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "config.metrics.MeteredInMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
     }
+
+# django-redis' exception-ignoring mode: an unreachable Redis is a cache miss (reads give the default,
+# writes are dropped), each failure logged by "config.cache" (config/cache.py).
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "config.cache"
 
 # --- Background tasks -----------------------------------------------------------------------------
 # The embedded default runs tasks in the request (immediate). Scale-out (DATABASE_URL set) queues them
@@ -449,6 +463,7 @@ LOGGING = {
     "filters": {
         "case_content": {"()": "scrutiny.reporting.CaseContentLogFilter"},
         "request_id": {"()": "config.observability.logging.RequestIdFilter"},
+        "cache_skips": {"()": "config.cache.SkippedCallsFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -468,6 +483,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         # django-axes logs every successful sign-in at INFO; failures and lockouts stay visible.
         "axes": {"level": "WARNING"},
+        # One line per failed cache call; calls the breaker refused are not repeated (config/cache.py).
+        "config.cache": {"filters": ["cache_skips"]},
     },
 }
 

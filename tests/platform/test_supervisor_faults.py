@@ -27,6 +27,7 @@ from django.conf import settings
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from agencies.services import notification_send
+from config.env import cache_redis_url
 from tests.conftest import database_url_for_subprocess
 from tests.factories import NotificationFactory
 from tests.live import ws_connect
@@ -95,7 +96,9 @@ def stack(
 def layer_on_private_redis(private_redis: PrivateRedis, settings) -> Iterator[None]:
     """This test process publishes through the stack's Redis and invalidates its cache, as its web
     workers do (a hello's unread count comes from that cache)."""
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": private_redis.url}}
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": cache_redis_url(private_redis.url)}
+    }
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
