@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # cache and channel-layer namespace (config/settings/test.py). Files stay together on one worker.
 TEST_WORKERS ?= 2
 
-.PHONY: run demo-code test bootstrap prerequisites lint typecheck typecheck-baseline format lock migrate-check clean
+.PHONY: run demo-code test bootstrap prerequisites lint deps-check typecheck typecheck-baseline format lock migrate-check clean
 
 # The development settings, told where daphne serves: BASE_URL (links in emails and .ics files)
 # follows HOST and PORT unless it is set itself.
@@ -46,10 +46,14 @@ prerequisites:
 	@command -v npm >/dev/null 2>&1 || \
 		{ echo "Scrutiny Hub needs Node.js with npm to build its pages' styles: install Node.js 20 or newer."; exit 1; }
 
+# constraints.txt is the lock: every package pinned with its hashes (`make lock`). pip refuses
+# anything not in it or not matching (--require-hashes); the project itself is then installed
+# without dependencies (it pulls nothing new) and without build isolation (its build backend,
+# setuptools, is in the lock too, so nothing unhashed is downloaded).
 $(PY_STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt ".[test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -64,7 +68,13 @@ lint: bootstrap
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) deps-check
 	$(MAKE) typecheck
+
+# Every package the code imports is declared in pyproject.toml, and every declared one is used
+# (deptry; its exceptions are in pyproject.toml, [tool.deptry]).
+deps-check: bootstrap
+	$(BIN)/deptry .
 
 # mypy with django-stubs (configuration in pyproject.toml). Errors already recorded in
 # mypy-baseline.txt are reported but do not fail; any new error fails. The baseline only shrinks:
@@ -79,12 +89,20 @@ format: bootstrap
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Re-pin every Python dependency to the newest versions pyproject.toml allows.
+# Regenerate the lock (constraints.txt) from pyproject.toml (main and test dependencies, and the
+# build backend of [build-system]), with every file's hashes, by uv in a throwaway venv; for the
+# interpreter $(PYTHON). Versions already pinned stay unless pyproject.toml rules them out; a package
+# added to pyproject.toml gets its newest allowed version. `make lock UPGRADE=1` re-pins everything
+# to the newest versions pyproject.toml allows. (uv reads PyPI, not pip's configuration; the hashes
+# were checked against pip-compile's, which does read it: the same files.)
+UV := uv==0.13.8
 lock:
-	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
-	var/lock-venv/bin/python -m pip install --quiet --upgrade pip
-	var/lock-venv/bin/python -m pip install --quiet ".[test]"
-	var/lock-venv/bin/python -m pip freeze --exclude scrutiny-hub > constraints.txt
+	rm -rf var/lock-venv && mkdir -p var && $(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/python -m pip install --quiet --disable-pip-version-check "$(UV)"
+	$(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
+		| var/lock-venv/bin/uv pip compile --quiet --generate-hashes \
+		--extra test --python "$$(command -v $(PYTHON))" $(if $(UPGRADE),--upgrade) \
+		--custom-compile-command "make lock" --output-file constraints.txt pyproject.toml -
 	rm -rf var/lock-venv
 
 clean:

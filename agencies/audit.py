@@ -52,6 +52,7 @@ class Action(StrEnum):
     ACCOUNT_DEACTIVATED = "agencies.account_deactivated"
     ACCOUNT_REACTIVATED = "agencies.account_reactivated"
     SESSION_TIMED_OUT = "agencies.session_timed_out"
+    RATE_LIMITED = "agencies.rate_limited"
 
 
 # action -> (label in the report's filter, message in the report's rows)
@@ -79,6 +80,7 @@ ACTIONS: dict[Action, tuple[str, str]] = {
     Action.ACCOUNT_DEACTIVATED: ("Security: account deactivated", "Account deactivated"),
     Action.ACCOUNT_REACTIVATED: ("Security: account reactivated", "Account reactivated"),
     Action.SESSION_TIMED_OUT: ("Security: idle timeout", "Signed out after inactivity"),
+    Action.RATE_LIMITED: ("Security: rate limit", "Too many emails requested: refused for now"),
 }
 
 # Keys an entry's data may carry. Anything else is refused, so a secret cannot ride along.

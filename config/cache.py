@@ -1,14 +1,20 @@
-"""A Redis cache that degrades to a miss when Redis is unreachable.
+"""The cache backends: django-redis at scale-out, counted for /metrics, with a short circuit breaker.
 
 The cache is an optimisation: when Redis is down (restart, failover) pages must keep serving from
-the database, not answer 500. Reads return the default, writes are dropped, and each failure is
-logged at warning level. Connect and socket timeouts are bounded in settings (about 1 s).
+the database, not answer 500. django-redis does that in its exception-ignoring mode
+(DJANGO_REDIS_IGNORE_EXCEPTIONS, settings): reads return the default, writes are dropped, and each
+failure is logged (DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS, logger "config.cache").
 
 A frozen Redis (SIGSTOP, a stalled VM, a partition) does not refuse connections: each call waits
-for its whole socket timeout. A page makes several cache calls, so without more it would wait that
-long several times (7-9 s were measured). After one failure the cache is therefore treated as a
-miss, without trying Redis, for OUTAGE_BACKOFF_SECONDS in this process; then one call tries again.
-A page costs at most one timeout per backoff period.
+for its whole socket timeout (about 1 s, settings). A page makes several cache calls, so without
+more it would wait that long several times (7-9 s were measured). After one failure the client
+therefore fails at once, without trying Redis, for OUTAGE_BACKOFF_SECONDS in this process; then
+one call tries again. A page costs at most one timeout per backoff period. The breaker sits in
+django-redis' public extension point (OPTIONS["CLIENT_CLASS"]); django-redis' own ignoring mode
+turns its refusals into misses like any other failure.
+
+The cache has its own Redis database (config.env.cache_redis_url), so clearing it never touches the channel
+layer's groups and queued events; and clear() deletes only this cache's own keys (its KEY_PREFIX).
 """
 
 from __future__ import annotations
@@ -22,17 +28,20 @@ from typing import Any
 
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django_redis.cache import RedisCache
+from django_redis.client import DefaultClient
+from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from config.metrics import CacheMetricsMixin
 
 logger = logging.getLogger(__name__)
 
-_OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
-
 OUTAGE_BACKOFF_SECONDS = 2.0
+
+
+class RedisSkipped(RedisConnectionError):
+    """Raised instead of calling Redis while the breaker is open."""
 
 
 class _Breaker:
@@ -47,9 +56,9 @@ class _Breaker:
         """True while calls should skip Redis. The first caller after the backoff gets False (it
         probes); the others keep skipping until that probe succeeds or fails."""
         with self._lock:
-            now = time.monotonic()
             if self._retry_at == 0.0:
                 return False
+            now = time.monotonic()
             if now < self._retry_at:
                 return True
             self._retry_at = now + OUTAGE_BACKOFF_SECONDS  # this caller probes
@@ -57,102 +66,84 @@ class _Breaker:
 
     def failed(self) -> None:
         with self._lock:
+            first = self._retry_at == 0.0
             self._retry_at = time.monotonic() + OUTAGE_BACKOFF_SECONDS
+        if first:
+            logger.warning("Redis unavailable: cache calls skipped for %.0f s", OUTAGE_BACKOFF_SECONDS)
 
     def succeeded(self) -> None:
         if self._retry_at:
             with self._lock:
                 self._retry_at = 0.0
+            logger.warning("Redis answers again: the cache is back")
 
 
 breaker = _Breaker()
 
 
-def _tolerant(
-    name: str, fallback: Callable[..., Any], method: Callable[..., Any] | None = None
-) -> Callable[..., Any]:
-    method = method or getattr(RedisCache, name)
+_nesting = threading.local()
 
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
-    def wrapper(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: DefaultClient, *args: Any, **kwargs: Any) -> Any:
+        if getattr(_nesting, "inside", False):  # add() calls set(), set_many() calls set(): once
+            return method(self, *args, **kwargs)
         if breaker.open():
-            return fallback(*args, **kwargs)
+            try:
+                raise RedisSkipped(f"skipped: Redis failed within {OUTAGE_BACKOFF_SECONDS:.0f} s")
+            except RedisSkipped as skipped:
+                raise ConnectionInterrupted(connection=None) from skipped
+        _nesting.inside = True
         try:
             result = method(self, *args, **kwargs)
-        except _OUTAGE as exc:
+        except ConnectionInterrupted:
             breaker.failed()
-            logger.warning(
-                "Cache %s skipped, Redis unavailable (%s); skipping Redis for %.0f s",
-                name,
-                exc.__class__.__name__,
-                OUTAGE_BACKOFF_SECONDS,
-            )
-            return fallback(*args, **kwargs)
+            raise
+        finally:
+            _nesting.inside = False
         breaker.succeeded()
         return result
 
     return wrapper
 
 
-def _default(key: Any, default: Any = None, *args: Any, **kwargs: Any) -> Any:
-    return default
+class BreakerClient(DefaultClient):
+    """django-redis' client, refusing at once while the breaker is open (module docstring)."""
+
+    get = _guarded(DefaultClient.get)
+    set = _guarded(DefaultClient.set)
+    add = _guarded(DefaultClient.add)
+    touch = _guarded(DefaultClient.touch)
+    delete = _guarded(DefaultClient.delete)
+    delete_many = _guarded(DefaultClient.delete_many)
+    delete_pattern = _guarded(DefaultClient.delete_pattern)
+    get_many = _guarded(DefaultClient.get_many)
+    set_many = _guarded(DefaultClient.set_many)
+    has_key = _guarded(DefaultClient.has_key)
+    incr = _guarded(DefaultClient.incr)
+    decr = _guarded(DefaultClient.decr)
+
+    @_guarded
+    def clear(self, client: Any = None) -> None:
+        """This cache's keys only (its KEY_PREFIX), not django-redis' FLUSHDB. The database is the
+        cache's own, but more than one cache may share it: the test runs of one machine and the
+        xdist workers of one run do (each with its own KEY_PREFIX), and so would a CACHE_REDIS_URL
+        pointed at a shared database by mistake."""
+        self.delete_pattern("*", client=client, itersize=500)
 
 
-def _clear_own_keys(self: RedisCache) -> bool:
-    """Delete this cache's keys only. Django's RedisCache.clear() is FLUSHDB, but the Redis database
-    is shared with the channel layer (one REDIS_URL): flushing it would drop every group membership
-    and queued realtime event. KEY_PREFIX must therefore be the cache's own namespace."""
-    client = self._cache.get_client(None, write=True)
-    pattern = f"{self.key_prefix}:*"
-    batch: list[bytes] = []
-    for key in client.scan_iter(match=pattern, count=500):
-        batch.append(key)
-        if len(batch) >= 500:
-            client.delete(*batch)
-            batch = []
-    if batch:
-        client.delete(*batch)
-    return True
+class SkippedCallsFilter(logging.Filter):
+    """django-redis logs every ignored exception with its traceback; a call the breaker refused is
+    not news (the breaker logged the outage once), so it is dropped."""
 
-
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    """Django's client builds a new `redis.Redis` object for every cache call (`get_client`); with
-    redis-py 8 building one copies its table of response callbacks, which cost as much CPU as the
-    round trip itself (measured here: ~150 us each, beside ~165 us for a GET). One client per
-    connection pool instead. Safe: a `redis.Redis` holds no per-command state (the pool lends each
-    command its own connection), and Django keeps a cache object per thread anyway."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
-
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
-class TolerantRedisCache(RedisCache):
-    def __init__(self, server: Any, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
-
-    get = _tolerant("get", _default)
-    set = _tolerant("set", lambda *a, **k: None)
-    add = _tolerant("add", lambda *a, **k: False)
-    touch = _tolerant("touch", lambda *a, **k: False)
-    delete = _tolerant("delete", lambda *a, **k: False)
-    get_many = _tolerant("get_many", lambda *a, **k: {})
-    set_many = _tolerant("set_many", lambda *a, **k: [])
-    delete_many = _tolerant("delete_many", lambda *a, **k: None)
-    has_key = _tolerant("has_key", lambda *a, **k: False)
-    clear = _tolerant("clear", lambda *a, **k: False, _clear_own_keys)
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, ConnectionInterrupted) and isinstance(exc.__cause__, RedisSkipped))
 
 
 # Counting hits and misses for /metrics (config.metrics.CacheMetricsMixin); settings name these.
-class MeteredRedisCache(CacheMetricsMixin, TolerantRedisCache):
+class MeteredRedisCache(CacheMetricsMixin, RedisCache):
     pass
 
 

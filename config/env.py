@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,3 +68,32 @@ class Env:
 
 
 env = Env(os.environ)
+
+
+def _redis_db(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    raw = query["db"][0] if "db" in query else (parts.path.strip("/") if parts.scheme != "unix" else "")
+    try:
+        db = int(raw or 0)
+    except ValueError:
+        raise ImproperlyConfiguredEnv(f"The Redis database in {parts.scheme}://… must be a number.") from None
+    server = parts.path if parts.scheme == "unix" else f"{parts.hostname}:{parts.port or 6379}"
+    return server, db
+
+
+def cache_redis_url(redis_url: str) -> str:
+    """The cache's default Redis: the channel layer's server (REDIS_URL), the next database number
+    (redis://host:6379/0 -> redis://host:6379/1; unix:///run/redis.sock?db=2 -> ?db=3)."""
+    _, db = _redis_db(redis_url)
+    parts = urlsplit(redis_url)
+    query = parse_qs(parts.query)
+    if "db" in query or parts.scheme == "unix":
+        query["db"] = [str(db + 1)]
+        return f"{parts.scheme}://{parts.netloc}{parts.path}?{urlencode(query, doseq=True)}"
+    return urlunsplit(parts._replace(path=f"/{db + 1}"))
+
+
+def same_redis_database(first: str, second: str) -> bool:
+    """Whether two Redis URLs name one database (server and number)."""
+    return _redis_db(first) == _redis_db(second)

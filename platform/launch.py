@@ -75,7 +75,23 @@ error_log {run}/nginx-error.log warn;
 events {{ worker_connections {worker_connections}; }}
 
 http {{
-    access_log off;
+    # One request ID from edge to app (config.observability.request_id): the client's X-Request-ID
+    # when it is well-formed (the app's own rule: 1-128 letters, digits, ".", "_", ":", "-"),
+    # else nginx's $request_id (32 hex digits). nginx passes it on, logs it (--access-log) and
+    # returns it, so its lines and the app's carry the same ID. A malformed header is never sent on.
+    map $http_x_request_id $edge_request_id {{
+        default $request_id;
+        "~^[A-Za-z0-9._:-]{{1,128}}$" $http_x_request_id;
+    }}
+    log_format scrutiny_json escape=json '{{"time": "$time_iso8601", "logger": "nginx", '
+        '"request_id": "$edge_request_id", "method": "$request_method", "uri": "$uri", '
+        '"status": $status, "bytes": $body_bytes_sent, "seconds": $request_time, '
+        '"upstream": "$upstream_addr", "upstream_status": "$upstream_status"}}';
+{access_log}
+    # Returned on every response, nginx's own error pages included; the app's copy is hidden so
+    # there is one. (A server block with its own add_header repeats these: they do not inherit.)
+    proxy_hide_header X-Request-ID;
+    add_header X-Request-ID $edge_request_id always;
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;
@@ -146,6 +162,7 @@ LOCATIONS = """\
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $forwarded_proto;
+            proxy_set_header X-Request-ID $edge_request_id;
             proxy_connect_timeout 2s;
             proxy_next_upstream error timeout;
             proxy_read_timeout 1h;
@@ -163,6 +180,7 @@ HTTP_PROXY = """\
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $forwarded_proto;
+            proxy_set_header X-Request-ID $edge_request_id;
             proxy_connect_timeout 2s;
             # Idempotent requests (GET, HEAD, ...) go to the next server when a worker dies under
             # them; a POST is never sent twice (nginx's default: no non_idempotent).
@@ -199,6 +217,8 @@ TLS_SERVER = """\
         # nginx owns HSTS on TLS, on every response (its own error pages included), once.
         proxy_hide_header Strict-Transport-Security;
         add_header Strict-Transport-Security "max-age={hsts_seconds}; includeSubDomains; preload" always;
+        proxy_hide_header X-Request-ID;
+        add_header X-Request-ID $edge_request_id always;
 
 {locations}    }}
 """
@@ -316,6 +336,11 @@ def nginx_conf(
         trusted_geo="\n".join(f"        {address} 1;" for address in trusted),
         real_ip=real_ip,
         upstream_keepalive=UPSTREAM_KEEPALIVE_SECONDS,
+        access_log=(
+            f"    access_log {run}/nginx-access.log scrutiny_json buffer=64k flush=1s;"
+            if args.access_log
+            else "    access_log off;"
+        ),
         servers="\n".join(servers),
     )
 
@@ -595,6 +620,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--no-task-worker", action="store_true", help="do not start the task worker or the scheduler"
     )
     parser.add_argument("--run-dir", default="", help="where config, pids and logs go")
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        default=environ("SCRUTINY_ACCESS_LOG", "") == "1",
+        help="nginx writes a JSON line per request, with its request_id, to RUN_DIR/nginx-access.log "
+        "(env SCRUTINY_ACCESS_LOG=1; default off)",
+    )
     parser.add_argument(
         "--wsgi-app",
         default=PROJECT_WSGI_APP,

@@ -58,6 +58,15 @@ def redis_reachable() -> bool:
         return False
 
 
+def moto_server_installed() -> bool:
+    """moto's S3 server (the test extra's moto[server]) for the media storage tests."""
+    try:
+        import moto.server  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != (
         "django.db.backends.postgresql"
@@ -65,6 +74,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _missing_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...", "CI_REQUIRE_SERVICES")
     if item.get_closest_marker("redis") and not redis_reachable():
         _missing_or_fail("needs a reachable Redis: set REDIS_URL=redis://...", "CI_REQUIRE_SERVICES")
+    if item.get_closest_marker("s3") and not moto_server_installed():
+        _missing_or_fail(
+            "needs moto[server] for a loopback S3 API (pip install -c constraints.txt '.[test]')",
+            "CI_REQUIRE_SERVICES",
+        )
     if item.get_closest_marker("fuzz") and not _flag("RUN_FUZZ"):
         pytest.skip("API fuzzing runs with RUN_FUZZ=1 (CI's PostgreSQL pass runs it)")
     if item.get_closest_marker("browser") and chromium_path() is None:

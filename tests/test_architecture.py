@@ -195,3 +195,113 @@ def test_no_code_edits_sys_path() -> None:
         if "sys.path" in path.read_text():
             offenders.append(str(path.relative_to(ROOT)))
     assert not offenders
+
+
+# The identifier detector's modules, in the order their imports run: each imports only modules
+# before it in this tuple, so the package has no cycle (docs/architecture.md, "The identifier
+# detector"). A module of the package that is not listed here fails the test.
+IDENTIFIER_PACKAGE = ROOT / "agencies" / "privacy" / "identifiers"
+IDENTIFIER_LAYERS = (
+    "kinds",
+    "normalisation",
+    "lexicon",
+    "tokens",
+    "context",
+    "names",
+    "patterns",
+    "places",
+    "detector",
+)
+MODULE_LINES = 400
+
+
+def _sibling_imports(path: Path, package: str) -> set[str]:
+    """The modules of `package` that the file imports (`from package.x import y` counts as x)."""
+    siblings: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        else:
+            continue
+        siblings.update(
+            module.removeprefix(f"{package}.").split(".")[0]
+            for module in modules
+            if module.startswith(f"{package}.")
+        )
+    return siblings
+
+
+def _identifier_layer_offenders(package_dir: Path) -> list[str]:
+    package = "agencies.privacy.identifiers"
+    offenders = []
+    for path in sorted(package_dir.glob("*.py")):
+        if path.stem == "__init__":
+            continue
+        if path.stem not in IDENTIFIER_LAYERS:
+            offenders.append(f"{path.name} is not in IDENTIFIER_LAYERS")
+            continue
+        before = set(IDENTIFIER_LAYERS[: IDENTIFIER_LAYERS.index(path.stem)])
+        upward = _sibling_imports(path, package) - before
+        if upward:
+            offenders.append(f"{path.name} imports {sorted(upward)}, not before it")
+    return offenders
+
+
+def test_identifier_modules_import_only_the_modules_before_them() -> None:
+    assert {path.stem for path in IDENTIFIER_PACKAGE.glob("*.py")} == {"__init__", *IDENTIFIER_LAYERS}
+    assert _identifier_layer_offenders(IDENTIFIER_PACKAGE) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "offence"),
+    [
+        (
+            "lexicon",
+            "from agencies.privacy.identifiers.names import name_hits",
+            "imports ['names'], not before it",
+        ),
+        ("kinds", "from agencies.privacy.identifiers import detector", "imports ['detector'], not before it"),
+        ("stray", "import re", "is not in IDENTIFIER_LAYERS"),
+    ],
+)
+def test_the_identifier_layer_rule_catches_an_upward_import(
+    tmp_path: Path, module: str, source: str, offence: str
+) -> None:
+    (tmp_path / "detector.py").write_text("from agencies.privacy.identifiers.kinds import ALL_KINDS\n")
+    (tmp_path / f"{module}.py").write_text(source + "\n")
+    assert _identifier_layer_offenders(tmp_path) == [f"{module}.py {offence}"]
+
+
+def test_identifier_modules_stay_small() -> None:
+    sizes = {path.name: len(path.read_text().splitlines()) for path in IDENTIFIER_PACKAGE.glob("*.py")}
+    assert {name: lines for name, lines in sizes.items() if lines > MODULE_LINES} == {}
+
+
+def _private_imports(path: Path) -> list[str]:
+    """`from <project module> import _name`: another module's private name."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PROJECT:
+            found.extend(
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if alias.name.startswith("_") and not alias.name.startswith("__")
+            )
+    return found
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    offenders = []
+    for top in PROJECT:
+        for path in (ROOT / top).rglob("*.py"):
+            if "migrations" not in path.parts and (names := _private_imports(path)):
+                offenders.append(f"{path.relative_to(ROOT)} imports {names}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_private_import_rule_catches_one(tmp_path: Path) -> None:
+    path = tmp_path / "bad.py"
+    path.write_text("from agencies.privacy.identifiers.lexicon import _one_and_many_words, is_word\n")
+    assert _private_imports(path) == ["agencies.privacy.identifiers.lexicon._one_and_many_words"]

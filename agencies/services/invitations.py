@@ -95,6 +95,21 @@ def invitation_send(*, actor: User, agency: Agency, email: str, role: str) -> tu
     return invitation, invitation_token(invitation=invitation, secret=secret)
 
 
+def invitation_rate_limited_record(*, actor: User, agency: Agency, email: str, limit: str) -> None:
+    """Audit the first invitation refused by its rate limit in a window (agencies.ratelimits):
+    against the agency, by the administrator who asked; the address only as its keyed hash."""
+    from agencies.services.sessions import email_keyed_hash
+
+    audit.record(
+        instance=agency,
+        action=audit.Action.RATE_LIMITED,
+        actor=actor,
+        agency_id=agency.pk,
+        reason=f"invitation_resend:{limit}",
+        email_hash=email_keyed_hash(email),
+    )
+
+
 def invitation_from_token(token: str) -> Invitation | None:
     """The pending invitation a link names, or None if the link is forged, expired, revoked or
     already used. One answer for every failure, so a link reveals nothing."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Any
 
 from axes.utils import reset
 from django.conf import settings
@@ -45,7 +46,9 @@ def email_keyed_hash(email: str) -> str:
     return salted_hmac("agencies.audit.unknown_sign_in", value, algorithm="sha256").hexdigest()[:32]
 
 
-def unknown_sign_in_record(*, email: str, action: audit.Action = audit.Action.SIGN_IN_FAILED_UNKNOWN) -> None:
+def unknown_sign_in_record(
+    *, email: str, action: audit.Action = audit.Action.SIGN_IN_FAILED_UNKNOWN, reason: str | None = None
+) -> None:
     """Record a failed sign-in (or a lockout: action=LOCKED_OUT) for an address with no account.
 
     Stored: the address's domain and a keyed hash of it (email_keyed_hash), never the address or
@@ -71,12 +74,14 @@ def unknown_sign_in_record(*, email: str, action: audit.Action = audit.Action.SI
     )
     if instance is None:
         return
+    extra: dict[str, Any] = {"reason": reason} if reason else {}
     audit.record(
         instance=instance,
         action=action,
         agency_id=agency.pk if agency is not None else None,
         email_domain=domain,
         email_hash=email_keyed_hash(email),
+        **extra,
     )
 
 
@@ -89,6 +94,20 @@ def lockout_record(*, email: str) -> None:
         audit.record(instance=user, action=audit.Action.LOCKED_OUT, agency_id=user.agency_id)
     else:
         unknown_sign_in_record(email=address, action=audit.Action.LOCKED_OUT)
+
+
+def rate_limited_record(*, email: str, reason: str, limit: str) -> None:
+    """Audit the first request refused by a rate limit in its window (agencies.ratelimits):
+    against the account the email address names, or for an address with no account as
+    unknown_sign_in_record does (domain and keyed hash only). `reason` names the limit's scope
+    and which of its counts was over ("password_reset:address")."""
+    address = (email or "").strip().lower()
+    user = User.objects.filter(email=address).first()
+    reason = f"{reason}:{limit}"
+    if user is not None:
+        audit.record(instance=user, action=audit.Action.RATE_LIMITED, agency_id=user.agency_id, reason=reason)
+    else:
+        unknown_sign_in_record(email=address, action=audit.Action.RATE_LIMITED, reason=reason)
 
 
 def session_timed_out_record(*, user: User) -> None:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies import mfa, permissions, selectors, services
+from agencies import mfa, permissions, ratelimits, selectors, services
 from agencies.errors import attach_to_form
 from agencies.forms import (
     InvitationForm,
     RoleForm,
 )
 from agencies.http import AuthenticatedHttpRequest
+from agencies.security import client_ip_address
 
 # --- Account management (platform administrators: every agency; agency administrators: their own) ---
 # Every object is fetched through a selector that checks it against the viewer, so an agency
@@ -75,6 +77,23 @@ def manage_invitation_create(request: AuthenticatedHttpRequest, agency_id: int) 
         raise Http404
     form = InvitationForm(request.POST, roles=_roles_for(request))
     if form.is_valid():
+        # Sending again to the same address, or many from one address, is rate-limited
+        # (settings.SECURITY_LIMITS): over a limit no invitation is made and no email sent.
+        email = form.cleaned_data["email"]
+        verdict = ratelimits.hit("invitation_resend", account=email, address=client_ip_address(request))
+        if not verdict.allowed:
+            if verdict.first_refusal:
+                services.invitation_rate_limited_record(
+                    actor=request.user, agency=agency, email=email, limit=str(verdict.exceeded)
+                )
+            minutes = max(1, settings.SECURITY_LIMITS["invitation_resend"]["window_seconds"] // 60)
+            where = "to this email address" if verdict.exceeded == "account" else "from your connection"
+            form.add_error(
+                "email",
+                f"Too many invitations have been sent {where} recently. "
+                f"Try again in up to {minutes} minutes.",
+            )
+            return _agency_page(request, agency, form, status=429)
         try:
             services.invitation_send(
                 actor=request.user,

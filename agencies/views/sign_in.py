@@ -9,19 +9,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from agencies import services
+from agencies import ratelimits, services
 from agencies.forms import (
     NewPasswordForm,
     ResetRequestForm,
     SignInForm,
 )
 from agencies.middleware import mfa_exempt
+from agencies.security import client_ip_address
 from agencies.views.common import safe_next
 
 
@@ -60,6 +62,20 @@ class ResetRequestView(auth_views.PasswordResetView):
     email_template_name = "agencies/email/password_reset.txt"
     subject_template_name = "agencies/email/password_reset_subject.txt"
     success_url = reverse_lazy("agencies:password-reset-sent")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        """Rate-limited per account and per address (settings.SECURITY_LIMITS). Over a limit no
+        email is sent, and the answer is the same redirect to the same neutral page, so the
+        limit reveals nothing about which addresses have accounts."""
+        email = form.cleaned_data["email"]
+        verdict = ratelimits.hit("password_reset", account=email, address=client_ip_address(self.request))
+        if not verdict.allowed:
+            if verdict.first_refusal:
+                services.rate_limited_record(
+                    email=email, reason="password_reset", limit=str(verdict.exceeded)
+                )
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

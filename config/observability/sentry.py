@@ -95,13 +95,22 @@ def before_send(event: dict[str, Any], hint: dict[str, Any] | None) -> dict[str,
     return event
 
 
-def _scrub_breadcrumb(crumb: dict[str, Any]) -> dict[str, Any]:
+def _scrub_breadcrumb(crumb: dict[str, Any]) -> dict[str, Any] | None:
+    if crumb.get("category") in _DROPPED_BREADCRUMB_CATEGORIES:
+        return None
     crumb.pop("data", None)  # before_breadcrumb already reduced log messages to their template
     return crumb
 
 
-def before_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None) -> dict[str, Any]:
+# Breadcrumbs of these categories are never kept: a cache or session command names its key
+# (`GET …agencies.sessions.v1:<session key>`), and a key is a credential or names an object.
+_DROPPED_BREADCRUMB_CATEGORIES = frozenset({"redis", "cache", "django.cache"})
+
+
+def before_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None) -> dict[str, Any] | None:
     """Runs when a breadcrumb is recorded: the log record is still at hand, so its template is."""
+    if crumb.get("category") in _DROPPED_BREADCRUMB_CATEGORIES:
+        return None
     record = (hint or {}).get("log_record")
     crumb.pop("data", None)
     if record is not None and _template_only(crumb.get("category")):
@@ -114,6 +123,7 @@ def init_sentry(*, dsn: str, environment: str, release: str | None = None, **opt
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
     from sentry_sdk.integrations.logging import LoggingIntegration
+    from sentry_sdk.integrations.redis import RedisIntegration
 
     defaults: dict[str, Any] = {
         # No user, cookies, bodies or query strings collected at all (the scrubber removes them too).
@@ -127,6 +137,8 @@ def init_sentry(*, dsn: str, environment: str, release: str | None = None, **opt
         "include_source_context": False,
         # Integrations named here only: no automatic Redis or HTTP-client breadcrumbs.
         "auto_enabling_integrations": False,
+        # And never Redis's, even if an earlier client in the process set its patch up.
+        "disabled_integrations": [RedisIntegration()],
         "integrations": [
             DjangoIntegration(transaction_style="url"),
             LoggingIntegration(level=logging.INFO, event_level=logging.ERROR),

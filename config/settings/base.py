@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from config.env import BASE_DIR, ImproperlyConfiguredEnv, env
+from config.env import BASE_DIR, ImproperlyConfiguredEnv, cache_redis_url, env, same_redis_database
+from config.media import media_storage
 
 VAR_DIR = BASE_DIR / "var"
 
@@ -31,10 +32,8 @@ INSTALLED_APPS = [
     "scrutiny.governance",
     "content",
     # Wagtail
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -51,7 +50,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "guardian",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -154,15 +152,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and channel layer ----------------------------------------------------------------------
 REDIS_URL = env.optional("REDIS_URL")
 if REDIS_URL:
+    # The cache has its own Redis database (default: REDIS_URL's server, the next database number),
+    # so clearing it never touches the channel layer's groups and queued events.
+    CACHE_REDIS_URL = env.optional("CACHE_REDIS_URL") or cache_redis_url(REDIS_URL)
+    if same_redis_database(CACHE_REDIS_URL, REDIS_URL):
+        raise ImproperlyConfiguredEnv(
+            "CACHE_REDIS_URL must name another Redis database than REDIS_URL (the channel layer's)."
+        )
     CACHES = {
         "default": {
-            # A miss, not a 500, while Redis is unreachable (config/cache.py); bounded waits.
+            # django-redis (config/cache.py): a miss, not a 500, while Redis is unreachable.
             "BACKEND": "config.cache.MeteredRedisCache",
-            "LOCATION": REDIS_URL,
-            # The cache's own namespace in the Redis database it shares with the channel layer
-            # (whose keys start "scrutiny-hub:"): clear() deletes only these (config/cache.py).
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "scrutiny-hub-cache",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+            "OPTIONS": {
+                # After one failure, calls fail at once for 2 s (a frozen Redis costs one timeout).
+                "CLIENT_CLASS": "config.cache.BreakerClient",
+                # Bounded waits: a frozen Redis degrades a page by about 1 s, not 7-9 s.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
     CHANNEL_LAYERS = {
@@ -187,6 +196,12 @@ else:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "config.metrics.MeteredInMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
     }
+
+# django-redis' exception-ignoring mode: an unreachable Redis is a cache miss (reads give the default,
+# writes are dropped), each failure logged by "config.cache" (config/cache.py).
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "config.cache"
 
 # --- Background tasks -----------------------------------------------------------------------------
 # The embedded default runs tasks in the request (immediate). Scale-out (DATABASE_URL set) queues them
@@ -251,11 +266,40 @@ SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", 2 * 60)
 # Invitations expire after this many hours.
 INVITATION_VALID_HOURS = env.int("INVITATION_VALID_HOURS", 72)
-# django-axes: lock an account, and separately an address, after repeated failures (NCSC suggests
-# allowing about ten). Administrators can unlock early; the lock lifts itself after the cool-off.
-AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", 10)
+# --- Sign-in lockout and request rate limits: every limit is here (docs/operations.md) ----------
+# Failed sign-ins within the cool-off, counted three ways (agencies.lockout): per account from any
+# address (NCSC suggests allowing about ten), per account from one address, and per address across
+# all accounts. The last is much higher, so ten wrong passwords for one account do not lock out
+# everyone else behind the same NAT address; it still stops one address spraying many accounts.
+# Administrators can unlock an account early; every lock lifts itself after the cool-off.
+# Requests that send email, per target account (the normalised address typed) and per client
+# address, within a fixed window: over a limit nothing is sent (agencies.ratelimits).
+SECURITY_LIMITS = {
+    "sign_in": {
+        "account": env.int("SIGN_IN_FAILURE_LIMIT", 10),
+        "account_address": env.int("SIGN_IN_ACCOUNT_ADDRESS_FAILURE_LIMIT", 10),
+        "address": env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 100),
+    },
+    "password_reset": {
+        "account": env.int("PASSWORD_RESET_ACCOUNT_LIMIT", 3),
+        "address": env.int("PASSWORD_RESET_ADDRESS_LIMIT", 20),
+        "window_seconds": 60 * env.int("PASSWORD_RESET_LIMIT_WINDOW_MINUTES", 60),
+    },
+    "invitation_resend": {
+        "account": env.int("INVITATION_RESEND_ACCOUNT_LIMIT", 3),
+        "address": env.int("INVITATION_RESEND_ADDRESS_LIMIT", 50),
+        "window_seconds": 60 * env.int("INVITATION_RESEND_LIMIT_WINDOW_MINUTES", 60),
+    },
+}
+for _scope, _limits in SECURITY_LIMITS.items():
+    for _name, _value in _limits.items():
+        if _value < 1:
+            raise ImproperlyConfiguredEnv(f"The {_scope} {_name} limit must be 1 or more.")
+# django-axes keeps the sign-in counts; these route it to the three limits above.
+AXES_HANDLER = "agencies.lockout.TieredLockoutHandler"
+AXES_FAILURE_LIMIT = "agencies.lockout.account_failure_limit"
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"], "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "agencies.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "agencies.views.locked_out"
@@ -307,10 +351,14 @@ STATIC_URL = "/static/"
 # Where collectstatic writes (the web server serves it); an operator may put it elsewhere.
 STATIC_ROOT = Path(env.str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"]
+# Nothing serves MEDIA_URL: documents and images reach people only through the views that check
+# them (WAGTAILDOCS_SERVE_METHOD below, content.views.image).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", str(VAR_DIR / "media"))
+# Uploads on the local disk (MEDIA_ROOT) unless MEDIA_STORAGE=s3 or AWS_STORAGE_BUCKET_NAME puts
+# them in a private S3-compatible bucket (config.media; docs/operations.md, "Media storage").
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(env),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -378,6 +426,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "english"
+# Documents are streamed by Wagtail's serve view after its checks, never a redirect to the file's
+# storage URL (on S3 that would be the bucket): required, whatever the storage (config.media).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -416,6 +466,7 @@ LOGGING = {
     "filters": {
         "case_content": {"()": "scrutiny.reporting.CaseContentLogFilter"},
         "request_id": {"()": "config.observability.logging.RequestIdFilter"},
+        "cache_skips": {"()": "config.cache.SkippedCallsFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -435,6 +486,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         # django-axes logs every successful sign-in at INFO; failures and lockouts stay visible.
         "axes": {"level": "WARNING"},
+        # One line per failed cache call; calls the breaker refused are not repeated (config/cache.py).
+        "config.cache": {"filters": ["cache_skips"]},
     },
 }
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ninja.errors import HttpError
 
+from agencies.api import ErrorOut
 from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, selectors, services
 from scrutiny.api.common import (
@@ -25,6 +26,9 @@ from scrutiny.permissions import CaseAccess
 from scrutiny.redaction import SITTING, Audience, redact
 from scrutiny.reporting import audit_refusal
 
+NOT_FOUND = {404: ErrorOut}
+REFUSED_OR_NOT_FOUND = {403: ErrorOut, 404: ErrorOut}
+
 
 @router.get("/panels", response=RedactedList, url_name="scrutiny_panels", summary="Panels I can see")
 def list_panels(request: AuthenticatedHttpRequest) -> dict:
@@ -35,7 +39,12 @@ def list_panels(request: AuthenticatedHttpRequest) -> dict:
     return {"audience": "per-item", "items": [{"audience": a.value, **redact(p, a)} for p, a in rows]}
 
 
-@router.get("/panels/{panel_id}", response=Redacted, url_name="scrutiny_panel", summary="One panel")
+@router.get(
+    "/panels/{panel_id}",
+    response={200: Redacted, **NOT_FOUND},
+    url_name="scrutiny_panel",
+    summary="One panel",
+)
 def get_panel(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
     panel = panel_for_api(request, panel_id)
@@ -46,7 +55,7 @@ def get_panel(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
 
 @router.get(
     "/panels/{panel_id}/meetings",
-    response=RedactedList,
+    response={200: RedactedList, **NOT_FOUND},
     url_name="scrutiny_meetings",
     summary="A panel's meetings",
 )
@@ -59,7 +68,12 @@ def list_meetings(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
     return {"audience": audience.value, "items": [redact(m, audience) for m in meetings]}
 
 
-@router.get("/meetings/{meeting_id}", response=MeetingOut, url_name="scrutiny_meeting", summary="One meeting")
+@router.get(
+    "/meetings/{meeting_id}",
+    response={200: MeetingOut, **NOT_FOUND},
+    url_name="scrutiny_meeting",
+    summary="One meeting",
+)
 def get_meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> dict:
     cleanse_reports(request)
     meeting = selectors.meeting_get(viewer=request.user, meeting_id=meeting_id)
@@ -95,7 +109,10 @@ def get_meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> dict:
 
 
 @router.get(
-    "/panels/{panel_id}/cases", response=RedactedList, url_name="scrutiny_cases", summary="A panel's cases"
+    "/panels/{panel_id}/cases",
+    response={200: RedactedList, **REFUSED_OR_NOT_FOUND},
+    url_name="scrutiny_cases",
+    summary="A panel's cases",
 )
 def list_cases(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
     cleanse_reports(request)
@@ -147,7 +164,10 @@ def _open_case(request: AuthenticatedHttpRequest, case_id: int) -> Any:
 
 
 @router.get(
-    "/cases/{case_id}", response=CaseOut, url_name="scrutiny_case", summary="One case, redacted for me"
+    "/cases/{case_id}",
+    response={200: CaseOut, **REFUSED_OR_NOT_FOUND},
+    url_name="scrutiny_case",
+    summary="One case, redacted for me",
 )
 def get_case(request: AuthenticatedHttpRequest, case_id: int) -> dict:
     cleanse_reports(request)
@@ -166,7 +186,7 @@ def get_case(request: AuthenticatedHttpRequest, case_id: int) -> dict:
 
 @router.get(
     "/cases/{case_id}/reviews",
-    response=RedactedList,
+    response={200: RedactedList, **REFUSED_OR_NOT_FOUND},
     url_name="scrutiny_reviews",
     summary="Reviews of a case",
 )
@@ -185,7 +205,7 @@ def list_reviews(request: AuthenticatedHttpRequest, case_id: int) -> dict:
 
 @router.get(
     "/panels/{panel_id}/findings",
-    response=RedactedList,
+    response={200: RedactedList, **NOT_FOUND},
     url_name="scrutiny_findings",
     summary="A panel's findings",
 )
@@ -202,7 +222,7 @@ def list_findings(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
 
 @router.get(
     "/panels/{panel_id}/actions",
-    response=RedactedList,
+    response={200: RedactedList, **NOT_FOUND},
     url_name="scrutiny_actions",
     summary="A panel's actions",
 )
@@ -220,7 +240,10 @@ def list_actions(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
 
 
 @router.get(
-    "/figures", response=dict[str, Any], url_name="scrutiny_figures", summary="Aggregate scrutiny figures"
+    "/figures",
+    response={200: dict[str, Any], **REFUSED_OR_NOT_FOUND},
+    url_name="scrutiny_figures",
+    summary="Aggregate scrutiny figures",
 )
 def figures(request: AuthenticatedHttpRequest, area_id: int | None = None) -> dict:
     """One scope's suppressed scrutiny figures (national without `area_id`): the same publication,

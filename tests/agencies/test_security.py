@@ -17,6 +17,19 @@ from tests.factories.agencies import TEST_PASSWORD
 pytestmark = pytest.mark.django_db
 
 
+def set_sign_in_limits(
+    settings, account: int, address: int | None = None, account_address: int | None = None
+) -> None:
+    """Lower the sign-in limits for a test (settings.SECURITY_LIMITS, the one place they live)."""
+    limits = {**settings.SECURITY_LIMITS}
+    limits["sign_in"] = {
+        "account": account,
+        "account_address": account_address or account,
+        "address": address or account * 10,
+    }
+    settings.SECURITY_LIMITS = limits
+
+
 def fail(client: Client, email: str, times: int, ip: str = "10.0.0.1") -> list[int]:
     return [
         client.post(
@@ -27,7 +40,7 @@ def fail(client: Client, email: str, times: int, ip: str = "10.0.0.1") -> list[i
 
 
 def test_account_locks_after_repeated_failures_with_a_clear_message(settings, isva: User) -> None:
-    settings.AXES_FAILURE_LIMIT = 3
+    set_sign_in_limits(settings, 3)
     client = Client()
     assert fail(client, isva.email, 2) == [200, 200]
     assert fail(client, isva.email.upper(), 1) == [429]  # case-insensitive: the same account
@@ -42,7 +55,7 @@ def test_account_locks_after_repeated_failures_with_a_clear_message(settings, is
 
 
 def test_address_locks_after_failures_across_accounts(settings, isva: User, host: User) -> None:
-    settings.AXES_FAILURE_LIMIT = 3
+    set_sign_in_limits(settings, 3, address=3)
     client = Client()
     fail(client, "first@example.org", 1, ip="10.0.0.2")
     fail(client, "second@example.org", 1, ip="10.0.0.2")
@@ -75,7 +88,7 @@ def test_without_trusted_proxies_a_forged_forwarded_for_cannot_dodge_the_address
     settings, isva: User
 ) -> None:
     settings.TRUSTED_PROXY_COUNT = 0
-    settings.AXES_FAILURE_LIMIT = 3
+    set_sign_in_limits(settings, 3, address=3)
     # A different forged address and account every time: the socket's address still counts.
     statuses = [_fail_via_proxy(f"203.0.113.{n}", f"guess{n}@example.org") for n in range(4)]
     assert statuses == [200, 200, 429, 429]
@@ -84,7 +97,7 @@ def test_without_trusted_proxies_a_forged_forwarded_for_cannot_dodge_the_address
 
 def test_behind_one_trusted_proxy_clients_are_locked_out_separately(settings, isva: User) -> None:
     settings.TRUSTED_PROXY_COUNT = 1
-    settings.AXES_FAILURE_LIMIT = 3
+    set_sign_in_limits(settings, 3, address=3)
     attacker = [_fail_via_proxy("203.0.113.5", f"guess{n}@example.org") for n in range(3)]
     assert attacker == [200, 200, 429]
     # The attacker cannot escape by prepending a forged entry: the proxy's own entry is the last.
@@ -120,7 +133,7 @@ def test_client_ip_ignores_malformed_forwarded_for(settings, rf) -> None:
 def test_lockout_of_an_unknown_address_is_audited_without_the_address(settings, isva: User) -> None:
     from agencies.services import email_keyed_hash
 
-    settings.AXES_FAILURE_LIMIT = 2
+    set_sign_in_limits(settings, 2)
     domain = isva.agency.allowed_email_domains[0]
     assert fail(Client(), f"ghost@{domain}", 3, ip="10.0.0.44")[-1] == 429
     entry = ModelLogEntry.objects.filter(action=Action.LOCKED_OUT).latest("pk")
@@ -133,7 +146,7 @@ def test_lockout_of_an_unknown_address_is_audited_without_the_address(settings, 
 
 
 def test_lockout_page_is_the_same_for_unknown_accounts(settings, isva: User) -> None:
-    settings.AXES_FAILURE_LIMIT = 2
+    set_sign_in_limits(settings, 2)
     known = fail(Client(), isva.email, 3, ip="10.1.0.1")
     unknown = fail(Client(), "nobody@example.org", 3, ip="10.1.0.2")
     assert known == unknown == [200, 429, 429]
@@ -142,7 +155,7 @@ def test_lockout_page_is_the_same_for_unknown_accounts(settings, isva: User) -> 
 def test_admin_unlock_lets_the_person_sign_in_again(
     client_for, settings, platform_admin: User, isva: User
 ) -> None:
-    settings.AXES_FAILURE_LIMIT = 2
+    set_sign_in_limits(settings, 2)
     fail(Client(), isva.email, 2, ip="10.2.0.1")
     retry = Client().post(
         "/account/sign-in/", {"username": isva.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.2.0.2"

@@ -16,7 +16,7 @@ import sentry_sdk
 from django.conf import settings
 from django.test import Client
 
-from config.observability.sentry import before_send, init_sentry
+from config.observability.sentry import before_breadcrumb, before_send, init_sentry
 from tests.config.observability_urls import CASE_TEXT
 
 SESSION_SECRET = "sessionvalue-5f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -164,3 +164,15 @@ def test_the_scrubber_drops_every_sensitive_field() -> None:
         "case_text": "********************"
     }
     assert scrubbed["logentry"] == {"message": "failed on %s", "params": [], "formatted": "failed on %s"}
+
+
+@pytest.mark.parametrize("category", ["redis", "cache", "django.cache"])
+def test_cache_and_redis_breadcrumbs_never_leave_the_process(category: str) -> None:
+    """A session read through the cache names the session key in its command: such breadcrumbs are
+    dropped when recorded and again before sending (a crumb recorded by an earlier client)."""
+    crumb = {"category": category, "message": f"GET :1:agencies.sessions.v1:{SESSION_SECRET}", "data": {}}
+    assert before_breadcrumb(dict(crumb), None) is None
+    kept = {"category": "scrutiny.services", "message": "failed on %s"}
+    event = before_send({"breadcrumbs": {"values": [dict(crumb), dict(kept)]}}, None)
+    assert SESSION_SECRET not in json.dumps(event)
+    assert event["breadcrumbs"]["values"] == [kept]

@@ -6,7 +6,6 @@ preview kind, is tests/content/test_cache_revisions.py."""
 from __future__ import annotations
 
 import http.cookies
-import os
 import urllib.request
 from typing import Any
 
@@ -36,7 +35,7 @@ def _get(server: LiveServer, path: str, cookie: str | None) -> str:
 
 
 def _fragment_keys() -> list[Any]:
-    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])  # the cache's own database
     prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
     return list(client.scan_iter(match=f"{prefix}:*content:fragment:*", count=500))
 

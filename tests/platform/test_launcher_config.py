@@ -1,6 +1,6 @@
 """The nginx configuration platform/launch.py generates, read and checked with `nginx -t` without
 running a stack (so these run on every CI pass): OCSP stapling where the certificate allows it,
-the client's X-Forwarded-Proto replaced wherever nginx proxies."""
+the client's X-Forwarded-Proto and a malformed X-Request-ID replaced wherever nginx proxies."""
 
 from __future__ import annotations
 
@@ -73,3 +73,22 @@ def test_every_generated_configuration_passes_nginx_t(tmp_path: Path, extra: lis
         timeout=30,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+def test_the_request_id_is_passed_on_and_returned_wherever_nginx_proxies(tmp_path: Path, tls: bool) -> None:
+    argv = ["--port", "8443"]
+    if tls:
+        cert, key = self_signed(tmp_path)
+        argv += ["--tls-cert", str(cert), "--tls-key", str(key), "--http-port", "8080"]
+    conf = _conf(tmp_path, argv)
+    # The client's header only through the well-formedness map, never raw.
+    assert conf.count("$http_x_request_id") == 2  # the map's input and its well-formed branch
+    assert '"~^[A-Za-z0-9._:-]{1,128}$" $http_x_request_id;' in conf
+    assert conf.count("proxy_set_header X-Request-ID $edge_request_id;") == conf.count("proxy_pass ")
+    # add_header does not inherit into a block that has its own: every server with one repeats it.
+    for server in conf.split("    server {")[1:]:
+        if "add_header" in server:
+            assert "add_header X-Request-ID $edge_request_id always;" in server
+    assert "access_log off;" in conf
+    assert "nginx-access.log scrutiny_json" in _conf(tmp_path, [*argv, "--access-log"])

@@ -78,3 +78,47 @@ def test_systemd_analyze_verify_accepts_every_unit(tmp_path: Path) -> None:
         pytest.skip(f"systemd-analyze cannot run in this container: {output[:200]}")
     # A warning (an unknown key, a key in the wrong section) is a mistake too: nothing may be printed.
     assert result.returncode == 0 and not output, output
+
+
+def _setting(text: str, key: str) -> list[str]:
+    return [line.split("=", 1)[1] for line in text.splitlines() if line.startswith(f"{key}=")]
+
+
+@pytest.mark.parametrize("unit", ["scrutiny-web", "scrutiny-realtime@"])
+def test_units_serving_metrics_have_their_own_multiprocess_directory_emptied_at_start(unit: str) -> None:
+    """The directory is the unit's runtime directory (created at start, removed at stop and on
+    restart), emptied again before the workers start, and set in the unit, not the env file."""
+    text = (UNITS / f"{unit}.service").read_text()
+    environment = [v for v in _setting(text, "Environment") if v.startswith("PROMETHEUS_MULTIPROC_DIR=")]
+    assert len(environment) == 1, environment
+    directory = environment[0].split("=", 1)[1]
+    assert directory.startswith("/run/")
+    runtime = {name for value in _setting(text, "RuntimeDirectory") for name in value.split()}
+    assert directory.removeprefix("/run/") in runtime
+    assert _setting(text, "RuntimeDirectoryPreserve") == ["no"]
+    # systemd runs every ExecStartPre= to completion before ExecStart=, wherever it is written.
+    assert f"/usr/bin/find {directory} -mindepth 1 -delete" in _setting(text, "ExecStartPre")
+
+
+def test_no_two_units_share_a_metrics_directory() -> None:
+    """Stopping a unit removes its runtime directory, so a shared one would lose another's files."""
+    directories = []
+    for unit in sorted(UNITS.glob("*.service")):
+        for value in _setting(unit.read_text(), "Environment"):
+            if value.startswith("PROMETHEUS_MULTIPROC_DIR="):
+                directories.append(value.split("=", 1)[1])
+    assert len(directories) == len(set(directories)) == 2, directories
+
+
+@pytest.mark.parametrize("unit", ["scrutiny-tasks", "scrutiny-scheduler"])
+def test_units_without_a_metrics_endpoint_keep_metrics_in_memory(unit: str) -> None:
+    text = (UNITS / f"{unit}.service").read_text()
+    assert "UnsetEnvironment=PROMETHEUS_MULTIPROC_DIR" in text
+    assert "PROMETHEUS_MULTIPROC_DIR=" not in text
+
+
+def test_the_env_file_leaves_the_metrics_directory_to_the_units() -> None:
+    # An EnvironmentFile= value overrides a unit's Environment=: it would point every unit at one
+    # directory that no unit creates.
+    example = (ROOT / "platform" / "production.env.example").read_text()
+    assert not [line for line in example.splitlines() if line.startswith("PROMETHEUS_MULTIPROC_DIR=")]

@@ -41,8 +41,9 @@ MISSING_ID = 2**31 - 1  # no record has this id
 
 
 def _normalised(response) -> str:
-    """The page without what differs between any two responses (CSRF tokens, CSP nonces)."""
-    return re.sub(r'(nonce|value|content)="[^"]*"', r'\1=""', response.content.decode())
+    """The page without what differs between any two responses (CSRF tokens, CSP nonces, and the
+    session's seconds left, which tick between the two requests)."""
+    return re.sub(r'(nonce|value|content|data-expires-in)="[^"]*"', r'\1=""', response.content.decode())
 
 
 def _xlsx(content: bytes) -> str:
