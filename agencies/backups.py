@@ -174,6 +174,17 @@ def _migrations(cursor: Any) -> list[list[str]]:
     return [list(row) for row in cursor.fetchall()]
 
 
+def require_local_media() -> None:
+    """The media commands archive MEDIA_ROOT: with the files in a bucket that would be a backup
+    of nothing, taken for one of everything."""
+    backend = settings.STORAGES["default"]["BACKEND"]
+    if backend != "django.core.files.storage.FileSystemStorage":
+        raise BackupError(
+            f"media are not on the local disk (the storage is {backend}): back the bucket up as "
+            'docs/operations.md says ("Media storage") and run this with --no-media.'
+        )
+
+
 # Backup -----------------------------------------------------------------------------------------
 
 
@@ -181,6 +192,8 @@ def backup(destination: Path, *, using: str = "default", include_media: bool = T
     """Write a backup directory (which must not exist yet); return its manifest."""
     if destination.exists():
         raise BackupError(f"{destination} already exists: give a new directory for each backup.")
+    if include_media:
+        require_local_media()
     connection = connections[using]
     if connection.vendor not in {"postgresql", "sqlite"}:
         raise BackupError(f"backup supports PostgreSQL and SQLite, not {connection.vendor}.")
@@ -328,6 +341,8 @@ def restore(source: Path, *, using: str = "default", include_media: bool = True)
         raise BackupError(
             f"this backup is of a {manifest.get('vendor')} database; the target is {connection.vendor}."
         )
+    if include_media:
+        require_local_media()
     database_file = PG_DUMP if connection.vendor == "postgresql" else SQLITE_COPY
     if database_file not in manifest.get("files", {}):
         raise BackupError(f"{MANIFEST} does not list {database_file}. Nothing was restored.")

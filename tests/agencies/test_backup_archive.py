@@ -4,12 +4,15 @@ says, and unpacking refuses an archive that would write anything else, or anywhe
 from __future__ import annotations
 
 import io
+import json
 import tarfile
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test import override_settings
 
-from agencies.backups import BackupError, _restore_media, archive_media, media_manifest
+from agencies.backups import BackupError, _restore_media, archive_media, backup, media_manifest, restore
 
 
 def _tar(path: Path, members: dict[str, bytes], *, link: str | None = None) -> None:
@@ -63,3 +66,24 @@ def test_unpacking_refuses_an_archive_that_writes_anything_else(
         _restore_media(archive, root, listed)
     assert not (tmp_path / "root" / "escape.txt").exists()
     assert not any(path.is_file() or path.is_symlink() for path in root.rglob("*"))
+
+
+S3 = {
+    "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": "hub"}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+def test_with_media_in_a_bucket_both_commands_require_no_media(tmp_path: Path) -> None:
+    """An archive of an unused MEDIA_ROOT would pass for a backup of the media: refused."""
+    source = tmp_path / "backup"
+    source.mkdir()
+    (source / "manifest.json").write_text(
+        json.dumps({"format": 1, "vendor": connection.vendor, "media": {}, "files": {}})
+    )
+    with override_settings(STORAGES=S3):
+        with pytest.raises(BackupError, match="--no-media"):
+            backup(tmp_path / "new")
+        with pytest.raises(BackupError, match="--no-media"):
+            restore(source)
+    assert not (tmp_path / "new").exists()
