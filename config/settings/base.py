@@ -15,6 +15,9 @@ from config.media import media_storage
 VAR_DIR = BASE_DIR / "var"
 
 SECRET_KEY = env.str("SECRET_KEY", "insecure-development-key-never-used-in-production")
+# Rotating SECRET_KEY: the previous key(s), comma-separated, still accepted for sessions and
+# password-reset links until they expire (docs/operations.md, "Rotating secrets").
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", [])
 DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])

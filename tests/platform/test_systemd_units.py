@@ -12,7 +12,15 @@ import pytest
 from tests.live import ROOT
 
 UNITS = ROOT / "platform" / "systemd"
-SERVICES = ("scrutiny-web", "scrutiny-realtime@", "scrutiny-tasks", "scrutiny-scheduler", "scrutiny-migrate")
+SERVICES = (
+    "scrutiny-web",
+    "scrutiny-realtime@",
+    "scrutiny-tasks",
+    "scrutiny-scheduler",
+    "scrutiny-migrate",
+    "scrutiny-backup",
+)
+TIMERS = ("scrutiny-backup",)
 
 
 def _installed_copy(tmp_path: Path) -> list[Path]:
@@ -21,7 +29,7 @@ def _installed_copy(tmp_path: Path) -> list[Path]:
     env_file = tmp_path / "production.env"
     env_file.write_text("")
     copies = []
-    for unit in sorted(UNITS.glob("*.service")):
+    for unit in sorted([*UNITS.glob("*.service"), *UNITS.glob("*.timer")]):
         name = unit.name.replace("@.service", "@8101.service")
         text = unit.read_text().replace("/srv/scrutiny-hub/app", str(ROOT))
         text = text.replace("/etc/scrutiny-hub/production.env", str(env_file))
@@ -33,6 +41,18 @@ def _installed_copy(tmp_path: Path) -> list[Path]:
 
 def test_every_unit_is_there() -> None:
     assert sorted(p.name.removesuffix(".service") for p in UNITS.glob("*.service")) == sorted(SERVICES)
+    assert sorted(p.name.removesuffix(".timer") for p in UNITS.glob("*.timer")) == sorted(TIMERS)
+
+
+def test_the_backup_timer_starts_a_private_backup_hourly() -> None:
+    timer = (UNITS / "scrutiny-backup.timer").read_text()
+    assert "Unit=scrutiny-backup.service" in timer and "OnCalendar=hourly" in timer
+    service = (UNITS / "scrutiny-backup.service").read_text()
+    assert "manage.py backup" in service
+    assert "UMask=0077" in service  # backups hold case data
+    assert "ReadWritePaths=/var/backups/scrutiny-hub" in service
+    # Old backups are pruned only after a backup succeeded (ExecStartPost), never instead of one.
+    assert "ExecStartPost=/usr/bin/find /var/backups/scrutiny-hub" in service
 
 
 @pytest.mark.parametrize("unit", sorted(UNITS.glob("*.service")), ids=lambda p: p.name)
