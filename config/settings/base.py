@@ -420,7 +420,6 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/account/sign-in/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
 # Page privacy is by sign-in and partner groups only; shared page passwords are off.
 WAGTAIL_ALLOW_SHARED_PASSWORD_PAGE = False
-WAGTAILDOCS_PRIVATE_DOCUMENT_SERVE = True
 WAGTAIL_I18N_ENABLED = False
 # Wagtail's database search backend picks PostgreSQL full-text search when the database is PostgreSQL.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
