@@ -14,6 +14,14 @@ class ObservabilityConfig(AppConfig):
 
         request_started.connect(request_id.on_request_started, dispatch_uid="observability-request-id")
         request_finished.connect(request_id.on_request_finished, dispatch_uid="observability-request-id")
+        from django_tasks.signals import task_enqueued, task_finished, task_started
+
+        from config.observability import tasks
+
+        # Queued tasks log with the ID of the request that queued them (config.observability.tasks).
+        task_enqueued.connect(tasks.on_task_enqueued, dispatch_uid="observability-task-request-id")
+        task_started.connect(tasks.on_task_started, dispatch_uid="observability-task-request-id")
+        task_finished.connect(tasks.on_task_finished, dispatch_uid="observability-task-request-id")
         from config.metrics import count_booking_attempt
 
         # Booking outcomes: the drop-ins' booking service sends one signal per attempt.
