@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 class VictimsPerm(StrEnum):
     VIEW_VLO_DIRECTORY = "victims.view_vlo_directory"
     MANAGE_AREA_VLO_TEAM = "victims.manage_area_vlo_team"
+    # Pre-trial meetings (agencies/victims/meetings/permissions.py checks them per request).
+    REQUEST_PRETRIAL_MEETINGS = "victims.request_pretrial_meetings"
+    HANDLE_PRETRIAL_MEETINGS = "victims.handle_pretrial_meetings"
 
 
 # Who reads the directory (agencies/roles.py explains why): the VLO and Area lead roles through

@@ -8,4 +8,15 @@ COVERED_URL_NAMES: set[str] = {
     "victims:team-detail",
     "victims:team-edit",
     "victims:team-confirm",
+    # Pre-trial meetings: tests/victims/test_meetings_views.py, with the roles above and the
+    # requester's ISVA colleague, their agency's administrator, a police officer and another
+    # area's VLO.
+    "pretrial:list",
+    "pretrial:new",
+    "pretrial:detail",
+    "pretrial:confirm",
+    "pretrial:propose",
+    "pretrial:not-needed",
+    "pretrial:outcome",
+    "pretrial:accept",
 }
