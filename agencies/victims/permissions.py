@@ -34,6 +34,15 @@ DIRECTORY_READER_PERMS: tuple[VictimsPerm | Perm, ...] = (
 )
 
 
+# Who sees the "Pre-trial meetings" navigation entry: requesters, VLO teams and agency admins
+# (agencies/victims/meetings/permissions.py checks each page and request on its own).
+PRETRIAL_NAV_PERMS: tuple[VictimsPerm | Perm, ...] = (
+    VictimsPerm.REQUEST_PRETRIAL_MEETINGS,
+    VictimsPerm.HANDLE_PRETRIAL_MEETINGS,
+    Perm.MANAGE_OWN_AGENCY,
+)
+
+
 def has(user: User | AnonymousUser, perm: VictimsPerm | Perm) -> bool:
     """agencies.permissions.has for this app's capabilities too."""
     return bool(user.is_authenticated and user.is_active and user.has_perm(perm.value))

@@ -312,3 +312,22 @@ def test_team_forms(vlo, isva, area, data) -> None:
     body = data.draw(form_body(fields))
     name = data.draw(st.sampled_from(["confirm", "propose", "not-needed", "outcome"]))
     check_post(client, reverse(f"pretrial:{name}", args=[request.pk]), body, TABLES)
+
+
+def test_the_navigation_entry_is_for_requesters_teams_and_agency_admins(clients) -> None:
+    shown = {
+        role
+        for role in ROLES[1:]
+        if "Pre-trial meetings" in clients[role].get(reverse("agencies:notifications")).content.decode()
+    }
+    assert shown == {
+        "isva",
+        "isva_colleague",
+        "agency_admin",
+        "other_agency_isva",
+        "police_officer",
+        "vlo",
+        "area_lead",
+        "other_area_vlo",
+        "other_area_lead",
+    }
