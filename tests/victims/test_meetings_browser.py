@@ -54,3 +54,24 @@ def test_every_pre_trial_meeting_page_has_no_axe_violations(
     )
     assert requester.get_by_text("62 LV 12345 23").is_visible()
     assert_accessible(requester)
+
+
+def test_the_requesters_page_shows_a_confirmation_live(
+    new_page, daphne_server, isva, vlo, meeting_request
+) -> None:
+    requester = _signed_in(new_page, daphne_server, isva)
+    requester.goto(f"/pre-trial-meetings/{meeting_request.pk}/")
+    status = requester.locator("[data-pretrial-status]")
+    assert status.inner_text() == "Requested"
+    requester.wait_for_function("() => document.querySelector('[data-pretrial-live]') !== null")
+    requester.wait_for_timeout(500)  # let the socket subscribe
+    # The VLO team confirms in another browser; the requester's page changes without a reload.
+    team = _signed_in(new_page, daphne_server, vlo)
+    team.goto(f"/pre-trial-meetings/{meeting_request.pk}/")
+    team.locator("input[name=confirm-slot]").first.check()
+    team.get_by_role("button", name="Confirm this time").click()
+    team.wait_for_load_state()
+    assert team.get_by_text("The time is confirmed").is_visible()
+    requester.locator("[data-pretrial-status]", has_text="Confirmed").wait_for(timeout=10_000)
+    assert requester.locator("[data-pretrial-notice]").is_visible()
+    assert_accessible(requester)

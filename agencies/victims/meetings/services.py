@@ -28,7 +28,8 @@ from agencies.audit import AccessChannel, AccessVerb, access
 from agencies.errors import Conflict, NotFound, ServiceError
 from agencies.models import Area, User
 from agencies.privacy.identifiers import ALL_KINDS, describe, find_identifiers
-from agencies.victims.meetings import permissions
+from agencies.realtime.events import publish
+from agencies.victims.meetings import events, permissions
 from agencies.victims.meetings.emails import EmailKind, email_on_commit
 from agencies.victims.meetings.models import (
     MAX_NOTES,
@@ -207,6 +208,12 @@ def _state_error(request: MeetingRequest, action: str) -> Conflict:
     )
 
 
+def _changed(request: MeetingRequest, kind: str) -> None:
+    """After a change: the requester's email and the request page's live event, both on commit."""
+    email_on_commit(request.pk, kind)
+    publish(events.request_group(request.pk), events.MeetingRequestChanged(request_id=request.pk))
+
+
 def _touch(request: MeetingRequest, now: datetime, *fields: str) -> None:
     request.updated_at = now
     request.save(update_fields=[*fields, "updated_at"])
@@ -231,7 +238,7 @@ def meeting_slot_confirm(
     request.confirmed_slot = slot
     _touch(request, now, "status", "confirmed_slot")
     audit(actor=actor, request=request, verb=AccessVerb.EDIT, audience=audience, channel=channel)
-    email_on_commit(request.pk, EmailKind.CONFIRMED)
+    _changed(request, EmailKind.CONFIRMED)
     return request
 
 
@@ -256,7 +263,7 @@ def meeting_slot_propose(
     request.status = MeetingStatus.PROPOSED
     _touch(request, now, "status")
     audit(actor=actor, request=request, verb=AccessVerb.EDIT, audience=audience, channel=channel)
-    email_on_commit(request.pk, EmailKind.PROPOSED)
+    _changed(request, EmailKind.PROPOSED)
     return slot
 
 
@@ -282,7 +289,7 @@ def meeting_proposal_accept(
     request.confirmed_slot = slot
     _touch(request, now, "status", "confirmed_slot")
     audit(actor=actor, request=request, verb=AccessVerb.EDIT, audience=audience, channel=channel)
-    email_on_commit(request.pk, EmailKind.CONFIRMED)
+    _changed(request, EmailKind.CONFIRMED)
     return request
 
 
@@ -302,7 +309,7 @@ def meeting_not_needed(
     request.closed_at = now
     _touch(request, now, "status", "outcome_reason", "closed_at")
     audit(actor=actor, request=request, verb=AccessVerb.EDIT, audience=audience, channel=channel)
-    email_on_commit(request.pk, EmailKind.NOT_NEEDED)
+    _changed(request, EmailKind.NOT_NEEDED)
     return request
 
 
@@ -363,7 +370,7 @@ def meeting_outcome_record(
         fields.append("closed_at")
     _touch(request, now, *fields)
     audit(actor=actor, request=request, verb=AccessVerb.EDIT, audience=audience, channel=channel)
-    email_on_commit(request.pk, EmailKind.OUTCOME)
+    _changed(request, EmailKind.OUTCOME)
     return request
 
 
