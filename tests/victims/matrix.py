@@ -19,4 +19,13 @@ COVERED_URL_NAMES: set[str] = {
     "pretrial:not-needed",
     "pretrial:outcome",
     "pretrial:accept",
+    # and their JSON endpoints (tests/victims/test_meetings_api.py)
+    "api-v1:pretrial_requests",
+    "api-v1:pretrial_request_create",
+    "api-v1:pretrial_request",
+    "api-v1:pretrial_confirm",
+    "api-v1:pretrial_propose",
+    "api-v1:pretrial_not_needed",
+    "api-v1:pretrial_outcome",
+    "api-v1:pretrial_accept",
 }

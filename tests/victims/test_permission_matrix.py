@@ -98,7 +98,7 @@ def test_matrix_covers_every_url() -> None:
 
     assert {f"victims:{pattern.name}" for pattern in urlpatterns} | {
         f"pretrial:{pattern.name}" for pattern in meetings
-    } == COVERED_URL_NAMES
+    } == {name for name in COVERED_URL_NAMES if not name.startswith("api-v1:")}
 
 
 def test_reads(clients, team, other_team) -> None:
