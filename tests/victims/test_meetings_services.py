@@ -361,3 +361,18 @@ def test_the_area_lead_is_part_of_the_team(area_lead, meeting_request) -> None:
     services.meeting_slot_confirm(
         actor=area_lead, request_id=meeting_request.pk, slot_id=_first_slot(meeting_request).pk
     )
+
+
+def test_the_access_rows_join_the_verified_hash_chain(isva, vlo, meeting_request) -> None:
+    from scrutiny.audit.verify import verify_chain
+
+    services.meeting_slot_confirm(
+        actor=vlo, request_id=meeting_request.pk, slot_id=_first_slot(meeting_request).pk
+    )
+    rows = AccessEvent.objects.filter(object_type="pretrial_request", object_id=meeting_request.pk)
+    assert rows.count() == 2
+    result = verify_chain()
+    assert result.ok, result.problem
+    assert result.checked >= 2
+    with pytest.raises(Exception, match="append-only"):
+        rows.update(audience="tampered")
