@@ -167,3 +167,79 @@ def _concrete(obj: Any) -> Any:
             obj._setup()
         obj = obj._wrapped
     return obj
+
+
+# The access audit for agencies' own records ------------------------------------------------------------
+# Who saw or changed which restricted record (a pre-trial meeting request), when, as which audience
+# and through which channel. Like security events, each is handed to the registered access sinks:
+# the scrutiny app registers the platform's hash-chained access audit (scrutiny/audit/security.py),
+# so these rows sit beside case access in the data protection officer's view and `verify_audit`.
+# Ids and kinds only, never content.
+
+
+class AccessVerb(StrEnum):
+    """A subset of the access audit's verbs (scrutiny.models.AccessVerb), same values."""
+
+    VIEW = "view"
+    EDIT = "edit"
+    DELETE = "delete"
+    REFUSED = "refused"
+
+
+class AccessChannel(StrEnum):
+    """A subset of the access audit's channels (scrutiny.models.AccessChannel), same values."""
+
+    PAGE = "page"
+    API = "api"
+    EMAIL = "email"
+    COMMAND = "command"
+
+
+@dataclass(frozen=True)
+class AccessRecord:
+    verb: AccessVerb
+    object_type: str
+    object_id: int | None
+    actor_id: int | None
+    audience: str
+    channel: AccessChannel
+
+
+AccessSink = Callable[[AccessRecord], None]
+_ACCESS_SINKS: list[AccessSink] = []
+
+
+def add_access_sink(sink: AccessSink) -> None:
+    """Register an access sink (idempotent): called with every access record, in its transaction."""
+    if sink not in _ACCESS_SINKS:
+        _ACCESS_SINKS.append(sink)
+
+
+def access_sinks() -> tuple[AccessSink, ...]:
+    return tuple(_ACCESS_SINKS)
+
+
+def access(
+    *,
+    actor: User | None,
+    verb: AccessVerb,
+    object_type: str,
+    object_id: int | None,
+    audience: str,
+    channel: AccessChannel,
+) -> AccessRecord:
+    """Write one access record to every sink, in one transaction: a sink that fails fails the
+    caller's transaction with it (no change without its audit row)."""
+    actor = _concrete(actor)
+    record = AccessRecord(
+        verb=verb,
+        object_type=object_type[:40],
+        object_id=object_id,
+        actor_id=actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        audience=audience[:30],
+        channel=channel,
+    )
+    with transaction.atomic():
+        for sink in _ACCESS_SINKS:
+            sink(record)
+    return record

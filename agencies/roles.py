@@ -25,6 +25,7 @@ class Role(StrEnum):
     DATA_PROTECTION_OFFICER = "Data protection officer"
     VLO = "VLO"
     AREA_LEAD = "Area lead"
+    POLICE_OFFICER = "Police officer"
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,11 @@ MEDIA_UPLOADER = frozenset(
 
 ROLE_TABLE: dict[Role, RoleSpec] = {
     Role.ISVA: RoleSpec(
-        description="Independent Sexual Violence Advisor: books drop-in sessions.",
-        permissions=frozenset({"agencies.book_dropins"}),
+        description=(
+            "Independent Sexual Violence Advisor: books drop-in sessions; requests pre-trial meetings "
+            "for the people they support and sees their own requests."
+        ),
+        permissions=frozenset({"agencies.book_dropins", "victims.request_pretrial_meetings"}),
     ),
     Role.DROPIN_HOST: RoleSpec(
         description="CPS host of drop-in sessions: runs schedules and records attendance.",
@@ -134,21 +138,37 @@ ROLE_TABLE: dict[Role, RoleSpec] = {
     # audit and administration roles do not need it and do not see it.
     Role.VLO: RoleSpec(
         description=(
-            "Victim Liaison Officer in a CPS area's VLO team: views the VLO directory. Changes and "
-            "confirms nothing (the Area lead keeps the team's details current)."
+            "Victim Liaison Officer in a CPS area's VLO team: views the VLO directory; handles their "
+            "own area's pre-trial meeting requests (confirms or proposes a time, records not needed "
+            "and the outcome). Changes no team details (the Area lead keeps them current)."
         ),
-        permissions=frozenset({"victims.view_vlo_directory"}),
+        permissions=frozenset({"victims.view_vlo_directory", "victims.handle_pretrial_meetings"}),
     ),
     Role.AREA_LEAD: RoleSpec(
         description=(
             "Keeps their own CPS area's VLO team details current (team name, mailbox, phone, "
-            "opening hours, courts) and confirms them every quarter; views the VLO directory. "
-            "No other area's team."
+            "opening hours, courts) and confirms them every quarter; views the VLO directory; "
+            "handles their own area's pre-trial meeting requests like a VLO. No other area's team."
         ),
-        permissions=frozenset({"victims.view_vlo_directory", "victims.manage_area_vlo_team"}),
+        permissions=frozenset(
+            {
+                "victims.view_vlo_directory",
+                "victims.manage_area_vlo_team",
+                "victims.handle_pretrial_meetings",
+            }
+        ),
         # Partners dial and write to what this role publishes: a hijacked account could redirect
         # them, so it signs in with a second factor.
         needs_mfa=True,
+    ),
+    # The officer in the case, in a police force: asks the area's VLO team for a pre-trial meeting
+    # for the victim and sees their own requests (agencies/victims/meetings/).
+    Role.POLICE_OFFICER: RoleSpec(
+        description=(
+            "Police officer in the case: requests pre-trial meetings for the victim and sees their "
+            "own requests. Nothing else."
+        ),
+        permissions=frozenset({"victims.request_pretrial_meetings"}),
     ),
 }
 

@@ -16,6 +16,7 @@ from agencies.api import ErrorOut
 from agencies.api import router as account_router
 from agencies.dropins.api import router as dropins_router
 from agencies.errors import error_body, status_for
+from agencies.victims.meetings.api import router as pretrial_router
 from scrutiny.api import router as scrutiny_router
 
 api = NinjaAPI(
@@ -114,6 +115,7 @@ def _document_common_statuses() -> None:
 
 api.add_router("/account/", account_router)
 api.add_router("/dropins/", dropins_router)
+api.add_router("/pre-trial-meetings/", pretrial_router)
 api.add_router("/scrutiny/", scrutiny_router)
 _document_common_statuses()
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from agencies.permissions import Perm, has
-from agencies.victims.permissions import DIRECTORY_READER_PERMS
+from agencies.victims.permissions import DIRECTORY_READER_PERMS, PRETRIAL_NAV_PERMS
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     # Readers hold one of the partner capabilities or the VLO directory's own (not a Perm member:
     # has() only reads its value).
     NavItem("VLO directory", "victims:directory", permission=DIRECTORY_READER_PERMS),  # type: ignore[arg-type]
+    NavItem("Pre-trial meetings", "pretrial:list", permission=PRETRIAL_NAV_PERMS),  # type: ignore[arg-type]
     NavItem("Scrutiny panels", "scrutiny:panel-list", permission=Perm.SIT_ON_PANELS),
     NavItem("Governance", "governance:index", permission=Perm.VIEW_GOVERNANCE),
     NavItem("Search", "content:search", public=True),

@@ -6,6 +6,7 @@ from django.urls import re_path
 
 from agencies.dropins.routing import websocket_urlpatterns as dropins_ws
 from agencies.realtime.routing import websocket_urlpatterns as agencies_ws
+from agencies.victims.meetings.routing import websocket_urlpatterns as pretrial_ws
 from scrutiny.governance.routing import websocket_urlpatterns as governance_ws
 from scrutiny.routing import websocket_urlpatterns as scrutiny_ws
 
@@ -21,6 +22,7 @@ class UnknownPathConsumer(AsyncWebsocketConsumer):
 websocket_urlpatterns = [
     *agencies_ws,
     *dropins_ws,
+    *pretrial_ws,
     *scrutiny_ws,
     *governance_ws,
     re_path(r"", UnknownPathConsumer.as_asgi()),

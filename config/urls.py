@@ -39,6 +39,7 @@ urlpatterns = [
     path("dropins/", include("agencies.dropins.urls")),
     path("scrutiny/", include("scrutiny.urls")),
     path("vlo/", include("agencies.victims.urls")),
+    path("pre-trial-meetings/", include("agencies.victims.meetings.urls")),
     path("governance/", include("scrutiny.governance.urls")),
     # The site history report with an agency filter, ahead of Wagtail's own at the same paths.
     *site_history_urlpatterns(),

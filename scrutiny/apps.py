@@ -40,9 +40,10 @@ class ScrutinyConfig(AppConfig):
 
         # Account security events join the hash-chained access audit (agencies never imports us).
         from agencies import audit as security_audit
-        from scrutiny.audit.security import chain_security_event
+        from scrutiny.audit.security import chain_access_record, chain_security_event
 
         security_audit.add_sink(chain_security_event)
+        security_audit.add_access_sink(chain_access_record)
 
         from scrutiny.retention import register_rules
 

@@ -33,6 +33,7 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 ROLE_AGENCY_KIND = {
     Role.ISVA: AgencyKind.ISVA_SERVICE,
     Role.PANEL_MEMBER: AgencyKind.POLICE_FORCE,
+    Role.POLICE_OFFICER: AgencyKind.POLICE_FORCE,
     Role.GOVERNANCE_MEMBER: AgencyKind.NATIONAL,
     Role.CONTENT_EDITOR: AgencyKind.NATIONAL,
     Role.PLATFORM_ADMIN: AgencyKind.PLATFORM_OPERATOR,
@@ -99,7 +100,12 @@ def test_every_role_in_the_role_table_is_fuzzed() -> None:
 def test_every_api_router_is_in_the_fuzzed_schema() -> None:
     # Also makes pytest-django set up the test database when this module runs on its own.
     paths = set(schema.raw_schema["paths"])
-    for prefix in ("/api/v1/account/", "/api/v1/dropins/", "/api/v1/scrutiny/"):
+    for prefix in (
+        "/api/v1/account/",
+        "/api/v1/dropins/",
+        "/api/v1/scrutiny/",
+        "/api/v1/pre-trial-meetings/",
+    ):
         assert any(path.startswith(prefix) for path in paths), prefix
 
 

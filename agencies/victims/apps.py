@@ -10,3 +10,8 @@ class VictimsConfig(AppConfig):
     label = "victims"
     verbose_name = "Victim liaison"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from agencies.victims.meetings.retention import register_rules
+
+        register_rules()

@@ -27,6 +27,13 @@ PEOPLE = (
     ("lead@dalesford-cps.example.org", "Morgan", "Ellery", "Area lead, victim liaison", Role.AREA_LEAD),
 )
 DALESFORD_AGENCY = "Dalesford RASSO Unit (demo)"
+POLICE_AGENCY = "Dalesford Constabulary (demo)"
+POLICE_OFFICER = (
+    "oic@dalesford-police.example.org",
+    "Sam",
+    "Carver",
+    "Detective Constable, officer in the case",
+)
 
 
 @transaction.atomic
@@ -78,3 +85,66 @@ def seed(*, stdout: Any = None) -> None:
             last_confirmed_on=timezone.localdate() - timedelta(days=120),
         )
         team.courts.set(courts["wessex"])
+    _seed_meetings(areas["north-east"], people[Role.VLO], stdout=stdout)
+
+
+def _seed_meetings(area: Area, vlo: User, *, stdout: Any = None) -> None:
+    """Pre-trial meeting requests in Dalesford, one in each state the team works through: a new
+    request from the ISVA, one from the officer in the case with a time confirmed, one with a time
+    proposed back to the ISVA. Fictional URNs (force code 99, no real force)."""
+    from agencies.victims.meetings import services as meetings
+    from agencies.victims.meetings.models import MeetingRequest
+
+    police = Agency.objects.filter(name=POLICE_AGENCY).first()
+    isva = User.objects.filter(email="isva@lantern-isva.example.org").first()
+    if police is None or isva is None:
+        return
+    email, first, last, title = POLICE_OFFICER
+    officer = User.objects.filter(email=email).first()
+    if officer is None:
+        officer = User.objects.create_user(
+            email=email,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            job_title=title,
+            agency=police,
+        )
+        if stdout is not None:
+            stdout.write(f"  {Role.POLICE_OFFICER.value:<18} {email}")
+    officer.groups.add(Group.objects.get(name=Role.POLICE_OFFICER.value))
+    if MeetingRequest.objects.filter(area=area).exists():
+        return
+    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+
+    def at(days: int, hour: int) -> Any:
+        return (now + timedelta(days=days)).replace(hour=hour)
+
+    meetings.meeting_request_create(
+        actor=isva,
+        spec=meetings.RequestSpec(
+            area_id=area.pk,
+            urn="99 DA 10001 26",
+            slots=(at(10, 10), at(11, 14)),
+            isva_attends=True,
+            needs=frozenset({"need_separate_waiting", "need_screens"}),
+            notes="Prefers a morning meeting.",
+        ),
+    )
+    confirmed = meetings.meeting_request_create(
+        actor=officer,
+        spec=meetings.RequestSpec(
+            area_id=area.pk,
+            urn="99 DA 10002 26",
+            slots=(at(14, 11),),
+            needs=frozenset({"need_interpreter", "need_step_free"}),
+        ),
+    )
+    meetings.meeting_slot_confirm(actor=vlo, request_id=confirmed.pk, slot_id=confirmed.slots.get().pk)
+    proposed = meetings.meeting_request_create(
+        actor=isva,
+        spec=meetings.RequestSpec(
+            area_id=area.pk, urn="99 DA 10003 26", slots=(at(8, 9),), isva_attends=True
+        ),
+    )
+    meetings.meeting_slot_propose(actor=vlo, request_id=proposed.pk, starts_at=at(9, 15))

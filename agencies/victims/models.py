@@ -83,3 +83,7 @@ def format_phone(digits: str) -> str:
     if len(digits) == 10:
         return f"{digits[:4]} {digits[4:]}"
     return digits
+
+
+# Pre-trial meetings (agencies/victims/meetings/): imported here so the app registry loads them.
+from agencies.victims.meetings.models import MeetingRequest, MeetingSlot  # noqa: E402, F401

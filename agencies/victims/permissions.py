@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 class VictimsPerm(StrEnum):
     VIEW_VLO_DIRECTORY = "victims.view_vlo_directory"
     MANAGE_AREA_VLO_TEAM = "victims.manage_area_vlo_team"
+    # Pre-trial meetings (agencies/victims/meetings/permissions.py checks them per request).
+    REQUEST_PRETRIAL_MEETINGS = "victims.request_pretrial_meetings"
+    HANDLE_PRETRIAL_MEETINGS = "victims.handle_pretrial_meetings"
 
 
 # Who reads the directory (agencies/roles.py explains why): the VLO and Area lead roles through
@@ -28,6 +31,15 @@ DIRECTORY_READER_PERMS: tuple[VictimsPerm | Perm, ...] = (
     Perm.HOST_DROPINS,
     Perm.COORDINATE_CASES,
     Perm.SIT_ON_PANELS,
+)
+
+
+# Who sees the "Pre-trial meetings" navigation entry: requesters, VLO teams and agency admins
+# (agencies/victims/meetings/permissions.py checks each page and request on its own).
+PRETRIAL_NAV_PERMS: tuple[VictimsPerm | Perm, ...] = (
+    VictimsPerm.REQUEST_PRETRIAL_MEETINGS,
+    VictimsPerm.HANDLE_PRETRIAL_MEETINGS,
+    Perm.MANAGE_OWN_AGENCY,
 )
 
 

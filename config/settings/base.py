@@ -504,6 +504,8 @@ RETENTION_DAYS = {
     "booking": env.int("RETENTION_DAYS_BOOKING", 365),
     "invitation": env.int("RETENTION_DAYS_INVITATION", 90),
     "session": env.int("RETENTION_DAYS_SESSION", 1),
+    # A pre-trial meeting request's URN, from when its outcome was recorded (agencies/victims/meetings).
+    "pretrial_urn": env.int("RETENTION_DAYS_PRETRIAL_URN", 30),
     # The access audit's own (scrutiny.audit.prune_audit): longer than any record it describes
     # (cases 6 years, meetings 7) plus a year for complaints. At least 365.
     "audit_log": env.int("RETENTION_DAYS_AUDIT_LOG", 8 * 365),

@@ -12,7 +12,7 @@ its data (agency, reason, the address's keyed hash)."""
 
 from __future__ import annotations
 
-from agencies.audit import ACTIONS, Action, SecurityEvent
+from agencies.audit import ACTIONS, AccessRecord, Action, SecurityEvent
 
 SECURITY_AUDIENCE = "security"
 
@@ -31,6 +31,21 @@ def chain_security_event(event: SecurityEvent) -> None:
         object_id=event.subject_id,
         audience=subject_audience(event.subject_type),
         channel=AccessChannel.ACCOUNT,
+    ).save()
+
+
+def chain_access_record(record: AccessRecord) -> None:
+    """An access record of agencies' own restricted records (agencies.audit.access: pre-trial
+    meeting requests) as an ordinary access event: its verb, object, audience and channel."""
+    from scrutiny.models import AccessEvent
+
+    AccessEvent(
+        actor_id=record.actor_id,
+        verb=str(record.verb.value),
+        object_type=record.object_type,
+        object_id=record.object_id,
+        audience=record.audience,
+        channel=str(record.channel.value),
     ).save()
 
 

@@ -54,6 +54,7 @@ RECORD_TYPES = {
     "export",
     "notification",
     "booking",
+    "pretrial_urn",
     "invitation",
     "session",
     "audit_log",

@@ -58,3 +58,35 @@ def other_team(other_area, other_court, other_cps_agency) -> VloTeam:
         mailbox="vlo@other-rasso-unit.example.org",
         courts=[other_court],
     )
+
+
+# Pre-trial meetings ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def police_agency(area) -> Agency:
+    return AgencyFactory(name="Test Police Force", kind=AgencyKind.POLICE_FORCE, area=area)
+
+
+@pytest.fixture
+def police_officer(roles, police_agency) -> User:
+    return UserFactory(email="oic@test-police.example.org", agency=police_agency, roles=[Role.POLICE_OFFICER])
+
+
+@pytest.fixture
+def isva_colleague(roles, isva_agency) -> User:
+    """Another ISVA in the `isva` fixture's agency: not an administrator."""
+    return UserFactory(email="colleague@test-isva.example.org", agency=isva_agency, roles=[Role.ISVA])
+
+
+@pytest.fixture
+def other_area_vlo(roles, other_cps_agency) -> User:
+    return UserFactory(email="vlo@other-rasso-unit.example.org", agency=other_cps_agency, roles=[Role.VLO])
+
+
+@pytest.fixture
+def meeting_request(isva, area):
+    """A request by `isva` to `area`'s VLO team, with two preferred times."""
+    from tests.victims.meetings_helpers import make_request
+
+    return make_request(isva, area)

@@ -28,3 +28,16 @@ def test_seed_demo_publishes_two_teams_one_due_for_review(settings, home_page) -
         services.clean_mailbox(team.mailbox, area_id=team.area_id)
         assert not services.find_identifiers(team.opening_hours)
         assert not services.find_identifiers(team.team_name)
+
+
+def test_seed_demo_shows_pre_trial_meetings_in_three_states(settings, home_page) -> None:
+    from agencies.victims.meetings.models import MeetingRequest
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    requests = MeetingRequest.objects.order_by("pk")
+    assert [r.status for r in requests] == ["requested", "confirmed", "proposed"]
+    assert {r.requester_kind for r in requests} == {"isva", "police"}
+    officer = User.objects.get(email="oic@dalesford-police.example.org")
+    assert officer.groups.filter(name="Police officer").exists()
