@@ -28,7 +28,8 @@ guidance page signed out, and the ISVA's home and drop-in listing (signed in).
     BENCH_REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/observability_overhead.py
 
 Options: --rounds 8 (at most 40), --slice 0.5 seconds (at most 5), --concurrency 4 (at most 32),
---http-workers 2, --http-threads 4, --target 0.95 (the ratio the verdict compares the median with).
+--http-workers 2, --http-threads 4, --target 0.95 (the ratio the verdict compares the median with),
+--only WORD,..., --control (both stacks on: what the bench reads between two identical stacks).
 About a minute plus rounds x pages x 2 slices, after the first migrate, seed and collectstatic.
 """
 
@@ -260,6 +261,12 @@ def main() -> int:
     parser.add_argument("--http-threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--target", type=float, default=TARGET, help="on/off ratio to meet (0.95)")
     parser.add_argument(
+        "--control",
+        action="store_true",
+        help="both stacks observability on (an A/A run): the on/off column then shows what the "
+        "bench itself reads as a difference between two identical stacks",
+    )
+    parser.add_argument(
         "--only", default="", help="comma-separated words; measure only pages whose 'label (session)' has one"
     )
     args = parser.parse_args()
@@ -281,9 +288,15 @@ def main() -> int:
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir(parents=True)
     on_env, off_env = stack_envs(database_url, redis_url, metrics_dir)
+    if args.control:
+        off_env = {**on_env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir) + "-control"}
+        shutil.rmtree(off_env["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+        Path(off_env["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True)
+        print("CONTROL RUN: both stacks have observability on; 'off' below is a second 'on' stack")
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print_differences(on_env, module=ON_SETTINGS)
-    print_differences(off_env, module=OFF_SETTINGS)
+    if not args.control:
+        print_differences(off_env, module=OFF_SETTINGS)
     pt.ensure_postgres_database(database_url)
     found = pt.prepare(on_env)
     pages = plan(found)
@@ -307,11 +320,13 @@ def main() -> int:
             slice_seconds=args.slice,
             concurrency=args.concurrency,
         )
-        check_sides(stacks, metrics_dir)
+        if not args.control:
+            check_sides(stacks, metrics_dir)
     finally:
         for s in stacks.values():
             s.stop()
         shutil.rmtree(metrics_dir, ignore_errors=True)
+        shutil.rmtree(str(metrics_dir) + "-control", ignore_errors=True)
     bad = report(results, args)
     took = time.monotonic() - started
     print(
