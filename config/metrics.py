@@ -9,6 +9,7 @@ its samples there and /metrics answers for all of them.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import os
 import re
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache.backends.base import BaseCache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, URLResolver, get_resolver, get_urlconf
 from django.views.decorators.cache import never_cache
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -74,6 +75,7 @@ CACHE_REQUESTS = Counter(
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _LABEL = re.compile(r"[a-z][a-z0-9_.-]{0,63}")
 UNMATCHED = "<unmatched>"
+ROUTE_CACHE_SIZE = 1024
 
 
 def _label(value: object) -> str:
@@ -86,11 +88,22 @@ def route_name(request: HttpRequest) -> str:
     before URL resolution (health probes, the signed-out page cache) is resolved here."""
     match = getattr(request, "resolver_match", None)
     if match is None:
-        try:
-            match = resolve(request.path_info)
-        except (Resolver404, Http404):
-            return UNMATCHED
+        return _resolved_route(get_resolver(get_urlconf()), request.path_info)
     return match.view_name or UNMATCHED
+
+
+@functools.lru_cache(maxsize=ROUTE_CACHE_SIZE)
+def _resolved_route(resolver: URLResolver, path: str) -> str:
+    """The route name of a path no view was resolved for. Remembered per resolver and path: walking
+    the URL patterns to Wagtail's catch-all costs more than the rest of the metrics together, on the
+    cheapest responses (the signed-out page cache's). Keyed by the resolver object, so
+    clear_url_caches() (a changed ROOT_URLCONF) starts afresh; bounded, so distinct paths cost
+    at most ROUTE_CACHE_SIZE entries. The project has no language-prefixed patterns, so a path
+    resolves the same way for every request."""
+    try:
+        return resolver.resolve(path).view_name or UNMATCHED
+    except (Resolver404, Http404):
+        return UNMATCHED
 
 
 class MetricsMiddleware:
@@ -103,11 +116,26 @@ class MetricsMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         elapsed = time.perf_counter() - started
-        route = route_name(request)
         method = request.method if request.method in _METHODS else "other"
-        HTTP_REQUESTS.labels(route, method, str(response.status_code)).inc()
-        HTTP_LATENCY.labels(route, method).observe(elapsed)
+        counter, timer = _http_children(route_name(request), method, response.status_code)
+        counter.inc()
+        timer.observe(elapsed)
         return response
+
+
+# (route, method, status) -> the counter's and the histogram's children: looked up once each, not
+# on every request (labels() takes a lock and checks its arguments). As many entries as the metrics
+# have series; every part of the key is a label value already.
+_HTTP_CHILDREN: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def _http_children(route: str, method: str, status: int) -> tuple[Any, Any]:
+    key = (route, method, status)
+    children = _HTTP_CHILDREN.get(key)
+    if children is None:
+        children = (HTTP_REQUESTS.labels(route, method, str(status)), HTTP_LATENCY.labels(route, method))
+        _HTTP_CHILDREN[key] = children
+    return children
 
 
 def _registry() -> CollectorRegistry:

@@ -107,6 +107,40 @@ def test_requests_are_counted_and_timed_by_route_name_never_by_path(client, sett
     assert "SEKRIT" not in body and "qzxwv" not in body and "no.such" not in body
 
 
+class CountingResolver:
+    """Stands in for a URL resolver: answers a route name for /known/, 404 otherwise, and counts."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def resolve(self, path: str):  # noqa: ANN201
+        from django.urls import Resolver404
+
+        self.calls.append(path)
+        if path != "/known/":
+            raise Resolver404({"path": path})
+        return type("Match", (), {"view_name": "known-route"})()
+
+
+def test_a_path_answered_before_url_resolution_is_resolved_once_per_resolver(monkeypatch, rf) -> None:
+    resolver = CountingResolver()
+    monkeypatch.setattr(config.metrics, "get_resolver", lambda urlconf=None: resolver)
+    config.metrics._resolved_route.cache_clear()
+    names = [config.metrics.route_name(rf.get(path)) for path in ("/known/", "/known/", "/gone/", "/gone/")]
+    assert names == ["known-route", "known-route", config.metrics.UNMATCHED, config.metrics.UNMATCHED]
+    assert resolver.calls == ["/known/", "/gone/"]
+    other = CountingResolver()  # a new resolver (clear_url_caches): worked out afresh
+    monkeypatch.setattr(config.metrics, "get_resolver", lambda urlconf=None: other)
+    assert config.metrics.route_name(rf.get("/known/")) == "known-route"
+    assert other.calls == ["/known/"]
+
+
+def test_a_changed_urlconf_is_not_answered_from_the_remembered_routes(rf, settings) -> None:
+    assert config.metrics.route_name(rf.get("/healthz/live")) == "healthz-live"
+    settings.ROOT_URLCONF = "bench.minimal_project.urls"  # no health probes there
+    assert config.metrics.route_name(rf.get("/healthz/live")) == config.metrics.UNMATCHED
+
+
 @pytest.mark.django_db
 def test_unknown_methods_share_one_label(client) -> None:
     before = value("scrutiny_http_requests_total", route="healthz-live", method="other", status="405")
