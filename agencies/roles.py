@@ -143,6 +143,8 @@ ROLE_TABLE: dict[Role, RoleSpec] = {
             "and the outcome). Changes no team details (the Area lead keeps them current)."
         ),
         permissions=frozenset({"victims.view_vlo_directory", "victims.handle_pretrial_meetings"}),
+        # Sees the CPS case references (URNs, restricted data) of every request in the area.
+        needs_mfa=True,
     ),
     Role.AREA_LEAD: RoleSpec(
         description=(
