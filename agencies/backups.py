@@ -24,7 +24,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,11 +162,21 @@ def _run(command: list[str], environment: dict[str, str], what: str) -> str:
     return completed.stdout
 
 
-def _audit_state(using: str) -> dict[str, Any]:
-    from scrutiny.audit import verify_chain
+# The access audit's chain check, registered by the app that keeps the audit (scrutiny's ready()),
+# so this app never imports scrutiny. It returns ok, rows, head_id and head_hash for a database.
+AuditCheck = Callable[[str], dict[str, Any]]
+_audit_check: list[AuditCheck] = []
 
-    result = verify_chain(using=using)
-    return {"ok": result.ok, "rows": result.checked, "head_id": result.head_id, "head_hash": result.head_hash}
+
+def set_audit_check(check: AuditCheck) -> None:
+    """Register the audit chain check the backup and restore commands run (idempotent)."""
+    _audit_check[:] = [check]
+
+
+def _audit_state(using: str) -> dict[str, Any]:
+    if not _audit_check:
+        raise BackupError("No audit chain check is registered: a backup must prove its audit chain.")
+    return _audit_check[0](using)
 
 
 def _migrations(cursor: Any) -> list[list[str]]:

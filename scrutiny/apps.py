@@ -45,6 +45,12 @@ class ScrutinyConfig(AppConfig):
         security_audit.add_sink(chain_security_event)
         security_audit.add_access_sink(chain_access_record)
 
+        # Backups prove the audit chain they copy (agencies/backups.py; agencies never imports us).
+        from agencies import backups
+        from scrutiny.audit.verify import audit_state
+
+        backups.set_audit_check(audit_state)
+
         from scrutiny.retention import register_rules
 
         register_rules()

@@ -83,3 +83,9 @@ def verify_chain(*, using: str = "default") -> Verification:
                 False, result.checked, result.head_id, result.head_hash, None, f"guards missing: {missing}"
             )
     return result
+
+
+def audit_state(using: str) -> dict[str, Any]:
+    """The chain's state as a backup manifest records it (agencies/backups.py)."""
+    result = verify_chain(using=using)
+    return {"ok": result.ok, "rows": result.checked, "head_id": result.head_id, "head_hash": result.head_hash}
