@@ -66,8 +66,9 @@ FIRST_TABLE = re.compile(r'^\s*(?:SELECT .*? FROM|INSERT INTO|UPDATE|DELETE FROM
 # insert is one statement that also reads the hash chain's head (scrutiny/audit/):
 OWN = {
     # panel, the viewer's facts (active memberships UNION agency area: permissions.user_access_facts), the
-    # cases with the viewer's agreement/declaration facts annotated, the access-audit insert
-    "case-list": dict.fromkeys(("coordinator", "independent", "chair", "presenting"), 4),
+    # cases' count (the paginator) and one page of them with the viewer's agreement/declaration facts
+    # annotated, the access-audit insert
+    "case-list": dict.fromkeys(("coordinator", "independent", "chair", "presenting"), 5),
     # case (with the viewer's facts), viewer facts, audit insert, decision points, extracts,
     # reviews, their assessments; + the source key for keyholders (coordinator, presenting agency);
     # + meetings where it can be reviewed, for members only (the presenting agency's officer is a
