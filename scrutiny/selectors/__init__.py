@@ -6,6 +6,7 @@ from scrutiny.selectors.aggregates import (
     governance_stats_by_scope,
 )
 from scrutiny.selectors.cases import (
+    access_event_page,
     access_events,
     acting_chair_choices,
     acting_chair_item,
@@ -55,6 +56,7 @@ from scrutiny.selectors.panels import (
 
 __all__ = [
     "AGENDA_CHOICES",
+    "access_event_page",
     "access_events",
     "acting_chair_choices",
     "acting_chair_item",

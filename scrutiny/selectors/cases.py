@@ -285,6 +285,21 @@ def access_events(*, viewer: User | AnonymousUser, panel: Panel, limit: int = 50
     )
 
 
+def access_event_page(
+    *, viewer: User | AnonymousUser, panel: Panel, number: int | str, per_page: int
+) -> Page[AccessEvent]:
+    """One page of the panel's access log, newest first (Paginator.get_page); an empty page for a
+    viewer who may not see the log, so nothing about its size shows."""
+    events = (
+        AccessEvent.objects.filter(panel_id=panel.pk).select_related("actor").order_by("-at", "-pk")
+        if permissions.can_view_access_log(viewer, panel)
+        else AccessEvent.objects.none()
+    )
+    page = Paginator(events, per_page).get_page(number)
+    page.object_list = list(page.object_list)
+    return page
+
+
 def open_actions_for(*, viewer: User | AnonymousUser) -> list[Action]:
     """Actions owned by the viewer's agency on panels they sit on (for the panel index)."""
     if not getattr(viewer, "is_authenticated", False):
