@@ -31,6 +31,15 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+class PageQuery(Schema):
+    """How every JSON list pages (first used by GET /dropins/sessions): `offset` rows skipped and
+    at most `limit` returned; the answer carries `count`, every row the caller may list (never
+    rows hidden from them), and `items`, that slice."""
+
+    offset: int = Field(0, ge=0, le=100_000, description="Rows to skip (0 to 100,000)")
+    limit: int = Field(25, ge=1, le=100, description="Rows to return (1 to 100, 25 unless given)")
+
+
 class ErrorOut(Schema):
     """Every JSON 4xx a service refusal gives (agencies.errors.error_body, mapped once in config.api);
     endpoints answer their own 403 and 404 in the same shape."""

@@ -13,7 +13,12 @@ from agencies.models import Agency, Invitation, Notification, User
 
 
 def notification_list(*, viewer: User, limit: int = 50) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=viewer).order_by("-created_at", "-pk")[:limit]
+    return notifications_of(viewer=viewer)[:limit]
+
+
+def notifications_of(*, viewer: User) -> QuerySet[Notification]:
+    """All of the viewer's own notifications, newest first (a total order, for pages)."""
+    return Notification.objects.filter(recipient=viewer).order_by("-created_at", "-pk")
 
 
 # The unread count is on every signed-in page (the navigation badge), the live badge

@@ -10,7 +10,7 @@ then starts one worker process per database (Django's test client through the fu
 stack, in process: the figures are the pages' own cost, not the network's) and asks them for the
 same page in turn, alternating which goes first, so both sizes are measured under the same machine
 load. For each page (home and a guidance page signed out and as the ISVA, the guidance index,
-drop-in listing, my bookings, case review and meeting as the panel member, the national
+drop-in listing, my bookings, case list, case review and meeting as the panel member, the national
 dashboard): two warm-up requests per worker, then --requests timed requests per size; it prints
 p50/p99 latency at each size, their ratio, and the query counts seen at each size; the steady
 (smallest) count must be unchanged (the command exits 1 if one is not; a second count such as
@@ -18,10 +18,11 @@ p50/p99 latency at each size, their ratio, and the query counts seen at each siz
 Caches are cleared after the bulk inserts (they bypass the signals that renew the content caches)
 and warmed by the warm-up requests, as on a running site.
 
-The viewer's own bookings stay the same (my bookings lists one ISVA's upcoming and last 90 days'
-bookings: that grows with their own use, not the platform's); the 99,000 added bookings belong to
-generated ISVAs of the same agency, in sessions of an extra schedule in the ISVA's area (so the
-listing's count and pagination see them).
+The viewer's own data grows too: the ISVA books one seat of every generated session (2,000 of the
+100,000 bookings at large, 20 at small; the rest belong to generated ISVAs of the same agency, in
+sessions of an extra schedule in the ISVA's area, so the listing's count and pagination see them),
+and the added cases are copies of a released case of the panel member's own panel (their case list,
+paginated, is measured as "case list").
 
     .venv/bin/python bench/data_growth.py        # SQLite: var/bench-growth-{small,large}.sqlite3
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/scrutiny_growth \
@@ -40,6 +41,7 @@ import sys
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 # The host the in-process test client names: one of the loopback hosts bench_settings allows.
@@ -49,6 +51,7 @@ if __name__ == "__main__" and not __package__:
     os.chdir(ROOT)
     os.execv(sys.executable, [sys.executable, "-m", f"bench.{Path(__file__).stem}", *sys.argv[1:]])  # noqa: S606
 
+PANEL_MEMBER = "panel@dalesford-police.example.org"
 SMALL = {"bookings": 1_000, "cases": 100, "guidance": 50}
 LARGE = {"bookings": 100_000, "cases": 10_000, "guidance": 5_000}
 
@@ -129,23 +132,36 @@ def build(sizes: dict[str, int], *, seed: bool) -> dict[str, float]:
     from agencies.models import Agency, User
     from bench import fixtures
     from content.models import GuidanceIndexPage
-    from scrutiny.models import Case
 
     isva = User.objects.get(email="isva@lantern-isva.example.org")
     host = User.objects.get(email="host@dalesford-cps.example.org")
+    template = growth_template(User.objects.get(email=PANEL_MEMBER))
     took = {
         "bookings": fixtures.grow_bookings(
             total=sizes["bookings"],
             area_agency=isva.agency,
             host_agency=Agency.objects.get(pk=host.agency_id),
+            viewer=isva,
         ),
-        "cases": fixtures.grow_cases(total=sizes["cases"], template=Case.objects.order_by("pk").first()),
+        "cases": fixtures.grow_cases(total=sizes["cases"], template=template),
         "guidance": fixtures.grow_guidance(
             total=sizes["guidance"], index=GuidanceIndexPage.objects.live().first()
         ),
     }
     cache.clear()
     return took
+
+
+def growth_template(member: Any) -> Any:
+    """The case the added cases copy: a released case of the panel member's own panel, so their
+    case list grows with the data (any case when they have none)."""
+    from scrutiny.models import Case, CaseStatus, PanelMembership
+
+    own_panels = PanelMembership.objects.filter(user=member, ended_at__isnull=True).values("panel_id")
+    return (
+        Case.objects.filter(panel_id__in=own_panels, status=CaseStatus.RELEASED).order_by("pk").first()
+        or Case.objects.order_by("pk").first()
+    )
 
 
 def clients() -> tuple[dict[str, object], dict[str, str]]:
@@ -173,7 +189,7 @@ def clients() -> tuple[dict[str, object], dict[str, str]]:
             session.save()
         return client
 
-    panel = User.objects.get(email="panel@dalesford-police.example.org")
+    panel = User.objects.get(email=PANEL_MEMBER)
     agreement = sp.current_agreement()
     if agreement is not None and not sp.has_accepted_current_agreement(panel):
         ss.agreement_accept(actor=panel, agreement=agreement)
@@ -187,6 +203,7 @@ def clients() -> tuple[dict[str, object], dict[str, str]]:
         if access == sp.CaseAccess.ALLOWED:
             item = candidate
             break
+    template: Any = growth_template(panel)
     guidance = visible_pages(viewer=AnonymousUser(), model=GuidancePage).order_by("pk").first()
     index = GuidanceIndexPage.objects.live().first()
     urls = {
@@ -194,6 +211,7 @@ def clients() -> tuple[dict[str, object], dict[str, str]]:
         "index": index.url if index else "",
         "case": f"/scrutiny/cases/{item.case_id}/" if item else "",
         "meeting": f"/scrutiny/meetings/{item.meeting_id}/" if item else "",
+        "case list": f"/scrutiny/panels/{template.panel_id}/cases/" if template else "",
     }
     return {
         "signed out": Client(HTTP_HOST=HOST),
@@ -209,6 +227,7 @@ PAGES = (
     "guidance index",
     "drop-in listing",
     "my bookings",
+    "case list",
     "case review",
     "meeting",
     "dashboard",
@@ -223,6 +242,7 @@ def plan(urls: dict[str, str]) -> list[tuple[str, str, str]]:
         ("guidance index", "isva", urls["index"]),
         ("drop-in listing", "isva", "/dropins/"),
         ("my bookings", "isva", "/dropins/my-bookings/"),
+        ("case list", "panel member", urls["case list"]),
         ("case review", "panel member", urls["case"]),
         ("meeting", "panel member", urls["meeting"]),
         ("dashboard", "governance", "/governance/national/"),

@@ -16,10 +16,11 @@ from wagtail.models import Page
 BOOKINGS_PER_SESSION = 50
 
 
-def grow_bookings(*, total: int, area_agency: Any, host_agency: Any) -> float:
+def grow_bookings(*, total: int, area_agency: Any, host_agency: Any, viewer: Any = None) -> float:
     """Bookings up to `total` (of every ISVA): sessions of one generated schedule, each with
-    BOOKINGS_PER_SESSION confirmed bookings by generated ISVAs of `area_agency`; half the sessions
-    in the past, half ahead (so the listing and the seat counts see them)."""
+    BOOKINGS_PER_SESSION confirmed bookings by generated ISVAs of `area_agency` (and by `viewer`,
+    when given, in every session: their own bookings grow with the data, 1 in 50); half the
+    sessions in the past, half ahead (so the listing and the seat counts see them)."""
     from agencies.dropins.models import (
         Booking,
         BookingStatus,
@@ -75,11 +76,12 @@ def grow_bookings(*, total: int, area_agency: Any, host_agency: Any) -> float:
                 schedule=schedule, occurrence_key__in=[f"growth-{first + i}" for i in range(needed)]
             )
         )
+    bookers = [viewer, *isvas[: BOOKINGS_PER_SESSION - 1]] if viewer else isvas[:BOOKINGS_PER_SESSION]
     Booking.objects.bulk_create(
         (
             Booking(session=session, isva=isva, status=BookingStatus.CONFIRMED, topic=Topic.PROCESS)
             for session in sessions
-            for isva in isvas[:BOOKINGS_PER_SESSION]
+            for isva in bookers
         ),
         batch_size=2000,
     )

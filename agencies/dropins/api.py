@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema
 
-from agencies.api import MAX_ID, ErrorOut, PlainText
+from agencies.api import MAX_ID, ErrorOut, PageQuery, PlainText
 from agencies.dropins import permissions, selectors, services
 from agencies.dropins.models import Booking, DropInSession, Mode, Topic
 from agencies.dropins.services import MAX_NEEDS, MAX_QUESTION
@@ -87,13 +87,11 @@ def _booking_out(booking: Booking) -> BookingOut:
 FORBIDDEN = (403, ErrorOut(detail="You do not have access to drop-ins.", code="forbidden"))
 
 
-class SessionQuery(Schema):
+class SessionQuery(PageQuery):
     area_id: int | None = Field(None, ge=1)
     mode: Mode | None = None
     from_date: date | None = None
     to_date: date | None = None
-    offset: int = Field(0, ge=0, le=100_000)
-    limit: int = Field(25, ge=1, le=100)
 
 
 @router.get(

@@ -158,6 +158,20 @@ def my_bookings(*, viewer: User, now: datetime | None = None) -> QuerySet[Bookin
     )
 
 
+def my_upcoming_bookings(*, viewer: User, now: datetime | None = None) -> QuerySet[Booking]:
+    """The viewer's own bookings of sessions not yet over, soonest first (my bookings' first list)."""
+    return my_bookings(viewer=viewer, now=now).filter(session__ends_at__gt=now or timezone.now())
+
+
+def my_recent_bookings(*, viewer: User, now: datetime | None = None) -> QuerySet[Booking]:
+    """The viewer's own bookings of sessions over in the last 90 days, latest first."""
+    return (
+        my_bookings(viewer=viewer, now=now)
+        .filter(session__ends_at__lte=now or timezone.now())
+        .order_by("-session__starts_at", "-pk")
+    )
+
+
 def booking_get(*, viewer: User, booking_id: int) -> Booking | None:
     booking = (
         Booking.objects.filter(pk=booking_id, isva=viewer)

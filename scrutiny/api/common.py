@@ -32,6 +32,12 @@ class RedactedList(Schema):
     items: list[dict[str, Any]]
 
 
+class RedactedPage(RedactedList):
+    """A list that pages (agencies.api.PageQuery): `count` rows the caller may list in all."""
+
+    count: int
+
+
 class CaseOut(Schema):
     audience: str
     data: dict[str, Any]

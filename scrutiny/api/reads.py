@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ninja import Query
 from ninja.errors import HttpError
 
-from agencies.api import ErrorOut
+from agencies.api import ErrorOut, PageQuery
 from agencies.http import AuthenticatedHttpRequest
 from scrutiny import permissions, selectors, services
 from scrutiny.api.common import (
@@ -14,6 +15,7 @@ from scrutiny.api.common import (
     MeetingOut,
     Redacted,
     RedactedList,
+    RedactedPage,
     audit_read,
     cleanse_reports,
     panel_for_api,
@@ -110,11 +112,11 @@ def get_meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> dict:
 
 @router.get(
     "/panels/{panel_id}/cases",
-    response={200: RedactedList, **REFUSED_OR_NOT_FOUND},
+    response={200: RedactedPage, **REFUSED_OR_NOT_FOUND},
     url_name="scrutiny_cases",
-    summary="A panel's cases",
+    summary="A panel's cases, by pseudonym, a page at a time (offset, limit)",
 )
-def list_cases(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
+def list_cases(request: AuthenticatedHttpRequest, panel_id: int, page: Query[PageQuery]) -> dict:
     cleanse_reports(request)
     panel = panel_for_api(request, panel_id, with_forces=False)
     audience = permissions.panel_audience(request.user, panel)
@@ -123,7 +125,9 @@ def list_cases(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
             request.user, permissions.Refused(panel, panel_id=panel.pk, audience=audience), channel="api"
         )
         raise HttpError(403, "You cannot list this panel's cases.")
-    cases = selectors.case_list(viewer=request.user, panel=panel)
+    count, cases = selectors.case_slice(
+        viewer=request.user, panel=panel, offset=page.offset, limit=page.limit
+    )
     access = permissions.case_access_map(request.user, cases)
     audit_read(request, panel, audience, panel.pk)
     items = [
@@ -132,7 +136,7 @@ def list_cases(request: AuthenticatedHttpRequest, panel_id: int) -> dict:
         else {"id": case.pk, "pseudonym": case.pseudonym, "closed": True}
         for case in cases
     ]
-    return {"audience": audience.value, "items": items}
+    return {"audience": audience.value, "count": count, "items": items}
 
 
 ACCESS_MESSAGES = {

@@ -6,6 +6,7 @@ from scrutiny.selectors.aggregates import (
     governance_stats_by_scope,
 )
 from scrutiny.selectors.cases import (
+    access_event_page,
     access_events,
     acting_chair_choices,
     acting_chair_item,
@@ -19,7 +20,9 @@ from scrutiny.selectors.cases import (
     case_key,
     case_list,
     case_meetings,
+    case_page,
     case_reviews,
+    case_slice,
     finding_get,
     open_actions_for,
     own_review,
@@ -53,6 +56,7 @@ from scrutiny.selectors.panels import (
 
 __all__ = [
     "AGENDA_CHOICES",
+    "access_event_page",
     "access_events",
     "acting_chair_choices",
     "acting_chair_item",
@@ -68,6 +72,8 @@ __all__ = [
     "case_get",
     "case_key",
     "case_list",
+    "case_page",
+    "case_slice",
     "case_meetings",
     "case_overrides",
     "case_reviews",

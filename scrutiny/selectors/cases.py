@@ -3,10 +3,12 @@ viewer may reach them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
 
 from agencies.models import Agency, AgencyKind, Area, User
 from scrutiny import permissions
@@ -30,22 +32,51 @@ from scrutiny.models import (
 from scrutiny.redaction import SITTING, Audience
 
 
-def case_list(*, viewer: User | AnonymousUser, panel: Panel) -> list[Case]:
-    """Cases of a panel the viewer may list: the coordinator sees drafts too; members see
-    released cases (each still needs the agreement and a declaration to open)."""
+def _listable_cases(viewer: User | AnonymousUser, panel: Panel) -> QuerySet[Case]:
+    """The panel's cases the viewer may list, with the viewer's facts annotated, in list order
+    (pseudonym, then id: a total order, so pages never repeat or skip a row); none outside the
+    sitting audiences. Every filter is applied here, before any count or slice, so a page count
+    never reflects rows the viewer may not see."""
     audience = permissions.panel_audience(viewer, panel)
     if audience not in SITTING:
-        return []
+        return Case.objects.none()
     cases = Case.objects.filter(panel=panel).select_related(
         "panel", "presenting_agency", "area", "created_by", "released_by"
     )
     if audience != Audience.COORDINATOR:
         cases = cases.filter(status=CaseStatus.RELEASED)
     cases = permissions.exclude_walled(cases, viewer, "pk")
-    out = list(cases.annotate(**permissions.case_fact_annotations(viewer)).order_by("pseudonym"))
+    return cases.annotate(**permissions.case_fact_annotations(viewer)).order_by("pseudonym", "pk")
+
+
+def _remembered(viewer: User | AnonymousUser, cases: Iterable[Case]) -> list[Case]:
+    out = list(cases)
     for case in out:
         permissions.remember_case_facts(viewer, case, case)
     return out
+
+
+def case_list(*, viewer: User | AnonymousUser, panel: Panel) -> list[Case]:
+    """Cases of a panel the viewer may list: the coordinator sees drafts too; members see
+    released cases (each still needs the agreement and a declaration to open)."""
+    return _remembered(viewer, _listable_cases(viewer, panel))
+
+
+def case_page(*, viewer: User | AnonymousUser, panel: Panel, number: int | str, per_page: int) -> Page[Case]:
+    """One page of case_list (Paginator.get_page: a number past the end gives the last page, one
+    that is not a number the first). Two queries whatever the panel holds: the count and the page."""
+    page = Paginator(_listable_cases(viewer, panel), per_page).get_page(number)
+    page.object_list = _remembered(viewer, page.object_list)
+    return page
+
+
+def case_slice(
+    *, viewer: User | AnonymousUser, panel: Panel, offset: int, limit: int
+) -> tuple[int, list[Case]]:
+    """(how many cases the viewer may list, those from `offset`, at most `limit`): the API's
+    offset/limit paging over the same rows as case_list."""
+    cases = _listable_cases(viewer, panel)
+    return cases.count(), _remembered(viewer, cases[offset : offset + limit])
 
 
 def case_get(*, viewer: User | AnonymousUser, case_id: int) -> Case | None:
@@ -252,6 +283,21 @@ def access_events(*, viewer: User | AnonymousUser, panel: Panel, limit: int = 50
     return list(
         AccessEvent.objects.filter(panel_id=panel.pk).select_related("actor").order_by("-at", "-pk")[:limit]
     )
+
+
+def access_event_page(
+    *, viewer: User | AnonymousUser, panel: Panel, number: int | str, per_page: int
+) -> Page[AccessEvent]:
+    """One page of the panel's access log, newest first (Paginator.get_page); an empty page for a
+    viewer who may not see the log, so nothing about its size shows."""
+    events = (
+        AccessEvent.objects.filter(panel_id=panel.pk).select_related("actor").order_by("-at", "-pk")
+        if permissions.can_view_access_log(viewer, panel)
+        else AccessEvent.objects.none()
+    )
+    page = Paginator(events, per_page).get_page(number)
+    page.object_list = list(page.object_list)
+    return page
 
 
 def open_actions_for(*, viewer: User | AnonymousUser) -> list[Action]:

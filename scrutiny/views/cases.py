@@ -31,9 +31,13 @@ from scrutiny.views.common import (
     case_or_404,
     coordinated_case,
     log_view,
+    page_number,
     panel_or_404,
+    query_without_page,
     submitted,
 )
+
+CASE_PAGE_SIZE = 50  # rows per page of a panel's case list
 
 # Cases --------------------------------------------------------------------------------------------
 
@@ -45,7 +49,10 @@ def case_list(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     audience = permissions.panel_audience(request.user, panel)
     if audience not in SITTING:
         raise permissions.Refused(panel, panel_id=panel.pk, audience=audience)
-    cases = selectors.case_list(viewer=request.user, panel=panel)
+    page = selectors.case_page(
+        viewer=request.user, panel=panel, number=page_number(request), per_page=CASE_PAGE_SIZE
+    )
+    cases: list[Case] = list(page.object_list)
     access = permissions.case_access_map(request.user, cases)
     rows = [
         presenters.case_row(
@@ -61,6 +68,8 @@ def case_list(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
             "panel": presenters.panel_heading(panel, audience),
             "panel_id": panel.pk,
             "cases": rows,
+            "page": page,
+            "query": query_without_page(request),
             "is_coordinator": audience == Audience.COORDINATOR,
         },
     )

@@ -30,6 +30,20 @@ HELD_MESSAGE = (
 )
 
 
+def page_number(request: AuthenticatedHttpRequest) -> int:
+    """?page=N for Paginator.get_page: anything but a short run of digits is page 1 (0 or a number
+    past the end becomes the last page there), so no page value can raise."""
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
+
+
+def query_without_page(request: AuthenticatedHttpRequest) -> str:
+    """The list's query string without "page", for the pagination links to keep its filters."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def posted(request: AuthenticatedHttpRequest) -> Any:
     """The POST data to bind a form to (an empty POST is still a submission, so it gets errors)."""
     return request.POST if request.method == "POST" else None

@@ -18,7 +18,9 @@ from scrutiny.models import (
 )
 from scrutiny.redaction import Audience, redact
 from scrutiny.reporting import scrutiny_view
-from scrutiny.views.common import log_view, panel_or_404
+from scrutiny.views.common import log_view, page_number, panel_or_404
+
+ACCESS_LOG_PAGE_SIZE = 50  # events a page of a panel's access log
 
 # Exports and the access log -----------------------------------------------------------------------
 
@@ -153,14 +155,20 @@ def access_log(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse
     panel = panel_or_404(request, panel_id)
     if not permissions.can_view_access_log(request.user, panel):
         raise permissions.Refused(panel, panel_id=panel.pk)
-    rows = presenters.access_rows(
-        selectors.access_events(viewer=request.user, panel=panel), Audience.COORDINATOR
+    page = selectors.access_event_page(
+        viewer=request.user, panel=panel, number=page_number(request), per_page=ACCESS_LOG_PAGE_SIZE
     )
+    rows = presenters.access_rows(list(page.object_list), Audience.COORDINATOR)
     log_view(request, panel, Audience.COORDINATOR, panel.pk)
     return render(
         request,
         "scrutiny/access_log.html",
-        {"panel": presenters.panel_view(panel, Audience.COORDINATOR), "panel_id": panel.pk, "events": rows},
+        {
+            "panel": presenters.panel_view(panel, Audience.COORDINATOR),
+            "panel_id": panel.pk,
+            "events": rows,
+            "page": page,
+        },
     )
 
 

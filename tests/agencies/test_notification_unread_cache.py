@@ -37,7 +37,9 @@ def _count_queries(client: Client) -> int:
     return sum(
         1
         for q in captured.captured_queries
+        # the unread count (the page's own paginator also counts all of the person's notifications)
         if 'COUNT(*) AS "__count" FROM "agencies_notification"' in q["sql"]
+        and '"read_at" IS NULL' in q["sql"]
     )
 
 

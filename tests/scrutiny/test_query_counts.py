@@ -66,8 +66,9 @@ FIRST_TABLE = re.compile(r'^\s*(?:SELECT .*? FROM|INSERT INTO|UPDATE|DELETE FROM
 # insert is one statement that also reads the hash chain's head (scrutiny/audit/):
 OWN = {
     # panel, the viewer's facts (active memberships UNION agency area: permissions.user_access_facts), the
-    # cases with the viewer's agreement/declaration facts annotated, the access-audit insert
-    "case-list": dict.fromkeys(("coordinator", "independent", "chair", "presenting"), 4),
+    # cases' count (the paginator) and one page of them with the viewer's agreement/declaration facts
+    # annotated, the access-audit insert
+    "case-list": dict.fromkeys(("coordinator", "independent", "chair", "presenting"), 5),
     # case (with the viewer's facts), viewer facts, audit insert, decision points, extracts,
     # reviews, their assessments; + the source key for keyholders (coordinator, presenting agency);
     # + meetings where it can be reviewed, for members only (the presenting agency's officer is a
@@ -80,8 +81,8 @@ OWN = {
     "meeting": {"coordinator": 9, "independent": 8, "chair": 8, "presenting": 8},
     # the meeting page's live part: the same without the "add" list
     "meeting-live": dict.fromkeys(("coordinator", "independent", "chair", "presenting"), 8),
-    # as the case list page
-    "api-cases": dict.fromkeys(("coordinator", "independent", "chair", "presenting"), 4),
+    # as the case list page (its count, then the offset/limit slice)
+    "api-cases": dict.fromkeys(("coordinator", "independent", "chair", "presenting"), 5),
 }
 TOTAL_TARGET = 12  # issue 8: at most 12 queries per page, chrome included
 

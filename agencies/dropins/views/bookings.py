@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,15 +16,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencies.dropins import ics, permissions, selectors, services
 from agencies.dropins.forms import RebookForm
 from agencies.dropins.models import BookingStatus
-from agencies.dropins.views.common import require
+from agencies.dropins.views.common import PAGE_SIZE, page_number, require
 from agencies.errors import NotFound, attach_to_form
+from agencies.http import AuthenticatedHttpRequest
 
 
 @require_GET
-def my_bookings(request: HttpRequest) -> HttpResponse:
+def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(permissions.can_book_any(request.user))
-    bookings = list(selectors.my_bookings(viewer=request.user))
     now = timezone.now()
+    upcoming = Paginator(selectors.my_upcoming_bookings(viewer=request.user, now=now), PAGE_SIZE)
+    recent = Paginator(selectors.my_recent_bookings(viewer=request.user, now=now), PAGE_SIZE)
+    upcoming_page = upcoming.get_page(page_number(request))
+    recent_page = recent.get_page(page_number(request, "recent"))
     feed = selectors.calendar_feed_for(viewer=request.user)
     feed_url = (
         request.build_absolute_uri(
@@ -32,12 +37,20 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         if feed
         else None
     )
+    # Each list's links keep the other list's page (and drop their own).
+    upcoming_query, recent_query = request.GET.copy(), request.GET.copy()
+    upcoming_query.pop("page", None)
+    recent_query.pop("recent", None)
     return render(
         request,
         "dropins/my_bookings.html",
         {
-            "upcoming": [b for b in bookings if b.session.ends_at > now],
-            "past": [b for b in bookings if b.session.ends_at <= now],
+            "upcoming": list(upcoming_page.object_list),
+            "upcoming_page": upcoming_page,
+            "upcoming_query": upcoming_query.urlencode(),
+            "past": list(recent_page.object_list),
+            "recent_page": recent_page,
+            "recent_query": recent_query.urlencode(),
             "feed_url": feed_url,
         },
     )

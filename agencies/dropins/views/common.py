@@ -27,6 +27,8 @@ def session_when(session: DropInSession) -> str:
     return f"{day} {start.day} {month} {start.year}, {start:%H:%M}–{end:%H:%M}"
 
 
-def page_number(request: HttpRequest) -> int:
-    value = request.GET.get("page", "1")
+def page_number(request: HttpRequest, name: str = "page") -> int:
+    """?page=N (or another parameter) for Paginator.get_page: anything but a short run of digits is
+    page 1 (0 or past the end is the last page there), so no value can raise."""
+    value = request.GET.get(name, "1")
     return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
