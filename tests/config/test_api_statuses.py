@@ -31,6 +31,7 @@ from tests.factories.scrutiny import (
     MembershipFactory,
     PanelFactory,
 )
+from tests.victims.meetings_helpers import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,7 @@ ROLE_AGENCY_KIND = {
     Role.CONTENT_EDITOR: AgencyKind.NATIONAL,
     Role.PLATFORM_ADMIN: AgencyKind.PLATFORM_OPERATOR,
     Role.EVALUATOR: AgencyKind.NATIONAL,
+    Role.POLICE_OFFICER: AgencyKind.POLICE_FORCE,
 }
 
 
@@ -148,6 +150,8 @@ def world(roles, area, cps_agency, isva_agency) -> dict[str, Any]:
         "meeting_id": meeting.pk,
         "session_id": DropInSessionFactory(schedule=schedule).pk,
         "booking_id": booking.pk,
+        # A pre-trial meeting request by the ISVA to the area's VLO team.
+        "request_id": make_request(users[Role.ISVA], area).pk,
     }
     return {"users": users, "ids": ids}
 
