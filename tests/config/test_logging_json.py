@@ -161,6 +161,9 @@ class LoggingConsumer(AsyncWebsocketConsumer):
         await self.send(text_data="ok")
 
 
+# The consumer's dispatch closes old database connections (channels.db): where an earlier test
+# left one open in the executor's thread, that is database access.
+@pytest.mark.django_db
 @pytest.mark.asyncio
 async def test_a_websocket_consumers_lines_carry_the_connections_request_id(json_lines) -> None:
     app = WebSocketRequestIdMiddleware(LoggingConsumer.as_asgi())
@@ -175,6 +178,9 @@ async def test_a_websocket_consumers_lines_carry_the_connections_request_id(json
     assert {line["request_id"] for line in lines} == {"ws-abc-123"}
 
 
+# The consumer's dispatch closes old database connections (channels.db): where an earlier test
+# left one open in the executor's thread, that is database access.
+@pytest.mark.django_db
 @pytest.mark.asyncio
 async def test_a_websocket_without_a_usable_id_gets_one_in_scope_and_accept_headers() -> None:
     seen = {}
