@@ -219,6 +219,24 @@ def _touch(request: MeetingRequest, now: datetime, *fields: str) -> None:
     request.save(update_fields=[*fields, "updated_at"])
 
 
+def _confirm(
+    request: MeetingRequest,
+    slot: MeetingSlot,
+    *,
+    now: datetime,
+    actor: User,
+    audience: permissions.Audience,
+    channel: AccessChannel,
+) -> MeetingRequest:
+    """Confirm `slot` on the locked request: audited, and the requester told."""
+    request.status = MeetingStatus.CONFIRMED
+    request.confirmed_slot = slot
+    _touch(request, now, "status", "confirmed_slot")
+    audit(actor=actor, request=request, verb=AccessVerb.EDIT, audience=audience, channel=channel)
+    _changed(request, EmailKind.CONFIRMED)
+    return request
+
+
 @transaction.atomic
 def meeting_slot_confirm(
     *, actor: User, request_id: int, slot_id: int, channel: AccessChannel = AccessChannel.PAGE
@@ -234,12 +252,7 @@ def meeting_slot_confirm(
     now = timezone.now()
     if slot.starts_at <= now:
         raise ServiceError("That time has passed. Propose another time instead.", field="slot")
-    request.status = MeetingStatus.CONFIRMED
-    request.confirmed_slot = slot
-    _touch(request, now, "status", "confirmed_slot")
-    audit(actor=actor, request=request, verb=AccessVerb.EDIT, audience=audience, channel=channel)
-    _changed(request, EmailKind.CONFIRMED)
-    return request
+    return _confirm(request, slot, now=now, actor=actor, audience=audience, channel=channel)
 
 
 @transaction.atomic
@@ -285,12 +298,7 @@ def meeting_proposal_accept(
     now = timezone.now()
     if slot is None or slot.starts_at <= now:
         raise Conflict("The proposed time has passed. Ask the VLO team for another.", code="slot_passed")
-    request.status = MeetingStatus.CONFIRMED
-    request.confirmed_slot = slot
-    _touch(request, now, "status", "confirmed_slot")
-    audit(actor=actor, request=request, verb=AccessVerb.EDIT, audience=audience, channel=channel)
-    _changed(request, EmailKind.CONFIRMED)
-    return request
+    return _confirm(request, slot, now=now, actor=actor, audience=audience, channel=channel)
 
 
 @transaction.atomic
